@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.profile, name="profile"),
+    path("token/", views.token_create_view, name="token-create"),
+    path("token/revoke/", views.token_revoke_view, name="token-revoke"),
+]

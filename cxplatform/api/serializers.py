@@ -1,0 +1,12 @@
+from rest_framework import serializers
+
+from cxplatform.accounts.models import User
+
+
+class CurrentUserSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "role_display", "job_title"]
+        read_only_fields = fields

@@ -1,0 +1,15 @@
+"""The Celery app: `celery -A cxplatform worker` / `celery -A cxplatform beat`.
+
+Configuration comes from Django settings prefixed CELERY_ (see settings/base.py): with REDIS_URL, Redis is
+broker and result backend; without it tasks run in-process.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxplatform.settings")
+
+app = Celery("cxplatform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,110 @@
+"""Reading settings from the environment.
+
+Every reader names the variable in its error, so a bad value stops start-up with a message that says what
+to fix (healthchecks-style settings: behaviour is switched by explicit variables, never by DEBUG).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+REDIS_SCHEMES = {"redis", "rediss"}
+
+
+def _raw(name: str, env: Mapping[str, str] | None) -> str | None:
+    source = os.environ if env is None else env
+    value = source.get(name)
+    return None if value is None else value.strip()
+
+
+def env_bool(name: str, default: bool, env: Mapping[str, str] | None = None) -> bool:
+    value = _raw(name, env)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}.")
+
+
+def env_str(name: str, default: str | None = None, env: Mapping[str, str] | None = None) -> str | None:
+    value = _raw(name, env)
+    return default if value in (None, "") else value
+
+
+def env_int(name: str, default: int, env: Mapping[str, str] | None = None, minimum: int = 0) -> int:
+    value = _raw(name, env)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {number}.")
+    return number
+
+
+def env_list(name: str, default: list[str], env: Mapping[str, str] | None = None) -> list[str]:
+    value = _raw(name, env)
+    if value in (None, ""):
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, choices: list[str], default: str, env: Mapping[str, str] | None = None) -> str:
+    value = env_str(name, default, env)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}.")
+    return value
+
+
+def database_config(name: str, default: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A Django DATABASES entry from a URL such as postgres://user@host:5432/db or sqlite:////path/db."""
+    url = env_str(name, default, env) or default
+    scheme = urlsplit(url).scheme
+    if scheme not in DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres:// or sqlite:// URL, e.g. postgres://postgres@127.0.0.1:5432/cxplatform;"
+            f" got {url!r}."
+        )
+    config = environ.Env.db_url_config(url)
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} must name a database (the path after the host); got {url!r}.")
+    config.setdefault("CONN_MAX_AGE", 60 if scheme != "sqlite" else 0)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def redis_url(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    url = env_str(name, None, env)
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
+        raise ImproperlyConfigured(f"{name} must be a redis:// URL such as redis://127.0.0.1:6379/0; got {url!r}.")
+    return url
+
+
+def email_config(name: str, default: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """EMAIL_* settings from a URL: consolemail://, smtp://user:pass@host:587, smtp+tls://..., smtp+ssl://."""
+    url = env_str(name, default, env) or default
+    try:
+        config = environ.Env.email_url_config(url)
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(
+            f"{name} must be consolemail://, dummymail://, filemail:///path, smtp://, smtp+tls:// or smtp+ssl://;"
+            f" got {url!r}."
+        ) from None
+    return {key: value for key, value in config.items() if value is not None}

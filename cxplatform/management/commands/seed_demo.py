@@ -1,0 +1,42 @@
+"""manage.py seed_demo: load the demo organisation. Idempotent: a second run changes nothing."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cxplatform.accounts.demo import DEMO_PEOPLE, seed_people
+from journeys.demo import seed_journey_groups
+from teams.demo import seed_departments, seed_teams
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation (journey groups, people for every role, departments, teams)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Give the demo users who can log in new passwords, and print them.",
+        )
+
+    def handle(self, *args, reset_passwords: bool = False, **options):
+        with transaction.atomic():
+            people, passwords = seed_people(reset_passwords=reset_passwords)
+            groups = seed_journey_groups()
+            seed_departments()
+            seed_teams(people=people, groups=groups)
+        self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
+        self._print_logins(people, passwords)
+
+    def _print_logins(self, people, passwords) -> None:
+        rows = [p for p in DEMO_PEOPLE if p.can_log_in]
+        if passwords:
+            self.stdout.write("Demo users (these passwords are shown only now):")
+        else:
+            self.stdout.write(
+                "Demo users already exist; their passwords are unchanged "
+                "(run 'manage.py seed_demo --reset-passwords' for new ones):"
+            )
+        for person in rows:
+            user = people[person.username]
+            password = passwords.get(person.username, "(unchanged)")
+            self.stdout.write(f"  {user.get_role_display():<14} {person.username:<10} {password}")

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cxplatform import views
+from cxplatform.accounts import views as account_views
+from metrics.views import dashboard
+
+urlpatterns = [
+    path("", dashboard, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", account_views.LogoutView.as_view(), name="logout"),
+    path("profile/", include("cxplatform.accounts.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("health/", views.health, name="health"),
+    path("journeys/", include("journeys.urls")),
+    path("", include("teams.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("cxplatform.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler404 = "cxplatform.views.handler404"
+handler500 = "cxplatform.views.handler500"
