@@ -8,7 +8,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxplatform.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxplatform.settings.base")
 
 app = Celery("cxplatform")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -7,7 +7,9 @@ def team_list() -> QuerySet[Team]:
     """Teams with their journey groups and members (one query each, whatever the number of teams)."""
     return Team.objects.prefetch_related(
         "journey_groups",
-        Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("role", "user__first_name")),
+        Prefetch(
+            "memberships", queryset=Membership.objects.select_related("user").order_by("role", "user__first_name")
+        ),
     ).order_by("name")
 
 

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from .services import token_create, token_revoke
 
-NEW_TOKEN_SESSION_KEY = "new_api_token"
+NEW_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 (a session key name, not a secret)
 
 
 def profile(request: HttpRequest) -> HttpResponse:

@@ -1,1 +1,1 @@
-from .base import *  # noqa: F403
+"""Settings: `base` is the one environment-driven module; `test` holds the test overrides."""

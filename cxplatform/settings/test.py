@@ -5,7 +5,7 @@ import os
 # Tests run with DEBUG off, like production, so they need a key of their own.
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

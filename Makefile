@@ -1,0 +1,67 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format messages chromium demo lock
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Without DATABASE_URL / REDIS_URL: SQLite and in-process tasks, Django's development server.
+# With REDIS_URL: the Procfile stack (gunicorn web, Celery worker and beat) through honcho.
+run: install
+	@export DEBUG=$${DEBUG:-1}; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py seed_demo && \
+	echo "CX Platform: http://$(HOST):$(PORT)/" && \
+	if [ -n "$$REDIS_URL" ]; then \
+		mkdir -p var && PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT); \
+	else \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	fi
+
+demo: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --reset-passwords
+
+# Browser tests drive Debian's Chromium; Playwright cannot download a browser here.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Chromium is missing: 'sudo apt-get install chromium' (browser tests are skipped without it)."; \
+		fi; \
+	fi
+
+test: install chromium
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Needs GNU gettext (apt-get install gettext).
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale nl --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	DEBUG=1 $(BIN)/python manage.py compilemessages --locale nl --ignore '.venv/*'
+
+# Re-lock the pinned requirements after changing pyproject.toml.
+LOCK_FLAGS := --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+lock: install
+	$(BIN)/pip-compile $(LOCK_FLAGS) -o requirements.txt pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev -o requirements-dev.txt pyproject.toml

@@ -1,0 +1,149 @@
+"""The API: token and session authentication, the OpenAPI schema and docs, pagination, errors as JSON."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from tests.journeys.factories import JourneyGroupFactory
+from tests.teams.factories import MembershipFactory, TeamFactory
+
+
+def api_client(key: str | None = None) -> Client:
+    headers = {"Authorization": f"Token {key}"} if key else {}
+    return Client(headers=headers)
+
+
+@pytest.mark.django_db
+def test_a_user_creates_a_token_on_the_profile_page_and_calls_the_api_with_it(editor_client, cx_editor):
+    response = editor_client.post(reverse("token-create"), follow=True)
+    html = response.content.decode()
+    assert "Copy it now: it will not be shown again." in html
+    key = re.search(r'id="new-token"[^>]*value="([0-9a-f]{40})"', html).group(1)
+
+    me = api_client(key).get("/api/v1/me/")
+    assert me.status_code == 200
+    assert me.json()["username"] == "cx-editor"
+    assert me.json()["role"] == "cx_editor"
+
+    # Shown once: the next visit only shows the start of the key.
+    html = editor_client.get(reverse("profile")).content.decode()
+    assert key not in html
+    assert f"<code>{key[:6]}…</code>" in html
+
+
+@pytest.mark.django_db
+def test_replacing_a_token_makes_the_old_key_stop_working(editor_client, cx_editor):
+    old = Token.objects.create(user=cx_editor).key
+    editor_client.post(reverse("token-create"))
+    assert api_client(old).get("/api/v1/me/").status_code == 401
+    assert Token.objects.get(user=cx_editor).key != old
+
+
+@pytest.mark.django_db
+def test_revoking_asks_for_confirmation_then_the_key_stops_working(editor_client, cx_editor):
+    key = Token.objects.create(user=cx_editor).key
+    confirm = editor_client.get(reverse("token-revoke"))
+    assert "Revoke your API token?" in confirm.content.decode()
+    assert api_client(key).get("/api/v1/me/").status_code == 200  # asking is not revoking
+
+    response = editor_client.post(reverse("token-revoke"), follow=True)
+    assert "Your API token was revoked." in response.content.decode()
+    assert "You have no API token." in response.content.decode()
+    refused = api_client(key).get("/api/v1/me/")
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "Invalid token."
+
+
+@pytest.mark.django_db
+def test_drf_create_token_makes_a_working_token(cx_editor):
+    out = StringIO()
+    call_command("drf_create_token", "cx-editor", stdout=out)
+    key = re.search(r"([0-9a-f]{40})", out.getvalue()).group(1)
+    assert api_client(key).get("/api/v1/journey-groups/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_session_authenticated_writes_need_the_csrf_token(cx_editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cx_editor)
+    response = client.post("/api/v1/journey-groups/", {"name": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_describes_the_api(editor_client):
+    response = editor_client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "CX Platform API"
+    assert {"/api/v1/journey-groups/", "/api/v1/teams/", "/api/v1/me/"} <= set(schema["paths"])
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+@pytest.mark.django_db
+def test_the_interactive_docs_load_their_files_from_this_server_not_a_cdn(editor_client):
+    html = editor_client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in html
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert editor_client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+
+
+@pytest.mark.django_db
+def test_plotly_is_served_from_the_plotly_package(editor_client):
+    response = editor_client.get("/static/vendor/plotly/plotly.min.js")
+    assert response.status_code == 200
+    assert b"plotly" in b"".join(response.streaming_content)[:2000].lower()
+
+
+@pytest.mark.django_db
+def test_lists_are_paginated_by_page_number(editor_client):
+    JourneyGroupFactory.create_batch(60)
+    first = editor_client.get("/api/v1/journey-groups/").json()
+    assert first["count"] == 60
+    assert len(first["results"]) == 50
+    assert first["next"].endswith("/api/v1/journey-groups/?page=2")
+    second = editor_client.get(first["next"]).json()
+    assert len(second["results"]) == 10 and second["next"] is None
+    assert len(editor_client.get("/api/v1/journey-groups/?page_size=5").json()["results"]) == 5
+
+
+@pytest.mark.django_db
+def test_errors_are_json(editor_client):
+    missing = editor_client.get("/api/v1/no-such-thing/")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Not found.", "code": "not_found"}
+    no_group = editor_client.get("/api/v1/journey-groups/999999/")
+    assert no_group.status_code == 404
+    assert no_group.json()["code"] == "not_found"
+    bad_page = editor_client.get("/api/v1/journey-groups/?page=99")
+    assert bad_page.status_code == 404
+    assert bad_page.json()["detail"] == "Invalid page."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_teams_api_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
+    groups = JourneyGroupFactory.create_batch(2)
+    for team in TeamFactory.create_batch(count, journey_groups=groups):
+        MembershipFactory(team=team)
+    # session, user, count, teams, their journey groups, their memberships+users
+    with django_assert_num_queries(6):
+        response = editor_client.get("/api/v1/teams/?page_size=500")
+    assert len(response.json()["results"]) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_journey_group_api_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
+    JourneyGroupFactory.create_batch(count)
+    # session, user, count, page of groups
+    with django_assert_num_queries(4):
+        response = editor_client.get("/api/v1/journey-groups/?page_size=500")
+    assert response.json()["count"] == count

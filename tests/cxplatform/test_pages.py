@@ -1,0 +1,89 @@
+"""The base layout, the navigation, messages and the pages behind it, with pinned query counts."""
+
+import pytest
+from django.urls import reverse
+
+from tests.cxplatform.factories import UserFactory
+from tests.journeys.factories import JourneyGroupFactory
+from tests.teams.factories import MembershipFactory, TeamFactory
+
+
+@pytest.mark.django_db
+def test_the_layout_shows_the_navigation_and_who_is_logged_in(editor_client):
+    html = editor_client.get(reverse("home")).content.decode()
+    for label, url in [("Journeys", "/journeys/"), ("Teams", "/teams/"), ("Actions", "/actions/"), ("Dashboard", "/")]:
+        assert f'href="{url}"' in html and f">{label}</a>" in html
+    assert "Emma" in html and "CX editor" in html
+    assert 'name="language" value="nl"' in html
+
+
+@pytest.mark.django_db
+def test_the_current_page_is_marked_in_the_navigation(editor_client):
+    html = editor_client.get(reverse("teams:index")).content.decode()
+    assert 'href="/teams/" aria-current="page"' in html
+    assert 'href="/journeys/" aria-current="page"' not in html
+
+
+@pytest.mark.django_db
+def test_user_text_is_escaped(editor_client):
+    TeamFactory(name="<script>alert('x')</script>")
+    html = editor_client.get(reverse("teams:index")).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+
+
+@pytest.mark.django_db
+def test_empty_pages_say_what_to_do(editor_client):
+    assert "No journey groups yet" in editor_client.get(reverse("journeys:index")).content.decode()
+    assert "No teams yet" in editor_client.get(reverse("teams:index")).content.decode()
+    assert "No improvement actions yet" in editor_client.get(reverse("teams:actions")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_the_organisation(editor_client):
+    JourneyGroupFactory.create_batch(3)
+    TeamFactory.create_batch(2)
+    response = editor_client.get(reverse("home"))
+    assert response.context["summary"] == {"journey_groups": 3, "teams": 2, "departments": 0, "people": 1}
+
+
+def make_teams(count: int) -> None:
+    groups = JourneyGroupFactory.create_batch(3)
+    for team in TeamFactory.create_batch(count, journey_groups=groups):
+        MembershipFactory(team=team, user=UserFactory())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_teams_page_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
+    make_teams(count)
+    # session, user, teams, their journey groups, their memberships+users
+    with django_assert_num_queries(5):
+        response = editor_client.get(reverse("teams:index"))
+    assert response.content.decode().count('class="card team-card"') == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_journeys_page_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
+    JourneyGroupFactory.create_batch(count)
+    # session, user, journey groups
+    with django_assert_num_queries(3):
+        response = editor_client.get(reverse("journeys:index"))
+    assert response.content.decode().count('class="card group-card"') == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_dashboard_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
+    make_teams(count)
+    # session, user, four counts
+    with django_assert_num_queries(6):
+        editor_client.get(reverse("home"))
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_shows_a_friendly_404(editor_client):
+    response = editor_client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

@@ -1,0 +1,94 @@
+"""The real services some tests need. Locally a missing one skips the test with the reason; in CI (CI=true)
+it fails the run instead, so a green CI always means the real parts ran."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs this and it is missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_url_or_skip() -> str:
+    url = os.environ.get("REDIS_URL")
+    require(bool(url), "REDIS_URL is not set: this test needs a real Redis")
+    parts = urlsplit(url)
+    require(port_open(parts.hostname, parts.port or 6379), f"Redis does not answer at {url}")
+    return url
+
+
+def postgres_or_skip() -> None:
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "DATABASE_URL is not a PostgreSQL URL: this test needs Postgres")
+
+
+def chromium_or_skip() -> str:
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    return CHROMIUM
+
+
+def port_open(host: str | None, port: int) -> bool:
+    try:
+        with socket.create_connection((host or "127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def executable(name: str) -> str:
+    path = VENV_BIN / name
+    return str(path) if path.exists() else (shutil.which(name) or name)
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.2, what: str = "condition"):
+    """Poll until predicate() is truthy; the value is returned. Timing out fails with `what`."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last value: {last!r})")
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10) -> str:
+    """Stop a process group started with start_new_session=True; returns what it printed."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, 15)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait(timeout=timeout)
+    output = process.stdout.read() if process.stdout else ""
+    return output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
