@@ -45,6 +45,9 @@ def check_cache() -> Component:
 def check_queue() -> Component:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"mode": "in-process", "worker": ping.apply().get()["hostname"]}
+    # Fail fast with a clear error when the broker is unreachable, rather than after Celery's retries.
+    with ping.app.connection_for_write() as broker:
+        broker.ensure_connection(max_retries=1, timeout=settings.HEALTH_QUEUE_TIMEOUT)
     # A real round trip: the broker takes the task, a worker runs it, the result comes back.
     result = ping.apply_async(retry=False, expires=settings.HEALTH_QUEUE_TIMEOUT)
     try:

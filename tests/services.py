@@ -3,6 +3,7 @@ it fails the run instead, so a green CI always means the real parts ran."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -81,10 +82,8 @@ def wait_for(predicate, timeout: float, interval: float = 0.2, what: str = "cond
 def stop_process(process: subprocess.Popen, timeout: float = 10) -> str:
     """Stop a process group started with start_new_session=True; returns what it printed."""
     if process.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, 15)
-        except ProcessLookupError:
-            pass
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

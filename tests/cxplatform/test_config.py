@@ -71,9 +71,15 @@ def test_absent_database_url_means_the_sqlite_default():
 
 
 def test_email_url_configures_smtp_with_tls():
-    settings = config.email_config("EMAIL_URL", "consolemail://", env={"EMAIL_URL": "smtp+tls://me:pw@mail.example.org:587"})
+    settings = config.email_config(
+        "EMAIL_URL", "consolemail://", env={"EMAIL_URL": "smtp+tls://me:pw@mail.example.org:587"}
+    )
     assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
-    assert (settings["EMAIL_HOST"], settings["EMAIL_PORT"], settings["EMAIL_USE_TLS"]) == ("mail.example.org", 587, True)
+    assert (settings["EMAIL_HOST"], settings["EMAIL_PORT"], settings["EMAIL_USE_TLS"]) == (
+        "mail.example.org",
+        587,
+        True,
+    )
 
 
 def test_lists_and_booleans_are_read_forgivingly_but_strictly():

@@ -9,9 +9,7 @@ import yaml
 from tests.services import PROJECT_ROOT
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
-PROCFILE = dict(
-    line.split(":", 1) for line in (PROJECT_ROOT / "Procfile").read_text().splitlines() if line.strip()
-)
+PROCFILE = dict(line.split(":", 1) for line in (PROJECT_ROOT / "Procfile").read_text().splitlines() if line.strip())
 
 
 def words(command: str | list[str]) -> list[str]:
