@@ -1,4 +1,7 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +20,242 @@ class JourneyGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Persona(models.Model):
+    """An archetypal customer."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    segment = models.CharField(_("segment"), max_length=120, blank=True)
+    quote = models.CharField(_("quote"), max_length=300, blank=True)
+    goals = models.TextField(_("goals / jobs to be done"), blank=True)
+    frustrations = models.TextField(_("frustrations"), blank=True)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#0f766e",
+        help_text=_("A hex colour such as #0f766e, used for the persona's avatar."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("persona")
+        verbose_name_plural = _("personas")
+        constraints = [
+            models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="persona_colour_is_hex")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+
+class Channel(models.Model):
+    """Where a touchpoint happens: web, app, phone, store, email, chat, social, letter... (an editable list)."""
+
+    slug = models.SlugField(_("key"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JourneyState(models.TextChoices):
+    CURRENT = "current", _("Current state")
+    FUTURE = "future", _("Future state")
+
+
+class Phase(models.TextChoices):
+    DISCOVER = "discover", _("Discover")
+    DEFINE = "define", _("Define")
+    DEVELOP = "develop", _("Develop")
+    DELIVER = "deliver", _("Deliver")
+
+
+class Journey(models.Model):
+    """One end-to-end job a customer does, for one or more personas.
+
+    Two version numbers guard against lost updates: `version` for the journey's own fields, and
+    `structure_version` for its shape (which stages and touchpoints exist, and their order).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    group = models.ForeignKey(
+        JourneyGroup, on_delete=models.PROTECT, related_name="journeys", verbose_name=_("journey group")
+    )
+    personas = models.ManyToManyField(Persona, related_name="journeys", blank=True, verbose_name=_("personas"))
+    state = models.CharField(_("state"), max_length=10, choices=JourneyState.choices, default=JourneyState.CURRENT)
+    current_state = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="future_states",
+        verbose_name=_("redesigns"),
+        help_text=_("For a future state: the current-state journey it redesigns."),
+    )
+    phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices, default=Phase.DISCOVER)
+    chain_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_journeys",
+        verbose_name=_("chain owner"),
+    )
+    version = models.PositiveIntegerField(default=1)
+    structure_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["group__position", "name", "id"]
+        verbose_name = _("journey")
+        verbose_name_plural = _("journeys")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="future") | Q(current_state__isnull=True),
+                name="journey_only_future_states_redesign",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.Model):
+    """An ordered step of a journey; positions run 0..n-1 within the journey."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="stages", verbose_name=_("journey"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    customer_goal = models.TextField(_("customer goal"), blank=True)
+    customer_expectation = models.TextField(_("customer expectation"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["journey", "position", "id"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        indexes = [models.Index(fields=["journey", "position"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Touchpoint(models.Model):
+    """A moment where the customer meets the company, in a stage; positions run 0..n-1 within the stage."""
+
+    journey = models.ForeignKey(
+        Journey, on_delete=models.CASCADE, related_name="touchpoints", verbose_name=_("journey")
+    )
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="touchpoints", verbose_name=_("stage"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="touchpoints",
+        verbose_name=_("channel"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    customer_expectation = models.TextField(_("customer expectation"), blank=True)
+    emotion = models.SmallIntegerField(
+        _("designed emotion"),
+        default=0,
+        validators=[MinValueValidator(-2), MaxValueValidator(2)],
+        help_text=_("From -2 (very negative) to +2 (very positive)."),
+    )
+    is_moment_of_truth = models.BooleanField(_("moment of truth"), default=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_touchpoints",
+        verbose_name=_("process owner"),
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        help_text=_("The current-state touchpoint this future-state touchpoint was copied from."),
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["stage__position", "position", "id"]
+        verbose_name = _("touchpoint")
+        verbose_name_plural = _("touchpoints")
+        indexes = [models.Index(fields=["stage", "position"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(emotion__gte=-2, emotion__lte=2), name="touchpoint_emotion_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FindingKind(models.TextChoices):
+    PAIN_POINT = "pain_point", _("Pain point")
+    OPPORTUNITY = "opportunity", _("Opportunity")
+    INSIGHT = "insight", _("Insight")
+
+
+class FindingSource(models.TextChoices):
+    SURVEY = "survey", _("Survey")
+    COMPLAINT = "complaint", _("Complaint")
+    CALL_ANALYSIS = "call_analysis", _("Call analysis")
+    EMPLOYEES = "employees", _("Employees")
+    ANALYTICS = "analytics", _("Analytics")
+    OTHER = "other", _("Other")
+
+
+class Finding(models.Model):
+    """A pain point, opportunity or insight on a stage or on one of its touchpoints."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="findings", verbose_name=_("journey"))
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="findings", verbose_name=_("stage"))
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("touchpoint"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FindingKind.choices)
+    text = models.TextField(_("text"))
+    source = models.CharField(_("source"), max_length=20, choices=FindingSource.choices, default=FindingSource.OTHER)
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-severity", "id"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=5), name="finding_severity_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

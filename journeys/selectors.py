@@ -1,7 +1,120 @@
-from django.db.models import QuerySet
+"""Reads: every query shape for journeys lives here."""
 
-from .models import JourneyGroup
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import Channel, Finding, Journey, JourneyGroup, Persona, Stage, Touchpoint
+
+COMPARED_FIELDS = [
+    "name",
+    "channel_id",
+    "description",
+    "customer_expectation",
+    "emotion",
+    "is_moment_of_truth",
+    "owner_id",
+]
 
 
 def journey_group_list() -> QuerySet[JourneyGroup]:
     return JourneyGroup.objects.order_by("position", "name")
+
+
+def channel_list() -> QuerySet[Channel]:
+    return Channel.objects.order_by("position", "name")
+
+
+def persona_list() -> QuerySet[Persona]:
+    return Persona.objects.annotate(journey_count=Count("journeys")).order_by("name")
+
+
+def journey_list() -> QuerySet[Journey]:
+    """Journeys with what a list row shows: group, chain owner, personas and the size of the map."""
+    return (
+        Journey.objects.select_related("group", "chain_owner", "current_state")
+        .prefetch_related(Prefetch("personas", queryset=Persona.objects.order_by("name")))
+        .annotate(
+            stage_count=Count("stages", distinct=True),
+            touchpoint_count=Count("touchpoints", distinct=True),
+        )
+        .order_by("group__position", "name", "id")
+    )
+
+
+def journey_search(queryset: QuerySet[Journey], text: str) -> QuerySet[Journey]:
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(Q(name__icontains=text) | Q(description__icontains=text))
+
+
+def stage_list() -> QuerySet[Stage]:
+    return Stage.objects.select_related("journey").order_by("journey_id", "position", "id")
+
+
+def touchpoint_list() -> QuerySet[Touchpoint]:
+    return Touchpoint.objects.select_related("stage", "channel", "owner").order_by(
+        "journey_id", "stage__position", "position", "id"
+    )
+
+
+def finding_list() -> QuerySet[Finding]:
+    return Finding.objects.select_related("stage", "touchpoint").order_by("journey_id", "-severity", "id")
+
+
+def journey_map_queryset() -> QuerySet[Journey]:
+    """The whole map in five queries, whatever its size: journey (+group, chain owner, current state),
+    personas, stages, touchpoints (+channel, owner), findings (+touchpoint)."""
+    return Journey.objects.select_related("group", "chain_owner", "current_state").prefetch_related(
+        Prefetch("personas", queryset=Persona.objects.order_by("name")),
+        Prefetch(
+            "stages",
+            queryset=Stage.objects.order_by("position", "id").prefetch_related(
+                Prefetch(
+                    "touchpoints",
+                    queryset=Touchpoint.objects.select_related("channel", "owner").order_by("position", "id"),
+                ),
+                Prefetch("findings", queryset=Finding.objects.select_related("touchpoint").order_by("-severity", "id")),
+            ),
+        ),
+    )
+
+
+def journey_map(*, journey_id: int) -> Journey:
+    return journey_map_queryset().get(pk=journey_id)
+
+
+@dataclass
+class JourneyComparison:
+    """A future state beside the current state it redesigns, touchpoint by touchpoint."""
+
+    current: Journey
+    future: Journey
+    added: set[int] = field(default_factory=set)  # future touchpoint ids with no current counterpart
+    removed: set[int] = field(default_factory=set)  # current touchpoint ids left out of the future state
+    changed: dict[int, list[str]] = field(default_factory=dict)  # future touchpoint id -> changed fields
+    moved: set[int] = field(default_factory=set)  # future touchpoint ids now in another stage
+
+
+def journey_compare(*, future: Journey) -> JourneyComparison:
+    current = journey_map(journey_id=future.current_state_id)
+    future = journey_map(journey_id=future.pk)
+    current_touchpoints = {t.pk: (s, t) for s in current.stages.all() for t in s.touchpoints.all()}
+    comparison = JourneyComparison(current=current, future=future)
+    kept = set()
+    for stage in future.stages.all():
+        for touchpoint in stage.touchpoints.all():
+            origin = current_touchpoints.get(touchpoint.copied_from_id)
+            if origin is None:
+                comparison.added.add(touchpoint.pk)
+                continue
+            kept.add(touchpoint.copied_from_id)
+            origin_stage, original = origin
+            fields = [name for name in COMPARED_FIELDS if getattr(original, name) != getattr(touchpoint, name)]
+            if fields:
+                comparison.changed[touchpoint.pk] = fields
+            if origin_stage.name != stage.name:
+                comparison.moved.add(touchpoint.pk)
+    comparison.removed = set(current_touchpoints) - kept
+    return comparison
