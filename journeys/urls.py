@@ -1,8 +1,5 @@
-from django.urls import path
-
-from . import views
+from .views import map as map_views
+from .views import pages
 
 app_name = "journeys"
-urlpatterns = [
-    path("", views.journey_index, name="index"),
-]
+urlpatterns = [*pages.urlpatterns, *map_views.urlpatterns]

@@ -1,0 +1,3 @@
+"""The map editor: one page per journey (owned by the map-editor work)."""
+
+urlpatterns: list = []
