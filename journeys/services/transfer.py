@@ -1,0 +1,261 @@
+"""Export a journey as JSON or CSV, and import a JSON export again as a copy: validated, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from journeys.models import Channel, Finding, FindingKind, Journey, JourneyGroup, Persona, Stage, Touchpoint
+from journeys.selectors import journey_map
+from journeys.transfer_schema import FILE_FORMAT, FILE_FORMAT_VERSION, JourneyFileSerializer, flatten_errors
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+CSV_COLUMNS = [
+    "journey",
+    "stage_position",
+    "stage",
+    "touchpoint_position",
+    "touchpoint",
+    "channel",
+    "description",
+    "customer_expectation",
+    "designed_emotion",
+    "moment_of_truth",
+    "process_owner",
+    "pain_points",
+    "opportunities",
+    "insights",
+]
+
+
+class ImportRefused(ValidationError):
+    """The file cannot be imported; `.messages` lists every problem with its place in the file."""
+
+
+@dataclass
+class ImportResult:
+    journey: Journey
+    warnings: list[str] = field(default_factory=list)
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    return {"kind": finding.kind, "text": finding.text, "source": finding.source, "severity": finding.severity}
+
+
+def journey_export(*, journey: Journey) -> dict[str, Any]:
+    """The whole journey as a plain dict (JSON-ready), in map order."""
+    journey = journey_map(journey_id=journey.pk)
+    stages = []
+    for stage in journey.stages.all():
+        findings = list(stage.findings.all())
+        touchpoints = []
+        for touchpoint in stage.touchpoints.all():
+            touchpoints.append(
+                {
+                    "name": touchpoint.name,
+                    "channel": touchpoint.channel.slug if touchpoint.channel else None,
+                    "description": touchpoint.description,
+                    "customer_expectation": touchpoint.customer_expectation,
+                    "emotion": touchpoint.emotion,
+                    "is_moment_of_truth": touchpoint.is_moment_of_truth,
+                    "owner": touchpoint.owner.username if touchpoint.owner else None,
+                    "findings": [_finding_dict(f) for f in findings if f.touchpoint_id == touchpoint.pk],
+                }
+            )
+        stages.append(
+            {
+                "name": stage.name,
+                "customer_goal": stage.customer_goal,
+                "customer_expectation": stage.customer_expectation,
+                "findings": [_finding_dict(f) for f in findings if f.touchpoint_id is None],
+                "touchpoints": touchpoints,
+            }
+        )
+    return {
+        "format": FILE_FORMAT,
+        "format_version": FILE_FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "journey": {
+            "name": journey.name,
+            "description": journey.description,
+            "group": journey.group.slug,
+            "state": journey.state,
+            "phase": journey.phase,
+            "chain_owner": journey.chain_owner.username if journey.chain_owner else None,
+            "personas": [
+                {
+                    "name": p.name,
+                    "segment": p.segment,
+                    "quote": p.quote,
+                    "goals": p.goals,
+                    "frustrations": p.frustrations,
+                    "colour": p.colour,
+                }
+                for p in journey.personas.all()
+            ],
+        },
+        "stages": stages,
+    }
+
+
+def journey_export_csv(*, journey: Journey) -> str:
+    """One row per touchpoint, in map order; findings joined with " | "."""
+    journey = journey_map(journey_id=journey.pk)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for stage in journey.stages.all():
+        findings = list(stage.findings.all())
+        for touchpoint in stage.touchpoints.all():
+            own = [f for f in findings if f.touchpoint_id == touchpoint.pk]
+
+            def texts(kind: str, own=own) -> str:
+                return " | ".join(f.text for f in own if f.kind == kind)
+
+            writer.writerow(
+                [
+                    journey.name,
+                    stage.position + 1,
+                    stage.name,
+                    touchpoint.position + 1,
+                    touchpoint.name,
+                    touchpoint.channel.name if touchpoint.channel else "",
+                    touchpoint.description,
+                    touchpoint.customer_expectation,
+                    touchpoint.emotion,
+                    "yes" if touchpoint.is_moment_of_truth else "no",
+                    touchpoint.owner.username if touchpoint.owner else "",
+                    texts(FindingKind.PAIN_POINT),
+                    texts(FindingKind.OPPORTUNITY),
+                    texts(FindingKind.INSIGHT),
+                ]
+            )
+    return out.getvalue()
+
+
+def parse_import_file(raw: bytes) -> Any:
+    """Bytes of an uploaded file to JSON data, or ImportRefused saying why not."""
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportRefused(_("The file is larger than 5 MB."))
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ImportRefused(_("The file is not UTF-8 text.")) from None
+    except json.JSONDecodeError as error:
+        raise ImportRefused(
+            _("The file is not valid JSON: %(error)s at line %(line)s, column %(column)s.")
+            % {"error": error.msg, "line": error.lineno, "column": error.colno}
+        ) from None
+
+
+@transaction.atomic
+def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
+    """Create a copy of an exported journey. Nothing is written unless the whole file is valid."""
+    if not isinstance(data, dict):
+        raise ImportRefused(_("The file must hold one JSON object (a CX Platform journey export)."))
+    serializer = JourneyFileSerializer(data=data)
+    if not serializer.is_valid():
+        raise ImportRefused(flatten_errors(serializer.errors))
+    payload = serializer.validated_data
+    header = payload["journey"]
+
+    errors: list[str] = []
+    warnings: list[str] = []
+    group = JourneyGroup.objects.filter(slug=header["group"]).first()
+    if group is None:
+        errors.append(_("journey.group: there is no journey group “%(group)s”.") % {"group": header["group"]})
+    channels = {c.slug: c for c in Channel.objects.all()}
+    usernames = {header["chain_owner"]} | {
+        tp["owner"] for stage in payload["stages"] for tp in stage["touchpoints"] if tp["owner"]
+    }
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames - {None})}
+    for s_index, stage in enumerate(payload["stages"]):
+        for t_index, tp in enumerate(stage["touchpoints"]):
+            if tp["channel"] and tp["channel"] not in channels:
+                errors.append(
+                    _("stages[%(s)s].touchpoints[%(t)s].channel: there is no channel “%(channel)s”.")
+                    % {"s": s_index, "t": t_index, "channel": tp["channel"]}
+                )
+            if tp["owner"] and tp["owner"] not in users:
+                warnings.append(
+                    _("Touchpoint “%(name)s”: there is no user “%(user)s”; it was imported without a process owner.")
+                    % {"name": tp["name"], "user": tp["owner"]}
+                )
+    if header["chain_owner"] and header["chain_owner"] not in users:
+        warnings.append(
+            _("There is no user “%(user)s”; the journey was imported without a chain owner.")
+            % {"user": header["chain_owner"]}
+        )
+    if errors:
+        raise ImportRefused(errors)
+
+    journey = Journey(
+        name=name or _("%(name)s (imported)") % {"name": header["name"]},
+        description=header["description"],
+        group=group,
+        state=header["state"],
+        phase=header["phase"],
+        chain_owner=users.get(header["chain_owner"]),
+    )
+    journey.full_clean()
+    journey.save()
+    personas = []
+    for persona_data in header["personas"]:
+        persona = Persona.objects.filter(name=persona_data["name"]).first()
+        if persona is None:
+            persona = Persona(**persona_data)
+            persona.full_clean()
+            persona.save()
+        personas.append(persona)
+    journey.personas.set(personas)
+
+    stages = Stage.objects.bulk_create(
+        [
+            Stage(
+                journey=journey,
+                position=index,
+                name=stage["name"],
+                customer_goal=stage["customer_goal"],
+                customer_expectation=stage["customer_expectation"],
+            )
+            for index, stage in enumerate(payload["stages"])
+        ]
+    )
+    touchpoint_rows = [
+        (stage_obj, tp_data, Touchpoint(
+            journey=journey,
+            stage=stage_obj,
+            position=t_index,
+            name=tp_data["name"],
+            channel=channels.get(tp_data["channel"]) if tp_data["channel"] else None,
+            description=tp_data["description"],
+            customer_expectation=tp_data["customer_expectation"],
+            emotion=tp_data["emotion"],
+            is_moment_of_truth=tp_data["is_moment_of_truth"],
+            owner=users.get(tp_data["owner"]),
+        ))
+        for stage_obj, stage_data in zip(stages, payload["stages"], strict=True)
+        for t_index, tp_data in enumerate(stage_data["touchpoints"])
+    ]  # fmt: skip
+    Touchpoint.objects.bulk_create([row[2] for row in touchpoint_rows])
+    findings = [
+        Finding(journey=journey, stage=stage_obj, **finding)
+        for stage_obj, stage_data in zip(stages, payload["stages"], strict=True)
+        for finding in stage_data["findings"]
+    ]
+    findings += [
+        Finding(journey=journey, stage=stage_obj, touchpoint=touchpoint, **finding)
+        for stage_obj, tp_data, touchpoint in touchpoint_rows
+        for finding in tp_data["findings"]
+    ]
+    Finding.objects.bulk_create(findings)
+    return ImportResult(journey=journey, warnings=warnings)
