@@ -4,16 +4,34 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from cxplatform.api.views import CurrentUserView
-from journeys.api.views import JourneyGroupViewSet
+from journeys.api.transfer import JourneyExportView, JourneyImportView
+from journeys.api.views import (
+    ChannelViewSet,
+    FindingViewSet,
+    JourneyGroupViewSet,
+    JourneyViewSet,
+    PersonaViewSet,
+    StageViewSet,
+    TouchpointViewSet,
+)
 from teams.api.views import DepartmentViewSet, TeamViewSet
 
 router = DefaultRouter()
 router.register("journey-groups", JourneyGroupViewSet, basename="journey-group")
+router.register("journeys", JourneyViewSet, basename="journey")
+router.register("personas", PersonaViewSet, basename="persona")
+router.register("channels", ChannelViewSet, basename="channel")
+router.register("stages", StageViewSet, basename="stage")
+router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
+router.register("findings", FindingViewSet, basename="finding")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("teams", TeamViewSet, basename="team")
 
 app_name = "api"
 urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="me"),
+    # Before the router, whose journeys/<pk>/ pattern would take "import" for an id.
+    path("journeys/import/", JourneyImportView.as_view(), name="journey-import"),
+    path("journeys/<int:pk>/export/", JourneyExportView.as_view(), name="journey-export"),
     *router.urls,
 ]

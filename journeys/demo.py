@@ -1,8 +1,9 @@
-"""The demo organisation's journey groups (the journeys issue adds journeys, personas and touchpoints)."""
+"""The demo organisation's journey groups, personas, channels and journeys (bulk inserts, idempotent)."""
 
 from django.utils.translation import gettext_noop
 
-from .models import JourneyGroup
+from .demo_content import JOURNEYS, PERSONAS
+from .models import Channel, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
 
 DEMO_JOURNEY_GROUPS = [
     (
@@ -21,6 +22,7 @@ DEMO_JOURNEY_GROUPS = [
         gettext_noop("Renewal, complaints, loyalty and the moment a customer considers leaving."),
     ),
 ]
+FUTURE_STATE_OF = "Report a claim"
 
 
 def seed_journey_groups() -> dict[str, JourneyGroup]:
@@ -32,3 +34,99 @@ def seed_journey_groups() -> dict[str, JourneyGroup]:
         ignore_conflicts=True,
     )
     return {group.slug: group for group in JourneyGroup.objects.filter(slug__in=[g[0] for g in DEMO_JOURNEY_GROUPS])}
+
+
+def seed_personas() -> dict[str, Persona]:
+    Persona.objects.bulk_create([Persona(**data) for data in PERSONAS], ignore_conflicts=True)
+    return {p.name: p for p in Persona.objects.filter(name__in=[data["name"] for data in PERSONAS])}
+
+
+def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Journey]:
+    """The demo journeys with their maps. A journey that already exists (same group and name) is left alone."""
+    personas = seed_personas()
+    channels = {c.slug: c for c in Channel.objects.all()}
+    existing = set(Journey.objects.filter(state=JourneyState.CURRENT).values_list("group__slug", "name"))
+    created = []
+    for spec in JOURNEYS:
+        if (spec["group"], spec["name"]) in existing:
+            continue
+        journey = Journey.objects.create(
+            name=spec["name"],
+            description=spec["description"],
+            group=groups[spec["group"]],
+            phase=spec["phase"],
+            chain_owner=people.get(spec["chain_owner"]),
+        )
+        journey.personas.set([personas[name] for name in spec["personas"]])
+        _build_map(journey, spec["stages"], channels, people)
+        created.append(journey)
+    _seed_future_state()
+    return created
+
+
+def _build_map(journey: Journey, stage_specs: list, channels: dict, people: dict) -> None:
+    stages = Stage.objects.bulk_create(
+        [
+            Stage(journey=journey, position=i, name=name, customer_goal=goal, customer_expectation=expectation)
+            for i, (name, goal, expectation, _touchpoints) in enumerate(stage_specs)
+        ]
+    )
+    rows = []
+    for stage, (_name, _goal, _expectation, touchpoints) in zip(stages, stage_specs, strict=True):
+        for position, (name, channel, emotion, owner, truth, expectation, findings) in enumerate(touchpoints):
+            touchpoint = Touchpoint(
+                journey=journey,
+                stage=stage,
+                position=position,
+                name=name,
+                channel=channels.get(channel),
+                emotion=emotion,
+                owner=people.get(owner) if owner else None,
+                is_moment_of_truth=truth,
+                customer_expectation=expectation,
+            )
+            rows.append((touchpoint, findings))
+    Touchpoint.objects.bulk_create([touchpoint for touchpoint, _ in rows])
+    Finding.objects.bulk_create(
+        [
+            Finding(
+                journey=journey,
+                stage_id=touchpoint.stage_id,
+                touchpoint=touchpoint,
+                kind=kind,
+                text=text,
+                source=source,
+                severity=severity,
+            )
+            for touchpoint, findings in rows
+            for kind, text, source, severity in findings
+        ]
+    )
+
+
+def _seed_future_state() -> None:
+    """A redesign of "Report a claim", so the compare page has something to show."""
+    from .services import journey_create_future_state, touchpoint_create, touchpoint_delete, touchpoint_update
+
+    current = Journey.objects.filter(name=FUTURE_STATE_OF, state=JourneyState.CURRENT).first()
+    if current is None or current.future_states.exists():
+        return
+    future = journey_create_future_state(journey=current)
+    touchpoints = {t.name: t for t in future.touchpoints.select_related("stage")}
+    form = touchpoints["Claim form in the app"]
+    touchpoint_update(
+        touchpoint=form,
+        expected_version=form.version,
+        name="Claim form in the app, saved as you go",
+        emotion=1,
+        customer_expectation="Start now, add photos later, never lose what I typed",
+    )
+    letter = touchpoints["Request for extra documents"]
+    touchpoint_delete(touchpoint=letter, expected_version=letter.version)
+    touchpoint_create(
+        stage=touchpoints["Status update in the app"].stage,
+        name="Checklist of documents per claim type",
+        channel=Channel.objects.filter(slug="app").first(),
+        emotion=1,
+        customer_expectation="Know at once everything that is needed",
+    )

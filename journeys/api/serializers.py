@@ -1,9 +1,279 @@
+"""Shapes in and out of the journeys API. Business rules live in journeys.services; these only check shape."""
+
+from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from journeys.models import JourneyGroup
+from journeys.models import Channel, Finding, Journey, JourneyGroup, Persona, Stage, Touchpoint
+
+User = get_user_model()
+
+VERSION_HELP = _("The version your change is based on; a stale version is refused with 409.")
+STRUCTURE_VERSION_HELP = _(
+    "The journey's structure_version your move is based on. Required when the change moves the object."
+)
+
+
+def _user_name(user) -> str | None:
+    return str(user) if user is not None else None
 
 
 class JourneyGroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = JourneyGroup
         fields = ["id", "slug", "name", "description", "position"]
+
+
+class VersionedSerializer(serializers.ModelSerializer):
+    """Output carries `version`; an edit must send back the version it was based on."""
+
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": _("Send the version your change is based on.")})
+        return attrs
+
+
+class PersonaSerializer(serializers.ModelSerializer):
+    journey_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Persona
+        fields = ["id", "name", "segment", "quote", "goals", "frustrations", "colour", "journey_count"]
+        # The model's check constraint names no field; say which one is wrong.
+        extra_kwargs = {
+            "colour": {
+                "validators": [
+                    RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a hex colour such as #0f766e.")),
+                ]
+            }
+        }
+
+
+class PersonaSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Persona
+        fields = ["id", "name", "segment", "quote", "colour"]
+        read_only_fields = fields
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Channel
+        fields = ["id", "slug", "name", "position"]
+
+
+class JourneySerializer(VersionedSerializer):
+    group_name = serializers.CharField(source="group.name", read_only=True)
+    personas = serializers.PrimaryKeyRelatedField(many=True, queryset=Persona.objects.all(), required=False)
+    chain_owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+    chain_owner_name = serializers.SerializerMethodField()
+    stage_count = serializers.IntegerField(read_only=True)
+    touchpoint_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Journey
+        fields = [
+            "id",
+            "name",
+            "description",
+            "group",
+            "group_name",
+            "personas",
+            "state",
+            "current_state",
+            "phase",
+            "chain_owner",
+            "chain_owner_name",
+            "stage_count",
+            "touchpoint_count",
+            "version",
+            "structure_version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["current_state", "structure_version", "created_at", "updated_at"]
+
+    def get_chain_owner_name(self, journey: Journey) -> str | None:
+        return _user_name(journey.chain_owner)
+
+
+class StageSerializer(VersionedSerializer):
+    position = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text=_("0-based place in the journey. Omit on create to add at the end; changing it moves the stage."),
+    )
+    structure_version = serializers.IntegerField(
+        min_value=1, required=False, write_only=True, help_text=STRUCTURE_VERSION_HELP
+    )
+
+    class Meta:
+        model = Stage
+        fields = [
+            "id",
+            "journey",
+            "position",
+            "name",
+            "customer_goal",
+            "customer_expectation",
+            "version",
+            "structure_version",
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "journey" in attrs and attrs["journey"] != self.instance.journey:
+            raise serializers.ValidationError({"journey": _("A stage cannot move to another journey.")})
+        return attrs
+
+
+class TouchpointSerializer(VersionedSerializer):
+    journey = serializers.PrimaryKeyRelatedField(
+        queryset=Journey.objects.all(),
+        required=False,
+        help_text=_("Follows from the stage; when sent, it must be the stage's journey."),
+    )
+    position = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text=_("0-based place in the stage. Omit on create to add at the end; changing it moves the touchpoint."),
+    )
+    channel_slug = serializers.CharField(source="channel.slug", read_only=True, allow_null=True)
+    channel_name = serializers.CharField(source="channel.name", read_only=True, allow_null=True)
+    owner_name = serializers.SerializerMethodField()
+    structure_version = serializers.IntegerField(
+        min_value=1, required=False, write_only=True, help_text=STRUCTURE_VERSION_HELP
+    )
+
+    class Meta:
+        model = Touchpoint
+        fields = [
+            "id",
+            "journey",
+            "stage",
+            "position",
+            "name",
+            "channel",
+            "channel_slug",
+            "channel_name",
+            "description",
+            "customer_expectation",
+            "emotion",
+            "is_moment_of_truth",
+            "owner",
+            "owner_name",
+            "copied_from",
+            "version",
+            "structure_version",
+        ]
+        read_only_fields = ["copied_from"]
+
+    def get_owner_name(self, touchpoint: Touchpoint) -> str | None:
+        return _user_name(touchpoint.owner)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        stage = attrs.get("stage") or (self.instance.stage if self.instance is not None else None)
+        if stage is not None and "journey" in attrs and attrs["journey"].pk != stage.journey_id:
+            raise serializers.ValidationError({"stage": _("The stage belongs to another journey.")})
+        if self.instance is not None and stage is not None and stage.journey_id != self.instance.journey_id:
+            raise serializers.ValidationError({"stage": _("A touchpoint can only move to a stage of its own journey.")})
+        attrs.pop("journey", None)
+        return attrs
+
+
+class FindingSerializer(VersionedSerializer):
+    class Meta:
+        model = Finding
+        fields = ["id", "journey", "stage", "touchpoint", "kind", "text", "source", "severity", "version", "created_at"]
+        read_only_fields = ["journey", "created_at"]
+        extra_kwargs = {
+            "stage": {"required": False, "help_text": _("Follows from the touchpoint when one is given.")},
+            "touchpoint": {"required": False},
+        }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            for name in ("stage", "touchpoint"):
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError(
+                        {name: _("A finding cannot move; delete it and add it where it belongs.")}
+                    )
+        return attrs
+
+
+# The map: one journey with everything on it, read in a fixed number of queries (selectors.journey_map_queryset).
+
+
+class MapStageSerializer(StageSerializer):
+    touchpoints = TouchpointSerializer(many=True, read_only=True)
+    findings = FindingSerializer(many=True, read_only=True)
+
+    class Meta(StageSerializer.Meta):
+        fields = [*StageSerializer.Meta.fields, "touchpoints", "findings"]
+
+
+class JourneyMapSerializer(serializers.ModelSerializer):
+    group = JourneyGroupSerializer(read_only=True)
+    personas = PersonaSummarySerializer(many=True, read_only=True)
+    chain_owner_name = serializers.SerializerMethodField()
+    stages = MapStageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Journey
+        fields = [
+            "id",
+            "name",
+            "description",
+            "group",
+            "personas",
+            "state",
+            "current_state",
+            "phase",
+            "chain_owner",
+            "chain_owner_name",
+            "version",
+            "structure_version",
+            "created_at",
+            "updated_at",
+            "stages",
+        ]
+        read_only_fields = fields
+
+    def get_chain_owner_name(self, journey: Journey) -> str | None:
+        return _user_name(journey.chain_owner)
+
+
+class ReorderStageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    touchpoints = serializers.ListField(child=serializers.IntegerField(), default=list)
+
+
+class ReorderSerializer(serializers.Serializer):
+    structure_version = serializers.IntegerField(min_value=1, help_text=STRUCTURE_VERSION_HELP)
+    stages = ReorderStageSerializer(
+        many=True,
+        help_text=_("Every stage of the journey in order, each with every touchpoint it holds, in order."),
+    )
+
+
+class FutureStateSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=_("Defaults to the journey's name with '(future state)' after it."),
+    )
+
+
+class StaleVersionSerializer(serializers.Serializer):
+    """The body of a 409: the change was based on an outdated version."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    current = serializers.JSONField(allow_null=True, help_text=_("The object as it is now, or null if deleted."))

@@ -1,14 +1,235 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+"""Journey list, journey forms, personas, future state and comparison, export and import."""
 
-from journeys.selectors import journey_group_list
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from journeys import services
+from journeys.filters import JourneyFilter
+from journeys.journey_forms import JourneyForm, JourneyImportForm, PersonaForm
+from journeys.models import Journey, JourneyState, Persona
+from journeys.permissions import CANNOT_EDIT_REASON, can_edit_journeys
+from journeys.selectors import journey_compare, journey_list, persona_list
+from journeys.services.transfer import (
+    ImportRefused,
+    journey_export,
+    journey_export_csv,
+    journey_import,
+    parse_import_file,
+)
+
+PAGE_SIZE = 25
+
+
+def require_editor(request: HttpRequest) -> None:
+    if not can_edit_journeys(request.user):
+        raise PermissionDenied(CANNOT_EDIT_REASON)
 
 
 def journey_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "journeys/index.html", {"groups": journey_group_list()})
+    filters = JourneyFilter(request.GET or None, queryset=journey_list())
+    queryset = filters.qs if filters.is_bound and filters.is_valid() else journey_list()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "journeys/index.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "is_filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "can_edit": can_edit_journeys(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def journey_create(request: HttpRequest) -> HttpResponse:
+    require_editor(request)
+    form = JourneyForm(request.POST or None, initial={"group": request.GET.get("group")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            journey = services.journey_create(
+                name=data["name"],
+                description=data["description"],
+                group=data["group"],
+                personas=data["personas"],
+                state=data["state"],
+                phase=data["phase"],
+                chain_owner=data["chain_owner"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Journey “%(name)s” created. Add its first stage.") % {"name": journey.name})
+            return redirect("journeys:map", pk=journey.pk)
+    return render(request, "journeys/journey_form.html", {"form": form, "journey": None})
+
+
+@require_http_methods(["GET", "POST"])
+def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_editor(request)
+    journey = get_object_or_404(Journey, pk=pk)
+    form = JourneyForm(request.POST or None, instance=journey)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        personas = data.pop("personas")
+        try:
+            services.journey_update(journey=journey, expected_version=version, personas=personas, **data)
+        except services.StaleVersion as stale:
+            messages.error(request, stale.message)
+            if stale.current is None:
+                return redirect("journeys:index")
+            form = JourneyForm(instance=stale.current)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Journey “%(name)s” saved.") % {"name": journey.name})
+            return redirect("journeys:map", pk=journey.pk)
+    return render(request, "journeys/journey_form.html", {"form": form, "journey": journey})
+
+
+@require_http_methods(["GET", "POST"])
+def journey_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_editor(request)
+    journey = get_object_or_404(journey_list(), pk=pk)
+    if request.method == "POST":
+        try:
+            services.journey_delete(journey=journey, expected_version=int(request.POST.get("version", 0)))
+        except services.StaleVersion as stale:
+            messages.error(request, stale.message)
+            return redirect("journeys:map", pk=pk) if stale.current else redirect("journeys:index")
+        messages.success(request, _("Journey “%(name)s” deleted.") % {"name": journey.name})
+        return redirect("journeys:index")
+    return render(request, "journeys/journey_confirm_delete.html", {"journey": journey})
+
+
+@require_POST
+def journey_future_state(request: HttpRequest, pk: int) -> HttpResponse:
+    require_editor(request)
+    journey = get_object_or_404(Journey, pk=pk)
+    try:
+        future = services.journey_create_future_state(journey=journey)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("journeys:map", pk=pk)
+    messages.success(request, _("Future state created: a copy of “%(name)s” to redesign.") % {"name": journey.name})
+    return redirect("journeys:map", pk=future.pk)
+
+
+def journey_compare_view(request: HttpRequest, pk: int) -> HttpResponse:
+    future = get_object_or_404(Journey, pk=pk, state=JourneyState.FUTURE, current_state__isnull=False)
+    comparison = journey_compare(future=future)
+    return render(request, "journeys/compare.html", {"c": comparison})
+
+
+def _attachment(content: str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def journey_export_json_view(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = get_object_or_404(Journey, pk=pk)
+    body = json.dumps(journey_export(journey=journey), ensure_ascii=False, indent=2)
+    return _attachment(body, f"{slugify(journey.name) or 'journey'}.json", "application/json; charset=utf-8")
+
+
+def journey_export_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = get_object_or_404(Journey, pk=pk)
+    # A byte-order mark so spreadsheet programs read the UTF-8 correctly.
+    body = "\ufeff" + journey_export_csv(journey=journey)
+    return _attachment(body, f"{slugify(journey.name) or 'journey'}.csv", "text/csv; charset=utf-8")
+
+
+@require_http_methods(["GET", "POST"])
+def journey_import_view(request: HttpRequest) -> HttpResponse:
+    require_editor(request)
+    form = JourneyImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = parse_import_file(form.cleaned_data["file"].read())
+            result = journey_import(data=data, name=form.cleaned_data["name"] or None)
+        except ImportRefused as refused:
+            problems = refused.messages
+        else:
+            messages.success(request, _("Journey imported as “%(name)s”.") % {"name": result.journey.name})
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            return redirect("journeys:map", pk=result.journey.pk)
+    return render(request, "journeys/import.html", {"form": form, "problems": problems})
+
+
+# Personas
+
+
+def persona_index(request: HttpRequest) -> HttpResponse:
+    page = Paginator(persona_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "journeys/personas.html", {"page": page, "can_edit": can_edit_journeys(request.user)})
+
+
+def persona_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    persona = get_object_or_404(Persona, pk=pk)
+    journeys = journey_list().filter(personas=persona)
+    return render(
+        request,
+        "journeys/persona_detail.html",
+        {"persona": persona, "journeys": journeys, "can_edit": can_edit_journeys(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def persona_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require_editor(request)
+    persona = get_object_or_404(Persona, pk=pk) if pk else None
+    form = PersonaForm(request.POST or None, instance=persona)
+    if request.method == "POST" and form.is_valid():
+        if persona is None:
+            persona = services.persona_create(**form.cleaned_data)
+        else:
+            services.persona_update(persona=persona, **form.cleaned_data)
+        messages.success(request, _("Persona “%(name)s” saved.") % {"name": persona.name})
+        return redirect("journeys:persona", pk=persona.pk)
+    return render(request, "journeys/persona_form.html", {"form": form, "persona": persona})
+
+
+@require_http_methods(["GET", "POST"])
+def persona_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_editor(request)
+    persona = get_object_or_404(persona_list(), pk=pk)
+    if request.method == "POST":
+        services.persona_delete(persona=persona)
+        messages.success(request, _("Persona “%(name)s” deleted.") % {"name": persona.name})
+        return redirect(reverse("journeys:personas"))
+    return render(request, "journeys/persona_confirm_delete.html", {"persona": persona})
 
 
 urlpatterns = [
     path("", journey_index, name="index"),
+    path("new/", journey_create, name="create"),
+    path("import/", journey_import_view, name="import"),
+    path("<int:pk>/edit/", journey_edit, name="edit"),
+    path("<int:pk>/delete/", journey_delete, name="delete"),
+    path("<int:pk>/future-state/", journey_future_state, name="future-state"),
+    path("<int:pk>/compare/", journey_compare_view, name="compare"),
+    path("<int:pk>/export.json", journey_export_json_view, name="export-json"),
+    path("<int:pk>/export.csv", journey_export_csv_view, name="export-csv"),
+    path("personas/", persona_index, name="personas"),
+    path("personas/new/", persona_form, name="persona-create"),
+    path("personas/<int:pk>/", persona_detail, name="persona"),
+    path("personas/<int:pk>/edit/", persona_form, name="persona-edit"),
+    path("personas/<int:pk>/delete/", persona_delete, name="persona-delete"),
 ]

@@ -4,12 +4,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cxplatform.accounts.demo import DEMO_PEOPLE, seed_people
-from journeys.demo import seed_journey_groups
+from journeys.demo import seed_journey_groups, seed_journeys
 from teams.demo import seed_departments, seed_teams
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisation (journey groups, people for every role, departments, teams)."
+    help = "Load the demo organisation: journey groups, people for every role, departments, teams, journeys."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             groups = seed_journey_groups()
             seed_departments()
             seed_teams(people=people, groups=groups)
+            seed_journeys(people=people, groups=groups)
         self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
         self._print_logins(people, passwords)
 

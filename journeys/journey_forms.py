@@ -1,0 +1,46 @@
+"""Forms of the journey pages: a journey's header, a persona, the import upload."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Journey, Persona
+
+
+class JourneyForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Journey
+        fields = ["name", "description", "group", "personas", "state", "phase", "chain_owner"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "personas": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chain_owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("first_name")
+        self.fields["chain_owner"].label_from_instance = lambda user: user.get_full_name() or user.username
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class PersonaForm(forms.ModelForm):
+    class Meta:
+        model = Persona
+        fields = ["name", "segment", "quote", "goals", "frustrations", "colour"]
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "frustrations": forms.Textarea(attrs={"rows": 3}),
+            "colour": forms.TextInput(attrs={"type": "color"}),
+        }
+
+
+class JourneyImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Journey file (JSON)"), help_text=_("A file exported from CX Platform with “Export JSON”.")
+    )
+    name = forms.CharField(
+        label=_("Name of the copy"), required=False, max_length=200, help_text=_("Leave empty for “<name> (imported)”.")
+    )
