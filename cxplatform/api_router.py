@@ -14,7 +14,7 @@ from journeys.api.views import (
     StageViewSet,
     TouchpointViewSet,
 )
-from teams.api.views import DepartmentViewSet, TeamViewSet
+from teams.api.views import ActionViewSet, DepartmentViewSet, MandateViewSet, MembershipViewSet, TeamViewSet
 
 router = DefaultRouter()
 router.register("journey-groups", JourneyGroupViewSet, basename="journey-group")
@@ -26,6 +26,9 @@ router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("teams", TeamViewSet, basename="team")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("mandates", MandateViewSet, basename="mandate")
+router.register("actions", ActionViewSet, basename="action")
 
 app_name = "api"
 urlpatterns = [

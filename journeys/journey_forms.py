@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import Journey, Persona
+from .models import Journey, JourneyGroup, Persona
+from .permissions import can_edit_journeys
 
 
 class JourneyForm(forms.ModelForm):
@@ -18,8 +19,12 @@ class JourneyForm(forms.ModelForm):
             "personas": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:
+            # Offer only the groups this user may put a journey in.
+            allowed = [g.pk for g in JourneyGroup.objects.all() if can_edit_journeys(user, Journey(group=g))]
+            self.fields["group"].queryset = JourneyGroup.objects.filter(pk__in=allowed)
         self.fields["chain_owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("first_name")
         self.fields["chain_owner"].label_from_instance = lambda user: user.get_full_name() or user.username
         if self.instance.pk:

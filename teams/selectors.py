@@ -1,6 +1,7 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 
-from .models import Department, Membership, Team
+from .models import ActionComment, ActionTransition, Department, ImprovementAction, Mandate, Membership, Team
+from .selectors_actions import overdue
 
 
 def team_list() -> QuerySet[Team]:
@@ -15,3 +16,29 @@ def team_list() -> QuerySet[Team]:
 
 def department_list() -> QuerySet[Department]:
     return Department.objects.order_by("name")
+
+
+def membership_list() -> QuerySet[Membership]:
+    return Membership.objects.select_related("team", "user").order_by("team__name", "role", "user__first_name", "id")
+
+
+def mandate_list() -> QuerySet[Mandate]:
+    """Mandates with their team, sponsor and decider, in one query."""
+    return Mandate.objects.select_related("team", "sponsor", "decided_by").order_by("team__name", "-starts_on", "-id")
+
+
+def action_list() -> QuerySet[ImprovementAction]:
+    """Actions with the names an API row shows, and `is_overdue` computed in the database, in one query."""
+    return (
+        ImprovementAction.objects.select_related("journey", "stage", "touchpoint", "team", "assignee", "created_by")
+        .annotate(is_overdue=Case(When(overdue(), then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .order_by("due_date", "-impact", "effort", "id")
+    )
+
+
+def action_transition_list(*, action: ImprovementAction) -> QuerySet[ActionTransition]:
+    return ActionTransition.objects.filter(action=action).select_related("by").order_by("at", "id")
+
+
+def action_comment_list(*, action: ImprovementAction) -> QuerySet[ActionComment]:
+    return ActionComment.objects.filter(action=action).select_related("author").order_by("created_at", "id")

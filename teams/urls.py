@@ -1,9 +1,4 @@
-from django.urls import path
-
-from . import views
+from .views import actions, ownership, teams
 
 app_name = "teams"
-urlpatterns = [
-    path("teams/", views.team_index, name="index"),
-    path("actions/", views.action_index, name="actions"),
-]
+urlpatterns = [*teams.urlpatterns, *actions.urlpatterns, *ownership.urlpatterns]

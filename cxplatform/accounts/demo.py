@@ -28,6 +28,9 @@ DEMO_PEOPLE = [
     DemoPerson("daan", "Daan", "Smit", Role.PROCESS_OWNER, "Process owner, customer service", can_log_in=False),
     DemoPerson("lotte", "Lotte", "Mulder", Role.CX_EDITOR, "Data analyst", can_log_in=False),
     DemoPerson("youssef", "Youssef", "El Amrani", Role.CX_EDITOR, "Change manager", can_log_in=False),
+    DemoPerson("bram", "Bram", "Hendriks", Role.CX_EDITOR, "BI developer", can_log_in=False),
+    DemoPerson("noor", "Noor", "Haddad", Role.CX_EDITOR, "UX writer", can_log_in=False),
+    DemoPerson("karin", "Karin", "Bos", Role.CX_EDITOR, "CX coach", can_log_in=False),
 ]
 DEMO_EMAIL_DOMAIN = "demo.cxplatform.example"
 

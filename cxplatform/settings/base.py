@@ -6,6 +6,7 @@ The variables are listed, with their defaults, in README.md ("Configuration").
 from pathlib import Path
 
 import plotly
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -133,15 +134,19 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 3, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_TIMEZONE = "UTC"
+CELERY_TIMEZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 CELERY_BEAT_HEARTBEAT_SECONDS = env_int("BEAT_HEARTBEAT_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "cxplatform.tasks.beat_heartbeat", "schedule": CELERY_BEAT_HEARTBEAT_SECONDS},
+    # Each morning at 07:00 (TIME_ZONE), process owners hear about their overdue actions.
+    "overdue-action-digests": {"task": "teams.send_overdue_digests", "schedule": crontab(hour=7, minute=0)},
 }
 HEALTH_QUEUE_TIMEOUT = env_int("HEALTH_QUEUE_TIMEOUT", 5, minimum=1)
 
 # Email: EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587; console by default.
 globals().update(email_config("EMAIL_URL", default="consolemail://"))
+# Links in emails point here.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CX Platform <cx@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -216,6 +221,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Whose edits of journey maps are allowed: the teams app decides by team ownership of journey groups.
+JOURNEY_EDIT_POLICY = "teams.permissions.can_edit_journey"
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], default="INFO")
 LOGGING = {

@@ -32,7 +32,7 @@ from journeys.selectors import (
 )
 from journeys.services import StaleVersion
 
-from .permissions import CanEditJourneysOrReadOnly
+from .permissions import CanEditJourneysOrReadOnly, check_can_edit_journey
 from .serializers import (
     ChannelSerializer,
     FindingSerializer,
@@ -227,11 +227,15 @@ class JourneyViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
         return self.action == "reorder"
 
     def perform_create(self, serializer):
+        check_can_edit_journey(self.request.user, Journey(group=serializer.validated_data["group"]))
         journey = services.journey_create(**_without(serializer.validated_data, "version"))
         serializer.instance = self.fresh(journey)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
+        if "group" in data and data["group"].pk != serializer.instance.group_id:
+            # Moving a journey to another group: the user must be allowed to edit it there too.
+            check_can_edit_journey(self.request.user, Journey(pk=serializer.instance.pk, group=data["group"]))
         version = data.pop("version")
         journey = services.journey_update(journey=serializer.instance, expected_version=version, **data)
         serializer.instance = self.fresh(journey)
@@ -299,6 +303,7 @@ class StageViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
         return stage_list()
 
     def perform_create(self, serializer):
+        check_can_edit_journey(self.request.user, serializer.validated_data["journey"])
         stage = services.stage_create(**_without(serializer.validated_data, "version", "structure_version"))
         serializer.instance = self.fresh(stage)
 
@@ -339,6 +344,7 @@ class TouchpointViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
         return touchpoint_list()
 
     def perform_create(self, serializer):
+        check_can_edit_journey(self.request.user, serializer.validated_data["stage"].journey)
         touchpoint = services.touchpoint_create(**_without(serializer.validated_data, "version", "structure_version"))
         serializer.instance = self.fresh(touchpoint)
 
@@ -385,6 +391,9 @@ class FindingViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = _without(serializer.validated_data, "version")
+        place = data.get("touchpoint") or data.get("stage")
+        if place is not None:  # without a place, finding_create refuses the finding itself
+            check_can_edit_journey(self.request.user, place.journey)
         finding = services.finding_create(
             stage=data.pop("stage", None), touchpoint=data.pop("touchpoint", None), **data
         )

@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -16,7 +17,7 @@ from journeys import services
 from journeys.filters import JourneyFilter
 from journeys.journey_forms import JourneyForm, JourneyImportForm, PersonaForm
 from journeys.models import Journey, JourneyState, Persona
-from journeys.permissions import CANNOT_EDIT_REASON, can_edit_journeys
+from journeys.permissions import can_edit_journeys, edit_refusal_reason
 from journeys.selectors import journey_compare, journey_list, persona_list
 from journeys.services.transfer import (
     ImportRefused,
@@ -29,9 +30,10 @@ from journeys.services.transfer import (
 PAGE_SIZE = 25
 
 
-def require_editor(request: HttpRequest) -> None:
-    if not can_edit_journeys(request.user):
-        raise PermissionDenied(CANNOT_EDIT_REASON)
+def require_editor(request: HttpRequest, journey: Journey | None = None) -> None:
+    """Refuse (403 with the reason) unless the user may edit journeys, and this one in particular."""
+    if not can_edit_journeys(request.user, journey):
+        raise PermissionDenied(edit_refusal_reason(request.user, journey))
 
 
 def journey_index(request: HttpRequest) -> HttpResponse:
@@ -56,9 +58,10 @@ def journey_index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def journey_create(request: HttpRequest) -> HttpResponse:
     require_editor(request)
-    form = JourneyForm(request.POST or None, initial={"group": request.GET.get("group")})
+    form = JourneyForm(request.POST or None, initial={"group": request.GET.get("group")}, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        require_editor(request, Journey(group=data["group"]))
         try:
             journey = services.journey_create(
                 name=data["name"],
@@ -79,10 +82,11 @@ def journey_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_editor(request)
     journey = get_object_or_404(Journey, pk=pk)
-    form = JourneyForm(request.POST or None, instance=journey)
+    require_editor(request, journey)
+    form = JourneyForm(request.POST or None, instance=journey, user=request.user)
     if request.method == "POST" and form.is_valid():
+        require_editor(request, Journey(group=form.cleaned_data["group"]))  # moving it to another group too
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
         personas = data.pop("personas")
@@ -92,7 +96,7 @@ def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, stale.message)
             if stale.current is None:
                 return redirect("journeys:index")
-            form = JourneyForm(instance=stale.current)
+            form = JourneyForm(instance=stale.current, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -103,8 +107,8 @@ def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def journey_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    require_editor(request)
     journey = get_object_or_404(journey_list(), pk=pk)
+    require_editor(request, journey)
     if request.method == "POST":
         try:
             services.journey_delete(journey=journey, expected_version=int(request.POST.get("version", 0)))
@@ -118,8 +122,8 @@ def journey_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def journey_future_state(request: HttpRequest, pk: int) -> HttpResponse:
-    require_editor(request)
     journey = get_object_or_404(Journey, pk=pk)
+    require_editor(request, journey)
     try:
         future = services.journey_create_future_state(journey=journey)
     except ValidationError as error:
@@ -161,8 +165,11 @@ def journey_import_view(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            data = parse_import_file(form.cleaned_data["file"].read())
-            result = journey_import(data=data, name=form.cleaned_data["name"] or None)
+            with transaction.atomic():
+                data = parse_import_file(form.cleaned_data["file"].read())
+                result = journey_import(data=data, name=form.cleaned_data["name"] or None)
+                # The copy lands in the file's journey group: the user must be allowed to edit there.
+                require_editor(request, result.journey)
         except ImportRefused as refused:
             problems = refused.messages
         else:

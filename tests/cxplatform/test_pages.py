@@ -55,16 +55,6 @@ def make_teams(count: int) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [2, 200])
-def test_the_teams_page_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
-    make_teams(count)
-    # session, user, teams, their journey groups, their memberships+users
-    with django_assert_num_queries(5):
-        response = editor_client.get(reverse("teams:index"))
-    assert response.content.decode().count('class="card team-card"') == count
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("count", [2, 200])
 def test_the_dashboard_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
     make_teams(count)
     # session, user, four counts

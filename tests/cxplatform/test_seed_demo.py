@@ -1,5 +1,6 @@
 """manage.py seed_demo: the demo organisation, idempotent, with printed passwords that work."""
 
+import itertools
 import re
 from io import StringIO
 
@@ -7,10 +8,21 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
 from cxplatform.accounts.models import Role, User
-from journeys.models import JourneyGroup
-from teams.models import Team
+from journeys.models import JourneyGroup, Touchpoint
+from teams.models import (
+    ALLOWED_TRANSITIONS,
+    OPEN_STATUSES,
+    ActionStatus,
+    ImprovementAction,
+    Mandate,
+    MandateStatus,
+    MemberRole,
+    Membership,
+    Team,
+)
 
 
 def seed(*args: str) -> str:
@@ -36,6 +48,10 @@ def test_seeding_twice_leaves_the_same_row_counts():
     assert "passwords are unchanged" in second_output
     assert first["journeys.JourneyGroup"] == 3
     assert first["teams.Department"] >= 5
+    assert 30 <= first["teams.ImprovementAction"] <= 60
+    assert first["teams.ActionTransition"] > first["teams.ImprovementAction"]
+    assert first["teams.Mandate"] >= 3
+    assert first["teams.DepartmentMember"] == first["accounts.User"]
 
 
 @pytest.mark.django_db
@@ -68,3 +84,86 @@ def test_reset_passwords_prints_new_working_passwords():
         assert password != old[username]
         assert authenticate(username=username, password=password) is not None
         assert authenticate(username=username, password=old[username]) is None
+
+
+@pytest.mark.django_db
+def test_the_demo_has_30_to_60_actions_in_every_status_with_a_consistent_history():
+    seed()
+    actions = ImprovementAction.objects.prefetch_related("transitions")
+    assert 30 <= actions.count() <= 60
+    assert set(actions.values_list("status", flat=True)) == set(ActionStatus.values)
+    for action in actions:
+        moves = [(t.from_status, t.to_status) for t in action.transitions.all()]
+        if action.status == ActionStatus.PROPOSED:
+            assert moves == [], action
+            continue
+        assert moves[0][0] == ActionStatus.PROPOSED, action  # every action starts as a proposal
+        assert moves[-1][1] == action.status, action  # and its last move led to where it is
+        for (_, to_status), (from_status, _) in itertools.pairwise(moves):
+            assert to_status == from_status, action
+        for from_status, to_status in moves:
+            assert to_status in ALLOWED_TRANSITIONS[from_status], action
+        times = [t.at for t in action.transitions.all()]
+        assert times == sorted(times) and times[-1] < timezone.now(), action
+
+
+@pytest.mark.django_db
+def test_demo_actions_are_tied_to_the_demo_journeys_and_carried_out_by_process_owners():
+    seed()
+    today = timezone.localdate()
+    actions = ImprovementAction.objects.select_related("journey", "touchpoint", "finding", "team", "assignee")
+    assert {a.journey.name for a in actions} == {"Open an account", "Report a claim", "Renew or cancel the contract"}
+    for action in actions:
+        assert action.assignee.username in {"owner", "sanne", "daan"}, action
+        assert action.assignee.role == Role.PROCESS_OWNER
+        assert action.touchpoint.journey_id == action.journey_id and action.stage_id == action.touchpoint.stage_id
+        assert action.finding is None or action.finding.touchpoint_id == action.touchpoint_id, action
+        assert action.team.journey_groups.filter(pk=action.journey.group_id).exists(), action
+    overdue = [a for a in actions if a.status in OPEN_STATUSES and a.due_date and a.due_date < today]
+    assert 3 <= len(overdue) <= 10
+    assert sum(a.is_quick_win for a in actions if a.status in OPEN_STATUSES) >= 3
+    assert sum(a.finding_id is not None for a in actions) >= 20
+    assert all(a.sprint for a in actions if a.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS))
+    assert all(a.expected_gains > 0 for a in actions)
+    # What the process owners get mailed each morning, and who:
+    assert {a.assignee.username for a in overdue} >= {"owner", "sanne", "daan"}
+
+
+@pytest.mark.django_db
+def test_every_demo_person_is_in_a_department_and_the_teams_are_multidisciplinary():
+    seed()
+    assert not User.objects.filter(department_membership__isnull=True).exists()
+    for team in Team.objects.prefetch_related("memberships"):
+        roles = {m.role for m in team.memberships.all()}
+        assert {MemberRole.PROCESS_OWNER, MemberRole.ANALYST} <= roles and len(roles) >= 4, team
+    assert set(Membership.objects.values_list("role", flat=True)) == set(MemberRole.values)
+
+
+@pytest.mark.django_db
+def test_the_demo_mandates_are_one_running_one_awaiting_the_manager_and_history():
+    seed()
+    today = timezone.localdate()
+    mandates = Mandate.objects.select_related("team", "decided_by")
+    proposed = [m for m in mandates if m.status == MandateStatus.PROPOSED]
+    assert len(proposed) == 1 and proposed[0].decided_by is None
+    running = [m for m in mandates if m.status == MandateStatus.APPROVED and m.starts_on <= today <= m.ends_on]
+    assert len(running) >= 1
+    assert any(m.status == MandateStatus.REJECTED and m.decision_note for m in mandates)
+    assert any(m.status == MandateStatus.APPROVED and m.ends_on < today for m in mandates)  # expired
+    for mandate in mandates:
+        assert (mandate.decided_by is None) == (mandate.status == MandateStatus.PROPOSED)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_few_touchpoints_without_an_owner():
+    seed()
+    touchpoints = Touchpoint.objects.filter(journey__state="current")
+    orphans = touchpoints.filter(owner__isnull=True).count()
+    assert 1 <= orphans <= touchpoints.count() // 10
+
+
+@pytest.mark.django_db
+def test_seeding_the_demo_takes_a_bounded_number_of_queries(django_assert_max_num_queries):
+    # Bulk inserts: the number of queries does not grow with the number of actions or transitions.
+    with django_assert_max_num_queries(150):
+        seed()

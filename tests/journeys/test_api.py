@@ -14,8 +14,16 @@ from tests.journeys.factories import (
     StageFactory,
     TouchpointFactory,
 )
+from tests.teams.factories import owning_every_journey_group
 
 JSON = "application/json"
+
+
+@pytest.fixture(autouse=True)
+def _the_editor_owns_every_journey_group(cx_editor):
+    """These tests are about the API itself; who owns which journey is tested in tests/teams."""
+    with owning_every_journey_group(cx_editor):
+        yield
 
 
 def names(response) -> list[str]:

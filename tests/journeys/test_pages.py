@@ -1,5 +1,6 @@
 """The journeys list, journey and persona forms, future state and comparison, export and import pages."""
 
+import html
 import io
 import json
 
@@ -12,6 +13,12 @@ from journeys.services.transfer import journey_export
 from tests.journeys.factories import JourneyFactory, JourneyGroupFactory, PersonaFactory, build_map
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def editors_edit_every_group(settings):
+    """These tests are about the pages; which journeys an editor owns is tested at the end of this module."""
+    settings.JOURNEY_EDIT_POLICY = None
 
 
 @pytest.fixture
@@ -208,3 +215,36 @@ def test_the_demo_journeys_meet_the_brief(editor_client):
         assert journey.touchpoints.values("channel").distinct().count() >= 4
         assert journey.touchpoints.filter(owner__isnull=False).exists()
     assert Journey.objects.filter(state=JourneyState.FUTURE).count() == 1
+
+
+class TestOwnership:
+    """With the teams app's policy: CX editors change only the journeys of the groups their team owns."""
+
+    @pytest.fixture(autouse=True)
+    def team_policy(self, settings):
+        settings.JOURNEY_EDIT_POLICY = "teams.permissions.can_edit_journey"
+
+    def test_an_editor_outside_the_owning_team_cannot_change_the_journey(self, editor_client):
+        journey = JourneyFactory(name="Not mine")
+        for name in ("journeys:edit", "journeys:delete", "journeys:future-state"):
+            response = editor_client.post(reverse(name, args=[journey.pk]))
+            assert response.status_code == 403, name
+            assert "Only CX editors of a team that owns this journey's group" in html.unescape(response.content.decode())
+        assert Journey.objects.get(pk=journey.pk).name == "Not mine"
+
+    def test_an_editor_in_the_owning_team_can(self, editor_client, cx_editor):
+        from tests.teams.factories import MembershipFactory, TeamFactory
+
+        journey = JourneyFactory(name="Mine")
+        MembershipFactory(user=cx_editor, team=TeamFactory(journey_groups=[journey.group]))
+        data = {"name": "Mine, renamed", "group": journey.group.pk, "state": "current", "phase": "define", "version": 1}
+        response = editor_client.post(reverse("journeys:edit", args=[journey.pk]), data)
+        assert response.status_code == 302
+        assert Journey.objects.get(pk=journey.pk).name == "Mine, renamed"
+
+    def test_an_editor_cannot_create_a_journey_in_a_group_their_team_does_not_own(self, editor_client):
+        group = JourneyGroupFactory()
+        data = {"name": "Sneaky", "group": group.pk, "state": "current", "phase": "discover"}
+        response = editor_client.post(reverse("journeys:create"), data)
+        assert "Select a valid choice." in response.content.decode()  # the group is not even offered
+        assert not Journey.objects.filter(name="Sneaky").exists()

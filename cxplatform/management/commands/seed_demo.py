@@ -5,11 +5,14 @@ from django.db import transaction
 
 from cxplatform.accounts.demo import DEMO_PEOPLE, seed_people
 from journeys.demo import seed_journey_groups, seed_journeys
-from teams.demo import seed_departments, seed_teams
+from teams.demo import seed_departments, seed_teams, seed_work
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisation: journey groups, people for every role, departments, teams, journeys."
+    help = (
+        "Load the demo organisation: journey groups, people for every role, departments, teams, journeys, "
+        "mandates and improvement actions."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,8 +26,9 @@ class Command(BaseCommand):
             people, passwords = seed_people(reset_passwords=reset_passwords)
             groups = seed_journey_groups()
             seed_departments()
-            seed_teams(people=people, groups=groups)
+            teams = seed_teams(people=people, groups=groups)
             seed_journeys(people=people, groups=groups)
+            seed_work(people=people, teams=teams)
         self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
         self._print_logins(people, passwords)
 

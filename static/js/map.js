@@ -1,0 +1,193 @@
+/* The map editor: draws the emotion curve, opens edit forms in a dialog, reorders by drag and drop.
+ *
+ * The server does the work: every write answers with the whole board and htmx swaps it in. This file only
+ * (re)wires what a fresh board needs: the Plotly curve, SortableJS lists, the dialog and the focus. */
+(function () {
+  "use strict";
+
+  var trigger = null; // the control whose request is in flight: {id, fallback}, to put the focus back
+
+  function byId(id) {
+    return id ? document.getElementById(id) : null;
+  }
+
+  function boardIn(root) {
+    if (!root || !root.querySelector) return null;
+    return root.id === "map-board" ? root : root.querySelector("#map-board");
+  }
+
+  /* The emotion curve: a figure built in Python (journeys/charts.py), shipped as JSON in a script tag. */
+  function drawCurves(root) {
+    if (!root.querySelectorAll) return;
+    if (!window.Plotly) {
+      // plotly.min.js loads async; draw once it is there.
+      var script = byId("plotly-js");
+      if (script) script.addEventListener("load", function () { drawCurves(root); }, {once: true});
+      return;
+    }
+    root.querySelectorAll("[data-figure]").forEach(function (element) {
+      var source = byId(element.dataset.figure);
+      if (!source) return;
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.newPlot(element, figure.data, figure.layout, {displayModeBar: false, responsive: true});
+      // The plot spans the stage columns: follow their width whatever changes it (window, print, new stage).
+      if (window.ResizeObserver) {
+        new ResizeObserver(function () { window.Plotly.Plots.resize(element); }).observe(element);
+      }
+    });
+  }
+
+  function resizeCurves() {
+    if (!window.Plotly) return;
+    document.querySelectorAll(".emotion-curve.js-plotly-plot").forEach(function (element) {
+      window.Plotly.Plots.resize(element);
+    });
+  }
+
+  /* Drag and drop: after a drop, send the full order of the board (every stage with its touchpoints). */
+  function boardOrder(board) {
+    return Array.prototype.map.call(board.querySelectorAll(".stage-head[data-id]"), function (head) {
+      var list = board.querySelector('.tp-list[data-stage-id="' + head.dataset.id + '"]');
+      var cards = list ? list.querySelectorAll(".tp-card[data-id]") : [];
+      return {
+        id: Number(head.dataset.id),
+        touchpoints: Array.prototype.map.call(cards, function (card) {
+          return Number(card.dataset.id);
+        }),
+      };
+    });
+  }
+
+  function saveOrder(board, movedId) {
+    trigger = {id: movedId, fallback: null};
+    window.htmx.ajax("POST", board.dataset.reorderUrl, {
+      source: board,
+      target: "#map-board",
+      swap: "outerHTML",
+      values: {order: JSON.stringify(boardOrder(board)), structure_version: board.dataset.structureVersion},
+    });
+  }
+
+  function makeSortable(root) {
+    var board = boardIn(root);
+    if (!board || !("canEdit" in board.dataset) || !window.Sortable) return;
+    var common = {
+      animation: 150,
+      // Mouse-event dragging instead of native HTML5 drag and drop: the same in every browser and in tests.
+      forceFallback: true,
+      fallbackOnBody: true,
+      fallbackTolerance: 4,
+      ghostClass: "is-ghost",
+      chosenClass: "is-chosen",
+      dragClass: "is-dragging",
+      onEnd: function (event) {
+        if (event.from !== event.to || event.oldIndex !== event.newIndex) saveOrder(board, event.item.id);
+      },
+    };
+    var head = board.querySelector(".lane-head");
+    if (head) {
+      new window.Sortable(head, Object.assign({}, common, {
+        draggable: ".stage-head",
+        handle: ".stage-handle",
+        direction: "horizontal",
+      }));
+    }
+    board.querySelectorAll(".tp-list").forEach(function (list) {
+      new window.Sortable(list, Object.assign({}, common, {
+        group: "touchpoints",
+        draggable: ".tp-card",
+        filter: "button",
+        preventOnFilter: false,
+        onAdd: function () { list.classList.remove("is-empty"); },
+      }));
+    });
+  }
+
+  /* The editor dialog: forms arrive in #map-editor-body; a saved form answers with the board. */
+  function editor() {
+    return byId("map-editor");
+  }
+
+  function closeEditor() {
+    var dialog = editor();
+    if (dialog && dialog.open) dialog.close();
+  }
+
+  function focusFirstField(container) {
+    var field = container.querySelector("[aria-invalid='true'], input:not([type='hidden']), select, textarea");
+    if (field) field.focus();
+  }
+
+  function restoreFocus() {
+    if (!trigger) return;
+    var target = byId(trigger.id);
+    if (!target || target.disabled) target = byId(trigger.fallback);
+    if (target) target.focus();
+  }
+
+  function showStatus(text) {
+    var status = byId("map-status");
+    if (!status) return;
+    var message = document.createElement("p");
+    message.className = "alert alert-error";
+    message.setAttribute("role", "alert");
+    message.textContent = text;
+    status.replaceChildren(message);
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var element = event.detail.elt;
+    if (element && element.id && element.tagName === "BUTTON") {
+      trigger = {id: element.id, fallback: element.dataset.focus || null};
+    }
+  });
+
+  // A stale version (409) or invalid input (422) answers with content to show: swap it like a success.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 409 || status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function () {
+    var status = byId("map-status");
+    if (status) showStatus(status.dataset.errorText);
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var element = event.target;
+    if (element.id === "map-editor-body") {
+      var dialog = editor();
+      if (dialog && !dialog.open) dialog.showModal();
+      focusFirstField(element);
+    } else if (element.id === "map-board") {
+      closeEditor();
+      restoreFocus();
+      var success = document.querySelector("#map-status .alert-success");
+      if (success) {
+        window.setTimeout(function () { success.remove(); }, 6000);
+      }
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-close-editor]")) closeEditor();
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
+  document.addEventListener("close", function (event) {
+    if (event.target.id !== "map-editor") return;
+    byId("map-editor-body").replaceChildren();
+    restoreFocus();
+  }, true);
+
+  window.addEventListener("beforeprint", resizeCurves);
+  window.addEventListener("afterprint", resizeCurves);
+
+  window.htmx.onLoad(function (root) {
+    drawCurves(root);
+    makeSortable(root);
+  });
+})();

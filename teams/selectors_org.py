@@ -1,0 +1,386 @@
+"""Reads for the organisation pages: the teams list, a team's page and a journey's ownership matrix.
+
+Every function here runs a fixed number of queries, however many teams, members, actions or touchpoints
+there are; the grouping that follows is plain Python over rows already fetched.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from journeys.models import Journey, JourneyGroup, Stage, Touchpoint
+
+from .models import (
+    OPEN_STATUSES,
+    ActionStatus,
+    Department,
+    ImprovementAction,
+    Mandate,
+    MandateStatus,
+    MemberRole,
+    Membership,
+    Team,
+)
+
+ZERO = Decimal(0)
+
+# ---------------------------------------------------------------------------------------------------------
+# Mandates and budget
+
+
+MANDATE_STATES = {
+    "proposed": _("Awaiting decision"),
+    "active": _("Approved, running"),
+    "upcoming": _("Approved, starts later"),
+    "expired": _("Expired"),
+    "rejected": _("Rejected"),
+}
+
+
+def mandate_state(mandate: Mandate, today: datetime.date) -> str:
+    """Where a mandate stands today: proposed, active, upcoming, expired or rejected."""
+    if mandate.status == MandateStatus.PROPOSED:
+        return "proposed"
+    if mandate.status == MandateStatus.REJECTED:
+        return "rejected"
+    if mandate.ends_on < today:
+        return "expired"
+    if mandate.starts_on > today:
+        return "upcoming"
+    return "active"
+
+
+def current_mandate(mandates: list[Mandate], today: datetime.date) -> Mandate | None:
+    """The mandate the team works under now: the running approved one; else one awaiting a decision; else the
+    next approved one. Expired and rejected mandates are history, not current."""
+    by_state: dict[str, list[Mandate]] = {}
+    for mandate in mandates:
+        by_state.setdefault(mandate_state(mandate, today), []).append(mandate)
+    for state in ("active", "proposed", "upcoming"):
+        if by_state.get(state):
+            return max(by_state[state], key=lambda m: (m.starts_on, m.pk))
+    return None
+
+
+@dataclass
+class BudgetUse:
+    """What the team's actions claim (expected investment of every action not dropped) against a budget."""
+
+    claimed: Decimal
+    budget: Decimal | None = None
+    approved: bool = False
+
+    @property
+    def percent(self) -> int | None:
+        if self.budget is None:
+            return None
+        if self.budget == 0:
+            return 0 if self.claimed == 0 else 999
+        return int((self.claimed / self.budget * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    @property
+    def over(self) -> bool:
+        return self.budget is not None and self.claimed > self.budget
+
+    @property
+    def overrun(self) -> Decimal:
+        return self.claimed - self.budget if self.over else ZERO
+
+    @property
+    def bar_percent(self) -> int:
+        return min(self.percent or 0, 100)
+
+
+def _budget_use(claimed: Decimal, mandate: Mandate | None) -> BudgetUse:
+    if mandate is None:
+        return BudgetUse(claimed=claimed)
+    return BudgetUse(claimed=claimed, budget=mandate.budget, approved=mandate.status == MandateStatus.APPROVED)
+
+
+def _annotate_mandates(mandates: list[Mandate], today: datetime.date) -> list[Mandate]:
+    for mandate in mandates:
+        mandate.state = mandate_state(mandate, today)
+        mandate.state_label = MANDATE_STATES[mandate.state]
+    return mandates
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Teams
+
+
+@dataclass
+class RoleGroup:
+    role: str
+    label: str
+    memberships: list[Membership]
+
+
+def members_by_role(memberships: list[Membership]) -> list[RoleGroup]:
+    """Memberships grouped by role, in the order of MemberRole (change managers first, coach last)."""
+    groups = {role: RoleGroup(role=role, label=label, memberships=[]) for role, label in MemberRole.choices}
+    for membership in memberships:
+        groups[membership.role].memberships.append(membership)
+    return [group for group in groups.values() if group.memberships]
+
+
+@dataclass
+class TeamOverview:
+    team: Team
+    roles: list[RoleGroup]
+    mandate: Mandate | None
+    pending_mandates: int
+    budget: BudgetUse
+
+    @property
+    def member_count(self) -> int:
+        return sum(len(group.memberships) for group in self.roles)
+
+
+def _claimed_by_team() -> Coalesce:
+    claimed = (
+        ImprovementAction.objects.filter(team=OuterRef("pk"))
+        .exclude(status=ActionStatus.DROPPED)
+        .order_by()
+        .values("team")
+        .annotate(total=Sum("expected_investment"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return Coalesce(Subquery(claimed, output_field=money), Value(ZERO), output_field=money)
+
+
+def _memberships() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.select_related("user", "user__department_membership__department").order_by(
+            "user__first_name", "user__last_name", "id"
+        ),
+    )
+
+
+def team_overview_list() -> list[TeamOverview]:
+    """The teams page: teams (+ budget claimed), journey groups, members (+ user, department), mandates."""
+    today = timezone.localdate()
+    teams = (
+        Team.objects.annotate(claimed=_claimed_by_team())
+        .prefetch_related(
+            Prefetch("journey_groups", queryset=JourneyGroup.objects.order_by("position", "name")),
+            _memberships(),
+            Prefetch("mandates", queryset=Mandate.objects.order_by("-starts_on", "-id")),
+        )
+        .order_by("name")
+    )
+    overviews = []
+    for team in teams:
+        mandates = _annotate_mandates(list(team.mandates.all()), today)
+        mandate = current_mandate(mandates, today)
+        overviews.append(
+            TeamOverview(
+                team=team,
+                roles=members_by_role(list(team.memberships.all())),
+                mandate=mandate,
+                pending_mandates=sum(1 for m in mandates if m.state == "proposed"),
+                budget=_budget_use(team.claimed, mandate),
+            )
+        )
+    return overviews
+
+
+@dataclass
+class StatusCount:
+    status: str
+    label: str
+    count: int
+    overdue: int = 0
+
+
+@dataclass
+class TeamDetail(TeamOverview):
+    groups: list[JourneyGroup] = field(default_factory=list)
+    mandates: list[Mandate] = field(default_factory=list)
+    statuses: list[StatusCount] = field(default_factory=list)
+    expected_gains: Decimal = ZERO
+
+    @property
+    def action_count(self) -> int:
+        return sum(s.count for s in self.statuses)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(s.overdue for s in self.statuses)
+
+
+def team_detail(*, team_id: int) -> TeamDetail:
+    """A team's page: team, journey groups, their journeys, members (+ user, department), mandates (+ sponsor,
+    decider), and the team's actions counted per status in one aggregate."""
+    today = timezone.localdate()
+    team = get_object_or_404(
+        Team.objects.prefetch_related(
+            Prefetch(
+                "journey_groups",
+                queryset=JourneyGroup.objects.order_by("position", "name").prefetch_related(
+                    Prefetch("journeys", queryset=Journey.objects.order_by("state", "name", "id"))
+                ),
+            ),
+            _memberships(),
+            Prefetch("mandates", queryset=Mandate.objects.select_related("sponsor", "decided_by")),
+        ),
+        pk=team_id,
+    )
+    rows = {
+        row["status"]: row
+        for row in ImprovementAction.objects.filter(team=team)
+        .order_by()
+        .values("status")
+        .annotate(
+            n=Count("id"),
+            invested=Sum("expected_investment"),
+            gains=Sum("expected_gains"),
+            overdue=Count("id", filter=Q(due_date__lt=today, status__in=OPEN_STATUSES)),
+        )
+    }
+    statuses = [
+        StatusCount(status=value, label=label, count=rows.get(value, {}).get("n", 0), overdue=rows.get(value, {}).get("overdue", 0))
+        for value, label in ActionStatus.choices
+    ]  # fmt: skip
+    live = [row for status, row in rows.items() if status != ActionStatus.DROPPED]
+    claimed = sum((row["invested"] or ZERO for row in live), ZERO)
+    mandates = _annotate_mandates(list(team.mandates.all()), today)
+    mandate = current_mandate(mandates, today)
+    return TeamDetail(
+        team=team,
+        roles=members_by_role(list(team.memberships.all())),
+        mandate=mandate,
+        pending_mandates=sum(1 for m in mandates if m.state == "proposed"),
+        budget=_budget_use(claimed, mandate),
+        groups=list(team.journey_groups.all()),
+        mandates=mandates,
+        statuses=statuses,
+        expected_gains=sum((row["gains"] or ZERO for row in live), ZERO),
+    )
+
+
+def mandate_for_decision(*, mandate_id: int) -> Mandate:
+    return get_object_or_404(Mandate.objects.select_related("team", "sponsor", "decided_by"), pk=mandate_id)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Ownership across silos
+
+
+@dataclass(frozen=True)
+class Column:
+    """A department of the matrix; `department` None is the "No department" column."""
+
+    department: Department | None
+
+    @property
+    def key(self) -> int | None:
+        return self.department.pk if self.department else None
+
+    @property
+    def name(self) -> str:
+        return self.department.name if self.department else str(_("No department"))
+
+
+@dataclass
+class Owned:
+    """A touchpoint in a cell, and the department it took the customer over from, if it did."""
+
+    touchpoint: Touchpoint
+    handover_from: Column | None = None
+
+
+@dataclass
+class Row:
+    stage: Stage
+    cells: list[list[Owned]]
+    orphans: list[Touchpoint]
+
+
+@dataclass
+class HandOver:
+    before: Touchpoint
+    after: Touchpoint
+    from_column: Column
+    to_column: Column
+
+    @property
+    def crosses_stages(self) -> bool:
+        return self.before.stage_id != self.after.stage_id
+
+
+@dataclass
+class OwnershipMatrix:
+    journey: Journey
+    columns: list[Column]
+    rows: list[Row]
+    handovers: list[HandOver]
+    orphans: list[Touchpoint]
+    counts: list[int]
+    touchpoint_count: int
+
+
+def _column_of(touchpoint: Touchpoint) -> Column:
+    membership = getattr(touchpoint.owner, "department_membership", None)
+    return Column(department=membership.department if membership else None)
+
+
+def ownership_matrix(*, journey_id: int) -> OwnershipMatrix:
+    """Stages × departments of the touchpoint owners, the hand-overs between departments along the journey, and
+    the touchpoints nobody owns. Queries: journey (+group, chain owner), stages, touchpoints (+channel, owner,
+    owner's department)."""
+    journey = get_object_or_404(Journey.objects.select_related("group", "chain_owner"), pk=journey_id)
+    stages = list(Stage.objects.filter(journey=journey).order_by("position", "id"))
+    touchpoints = list(
+        Touchpoint.objects.filter(journey=journey)
+        .select_related("stage", "channel", "owner", "owner__department_membership__department")
+        .order_by("stage__position", "stage_id", "position", "id")
+    )
+    owned = [tp for tp in touchpoints if tp.owner_id]
+    orphans = [tp for tp in touchpoints if not tp.owner_id]
+    column_of = {tp.pk: _column_of(tp) for tp in owned}
+    named = sorted({c for c in column_of.values() if c.department}, key=lambda c: c.name.lower())
+    columns = named + ([Column(None)] if any(c.department is None for c in column_of.values()) else [])
+    index = {column.key: i for i, column in enumerate(columns)}
+
+    # Walk the owned touchpoints in map order: where the department changes, the customer is handed over.
+    # A touchpoint without an owner is skipped here; it is listed as an orphan instead.
+    handovers = []
+    entries: dict[int, Owned] = {}
+    previous: Touchpoint | None = None
+    for tp in owned:
+        entry = Owned(touchpoint=tp)
+        if previous is not None and column_of[previous.pk] != column_of[tp.pk]:
+            entry.handover_from = column_of[previous.pk]
+            handovers.append(HandOver(previous, tp, column_of[previous.pk], column_of[tp.pk]))
+        entries[tp.pk] = entry
+        previous = tp
+
+    rows = {stage.pk: Row(stage=stage, cells=[[] for _ in columns], orphans=[]) for stage in stages}
+    counts = [0] * len(columns)
+    for tp in touchpoints:
+        row = rows[tp.stage_id]
+        if tp.owner_id is None:
+            row.orphans.append(tp)
+            continue
+        i = index[column_of[tp.pk].key]
+        row.cells[i].append(entries[tp.pk])
+        counts[i] += 1
+    return OwnershipMatrix(
+        journey=journey,
+        columns=columns,
+        rows=list(rows.values()),
+        handovers=handovers,
+        orphans=orphans,
+        counts=counts,
+        touchpoint_count=len(touchpoints),
+    )

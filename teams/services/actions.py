@@ -1,0 +1,140 @@
+"""Improvement actions: create, edit, move through their statuses (each move recorded), comment."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cxplatform.accounts.models import Role
+from journeys.services.versioning import save_if_current
+from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
+
+ACTION_FIELDS = [
+    "title",
+    "description",
+    "journey",
+    "stage",
+    "touchpoint",
+    "finding",
+    "team",
+    "assignee",
+    "impact",
+    "effort",
+    "progress",
+    "due_date",
+    "sprint",
+    "expected_investment",
+    "expected_gains",
+]
+
+
+class ActionRefused(ValidationError):
+    """A status change that is not allowed; the message says which moves are."""
+
+
+def _notify_assignee(action: ImprovementAction) -> None:
+    from teams.tasks import send_assignment_email
+
+    # After commit: a rolled-back assignment sends nothing, and the worker sees the saved action.
+    transaction.on_commit(partial(send_assignment_email.delay, action.pk))
+
+
+def _fill_in(action: ImprovementAction) -> None:
+    """Derive what the finding or touchpoint already says, and check that everything is on one journey."""
+    if action.finding_id and not action.touchpoint_id and action.finding.touchpoint_id:
+        action.touchpoint_id = action.finding.touchpoint_id
+    if action.finding_id and not action.stage_id:
+        action.stage_id = action.finding.stage_id
+    if action.touchpoint_id and not action.stage_id:
+        action.stage_id = action.touchpoint.stage_id
+    if action.journey_id is None:
+        for part in (action.finding, action.touchpoint, action.stage):
+            if part is not None:
+                action.journey_id = part.journey_id
+                break
+    errors = {}
+    for name in ("stage", "touchpoint", "finding"):
+        part = getattr(action, name)
+        if part is not None and part.journey_id != action.journey_id:
+            errors[name] = _("This %(what)s belongs to another journey.") % {"what": part._meta.verbose_name}
+    if action.touchpoint_id and action.stage_id and action.touchpoint.stage_id != action.stage_id:
+        errors["stage"] = _("The touchpoint is not in this stage.")
+    if action.assignee_id and action.assignee.role not in (Role.PROCESS_OWNER, Role.ADMIN):
+        errors["assignee"] = _("Actions are assigned to process owners.")
+    if action.team_id is None and action.journey_id:
+        action.team = Team.objects.filter(journey_groups__journeys=action.journey_id).order_by("id").first()
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def action_create(*, created_by, title: str, **fields) -> ImprovementAction:
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"action_create() got unexpected fields: {', '.join(sorted(unknown))}")
+    action = ImprovementAction(title=title, created_by=created_by, **fields)
+    _fill_in(action)
+    action.full_clean()
+    action.save()
+    if action.assignee_id:
+        _notify_assignee(action)
+    return action
+
+
+@transaction.atomic
+def action_update(*, action: ImprovementAction, expected_version: int, **changes) -> ImprovementAction:
+    unknown = set(changes) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"action_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    previous_assignee = ImprovementAction.objects.filter(pk=action.pk).values_list("assignee_id", flat=True).first()
+    for name, value in changes.items():
+        setattr(action, name, value)
+    _fill_in(action)
+    save_if_current(action, expected_version=expected_version, fields=ACTION_FIELDS)
+    if action.assignee_id and action.assignee_id != previous_assignee:
+        _notify_assignee(action)
+    return action
+
+
+@transaction.atomic
+def action_transition(*, action: ImprovementAction, to_status: str, by) -> ActionTransition:
+    """Move the action to `to_status` if that is a sensible next step; record who did it and when."""
+    locked = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    if to_status not in ActionStatus.values:
+        raise ActionRefused({"status": _("“%(status)s” is not a status.") % {"status": to_status}})
+    allowed = ALLOWED_TRANSITIONS[locked.status]
+    if to_status not in allowed:
+        raise ActionRefused(
+            {
+                "status": _("An action that is “%(current)s” cannot become “%(target)s”; it can become: %(allowed)s.")
+                % {
+                    "current": ActionStatus(locked.status).label,
+                    "target": ActionStatus(to_status).label,
+                    "allowed": ", ".join(str(ActionStatus(s).label) for s in sorted(allowed)),
+                }
+            }
+        )
+    transition = ActionTransition.objects.create(action=locked, from_status=locked.status, to_status=to_status, by=by)
+    updates = {"status": to_status}
+    if to_status == ActionStatus.DONE:
+        updates["progress"] = 100
+    ImprovementAction.objects.filter(pk=locked.pk).update(**updates)
+    for name, value in updates.items():
+        setattr(action, name, value)
+    return transition
+
+
+@transaction.atomic
+def action_comment_add(*, action: ImprovementAction, author, text: str) -> ActionComment:
+    comment = ActionComment(action=action, author=author, text=text.strip())
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def action_delete(*, action: ImprovementAction) -> None:
+    action.delete()

@@ -1,0 +1,538 @@
+"""The teams API: departments, teams, memberships, mandates and improvement actions; filters; query counts.
+
+Who may write what is in test_permissions_api.py; here the personas are the ones allowed.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cxplatform.accounts.models import Role
+from teams.models import (
+    ActionComment,
+    ActionStatus,
+    Department,
+    ImprovementAction,
+    Mandate,
+    MandateStatus,
+    MemberRole,
+    Membership,
+    Team,
+)
+from tests.cxplatform.factories import UserFactory
+from tests.journeys.factories import FindingFactory, JourneyFactory, JourneyGroupFactory, TouchpointFactory
+from tests.teams.factories import ActionFactory, MandateFactory, MembershipFactory, TeamFactory
+
+JSON = "application/json"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def team(cx_editor):
+    """The editor's team, owning the group of the journeys the actions are on."""
+    team = TeamFactory(name="Claims", journey_groups=[JourneyGroupFactory()])
+    MembershipFactory(team=team, user=cx_editor, role=MemberRole.CHANGE_MANAGER)
+    return team
+
+
+@pytest.fixture
+def journey(team):
+    return JourneyFactory(name="Report a claim", group=team.journey_groups.get())
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200, response.json()
+    return sorted(row["title"] for row in response.json()["results"])
+
+
+# Organisation
+
+
+def test_an_admin_creates_renames_and_deletes_a_department(admin_client):
+    created = admin_client.post("/api/v1/departments/", {"name": "Customer service", "slug": "service"}, JSON)
+    assert created.status_code == 201, created.json()
+    url = f"/api/v1/departments/{created.json()['id']}/"
+
+    assert admin_client.patch(url, {"name": "Service"}, content_type=JSON).json()["name"] == "Service"
+    duplicate = admin_client.post("/api/v1/departments/", {"name": "Service", "slug": "other"}, content_type=JSON)
+    assert duplicate.status_code == 400
+    assert "name" in duplicate.json()
+
+    assert admin_client.delete(url).status_code == 204
+    assert not Department.objects.exists()
+
+
+def test_an_admin_creates_a_team_owning_journey_groups_given_by_id(admin_client):
+    becoming, staying = JourneyGroupFactory(slug="becoming"), JourneyGroupFactory(slug="staying")
+    created = admin_client.post(
+        "/api/v1/teams/",
+        {"name": "Onboarding", "slug": "onboarding", "journey_groups": [becoming.pk]},
+        content_type=JSON,
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["journey_groups"] == [becoming.pk]
+    assert created.json()["members"] == []
+    url = f"/api/v1/teams/{created.json()['id']}/"
+
+    edited = admin_client.patch(url, {"journey_groups": [becoming.pk, staying.pk]}, content_type=JSON)
+    assert edited.status_code == 200, edited.json()
+    assert sorted(edited.json()["journey_groups"]) == sorted([becoming.pk, staying.pk])
+    renamed = admin_client.patch(url, {"name": "Onboarding team"}, content_type=JSON)
+    assert renamed.json()["name"] == "Onboarding team"
+    assert len(renamed.json()["journey_groups"]) == 2  # left alone when not sent
+
+    unknown = admin_client.patch(url, {"journey_groups": [999999]}, content_type=JSON)
+    assert unknown.status_code == 400
+    assert "journey_groups" in unknown.json()
+
+    assert admin_client.delete(url).status_code == 204
+    assert not Team.objects.exists()
+
+
+def test_an_admin_manages_memberships_and_they_filter_by_team_and_user(admin_client, process_owner, cx_editor):
+    claims, sales = TeamFactory(name="Claims"), TeamFactory(name="Sales")
+    MembershipFactory(team=sales, user=cx_editor)
+
+    created = admin_client.post(
+        "/api/v1/memberships/",
+        {"team": claims.pk, "user": process_owner.pk, "role": "process_owner", "allocation": 30},
+        content_type=JSON,
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["role_display"] == "Process owner"
+    assert created.json()["user_name"] == str(process_owner)
+    url = f"/api/v1/memberships/{created.json()['id']}/"
+
+    twice = admin_client.post(
+        "/api/v1/memberships/", {"team": claims.pk, "user": process_owner.pk, "role": "coach"}, content_type=JSON
+    )
+    assert twice.status_code == 400
+    too_much = admin_client.patch(url, {"allocation": 150}, content_type=JSON)
+    assert too_much.status_code == 400 and "allocation" in too_much.json()
+    assert admin_client.patch(url, {"allocation": 50}, content_type=JSON).json()["allocation"] == 50
+
+    def team_names(query: str) -> list[str]:
+        return sorted(row["team_name"] for row in admin_client.get(f"/api/v1/memberships/?{query}").json()["results"])
+
+    assert team_names(f"team={claims.pk}") == ["Claims"]
+    assert team_names(f"user={cx_editor.pk}") == ["Sales"]
+
+    assert admin_client.delete(url).status_code == 204
+    assert not Membership.objects.filter(team=claims).exists()
+
+
+# Mandates
+
+
+def test_a_team_editor_proposes_a_mandate_and_a_manager_approves_it_once(editor_client, client, team, manager):
+    proposed = editor_client.post(
+        "/api/v1/mandates/",
+        {
+            "team": team.pk,
+            "budget": "50000.00",
+            "time_percent": 20,
+            "priority": "high",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "status": "approved",  # ignored: a mandate starts as proposed
+            "sponsor": manager.pk,
+        },
+        content_type=JSON,
+    )
+    assert proposed.status_code == 201, proposed.json()
+    body = proposed.json()
+    assert body["status"] == "proposed" and body["status_display"] == "Proposed"
+    assert body["team_name"] == "Claims" and body["sponsor_name"] == str(manager)
+    assert body["priority_display"] == "High"
+
+    client.force_login(manager)
+    url = f"/api/v1/mandates/{body['id']}/decide/"
+    approved = client.post(url, {"approve": True, "note": "Go"}, content_type=JSON)
+    assert approved.status_code == 200, approved.json()
+    assert approved.json()["status"] == "approved"
+    assert approved.json()["decided_by_name"] == str(manager)
+    assert approved.json()["decision_note"] == "Go"
+
+    again = client.post(url, {"approve": False}, content_type=JSON)
+    assert again.status_code == 400
+    assert again.json() == {"non_field_errors": ["This mandate was already approved."]}
+    assert Mandate.objects.get().status == MandateStatus.APPROVED
+
+
+def test_an_invalid_mandate_is_refused_naming_the_field(editor_client, team):
+    response = editor_client.post(
+        "/api/v1/mandates/",
+        {"team": team.pk, "budget": "-1", "hours": 10, "starts_on": "2026-12-31", "ends_on": "2026-01-01"},
+        content_type=JSON,
+    )
+    assert response.status_code == 400
+    assert "budget" in response.json()
+    no_time = editor_client.post(
+        "/api/v1/mandates/",
+        {"team": team.pk, "budget": "100", "starts_on": "2026-01-01", "ends_on": "2026-01-31"},
+        content_type=JSON,
+    )
+    assert no_time.status_code == 400
+    assert "hours" in no_time.json()
+    assert not Mandate.objects.exists()
+
+
+def test_a_decision_needs_approve(client, manager):
+    client.force_login(manager)
+    mandate = MandateFactory()
+    response = client.post(f"/api/v1/mandates/{mandate.pk}/decide/", {"note": "?"}, content_type=JSON)
+    assert response.status_code == 400
+    assert "approve" in response.json()
+    assert Mandate.objects.get().status == MandateStatus.PROPOSED
+
+
+def test_mandates_filter_by_team_and_status_and_cannot_be_edited(editor_client, team):
+    other = TeamFactory()
+    MandateFactory(team=team, budget=1)
+    MandateFactory(team=team, budget=2, status=MandateStatus.APPROVED)
+    MandateFactory(team=other, budget=3)
+
+    def budgets(query: str) -> list[str]:
+        response = editor_client.get(f"/api/v1/mandates/?{query}")
+        assert response.status_code == 200, response.json()
+        return sorted(row["budget"] for row in response.json()["results"])
+
+    assert budgets("") == ["1.00", "2.00", "3.00"]
+    assert budgets(f"team={team.pk}") == ["1.00", "2.00"]
+    assert budgets(f"team={team.pk}&status=proposed") == ["1.00"]
+    assert editor_client.get("/api/v1/mandates/?status=maybe").status_code == 400
+    mandate = Mandate.objects.first()
+    assert editor_client.patch(f"/api/v1/mandates/{mandate.pk}/", {}, content_type=JSON).status_code == 405
+    assert editor_client.delete(f"/api/v1/mandates/{mandate.pk}/").status_code == 405
+
+
+# Improvement actions
+
+
+def test_a_cx_editor_creates_reads_edits_and_deletes_an_action(editor_client, cx_editor, team, process_owner):
+    finding = FindingFactory(touchpoint=TouchpointFactory(stage__journey__group=team.journey_groups.get()))
+
+    created = editor_client.post(
+        "/api/v1/actions/",
+        {"title": "Shorter claim form", "finding": finding.pk, "impact": 4, "effort": 2, "assignee": process_owner.pk},
+        content_type=JSON,
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["journey"], body["stage"], body["touchpoint"]) == (
+        finding.journey_id,
+        finding.stage_id,
+        finding.touchpoint_id,
+    )
+    assert body["team"] == team.pk and body["team_name"] == "Claims"
+    assert body["status"] == "proposed" and body["status_display"] == "Proposed"
+    assert body["is_quick_win"] is True and body["is_overdue"] is False
+    assert body["version"] == 1
+    assert body["assignee_name"] == str(process_owner) and body["created_by_name"] == str(cx_editor)
+
+    url = f"/api/v1/actions/{body['id']}/"
+    assert editor_client.get(url).json()["title"] == "Shorter claim form"
+
+    edited = editor_client.patch(url, {"version": 1, "effort": 4, "sprint": "2026-S3"}, content_type=JSON)
+    assert edited.status_code == 200, edited.json()
+    assert edited.json()["is_quick_win"] is False
+    assert edited.json()["version"] == 2
+
+    put = editor_client.put(url, {**edited.json(), "title": "Short claim form"}, content_type=JSON)
+    assert put.status_code == 200, put.json()
+    assert put.json()["title"] == "Short claim form" and put.json()["version"] == 3
+
+    assert editor_client.delete(url).status_code == 204
+    assert not ImprovementAction.objects.exists()
+
+
+def test_an_edit_without_a_version_is_refused_naming_the_version(editor_client, team, journey):
+    action = ActionFactory(journey=journey, team=team, title="Shorter form")
+    response = editor_client.patch(f"/api/v1/actions/{action.pk}/", {"title": "Renamed"}, content_type=JSON)
+    assert response.status_code == 400
+    assert "version" in response.json()
+    assert ImprovementAction.objects.get().title == "Shorter form"
+
+
+def test_a_stale_action_edit_gets_409_with_the_current_action_and_changes_nothing(editor_client, team, journey):
+    action = ActionFactory(journey=journey, team=team, title="Shorter form")
+    url = f"/api/v1/actions/{action.pk}/"
+    assert editor_client.patch(url, {"version": 1, "title": "A shorter form"}, content_type=JSON).status_code == 200
+
+    stale = editor_client.patch(url, {"version": 1, "title": "The shortest form"}, content_type=JSON)
+
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale_version"
+    assert stale.json()["current"]["title"] == "A shorter form"
+    assert stale.json()["current"]["version"] == 2
+    assert ImprovementAction.objects.get().title == "A shorter form"
+
+
+def test_the_status_cannot_be_changed_by_an_edit(editor_client, team, journey):
+    action = ActionFactory(journey=journey, team=team)
+    url = f"/api/v1/actions/{action.pk}/"
+
+    response = editor_client.patch(url, {"version": 1, "status": "done"}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert "transition/" in response.json()["status"][0]
+    assert ImprovementAction.objects.get().status == ActionStatus.PROPOSED
+    # Sending the status it already has (a PUT of what was read) is fine.
+    unchanged = editor_client.patch(url, {"version": 1, "status": "proposed", "title": "Same"}, content_type=JSON)
+    assert unchanged.status_code == 200, unchanged.json()
+    created = editor_client.post(
+        "/api/v1/actions/", {"title": "Done already", "journey": journey.pk, "status": "done"}, content_type=JSON
+    )
+    assert created.status_code == 400 and "status" in created.json()
+
+
+def test_it_rejects_a_touchpoint_of_another_journey_naming_the_field(editor_client, journey):
+    elsewhere = TouchpointFactory()
+    response = editor_client.post(
+        "/api/v1/actions/", {"title": "Fix", "journey": journey.pk, "touchpoint": elsewhere.pk}, content_type=JSON
+    )
+    assert response.status_code == 400
+    assert "another journey" in response.json()["touchpoint"][0]
+    assert not ImprovementAction.objects.exists()
+
+
+def test_it_rejects_an_assignee_who_is_not_a_process_owner(editor_client, journey, manager):
+    response = editor_client.post(
+        "/api/v1/actions/", {"title": "Fix", "journey": journey.pk, "assignee": manager.pk}, content_type=JSON
+    )
+    assert response.status_code == 400
+    assert response.json()["assignee"] == ["Actions are assigned to process owners."]
+
+
+def test_actions_filter_by_team_journey_touchpoint_assignee_status_and_overdue(editor_client, team, journey):
+    today = timezone.localdate()
+    other_journey = JourneyFactory()
+    touchpoint = TouchpointFactory(stage__journey=journey)
+    owner = UserFactory(role=Role.PROCESS_OWNER)
+    ActionFactory(title="Late", journey=journey, team=team, due_date=today - datetime.timedelta(days=1))
+    ActionFactory(title="Late but done", journey=journey, team=team, due_date=today - datetime.timedelta(days=9))
+    ImprovementAction.objects.filter(title="Late but done").update(status=ActionStatus.DONE)
+    ActionFactory(title="Due today", journey=journey, touchpoint=touchpoint, stage=touchpoint.stage, due_date=today)
+    ActionFactory(title="Elsewhere", journey=other_journey, assignee=owner)
+
+    def listed(query: str) -> list[str]:
+        return titles(editor_client.get(f"/api/v1/actions/?{query}"))
+
+    assert listed("") == ["Due today", "Elsewhere", "Late", "Late but done"]
+    assert listed(f"team={team.pk}") == ["Late", "Late but done"]
+    assert listed(f"journey={other_journey.pk}") == ["Elsewhere"]
+    assert listed(f"touchpoint={touchpoint.pk}") == ["Due today"]
+    assert listed(f"assignee={owner.pk}") == ["Elsewhere"]
+    assert listed("status=done") == ["Late but done"]
+    assert listed("overdue=true") == ["Late"]
+    assert listed("overdue=false") == ["Due today", "Elsewhere", "Late but done"]
+    assert listed(f"overdue=true&journey={other_journey.pk}") == []
+    assert listed("search=today") == ["Due today"]
+    rows = {row["title"]: row for row in editor_client.get("/api/v1/actions/").json()["results"]}
+    assert rows["Late"]["is_overdue"] is True and rows["Late but done"]["is_overdue"] is False
+    assert editor_client.get("/api/v1/actions/?status=finished").status_code == 400
+
+
+# Transitions and comments
+
+
+def test_the_assignee_moves_an_action_and_the_move_is_recorded(client, process_owner, team, journey):
+    action = ActionFactory(journey=journey, team=team, assignee=process_owner, status=ActionStatus.PLANNED)
+    client.force_login(process_owner)
+
+    response = client.post(f"/api/v1/actions/{action.pk}/transition/", {"status": "in_progress"}, content_type=JSON)
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["action"]["status"] == "in_progress"
+    assert response.json()["action"]["status_display"] == "In progress"
+    transition = response.json()["transition"]
+    assert (transition["from_status"], transition["to_status"]) == ("planned", "in_progress")
+    assert transition["by"] == process_owner.pk and transition["by_name"] == str(process_owner)
+    assert transition["at"]
+
+    done = client.post(f"/api/v1/actions/{action.pk}/transition/", {"status": "done"}, content_type=JSON)
+    assert done.json()["action"]["progress"] == 100
+    history = client.get(f"/api/v1/actions/{action.pk}/transitions/").json()
+    assert [(t["from_status"], t["to_status"], t["by"]) for t in history] == [
+        ("planned", "in_progress", process_owner.pk),
+        ("in_progress", "done", process_owner.pk),
+    ]
+
+
+def test_a_forbidden_move_is_refused_with_the_allowed_ones_and_nothing_changes(editor_client, team, journey):
+    action = ActionFactory(journey=journey, team=team)
+    url = f"/api/v1/actions/{action.pk}/transition/"
+
+    response = editor_client.post(url, {"status": "done"}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": ["An action that is “Proposed” cannot become “Done”; it can become: Dropped, Planned."]
+    }
+    assert ImprovementAction.objects.get().status == ActionStatus.PROPOSED
+    assert editor_client.get(f"/api/v1/actions/{action.pk}/transitions/").json() == []
+    unknown = editor_client.post(url, {"status": "finished"}, content_type=JSON)
+    assert unknown.status_code == 400 and "status" in unknown.json()
+
+
+def test_comments_are_added_and_listed_and_an_empty_one_is_refused(client, process_owner, team, journey):
+    action = ActionFactory(journey=journey, team=team, assignee=process_owner)
+    client.force_login(process_owner)
+    url = f"/api/v1/actions/{action.pk}/comments/"
+
+    added = client.post(url, {"text": "  Waiting for IT  "}, content_type=JSON)
+    assert added.status_code == 201, added.json()
+    assert added.json()["text"] == "Waiting for IT"
+    assert added.json()["author_name"] == str(process_owner)
+
+    empty = client.post(url, {"text": "   "}, content_type=JSON)
+    assert empty.status_code == 400
+    assert "text" in empty.json()
+    assert ActionComment.objects.count() == 1
+    assert [c["text"] for c in client.get(url).json()] == ["Waiting for IT"]
+
+
+# Emails to the assignee
+
+
+def test_the_assignee_is_emailed_when_an_action_is_created_for_them_and_when_reassigned(
+    editor_client, journey, process_owner, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = editor_client.post(
+            "/api/v1/actions/",
+            {"title": "Shorter claim form", "journey": journey.pk, "assignee": process_owner.pk},
+            content_type=JSON,
+        )
+    assert created.status_code == 201, created.json()
+    assert [m.to for m in mailoutbox] == [[process_owner.email]]
+    assert "Shorter claim form" in mailoutbox[0].subject
+    assert f"/actions/{created.json()['id']}/" in mailoutbox[0].body
+
+    url = f"/api/v1/actions/{created.json()['id']}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.patch(url, {"version": 1, "sprint": "S1"}, content_type=JSON)
+    assert len(mailoutbox) == 1  # same assignee: no new email
+
+    other_owner = UserFactory(role=Role.PROCESS_OWNER, email="other-owner@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        reassigned = editor_client.patch(url, {"version": 2, "assignee": other_owner.pk}, content_type=JSON)
+    assert reassigned.status_code == 200, reassigned.json()
+    assert [m.to for m in mailoutbox] == [[process_owner.email], ["other-owner@example.org"]]
+
+
+def test_a_refused_action_sends_no_email(
+    editor_client, journey, manager, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            "/api/v1/actions/",
+            {"title": "Fix", "journey": journey.pk, "assignee": manager.pk},
+            content_type=JSON,
+        )
+    assert response.status_code == 400
+    assert mailoutbox == []
+
+
+# Fixed query counts
+
+
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_actions_list_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, journey, count):
+    touchpoint = TouchpointFactory(stage__journey=journey)
+    team = TeamFactory()
+    owner = UserFactory(role=Role.PROCESS_OWNER)
+    ImprovementAction.objects.bulk_create(
+        [
+            ImprovementAction(
+                title=f"Action {i}",
+                journey=journey,
+                stage=touchpoint.stage,
+                touchpoint=touchpoint,
+                team=team,
+                assignee=owner,
+                created_by=owner,
+                due_date=timezone.localdate(),
+            )
+            for i in range(count)
+        ]
+    )
+    # session, user, count, actions (+journey, stage, touchpoint, team, assignee, creator; is_overdue computed)
+    with django_assert_num_queries(4):
+        response = editor_client.get("/api/v1/actions/?page_size=500")
+    rows = response.json()["results"]
+    assert len(rows) == count
+    assert rows[0]["touchpoint_name"] == touchpoint.name and rows[0]["assignee_name"] == str(owner)
+
+
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_mandates_list_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, manager, count):
+    team = TeamFactory()
+    Mandate.objects.bulk_create(
+        [
+            Mandate(
+                team=team,
+                sponsor=manager,
+                decided_by=manager,
+                budget=i,
+                hours=10,
+                starts_on=datetime.date(2026, 1, 1),
+                ends_on=datetime.date(2026, 12, 31),
+                status=MandateStatus.APPROVED,
+            )
+            for i in range(count)
+        ]
+    )
+    # session, user, count, mandates (+team, sponsor, decider)
+    with django_assert_num_queries(4):
+        response = editor_client.get("/api/v1/mandates/?page_size=500")
+    assert len(response.json()["results"]) == count
+
+
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_teams_list_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
+    groups = JourneyGroupFactory.create_batch(2)
+    teams = TeamFactory.create_batch(count, journey_groups=groups)
+    users = UserFactory.create_batch(2)
+    Membership.objects.bulk_create([Membership(team=t, user=u, role=MemberRole.ANALYST) for t in teams for u in users])
+    # session, user, count, teams, their journey groups, their memberships+users
+    with django_assert_num_queries(6):
+        response = editor_client.get("/api/v1/teams/?page_size=500")
+    rows = response.json()["results"]
+    assert len(rows) == count
+    assert len(rows[0]["journey_groups"]) == 2 and len(rows[0]["members"]) == 2
+
+
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_memberships_list_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
+    team = TeamFactory()
+    users = UserFactory.create_batch(count)
+    Membership.objects.bulk_create([Membership(team=team, user=u, role=MemberRole.ANALYST) for u in users])
+    # session, user, count, memberships (+team, user)
+    with django_assert_num_queries(4):
+        response = editor_client.get("/api/v1/memberships/?page_size=500")
+    assert len(response.json()["results"]) == count
+
+
+def test_the_openapi_schema_documents_the_teams_endpoints(editor_client):
+    paths = editor_client.get("/api/schema/?format=json").json()["paths"]
+    assert {
+        "/api/v1/departments/",
+        "/api/v1/teams/",
+        "/api/v1/memberships/",
+        "/api/v1/mandates/",
+        "/api/v1/mandates/{id}/decide/",
+        "/api/v1/actions/",
+        "/api/v1/actions/{id}/transition/",
+        "/api/v1/actions/{id}/transitions/",
+        "/api/v1/actions/{id}/comments/",
+    } <= set(paths)
+    assert "409" in paths["/api/v1/actions/{id}/"]["patch"]["responses"]
+    assert {p["name"] for p in paths["/api/v1/actions/"]["get"]["parameters"]} >= {"overdue", "status", "assignee"}
