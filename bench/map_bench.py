@@ -160,9 +160,15 @@ def main() -> None:
     from journeys.selectors import journey_map
 
     Journey.objects.filter(name__startswith=NAME_PREFIX).delete()
-    editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"role": Role.CX_EDITOR})
+    # Worst case: an admin sees every edit control on every card. A reader gets the lighter read-only map.
+    editor, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": Role.ADMIN, "is_superuser": True, "is_staff": True}
+    )
+    reader, _ = User.objects.get_or_create(username="bench-reader", defaults={"role": Role.MANAGER})
     client = Client()
     client.force_login(editor)
+    reader_client = Client()
+    reader_client.force_login(reader)
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; N={N} requests per line")
     print(f"{'what':<44} {'p50 ms':>9} {'p95 ms':>9} {'queries':>8} {'KB':>7} {'x raw':>7}")
@@ -180,16 +186,19 @@ def main() -> None:
         raw_p50, raw_p95 = p50_p95(timed(raw, N))
         print(f"{'raw SQL join (baseline)':<44} {raw_p50:>9.1f} {raw_p95:>9.1f} {1:>8} {'':>7} {1:>7.1f}")
 
-        targets = [("map page GET", f"/journeys/{journey.pk}/", {})]
+        targets = [
+            ("map page GET (editor: all controls)", f"/journeys/{journey.pk}/", client),
+            ("map page GET (reader)", f"/journeys/{journey.pk}/", reader_client),
+        ]
         api = f"/api/v1/journeys/{journey.pk}/map/"
         if url_exists(api):
-            targets.append(("API map GET", api, {}))
+            targets.append(("API map GET", api, client))
         else:
             print(f"  ({api} does not exist: skipped)")
-        for what, url, headers in targets:
+        for what, url, as_client in targets:
 
-            def get(url: str = url, headers: dict = headers):
-                response = client.get(url, **headers)
+            def get(url: str = url, as_client: Client = as_client):
+                response = as_client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
                 return response
 

@@ -224,6 +224,8 @@ SPECTACULAR_SETTINGS = {
 
 # Whose edits of journey maps are allowed: the teams app decides by team ownership of journey groups.
 JOURNEY_EDIT_POLICY = "teams.permissions.can_edit_journey"
+# "Create improvement action" on a touchpoint or finding of the map leads here (?touchpoint= / ?finding=).
+MAP_ACTION_CREATE_URL = "teams:action-create"
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], default="INFO")
 LOGGING = {

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from journeys import services
 from journeys.charts import emotion_curve_figure
 from journeys.forms import FindingForm, StageForm, TouchpointForm
+from journeys.map_cards import CardLabels, finding_item, touchpoint_card
 from journeys.models import Finding, FindingKind, FindingSource, Journey, Stage, Touchpoint
 from journeys.permissions import can_edit_journeys, edit_refusal_reason
 from journeys.selectors import journey_map
@@ -110,22 +112,52 @@ class BoardControls:
         obj.controls = controls
 
 
-def _columns(journey: Journey, *, editable: bool) -> list[StageColumn]:
+def _action_url(user) -> str | None:
+    """Where "Create improvement action" on a card leads (settings.MAP_ACTION_CREATE_URL), for those who may."""
+    name = getattr(settings, "MAP_ACTION_CREATE_URL", None)
+    if not name or not can_edit_journeys(user):
+        return None
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _columns(journey: Journey, *, editable: bool, action_url: str | None = None) -> list[StageColumn]:
     controls = BoardControls(journey.pk) if editable else None
     source_labels = {value: str(label) for value, label in FindingSource.choices}  # translated once, not per row
+    labels = CardLabels.translated()
+    channel_names: dict[int, str] = {}
+    stages = list(journey.stages.all())
     columns = []
-    for stage in journey.stages.all():
+    for index, stage in enumerate(stages):
         touchpoints = list(stage.touchpoints.all())
+        names = {t.pk: t.name for t in touchpoints}
         findings: dict[str, list[Finding]] = {kind: [] for kind in FindingKind.values}
         for finding in stage.findings.all():
             findings[finding.kind].append(finding)
             finding.source_label = source_labels[finding.source]
             if controls:
                 controls.attach("finding", finding, Truncator(finding.text).chars(40))
+            finding.item_html = finding_item(finding, labels, names, can_edit=editable, action_url=action_url)
         if controls:
             controls.attach("stage", stage, stage.name)
-            for touchpoint in touchpoints:
+        for position, touchpoint in enumerate(touchpoints):
+            if controls:
                 controls.attach("touchpoint", touchpoint, touchpoint.name)
+            if touchpoint.channel_id and touchpoint.channel_id not in channel_names:
+                channel_names[touchpoint.channel_id] = _(touchpoint.channel.name)
+            touchpoint.card_html = touchpoint_card(
+                touchpoint,
+                labels,
+                channel_names,
+                can_edit=editable,
+                first=position == 0,
+                last=position == len(touchpoints) - 1,
+                first_stage=index == 0,
+                last_stage=index == len(stages) - 1,
+                action_url=action_url,
+            )
         columns.append(StageColumn(stage=stage, touchpoints=touchpoints, findings=findings))
     return columns
 
@@ -139,14 +171,16 @@ def _load(pk: int) -> Journey:
 
 def _map_context(request: HttpRequest, journey: Journey, message: str = "", level: str = "success") -> dict:
     can_edit = can_edit_journeys(request.user, journey)
-    columns = _columns(journey, editable=can_edit)
+    columns = _columns(journey, editable=can_edit, action_url=_action_url(request.user))
     touchpoint_count = sum(len(column.touchpoints) for column in columns)
+    orphans = [t for column in columns for t in column.touchpoints if t.owner_id is None]
     curve = emotion_curve_figure(journey).to_dict() if touchpoint_count else None
     return {
         "journey": journey,
         "columns": columns,
         "finding_lanes": _finding_lanes(columns),
         "touchpoint_count": touchpoint_count,
+        "orphans": orphans,
         "can_edit": can_edit,
         "curve": curve,
         "message": message,

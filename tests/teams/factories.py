@@ -85,7 +85,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
         model = ImprovementAction
 
     title = factory.Sequence(lambda n: f"Action {n}")
-    description = factory.Faker("sentence")
+    description = factory.Sequence(lambda n: f"User story {n}")  # not random words: tests search actions
     journey = factory.SubFactory(JourneyFactory)
     impact = 3
     effort = 3
