@@ -38,6 +38,7 @@ class CardLabels:
     finding_confirm: str
     no_owner: str
     create_action: str
+    action: str
 
     @classmethod
     def translated(cls) -> CardLabels:
@@ -54,6 +55,7 @@ class CardLabels:
             finding_confirm=_("Delete this finding?"),
             no_owner=_("No process owner"),
             create_action=_("Create improvement action"),
+            action=_("Action"),
         )
 
 
@@ -124,7 +126,7 @@ def touchpoint_card(
     if action_url:
         tools.append(
             f'<a class="icon-btn tp-action" href="{action_url}?touchpoint={pk}" title="{escape(labels.create_action)}"'
-            f' aria-label="{escape(labels.create_action)}: {escape(touchpoint.name)}">＋</a>'
+            f' aria-label="{escape(labels.create_action)}: {escape(touchpoint.name)}">+ {escape(labels.action)}</a>'
         )
     if tools:
         parts.append(f'<div class="tools">{"".join(tools)}</div>')
@@ -161,7 +163,7 @@ def finding_item(
     if action_url:
         tools.append(
             f'<a class="icon-btn finding-action" href="{action_url}?finding={pk}" title="{escape(labels.create_action)}"'
-            f' aria-label="{escape(labels.create_action)}">＋</a>'
+            f' aria-label="{escape(labels.create_action)}">+ {escape(labels.action)}</a>'
         )
     if tools:
         parts.append(f'<div class="tools">{"".join(tools)}</div>')

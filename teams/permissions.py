@@ -17,6 +17,7 @@ NOT_YOUR_ACTION = _("Only CX editors of the action's team, and admins, can chang
 NOT_ASSIGNED = _("Only the assignee, CX editors of the action's team, and admins, can update this action.")
 NOT_A_DECIDER = _("Only managers and admins can approve or reject a mandate.")
 NOT_AN_ADMIN = _("Only admins can change departments, teams and memberships.")
+NOT_YOUR_TEAM = _("CX editors create improvement actions for their own team only.")
 NOT_AN_EDITOR = _("Only CX editors and admins can create improvement actions and mandates.")
 
 

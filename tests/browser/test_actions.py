@@ -67,8 +67,10 @@ def test_an_editor_assigns_an_action_and_the_process_owner_carries_it_out(
     page.set_viewport_size({"width": 1400, "height": 900})
     due = timezone.localdate() + datetime.timedelta(days=14)
 
-    # The editor opens the form from the pain point: it knows what it addresses.
-    log_in(page, live_server.url, f"/actions/new/?finding={finding.pk}", "carla")
+    # The editor opens the map and turns the pain point into an action: the form knows what it addresses.
+    log_in(page, live_server.url, f"/journeys/{journey.pk}/", "carla")
+    page.locator(f"#finding-{finding.pk}").get_by_role("link", name="Create improvement action").click()
+    expect(page).to_have_url(f"{live_server.url}/actions/new/?finding={finding.pk}")
     expect(page.get_by_role("heading", name="New improvement action")).to_be_visible()
     expect(page.get_by_label("Title")).to_have_value("Customers cannot find where to upload photos of the damage")
     addresses = page.locator(".addresses")

@@ -167,9 +167,9 @@ def test_the_team_page_counts_actions_per_status_with_links_to_the_board(editor_
     response = editor_client.get(reverse("teams:team", args=[team.pk]))
     content, text = response.content.decode(), text_of(response)
 
-    board = reverse("teams:actions")
-    assert f'href="{board}?team={team.pk}&amp;status=planned"' in content
-    assert f'href="{board}?team={team.pk}"' in content
+    # Each count opens the action list filtered on the team and the status; the board shows them all.
+    assert f'href="{reverse("teams:action-list")}?team={team.pk}&amp;status=planned"' in content
+    assert f'href="{reverse("teams:actions")}?team={team.pk}"' in content
     assert "2 Planned 1 overdue" in text
     assert "1 Done" in text and "overdue" not in text.split("1 Done")[1].split("Dropped")[0]
     assert "All 3 actions on the board" in text
