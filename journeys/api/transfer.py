@@ -1,5 +1,6 @@
 """journeys/{id}/export/ and journeys/import/: a journey as a JSON file, and such a file imported as a copy."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +15,7 @@ from journeys.models import Journey
 from journeys.selectors import journey_list
 from journeys.services.transfer import ImportRefused, journey_export, journey_import, parse_import_file
 
-from .permissions import CanEditJourneysOrReadOnly
+from .permissions import CanEditJourneysOrReadOnly, check_can_edit_journey
 from .serializers import JourneySerializer
 
 
@@ -41,9 +42,12 @@ class JourneyImportView(APIView):
     )
     def post(self, request: Request) -> Response:
         try:
-            upload = request.FILES.get("file")
-            data = parse_import_file(upload.read()) if upload else request.data
-            result = journey_import(data=data, name=request.query_params.get("name") or None)
+            with transaction.atomic():
+                upload = request.FILES.get("file")
+                data = parse_import_file(upload.read()) if upload else request.data
+                result = journey_import(data=data, name=request.query_params.get("name") or None)
+                # The copy lands in the file's journey group: refused (and rolled back) unless the user edits there.
+                check_can_edit_journey(request.user, result.journey)
         except ImportRefused as refused:
             return Response(
                 {"detail": _("The file was not imported."), "code": "invalid_import", "errors": refused.messages},

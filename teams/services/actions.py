@@ -118,7 +118,8 @@ def action_transition(*, action: ImprovementAction, to_status: str, by) -> Actio
             }
         )
     transition = ActionTransition.objects.create(action=locked, from_status=locked.status, to_status=to_status, by=by)
-    updates = {"status": to_status}
+    # A new version too: an edit based on the action as it was before the move (its progress, say) is stale.
+    updates = {"status": to_status, "version": locked.version + 1}
     if to_status == ActionStatus.DONE:
         updates["progress"] = 100
     ImprovementAction.objects.filter(pk=locked.pk).update(**updates)

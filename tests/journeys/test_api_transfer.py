@@ -6,8 +6,16 @@ import pytest
 
 from journeys.models import Journey
 from tests.journeys.factories import build_map
+from tests.teams.factories import owning_every_journey_group
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _the_editor_owns_every_journey_group(cx_editor):
+    """These tests are about export and import; who owns which journey is tested at the end and in tests/teams."""
+    with owning_every_journey_group(cx_editor):
+        yield
 
 
 def test_export_then_import_through_the_api_gives_a_copy(editor_client):
@@ -58,3 +66,23 @@ def test_only_editors_import(client, manager):
     response = client.post("/api/v1/journeys/import/", {}, content_type="application/json")
     assert response.status_code == 403
     assert response.json()["detail"] == "Only CX editors and admins can change journey maps."
+
+
+def test_an_editor_cannot_import_into_a_group_their_team_does_not_own(client, world_outsider):
+    editor, data = world_outsider
+    client.force_login(editor)
+    before = Journey.objects.count()
+    response = client.post("/api/v1/journeys/import/", data, content_type="application/json")
+    assert response.status_code == 403
+    assert "Only CX editors of a team that owns this journey's group" in response.json()["detail"]
+    assert Journey.objects.count() == before
+
+
+@pytest.fixture
+def world_outsider(editor_client):
+    from cxplatform.accounts.models import Role
+    from tests.cxplatform.factories import UserFactory
+
+    journey = build_map(stages=1, touchpoints_per_stage=1)
+    data = editor_client.get(f"/api/v1/journeys/{journey.pk}/export/").json()
+    return UserFactory(username="outsider-editor", role=Role.CX_EDITOR), data

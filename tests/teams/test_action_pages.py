@@ -352,6 +352,7 @@ def test_the_assignee_moves_and_reports_progress_from_my_work(client_of, process
         reverse("teams:action-transition", args=[action.pk]), {"to_status": "planned", "next": my_work_url}
     )
     assert response.url == my_work_url
+    action.refresh_from_db()  # the move made a new version; "My work" shows the form with it
     response = client.post(
         reverse("teams:action-progress", args=[action.pk]),
         {"progress": 40, "version": action.version, "next": my_work_url},

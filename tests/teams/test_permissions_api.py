@@ -182,9 +182,14 @@ WRITES: dict[str, Write] = {
     "create an action": Write(
         lambda w: ("post", "/api/v1/actions/", {"title": "Call back", "journey": w.journey.pk}),
         _exists(ImprovementAction, title="Call back"),
-        # Any CX editor may propose an action; it lands with the team that owns the journey.
-        {"team_editor", "other_editor", "admin"},
-        NOT_AN_EDITOR,
+        # It lands with the team that owns the journey: only that team's editors (and admins) may create it.
+        {"team_editor", "admin"},
+        {
+            "other_editor": "CX editors create improvement actions for their own team only.",
+            "manager": NOT_AN_EDITOR,
+            "assignee": NOT_AN_EDITOR,
+            "other_owner": NOT_AN_EDITOR,
+        },
     ),
     "edit an action": Write(
         lambda w: ("patch", f"/api/v1/actions/{w.action.pk}/", {"version": 1, "title": "Short form"}),
@@ -347,15 +352,15 @@ def test_an_editor_cannot_reorder_a_journey_their_team_does_not_own(client, worl
     assert Journey.objects.get(pk=world.journey.pk).structure_version == world.journey.structure_version
 
 
-def test_an_editor_in_no_team_edits_no_journey_but_still_creates_actions(client, world):
+def test_an_editor_in_no_team_edits_no_journey_and_creates_no_action(client, world):
     loner = UserFactory(username="loner", role=Role.CX_EDITOR)
     client.force_login(loner)
     edit = client.patch(f"/api/v1/stages/{world.stage.pk}/", {"version": 1, "name": "Mine"}, content_type=JSON)
     assert edit.status_code == 403
     assert edit.json()["detail"] == str(NOT_THIS_JOURNEY_REASON)
+    before = ImprovementAction.objects.count()
     created = client.post("/api/v1/actions/", {"title": "Idea", "journey": world.journey.pk}, content_type=JSON)
-    assert created.status_code == 201
-    # ...which lands with the owning team, so the loner cannot edit it afterwards.
-    assert created.json()["team"] == world.team.pk
-    later = client.patch(f"/api/v1/actions/{created.json()['id']}/", {"version": 1, "title": "x"}, content_type=JSON)
-    assert later.status_code == 403
+    # It would land with the owning team, which is not the loner's: refused, and nothing kept.
+    assert created.status_code == 403
+    assert created.json()["detail"] == "CX editors create improvement actions for their own team only."
+    assert ImprovementAction.objects.count() == before

@@ -179,3 +179,19 @@ def test_a_mandate_is_decided_once_recording_who_when_and_why(manager, admin_use
     assert refused.value.messages == [f"This mandate was already {status.label.lower()}."]
     mandate.refresh_from_db()
     assert (mandate.status, mandate.decided_by) == (status, manager)
+
+
+def test_a_progress_report_based_on_the_action_before_it_was_done_is_stale(db):
+    """Moving to done sets progress to 100% and makes a new version, so a late 60% cannot overwrite it."""
+    from journeys.services import StaleVersion
+    from teams.models import ActionStatus
+    from teams.services import action_transition, action_update
+    from tests.teams.factories import ActionFactory
+
+    action = ActionFactory(status=ActionStatus.IN_PROGRESS)
+    seen = action.version
+    action_transition(action=action, to_status=ActionStatus.DONE, by=None)
+    with pytest.raises(StaleVersion):
+        action_update(action=action, expected_version=seen, progress=60)
+    action.refresh_from_db()
+    assert (action.status, action.progress) == (ActionStatus.DONE, 100)
