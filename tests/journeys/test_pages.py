@@ -229,7 +229,9 @@ class TestOwnership:
         for name in ("journeys:edit", "journeys:delete", "journeys:future-state"):
             response = editor_client.post(reverse(name, args=[journey.pk]))
             assert response.status_code == 403, name
-            assert "Only CX editors of a team that owns this journey's group" in html.unescape(response.content.decode())
+            assert "Only CX editors of a team that owns this journey's group" in html.unescape(
+                response.content.decode()
+            )
         assert Journey.objects.get(pk=journey.pk).name == "Not mine"
 
     def test_an_editor_in_the_owning_team_can(self, editor_client, cx_editor):
