@@ -65,7 +65,7 @@ def finding_list() -> QuerySet[Finding]:
 
 def journey_map_queryset() -> QuerySet[Journey]:
     """The whole map in five queries, whatever its size: journey (+group, chain owner, current state),
-    personas, stages, touchpoints (+channel, owner), findings (+touchpoint)."""
+    personas, stages, touchpoints (+channel, owner), findings (a finding's touchpoint is among its stage's)."""
     return Journey.objects.select_related("group", "chain_owner", "current_state").prefetch_related(
         Prefetch("personas", queryset=Persona.objects.order_by("name")),
         Prefetch(
@@ -75,7 +75,7 @@ def journey_map_queryset() -> QuerySet[Journey]:
                     "touchpoints",
                     queryset=Touchpoint.objects.select_related("channel", "owner").order_by("position", "id"),
                 ),
-                Prefetch("findings", queryset=Finding.objects.select_related("touchpoint").order_by("-severity", "id")),
+                Prefetch("findings", queryset=Finding.objects.order_by("-severity", "id")),
             ),
         ),
     )

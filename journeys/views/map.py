@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from journeys import services
-from journeys.charts import emotion_curve_figure
+from journeys.charts import emotion_curve_spec
 from journeys.forms import FindingForm, StageForm, TouchpointForm
 from journeys.map_cards import CardLabels, finding_item, touchpoint_card
 from journeys.models import Finding, FindingKind, FindingSource, Journey, Stage, Touchpoint
@@ -174,7 +174,7 @@ def _map_context(request: HttpRequest, journey: Journey, message: str = "", leve
     columns = _columns(journey, editable=can_edit, action_url=_action_url(request.user))
     touchpoint_count = sum(len(column.touchpoints) for column in columns)
     orphans = [t for column in columns for t in column.touchpoints if t.owner_id is None]
-    curve = emotion_curve_figure(journey).to_dict() if touchpoint_count else None
+    curve = emotion_curve_spec(journey) if touchpoint_count else None
     return {
         "journey": journey,
         "columns": columns,
