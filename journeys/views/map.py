@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cxplatform.lib.forms import add_service_errors
 from journeys import services
 from journeys.charts import emotion_curve_spec
 from journeys.forms import FindingForm, StageForm, TouchpointForm
@@ -254,21 +255,13 @@ def _form_view(request: HttpRequest, pk: int, form, *, title: str, action: str, 
         try:
             return _board(request, pk, message=save())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     context = {"form": form, "title": title, "action": action}
     response = render(request, "journeys/_map_form.html", context, status=422 if form.is_bound else 200)
     # Whatever asked (an edit button in the board, the form itself), the form goes into the editor dialog.
     response["HX-Retarget"] = FORM_TARGET
     response["HX-Reswap"] = "innerHTML"
     return response
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _data(request: HttpRequest):

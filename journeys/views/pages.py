@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cxplatform.lib.forms import add_service_errors
 from journeys import services
 from journeys.filters import JourneyFilter
 from journeys.journey_forms import JourneyForm, JourneyImportForm, PersonaForm
@@ -73,7 +74,7 @@ def journey_create(request: HttpRequest) -> HttpResponse:
                 chain_owner=data["chain_owner"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Journey “%(name)s” created. Add its first stage.") % {"name": journey.name})
             return redirect("journeys:map", pk=journey.pk)
@@ -98,7 +99,7 @@ def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("journeys:index")
             form = JourneyForm(instance=stale.current, user=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Journey “%(name)s” saved.") % {"name": journey.name})
             return redirect("journeys:map", pk=journey.pk)

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cxplatform.lib.forms import add_service_errors
 from journeys.models import Finding, Touchpoint
 from journeys.services import StaleVersion
 from teams.charts import priority_matrix_figure
@@ -92,14 +93,6 @@ def _next_url(request: HttpRequest, default: str) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _get_action(pk: int) -> ImprovementAction:
@@ -310,7 +303,7 @@ def action_comment_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             action_comment_add(action=action, author=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Comment added."))
             return redirect(reverse("teams:action", args=[pk]) + "#comments")
@@ -355,7 +348,7 @@ def action_create_view(request: HttpRequest) -> HttpResponse:
                 if not can_manage_action(request.user, action):
                     raise PermissionDenied(NOT_YOUR_TEAM)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Improvement action “%(title)s” created.") % {"title": action.title})
             return redirect("teams:action", pk=action.pk)
@@ -389,7 +382,7 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             action = stale.current
             form, status = ActionForm(instance=action), 409
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Improvement action “%(title)s” saved.") % {"title": action.title})
             return redirect("teams:action", pk=action.pk)
