@@ -25,7 +25,7 @@ from cxplatform.lib.forms import add_service_errors
 from journeys.models import Finding, Touchpoint
 from journeys.services import StaleVersion
 from teams.charts import priority_matrix_figure
-from teams.forms_actions import (
+from teams.forms.actions import (
     SHARED_FILTERS,
     ActionBoardFilter,
     ActionCommentForm,
@@ -43,7 +43,7 @@ from teams.permissions import (
     can_manage_action,
     can_progress_action,
 )
-from teams.selectors_actions import (
+from teams.selectors.actions import (
     ActionSource,
     action_board,
     action_detail,

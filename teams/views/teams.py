@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from teams import services
-from teams.forms_org import MANDATE_FIELDS, MandateDecisionForm, MandateForm
+from teams.forms.org import MANDATE_FIELDS, MandateDecisionForm, MandateForm
 from teams.models import MandateStatus, Team
 from teams.permissions import NOT_A_DECIDER, can_decide_mandate, can_propose_mandate
-from teams.selectors_org import mandate_for_decision, team_detail, team_overview_list
+from teams.selectors.org import mandate_for_decision, team_detail, team_overview_list
 
 NOT_A_PROPOSER = gettext_lazy("Only CX editors of this team, and admins, can propose a mandate.")
 

@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cxplatform.accounts.models import Role
-
-from .models import Mandate
+from teams.models import Mandate
 
 MANDATE_FIELDS = ["sponsor", "budget", "hours", "time_percent", "priority", "starts_on", "ends_on"]
 

@@ -1,7 +1,10 @@
+"""Reads of the teams app: teams and memberships here; `actions` (board, list, my work, matrix) and `org`
+(team pages, mandates, ownership) in their modules."""
+
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 
-from .models import ActionComment, ActionTransition, Department, ImprovementAction, Mandate, Membership, Team
-from .selectors_actions import overdue
+from teams.models import ActionComment, ActionTransition, Department, ImprovementAction, Mandate, Membership, Team
+from teams.selectors.actions import overdue
 
 
 def team_list() -> QuerySet[Team]:

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Journey, JourneyGroup, Stage, Touchpoint
-
-from .models import (
+from teams.models import (
     OPEN_STATUSES,
     ActionStatus,
     Department,

@@ -7,9 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Journey
-
-from .models import ActionStatus, ImprovementAction, Team
-from .selectors_actions import action_sorted, assignable_users, assignee_choices, overdue
+from teams.models import ActionStatus, ImprovementAction, Team
+from teams.selectors.actions import action_sorted, assignable_users, assignee_choices, overdue
 
 SCALE = [
     (1, _("1 · very low")),

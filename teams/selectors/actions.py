@@ -17,8 +17,15 @@ from django.utils.translation import gettext as _
 
 from cxplatform.accounts.models import Role
 from journeys.models import Finding, Journey, Stage, Touchpoint
-
-from .models import OPEN_STATUSES, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Membership, Team
+from teams.models import (
+    OPEN_STATUSES,
+    ActionComment,
+    ActionStatus,
+    ActionTransition,
+    ImprovementAction,
+    Membership,
+    Team,
+)
 
 TITLE_LENGTH = 120
 

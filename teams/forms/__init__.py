@@ -1,0 +1,1 @@
+"""Forms of the teams pages: `actions` (improvement actions and their filters), `org` (mandates)."""
