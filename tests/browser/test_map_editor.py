@@ -9,7 +9,7 @@ from cxplatform.accounts.models import Role
 from journeys.models import Journey, Stage, Touchpoint
 from tests.browser.conftest import SCREENSHOTS
 from tests.cxplatform.factories import PASSWORD, UserFactory
-from tests.journeys.factories import ChannelFactory, JourneyFactory, build_map
+from tests.journeys.factories import ChannelFactory, JourneyGroupFactory, build_map
 from tests.teams.factories import MembershipFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,10 +79,23 @@ def drag(page: Page, source, target) -> None:
 
 def test_an_editor_builds_a_map_and_drags_a_touchpoint_to_another_stage(live_server, page: Page, screenshot):
     page.set_viewport_size({"width": 1400, "height": 900})
-    journey = JourneyFactory(name="Report a claim", description="From the damage to the payment.")
+    group = JourneyGroupFactory(name="Being a customer")
     for slug in ("web", "phone", "email"):  # a transactional test before this one may have flushed them
         ChannelFactory(slug=slug)
-    open_map_as_editor(page, live_server.url, journey)
+    # The editor logs in and creates the journey with the "New journey" form; it opens on its (empty) map.
+    editor = UserFactory(username="mapper", role=Role.CX_EDITOR, first_name="Mia")
+    MembershipFactory(user=editor, team=TeamFactory(journey_groups=[group]))
+    page.goto(f"{live_server.url}/journeys/")
+    page.get_by_label("Username").fill("mapper")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="New journey").first.click()
+    page.get_by_label("Name").fill("Report a claim")
+    page.get_by_label("Description").fill("From the damage to the payment.")
+    page.get_by_label("Journey group").select_option(label="Being a customer")
+    page.get_by_role("button", name="Create journey").click()
+    journey = Journey.objects.get(name="Report a claim")
+    expect(page).to_have_url(f"{live_server.url}/journeys/{journey.pk}/")
     expect(page.get_by_role("heading", name="This map has no stages yet")).to_be_visible()
     shoot(page, screenshot, "map-empty")
 
