@@ -2,7 +2,7 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,8 +18,7 @@ from journeys.services import StaleVersion
 from teams import services
 from teams.filters import ActionFilter
 from teams.models import ImprovementAction, Mandate
-from teams.permissions import NOT_YOUR_TEAM as ACTIONS_FOR_OWN_TEAM
-from teams.permissions import can_manage_action, can_propose_mandate
+from teams.permissions import can_propose_mandate
 from teams.selectors import (
     action_comment_list,
     action_list,
@@ -186,11 +185,7 @@ class ActionViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = {key: value for key, value in serializer.validated_data.items() if key != "version"}
-        with transaction.atomic():
-            action = services.action_create(created_by=self.request.user, **data)
-            # An editor creates actions for their own team only: nothing is kept (or emailed) otherwise.
-            if not can_manage_action(self.request.user, action):
-                raise PermissionDenied(ACTIONS_FOR_OWN_TEAM)
+        action = services.action_create(created_by=self.request.user, own_team_only=True, **data)
         serializer.instance = self.fresh(action)
 
     def perform_update(self, serializer):

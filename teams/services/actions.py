@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxplatform.accounts.models import Role
 from journeys.services.versioning import save_if_current
 from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
+from teams.permissions import NOT_YOUR_TEAM, can_manage_action
 
 ACTION_FIELDS = [
     "title",
@@ -71,12 +72,16 @@ def _fill_in(action: ImprovementAction) -> None:
 
 
 @transaction.atomic
-def action_create(*, created_by, title: str, **fields) -> ImprovementAction:
+def action_create(*, created_by, title: str, own_team_only: bool = False, **fields) -> ImprovementAction:
+    """With own_team_only (what the pages and the API ask for): refused with PermissionDenied, before anything
+    is saved or emailed, unless `created_by` may manage the action, i.e. it lands with their own team."""
     unknown = set(fields) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"action_create() got unexpected fields: {', '.join(sorted(unknown))}")
     action = ImprovementAction(title=title, created_by=created_by, **fields)
     _fill_in(action)
+    if own_team_only and not can_manage_action(created_by, action):
+        raise PermissionDenied(NOT_YOUR_TEAM)
     action.full_clean()
     action.save()
     if action.assignee_id:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +37,6 @@ from teams.permissions import (
     NOT_AN_EDITOR,
     NOT_ASSIGNED,
     NOT_YOUR_ACTION,
-    NOT_YOUR_TEAM,
     can_create_actions,
     can_manage_action,
     can_progress_action,
@@ -342,11 +340,7 @@ def action_create_view(request: HttpRequest) -> HttpResponse:
                 journey=source.journey, stage=source.stage, touchpoint=source.touchpoint, finding=source.finding
             )
         try:
-            with transaction.atomic():
-                action = action_create(created_by=request.user, **data)
-                # An editor creates actions for their own team only: nothing is kept (or emailed) otherwise.
-                if not can_manage_action(request.user, action):
-                    raise PermissionDenied(NOT_YOUR_TEAM)
+            action = action_create(created_by=request.user, own_team_only=True, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
