@@ -14,6 +14,8 @@ from journeys.api.views import (
     StageViewSet,
     TouchpointViewSet,
 )
+from metrics.api.urls import router_registrations as metrics_registrations
+from metrics.api.urls import urlpatterns as metrics_urlpatterns
 from teams.api.views import ActionViewSet, DepartmentViewSet, MandateViewSet, MembershipViewSet, TeamViewSet
 
 router = DefaultRouter()
@@ -29,6 +31,8 @@ router.register("teams", TeamViewSet, basename="team")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("mandates", MandateViewSet, basename="mandate")
 router.register("actions", ActionViewSet, basename="action")
+for prefix, viewset, basename in metrics_registrations:
+    router.register(prefix, viewset, basename=basename)
 
 app_name = "api"
 urlpatterns = [
@@ -36,5 +40,6 @@ urlpatterns = [
     # Before the router, whose journeys/<pk>/ pattern would take "import" for an id.
     path("journeys/import/", JourneyImportView.as_view(), name="journey-import"),
     path("journeys/<int:pk>/export/", JourneyExportView.as_view(), name="journey-export"),
+    *metrics_urlpatterns,
     *router.urls,
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("journeys/", include("journeys.urls")),
     path("", include("teams.urls")),
+    path("", include("metrics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cxplatform.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -140,6 +140,8 @@ CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "cxplatform.tasks.beat_heartbeat", "schedule": CELERY_BEAT_HEARTBEAT_SECONDS},
     # Each morning at 07:00 (TIME_ZONE), process owners hear about their overdue actions.
     "overdue-action-digests": {"task": "teams.send_overdue_digests", "schedule": crontab(hour=7, minute=0)},
+    # Each night at 02:30 (TIME_ZONE), every KPI snapshot is rebuilt from the responses.
+    "kpi-full-recompute": {"task": "metrics.recompute_all", "schedule": crontab(hour=2, minute=30)},
 }
 HEALTH_QUEUE_TIMEOUT = env_int("HEALTH_QUEUE_TIMEOUT", 5, minimum=1)
 
@@ -226,6 +228,15 @@ SPECTACULAR_SETTINGS = {
 JOURNEY_EDIT_POLICY = "teams.permissions.can_edit_journey"
 # "Create improvement action" on a touchpoint or finding of the map leads here (?touchpoint= / ?finding=).
 MAP_ACTION_CREATE_URL = "teams:action-create"
+
+# Voice of the customer (metrics app).
+# Below this many responses a figure is still shown, flagged as a low sample.
+KPI_MIN_SAMPLE = env_int("KPI_MIN_SAMPLE", 30, minimum=1)
+# A follow-up case is due this many working days (Monday to Friday) after it opens.
+FOLLOWUP_DEADLINE_WORKING_DAYS = env_int("FOLLOWUP_DEADLINE_WORKING_DAYS", 2, minimum=1)
+# Responses older than this many days (history being loaded) open no follow-up case: nobody calls back a
+# customer about last year's visit.
+FOLLOWUP_MAX_AGE_DAYS = env_int("FOLLOWUP_MAX_AGE_DAYS", 30, minimum=1)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], default="INFO")
 LOGGING = {

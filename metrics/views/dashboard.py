@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .selectors import organisation_summary
+from metrics.selectors.org import organisation_summary
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
