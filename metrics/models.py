@@ -48,8 +48,16 @@ class SurveyResponse(models.Model):
     metric = models.CharField(_("metric"), max_length=4, choices=Metric.choices)
     score = models.SmallIntegerField(_("score"))
     # The composite indexes below cover these foreign keys; a separate index each would slow every import.
+    # No foreign-key constraints in the database either: their per-row triggers took longer than the insert of a
+    # large import itself (bench/import_bench.py). The ingest checks and locks the referenced rows once per
+    # ingest instead (metrics/ingest/staging.py); the ORM still cascades deletions.
     journey = models.ForeignKey(
-        Journey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("journey"), db_index=False
+        Journey,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("journey"),
+        db_index=False,
+        db_constraint=False,
     )
     touchpoint = models.ForeignKey(
         Touchpoint,
@@ -59,6 +67,7 @@ class SurveyResponse(models.Model):
         related_name="responses",
         verbose_name=_("touchpoint"),
         db_index=False,
+        db_constraint=False,
     )
     channel = models.ForeignKey(
         Channel,
@@ -68,6 +77,7 @@ class SurveyResponse(models.Model):
         related_name="responses",
         verbose_name=_("channel"),
         db_index=False,
+        db_constraint=False,
     )
     responded_at = models.DateTimeField(_("responded at"))
     day = models.DateField(_("day"))
@@ -126,10 +136,17 @@ class KpiSnapshot(models.Model):
     touchpoint_id and channel_id are plain integers with 0 for "none" so that the cell key is one unique index
     an upsert can target (NULLs are never equal in a unique index)."""
 
-    id = models.BigAutoField(primary_key=True)
+    # The cell key is the primary key: the upsert's conflict target and the one index every read uses (each read
+    # covers a range of periods, which the leading (period, period_start) serves). A surrogate id would be a
+    # second index to write on every rebuild (bench/recompute_bench.py).
+    pk = models.CompositePrimaryKey("period", "period_start", "journey", "touchpoint_id", "channel_id", "metric")
     period = models.CharField(max_length=5, choices=Period.choices)
     period_start = models.DateField()
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No foreign-key constraint in the database: a full rebuild inserts every cell, and a deferred check per
+    # row doubled its commit. The ORM still cascades a journey's deletion, and a rebuild drops orphaned cells.
+    journey = models.ForeignKey(
+        Journey, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     touchpoint_id = models.IntegerField(default=0)
     channel_id = models.IntegerField(default=0)
     metric = models.CharField(max_length=4, choices=Metric.choices)
@@ -143,16 +160,6 @@ class KpiSnapshot(models.Model):
     class Meta:
         verbose_name = _("KPI snapshot")
         verbose_name_plural = _("KPI snapshots")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["journey", "period", "period_start", "touchpoint_id", "channel_id", "metric"],
-                name="kpi_snapshot_cell",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["period", "period_start"], name="kpi_snapshot_period"),
-            models.Index(fields=["touchpoint_id", "period", "period_start"], name="kpi_snapshot_touchpoint"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.period} {self.period_start} journey {self.journey_id}: n={self.n}"

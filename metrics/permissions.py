@@ -19,6 +19,8 @@ NOT_AN_INGESTER = _("Only CX editors and admins can load survey responses.")
 NOT_A_KPI_MANAGER = _("Only managers and admins can define KPIs and their targets.")
 NOT_A_MEASURER = _("Only managers, CX editors and admins can record KPI measurements.")
 NOT_YOUR_CASE = _("Only the case's owner and admins can work on this follow-up case.")
+NOT_A_CASE_READER = _("Only the case's owner, managers, CX editors and admins can see this follow-up case.")
+NOT_A_CASE_ASSIGNER = _("Only admins can give a follow-up case to someone else.")
 NOT_YOUR_BUSINESS_CASE = _("Only CX editors of the action's team, and admins, can change its business case.")
 
 
@@ -45,6 +47,14 @@ def can_work_case(user, case) -> bool:
 def can_see_all_cases(user) -> bool:
     """Everyone's cases (the unassigned ones too): admins, managers and CX editors; others see their own."""
     return is_admin(user) or _has_role(user, Role.MANAGER, Role.CX_EDITOR)
+
+
+def can_see_case(user, case) -> bool:
+    return can_see_all_cases(user) or bool(user.is_authenticated and case.owner_id == user.pk)
+
+
+def can_reassign_case(user) -> bool:
+    return is_admin(user)
 
 
 def can_edit_business_case(user, action) -> bool:

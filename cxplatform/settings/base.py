@@ -138,8 +138,9 @@ CELERY_TIMEZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 CELERY_BEAT_HEARTBEAT_SECONDS = env_int("BEAT_HEARTBEAT_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "cxplatform.tasks.beat_heartbeat", "schedule": CELERY_BEAT_HEARTBEAT_SECONDS},
-    # Each morning at 07:00 (TIME_ZONE), process owners hear about their overdue actions.
-    "overdue-action-digests": {"task": "teams.send_overdue_digests", "schedule": crontab(hour=7, minute=0)},
+    # Each morning at 07:00 (TIME_ZONE), everyone gets one email with their overdue follow-up cases and
+    # improvement actions (metrics builds on teams; teams.send_overdue_digests, actions only, still works).
+    "overdue-action-digests": {"task": "metrics.send_morning_digests", "schedule": crontab(hour=7, minute=0)},
     # Each night at 02:30 (TIME_ZONE), every KPI snapshot is rebuilt from the responses.
     "kpi-full-recompute": {"task": "metrics.recompute_all", "schedule": crontab(hour=2, minute=30)},
 }
@@ -228,6 +229,9 @@ SPECTACULAR_SETTINGS = {
 JOURNEY_EDIT_POLICY = "teams.permissions.can_edit_journey"
 # "Create improvement action" on a touchpoint or finding of the map leads here (?touchpoint= / ?finding=).
 MAP_ACTION_CREATE_URL = "teams:action-create"
+# An improvement action's page links to its business case here (the URL name takes the action's pk), so that
+# teams needs no import of metrics.
+ACTION_BUSINESS_CASE_URL = "metrics:business-case"
 
 # Voice of the customer (metrics app).
 # Below this many responses a figure is still shown, flagged as a low sample.

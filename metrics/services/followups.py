@@ -1,13 +1,200 @@
-"""The inner loop: follow-up cases for detractors and dissatisfied customers."""
+"""The inner loop: follow-up cases for detractors and dissatisfied customers.
+
+A case opens for each NPS 0-6 / CSAT 1-2 response that names a touchpoint, for the touchpoint's process owner,
+due a configurable number of working days later. Its owner moves it open -> contacted -> resolved (or back from
+contacted to open); resolving needs an outcome note. Every edit names the `version` it was based on, and is
+refused (StaleVersion) when someone else changed the case first.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
 
-from metrics.models import SurveyResponse
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connections, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cxplatform.accounts.models import Role
+from cxplatform.lib.dates import add_working_days
+from journeys.services import StaleVersion
+from metrics.models import METRIC_BUCKETS, CaseStatus, FollowUpCase, Metric, SurveyResponse
+from teams.models import ImprovementAction
+from teams.services.actions import action_create
+
+# The metrics whose low bucket asks for a call back: NPS detractors (0-6) and CSAT 1-2. CES has no inner loop.
+FOLLOWUP_METRICS = (Metric.NPS, Metric.CSAT)
+
+# The sensible moves between statuses; a resolved case is closed for good.
+CASE_TRANSITIONS: dict[str, set[str]] = {
+    CaseStatus.OPEN: {CaseStatus.CONTACTED},
+    CaseStatus.CONTACTED: {CaseStatus.OPEN, CaseStatus.RESOLVED},
+    CaseStatus.RESOLVED: set(),
+}
+CASE_FIELDS = ("status", "outcome", "owner", "action")
+# Who a case can be (re)assigned to: the roles that can work it (metrics.permissions.can_work_case).
+CASE_OWNER_ROLES = (Role.PROCESS_OWNER, Role.ADMIN)
 
 
+def _stale_message() -> str:
+    return _(
+        "Someone else changed this case in the meantime. Your change was not saved; here is the case as it is now."
+    )
+
+
+def needs_followup_q() -> Q:
+    """A response in the low bucket of a metric with an inner loop."""
+    condition = Q()
+    for metric in FOLLOWUP_METRICS:
+        condition |= Q(metric=metric, score__lte=METRIC_BUCKETS[metric][0])
+    return condition
+
+
+def followup_due_date(today: datetime.date | None = None) -> datetime.date:
+    return add_working_days(today or timezone.localdate(), settings.FOLLOWUP_DEADLINE_WORKING_DAYS)
+
+
+@transaction.atomic
 def followups_open_for(*, responses: QuerySet[SurveyResponse]) -> int:
     """Open a case for each NPS 0-6 / CSAT 1-2 response in `responses` that names a touchpoint and has no
-    case yet, set-based (one INSERT ... SELECT). Returns the number of cases opened."""
-    raise NotImplementedError  # the follow-up helper writes this
+    case yet, set-based (one INSERT ... SELECT). Returns the number of cases opened.
+
+    Responses older than FOLLOWUP_MAX_AGE_DAYS (history being loaded) open none. The owner is the touchpoint's
+    owner now (NULL: unassigned). ON CONFLICT on the response makes a second call, or two at once, harmless."""
+    now = timezone.now()
+    picked = (
+        responses.order_by()
+        .filter(needs_followup_q(), touchpoint__isnull=False)
+        .filter(responded_at__gte=now - datetime.timedelta(days=settings.FOLLOWUP_MAX_AGE_DAYS))
+        .values_list("pk", "touchpoint_id", "touchpoint__owner_id")
+    )
+    connection = connections[picked.db]
+    try:
+        select_sql, select_params = picked.query.get_compiler(using=picked.db).as_sql()
+    except EmptyResultSet:  # responses.none(), or a filter that can match nothing
+        return 0
+    ops = connection.ops
+    columns = ["response_id", "touchpoint_id", "owner_id", "status", "due_date", "outcome", "opened_at", "version"]
+    table = ops.quote_name(FollowUpCase._meta.db_table)
+    # Identifiers are quoted by the backend and the SELECT is the ORM's own; every value is a parameter.
+    # "WHERE true": without a WHERE, SQLite would read ON CONFLICT as the join constraint of the FROM.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(map(ops.quote_name, columns))}) "  # noqa: S608
+        f"SELECT picked.*, %s, %s, %s, %s, %s FROM ({select_sql}) AS picked WHERE true "
+        f"ON CONFLICT ({ops.quote_name('response_id')}) DO NOTHING"
+    )
+    constants = (
+        CaseStatus.OPEN.value,
+        ops.adapt_datefield_value(followup_due_date(timezone.localdate(now))),
+        "",
+        ops.adapt_datetimefield_value(now),
+        1,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*constants, *select_params))  # in the order they appear in the SQL
+        return max(cursor.rowcount, 0)
+
+
+def _locked(case: FollowUpCase, expected_version: int) -> FollowUpCase:
+    """The stored case, locked for this transaction; StaleVersion unless it is still at expected_version."""
+    locked = FollowUpCase.objects.select_for_update(of=("self",)).select_related("touchpoint").filter(pk=case.pk)
+    current = locked.first()
+    if current is None:
+        raise StaleVersion(None)
+    if current.version != expected_version:
+        raise StaleVersion(current, _stale_message())
+    return current
+
+
+def _move(case: FollowUpCase, to_status: str, now: datetime.datetime) -> None:
+    if to_status not in CaseStatus.values:
+        raise ValidationError({"status": _("“%(status)s” is not a status.") % {"status": to_status}})
+    allowed = CASE_TRANSITIONS[case.status]
+    if to_status not in allowed:
+        if allowed:
+            message = _("A case that is “%(current)s” cannot become “%(target)s”; it can become: %(allowed)s.") % {
+                "current": CaseStatus(case.status).label,
+                "target": CaseStatus(to_status).label,
+                "allowed": ", ".join(str(CaseStatus(s).label) for s in CaseStatus.values if s in allowed),
+            }
+        else:
+            message = _("A resolved case is closed; its status cannot change any more.")
+        raise ValidationError({"status": message})
+    if to_status == CaseStatus.CONTACTED:
+        case.contacted_at = now
+    elif to_status == CaseStatus.OPEN:
+        case.contacted_at = None  # back to open: the customer was not reached after all
+    elif to_status == CaseStatus.RESOLVED:
+        case.resolved_at = now
+    case.status = to_status
+
+
+@transaction.atomic
+def followup_update(*, case: FollowUpCase, expected_version: int, **changes) -> FollowUpCase:
+    """Change a case's status, outcome note, owner and/or linked improvement action, all or nothing.
+
+    Callers check who may do what (metrics.permissions: can_work_case; can_reassign_case for `owner`)."""
+    unknown = set(changes) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"followup_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    current = _locked(case, expected_version)
+    errors: dict[str, str] = {}
+    if "outcome" in changes:
+        current.outcome = (changes["outcome"] or "").strip()
+    if "status" in changes and changes["status"] != current.status:
+        try:
+            _move(current, changes["status"], timezone.now())
+        except ValidationError as error:
+            errors.update({name: messages[0] for name, messages in error.message_dict.items()})
+    if current.status == CaseStatus.RESOLVED and not current.outcome:
+        errors["outcome"] = _("Write down the outcome before resolving the case: what was agreed with the customer?")
+    if "owner" in changes:
+        owner = changes["owner"]
+        if owner is not None and (not owner.is_active or owner.role not in CASE_OWNER_ROLES):
+            errors["owner"] = _("Follow-up cases are assigned to active process owners (or admins).")
+        current.owner = owner
+    if "action" in changes:
+        action: ImprovementAction | None = changes["action"]
+        if action is not None and action.journey_id != current.touchpoint.journey_id:
+            errors["action"] = _("This improvement action belongs to another journey than the case's touchpoint.")
+        current.action = action
+    if errors:
+        raise ValidationError(errors)
+    current.full_clean(validate_unique=False)  # the response is not changed; its uniqueness holds
+    # The version is compared once more in the UPDATE itself, beside the row lock above.
+    values = {name: getattr(current, name) for name in ("status", "outcome", "owner", "action")}
+    values.update(contacted_at=current.contacted_at, resolved_at=current.resolved_at)
+    FollowUpCase.objects.filter(pk=current.pk, version=expected_version).update(version=F("version") + 1, **values)
+    for name, value in values.items():
+        setattr(case, name, value)
+    case.version = expected_version + 1
+    return case
+
+
+@transaction.atomic
+def followup_action_create(
+    *, case: FollowUpCase, expected_version: int, by, title: str, description: str = ""
+) -> ImprovementAction:
+    """Turn a case into an improvement action (the outer loop) on the case's touchpoint, and link the case to it.
+
+    Permission comes from working the case (can_work_case), not from the teams policy, so action_create is
+    called with own_team_only=False: the case's owner is a process owner, who belongs to no team as its CX
+    editor. The action starts as "proposed" with the team that owns the journey's group, whose CX editors
+    plan, edit or drop it as for any other proposal."""
+    current = _locked(case, expected_version)
+    touchpoint = current.touchpoint
+    owner = current.owner
+    assignee = owner if owner is not None and owner.is_active and owner.role in CASE_OWNER_ROLES else None
+    action = action_create(
+        created_by=by,
+        title=title.strip(),
+        description=description.strip(),
+        journey=touchpoint.journey,
+        touchpoint=touchpoint,
+        assignee=assignee,
+        own_team_only=False,
+    )
+    followup_update(case=case, expected_version=expected_version, action=action)
+    return action

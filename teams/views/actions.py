@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -273,6 +274,18 @@ def _roi(action: ImprovementAction) -> Decimal | None:
     return (action.expected_gains - action.expected_investment) / action.expected_investment * 100
 
 
+def _business_case_url(action: ImprovementAction) -> str | None:
+    """The action's business case and effect (settings.ACTION_BUSINESS_CASE_URL, a URL name taking the action's
+    pk): another app's page, so teams names it by a setting instead of importing that app."""
+    name = getattr(settings, "ACTION_BUSINESS_CASE_URL", None)
+    if not name:
+        return None
+    try:
+        return reverse(name, args=[action.pk])
+    except NoReverseMatch:
+        return None
+
+
 def _detail_context(request: HttpRequest, action: ImprovementAction, **forms) -> dict:
     can_progress = can_progress_action(request.user, action)
     return {
@@ -284,6 +297,7 @@ def _detail_context(request: HttpRequest, action: ImprovementAction, **forms) ->
         "comment_form": forms.get("comment_form") or ActionCommentForm(),
         "progress_form": ActionProgressForm(initial={"progress": action.progress, "version": action.version}),
         "map_url": reverse("journeys:map", args=[action.journey_id]),
+        "business_case_url": _business_case_url(action),
     }
 
 

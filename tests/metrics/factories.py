@@ -1,4 +1,5 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -25,3 +26,34 @@ class SurveyResponseFactory(factory.django.DjangoModelFactory):
     responded_at = factory.LazyFunction(lambda: datetime.now(UTC) - timedelta(days=1))
     day = factory.LazyAttribute(lambda o: local_day(o.responded_at))
     source = "test"
+
+
+class CustomKpiFactory(factory.django.DjangoModelFactory):
+    """A customer objective, higher is better, target 100 with a 5% at-risk band."""
+
+    class Meta:
+        model = "metrics.CustomKpi"
+
+    name = factory.Sequence(lambda n: f"KPI {n}")
+    unit = "%"
+    target = Decimal("100")
+    tolerance = Decimal("5")
+
+
+class KpiMeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "metrics.KpiMeasurement"
+
+    kpi = factory.SubFactory(CustomKpiFactory)
+    period_start = factory.Sequence(lambda n: date(2025, 1, 1) + timedelta(days=n))
+    value = Decimal("100")
+
+
+class BusinessCaseFactory(factory.django.DjangoModelFactory):
+    """A business case of a new action (no gains: add BusinessCaseGain rows as the test needs)."""
+
+    class Meta:
+        model = "metrics.BusinessCase"
+
+    action = factory.SubFactory("tests.teams.factories.ActionFactory")
+    investment = Decimal("10000")

@@ -14,7 +14,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from celery.schedules import crontab
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -178,8 +177,3 @@ def test_no_overdue_actions_no_email(mailoutbox):
     ActionFactory(assignee=UserFactory(role=Role.PROCESS_OWNER), status=ActionStatus.DONE, due_date=days(-1))
     assert send_overdue_digests() == 0
     assert mailoutbox == []
-
-
-def test_beat_runs_the_digest_every_morning_at_seven():
-    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == send_overdue_digests.name)
-    assert entry["schedule"] == crontab(hour=7, minute=0)

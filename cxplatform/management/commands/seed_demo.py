@@ -5,13 +5,14 @@ from django.db import transaction
 
 from cxplatform.accounts.demo import DEMO_PEOPLE, seed_people
 from journeys.demo import seed_journey_groups, seed_journeys
+from metrics.demo import seed_metrics
 from teams.demo import seed_departments, seed_teams, seed_work
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo organisation: journey groups, people for every role, departments, teams, journeys, "
-        "mandates and improvement actions."
+        "mandates, improvement actions, a year of survey responses, custom KPIs, business cases and follow-up cases."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             teams = seed_teams(people=people, groups=groups)
             seed_journeys(people=people, groups=groups)
             seed_work(people=people, teams=teams)
+            seed_metrics(people=people)
         self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
         self._print_logins(people, passwords)
 

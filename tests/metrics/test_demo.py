@@ -1,0 +1,209 @@
+"""The demo's voice of the customer: a year of responses with a story in them, snapshots that light up the
+dashboards, custom KPIs against targets, business cases and a lived-in follow-up inbox.
+
+Seeded once for the module (50,000 responses take a few seconds) and rolled back afterwards."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+import pytest
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from journeys.models import JourneyState
+from metrics.demo import BUSINESS_CASES, FOLLOWUP_DAYS
+from metrics.demo.responses import IMPROVED, WEAK
+from metrics.models import (
+    METRIC_BUCKETS,
+    BusinessCase,
+    CaseStatus,
+    FollowUpCase,
+    KpiSnapshot,
+    KpiStatus,
+    Metric,
+    Period,
+    SurveyResponse,
+)
+from metrics.selectors.custom_kpis import kpi_list
+from teams.models import ActionStatus, ActionTransition
+from tests.cxplatform.test_seed_demo import FirstRun, seeded_once
+
+pytestmark = pytest.mark.django_db
+
+CLAIMS = "Report a claim"
+WEAK_CSAT = ["Claim by phone", "Request for extra documents"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker) -> Iterator[FirstRun]:
+    with seeded_once(django_db_blocker) as run:
+        yield run
+
+
+def month_start(day: datetime.date, months_back: int = 0) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months_back, 12)
+    return datetime.date(year, month + 1, 1)
+
+
+def nps(responses: QuerySet[SurveyResponse]) -> float:
+    figures = responses.filter(metric=Metric.NPS).aggregate(
+        n=Count("id"), promoters=Count("id", filter=Q(score__gte=9)), detractors=Count("id", filter=Q(score__lte=6))
+    )
+    assert figures["n"] >= 100, figures  # enough to compare
+    return 100 * (figures["promoters"] - figures["detractors"]) / figures["n"]
+
+
+def csat_per_touchpoint() -> dict[tuple[str, str], float]:
+    rows = (
+        SurveyResponse.objects.filter(metric=Metric.CSAT, touchpoint__isnull=False)
+        .values("journey__name", "touchpoint__name")
+        .annotate(n=Count("id"), satisfied=Count("id", filter=Q(score__gte=4)))
+    )
+    return {(r["journey__name"], r["touchpoint__name"]): 100 * r["satisfied"] / r["n"] for r in rows}
+
+
+def snapshot_nps(months: list[datetime.date]) -> float:
+    cells = KpiSnapshot.objects.filter(period=Period.MONTH, period_start__in=months, metric=Metric.NPS)
+    sums = cells.aggregate(n=Sum("n"), high=Sum("high"), low=Sum("low"))
+    return 100 * (sums["high"] - sums["low"]) / sums["n"]
+
+
+def test_the_demo_has_about_50000_responses_over_the_twelve_months_up_to_yesterday():
+    today = timezone.localdate()
+    responses = SurveyResponse.objects.all()
+    assert 45_000 <= responses.count() <= 55_000
+    assert set(responses.values_list("source", flat=True).distinct()) == {"demo"}
+    days = responses.order_by("day").values_list("day", flat=True)
+    assert month_start(days.first()) == month_start(today, 12)
+    assert today - datetime.timedelta(days=3) <= days.last() < today  # up to yesterday, nothing from today
+    # Every month has a sizeable sample, so no monthly figure is flagged as a low sample.
+    per_month = KpiSnapshot.objects.filter(period=Period.MONTH, metric=Metric.NPS).values("period_start")
+    assert min(row["n"] for row in per_month.annotate(n=Sum("n"))) >= 500
+
+
+def test_the_nps_climbs_over_the_year_on_the_dashboards():
+    today = timezone.localdate()
+    first_quarter = [month_start(today, back) for back in (12, 11, 10)]
+    last_quarter = [month_start(today, back) for back in (2, 1, 0)]
+    responses = SurveyResponse.objects.all()
+    before = nps(responses.filter(day__lt=month_start(today, 9)))
+    after = nps(responses.filter(day__gte=month_start(today, 2)))
+    assert after - before >= 10
+    assert -5 <= before <= 15 and 15 <= after <= 35  # from about +5 to about +25
+    # The dashboards read the snapshots: they say the same.
+    assert snapshot_nps(first_quarter) == pytest.approx(before)
+    assert snapshot_nps(last_quarter) == pytest.approx(after)
+
+
+def test_the_snapshots_hold_every_response_and_nothing_is_waiting_for_a_recompute():
+    for period in Period.values:
+        cells = KpiSnapshot.objects.filter(period=period)
+        assert cells.aggregate(n=Sum("n"))["n"] == SurveyResponse.objects.count(), period
+
+
+def test_only_current_state_journeys_get_responses():
+    assert SurveyResponse.objects.filter(journey__state=JourneyState.FUTURE).count() == 0
+    journeys = set(SurveyResponse.objects.values_list("journey__name", flat=True).distinct())
+    assert journeys == {"Open an account", CLAIMS, "Renew or cancel the contract"}
+
+
+def test_a_touchpoint_answer_comes_from_a_respondent_who_also_gave_an_nps():
+    rated = SurveyResponse.objects.filter(touchpoint__isnull=False)
+    assert rated.filter(respondent="").count() == 0
+    nps_respondents = SurveyResponse.objects.filter(metric=Metric.NPS).values("respondent")
+    assert rated.exclude(respondent__in=nps_respondents).count() == 0
+    assert SurveyResponse.objects.filter(metric=Metric.NPS, touchpoint__isnull=False).count() == 0
+    assert rated.exclude(channel_id=F("touchpoint__channel_id")).count() == 0  # the touchpoint's channel
+    assert SurveyResponse.objects.exclude(comment="").count() > 1000
+
+
+def test_the_weak_touchpoints_have_the_lowest_csat():
+    csat = csat_per_touchpoint()
+    weak = [csat[(CLAIMS, name)] for name in WEAK_CSAT]
+    others = [score for (journey, touchpoint), score in csat.items() if (journey, touchpoint) not in WEAK]
+    assert max(weak) < 55 and min(others) > 65
+
+
+def test_a_bad_experience_on_the_claim_line_drives_the_nps_down():
+    claim_line = SurveyResponse.objects.filter(touchpoint__name="Claim by phone", metric=Metric.CSAT)
+    unhappy = list(claim_line.filter(score__lte=2).values_list("respondent", flat=True))
+    happy = list(claim_line.filter(score__gte=4).values_list("respondent", flat=True))
+    everyone = SurveyResponse.objects.all()
+    assert nps(everyone.filter(respondent__in=happy)) - nps(everyone.filter(respondent__in=unhappy)) >= 30
+
+
+def test_the_claim_form_is_easier_in_the_eight_weeks_after_its_action_was_done_than_before():
+    journey, touchpoint, title = IMPROVED
+    done = ActionTransition.objects.get(
+        action__journey__state=JourneyState.CURRENT, action__title=title, to_status=ActionStatus.DONE
+    )
+    now = timezone.now()
+    assert now - datetime.timedelta(days=120) <= done.at <= now - datetime.timedelta(days=90)
+    day = timezone.localdate(done.at)
+    window = datetime.timedelta(weeks=8)
+    form = SurveyResponse.objects.filter(journey__name=journey, touchpoint__name=touchpoint, metric=Metric.CES)
+    before = form.filter(day__gte=day - window, day__lt=day).aggregate(n=Count("id"), total=Sum("score"))
+    after = form.filter(day__gt=day, day__lte=day + window).aggregate(n=Count("id"), total=Sum("score"))
+    assert before["n"] >= 30 and after["n"] >= 30
+    assert after["total"] / after["n"] - before["total"] / before["n"] >= 1
+    assert BusinessCase.objects.filter(action=done.action).exists()
+
+
+def test_the_claim_line_is_still_weak_in_the_last_three_months():
+    recent = SurveyResponse.objects.filter(
+        touchpoint__name="Claim by phone", day__gte=timezone.localdate() - datetime.timedelta(days=90)
+    )
+    figures = recent.aggregate(n=Count("id"), satisfied=Count("id", filter=Q(score__gte=4)))
+    assert figures["n"] >= 100 and 100 * figures["satisfied"] / figures["n"] < 55
+
+
+def test_the_custom_kpis_have_targets_owners_a_year_of_measurements_and_different_statuses():
+    today = timezone.localdate()
+    kpis = list(kpi_list())
+    assert len(kpis) >= 5
+    assert {KpiStatus.ON_TRACK, KpiStatus.AT_RISK, KpiStatus.OFF_TRACK} <= {kpi.status for kpi in kpis}
+    months = [month_start(today, back) for back in range(12, 0, -1)]
+    for kpi in kpis:
+        assert kpi.target is not None and kpi.owner is not None, kpi
+        assert list(kpi.measurements.order_by("period_start").values_list("period_start", flat=True)) == months
+        if kpi.touchpoint_id:
+            assert kpi.touchpoint.journey_id == kpi.journey_id and kpi.channel_id == kpi.touchpoint.channel_id, kpi
+    assert any(kpi.direction == "lower" for kpi in kpis)
+
+
+def test_the_business_cases_add_up_to_their_actions_and_the_done_ones_have_realised_gains():
+    cases = BusinessCase.objects.select_related("action").annotate(
+        expected=Sum("gains__expected"), realised=Sum("gains__realised")
+    )
+    assert {case.action.title for case in cases} == set(BUSINESS_CASES)
+    for case in cases:
+        assert case.investment > 0 and case.expected == case.action.expected_gains, case
+        assert (case.realised is not None) == (case.action.status == ActionStatus.DONE), case
+    assert cases.filter(action__status=ActionStatus.DONE).count() >= 3
+
+
+def test_recent_unhappy_customers_have_follow_up_cases_with_their_touchpoints_owner():
+    today = timezone.localdate()
+    cases = FollowUpCase.objects.select_related("response", "touchpoint")
+    assert cases.count() >= 20
+    for case in cases:
+        response = case.response
+        assert response.touchpoint_id == case.touchpoint_id and case.owner_id == case.touchpoint.owner_id, case
+        assert response.score <= METRIC_BUCKETS[response.metric][0] and response.metric != Metric.CES, case
+        assert (today - response.day).days <= FOLLOWUP_DAYS, case
+        assert case.opened_at >= response.responded_at, case
+        if case.status == CaseStatus.RESOLVED:
+            assert case.outcome and case.opened_at <= case.contacted_at <= case.resolved_at <= timezone.now(), case
+    statuses = set(cases.values_list("status", flat=True))
+    assert statuses == set(CaseStatus.values)
+    assert cases.filter(status=CaseStatus.OPEN, due_date__lt=today).exists()  # overdue: the morning email
+    assert cases.filter(owner__username="owner", status=CaseStatus.OPEN).exists()  # the demo process owner's inbox
+    # Every case of the demo's last FOLLOWUP_DAYS is there: no unhappy customer was left out.
+    unhappy = SurveyResponse.objects.filter(
+        Q(metric=Metric.CSAT, score__lte=2) | Q(metric=Metric.NPS, score__lte=6),
+        touchpoint__isnull=False,
+        day__gte=today - datetime.timedelta(days=FOLLOWUP_DAYS),
+    )
+    assert cases.count() == unhappy.count()
