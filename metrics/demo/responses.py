@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from journeys.models import Journey, JourneyState, Touchpoint
+from metrics.ingest.staging import STORED_COLUMNS
 from metrics.models import Metric, SurveyResponse
 from teams.models import ActionStatus, ActionTransition
 
@@ -140,20 +141,8 @@ def seed_responses() -> int:
     return len(rows)
 
 
-COLUMNS = (
-    "metric",
-    "score",
-    "journey_id",
-    "touchpoint_id",
-    "channel_id",
-    "responded_at",
-    "day",
-    "respondent",
-    "comment",
-    "source",
-    "external_id",
-    "created_at",  # received: as soon as answered
-)
+# The columns an ingest writes, in its order (a demo row is a stored row: created_at = answered).
+COLUMNS = STORED_COLUMNS
 
 
 def _insert(rows: list[tuple]) -> None:
