@@ -1,4 +1,5 @@
 import os
+import warnings
 
 import pytest
 
@@ -34,3 +35,22 @@ def admin_user(db):
 def editor_client(client, cx_editor):
     client.force_login(cx_editor)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and before it is dropped: end any session a finished test left open on it
+    (a worker process, or a thread of a transactional test), and say which. Otherwise the drop fails and the
+    next run starts from a database that is still there."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid), application_name, state, left(query, 200) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        for _ended, application, state, query in cursor.fetchall():
+            warnings.warn(f"a session was left on the test database ({application!r}, {state}): {query}", stacklevel=1)
