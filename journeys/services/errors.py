@@ -1,18 +1,5 @@
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+"""The errors journeys' services raise; StaleVersion is shared by every app (cxplatform.lib.versioning)."""
 
+from cxplatform.lib.versioning import StaleVersion
 
-class StaleVersion(Exception):
-    """An edit was based on an older version than the one stored: someone else changed it first.
-
-    `current` is the fresh object (or None when it was deleted), to show the user what it is now.
-    """
-
-    def __init__(self, current: models.Model | None, message: str | None = None):
-        self.current = current
-        self.message = message or (
-            _("Someone else changed this in the meantime. Your change was not saved; here is the latest version.")
-            if current is not None
-            else _("Someone else deleted this in the meantime. Your change was not saved.")
-        )
-        super().__init__(str(self.message))
+__all__ = ["StaleVersion"]

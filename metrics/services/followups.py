@@ -13,13 +13,14 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxplatform.accounts.models import Role
 from cxplatform.lib.dates import add_working_days
 from journeys.services import StaleVersion
+from journeys.services.versioning import save_if_current
 from metrics.models import METRIC_BUCKETS, CaseStatus, FollowUpCase, Metric, SurveyResponse
 from teams.models import ImprovementAction
 from teams.services.actions import action_create
@@ -97,6 +98,10 @@ def followups_open_for(*, responses: QuerySet[SurveyResponse]) -> int:
         return max(cursor.rowcount, 0)
 
 
+# What followup_update writes.
+SAVED_FIELDS = ("status", "outcome", "owner", "action", "contacted_at", "resolved_at")
+
+
 def _locked(case: FollowUpCase, expected_version: int) -> FollowUpCase:
     """The stored case, locked for this transaction; StaleVersion unless it is still at expected_version."""
     locked = FollowUpCase.objects.select_for_update(of=("self",)).select_related("touchpoint").filter(pk=case.pk)
@@ -162,14 +167,10 @@ def followup_update(*, case: FollowUpCase, expected_version: int, **changes) -> 
         current.action = action
     if errors:
         raise ValidationError(errors)
-    current.full_clean(validate_unique=False)  # the response is not changed; its uniqueness holds
     # The version is compared once more in the UPDATE itself, beside the row lock above.
-    values = {name: getattr(current, name) for name in ("status", "outcome", "owner", "action")}
-    values.update(contacted_at=current.contacted_at, resolved_at=current.resolved_at)
-    FollowUpCase.objects.filter(pk=current.pk, version=expected_version).update(version=F("version") + 1, **values)
-    for name, value in values.items():
-        setattr(case, name, value)
-    case.version = expected_version + 1
+    save_if_current(current, expected_version=expected_version, fields=list(SAVED_FIELDS))
+    for name in (*SAVED_FIELDS, "version"):
+        setattr(case, name, getattr(current, name))
     return case
 
 

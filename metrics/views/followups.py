@@ -110,16 +110,28 @@ def _working(request: HttpRequest, pk: int) -> FollowUpCase:
 
 def _stale(request: HttpRequest, pk: int, stale: StaleVersion, unsaved_note: str = "") -> HttpResponse:
     """Refuse an edit based on an outdated case: show the case as it is now, and what the user typed."""
-    if stale.current is None:
-        messages.error(request, stale.message)
-        return redirect("metrics:followup-inbox")
     messages.error(request, stale.message)
+    if stale.current is None:
+        return redirect("metrics:followup-inbox")
     context = _context(request, _load(request, pk), unsaved_note=unsaved_note)
     return render(request, "metrics/followup_detail.html", context, status=409)
 
 
 def _invalid(request: HttpRequest, case: FollowUpCase, **forms) -> HttpResponse:
     return render(request, "metrics/followup_detail.html", _context(request, case, **forms), status=422)
+
+
+def _write(request: HttpRequest, case: FollowUpCase, form_name: str, form, write, unsaved_note: str = ""):
+    """Run `write` (a service call) for a valid form. Returns (its result, None), or (None, the page to show
+    instead): the case as it is now when the form was based on an older version (409), or the form with the
+    service's errors (422)."""
+    try:
+        return write(), None
+    except StaleVersion as stale:
+        return None, _stale(request, case.pk, stale, unsaved_note=unsaved_note)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, _invalid(request, case, **{form_name: form})
 
 
 @require_POST
@@ -129,13 +141,18 @@ def followup_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, status_form=form)
     data = form.cleaned_data
-    try:
-        followup_update(case=case, expected_version=data["version"], status=data["status"], outcome=data["outcome"])
-    except StaleVersion as stale:
-        return _stale(request, pk, stale, unsaved_note=data["outcome"])
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return _invalid(request, case, status_form=form)
+    _case, refusal = _write(
+        request,
+        case,
+        "status_form",
+        form,
+        lambda: followup_update(
+            case=case, expected_version=data["version"], status=data["status"], outcome=data["outcome"]
+        ),
+        unsaved_note=data["outcome"],
+    )
+    if refusal:
+        return refusal
     messages.success(request, _("The case is now: %(status)s.") % {"status": CaseStatus(case.status).label})
     return redirect("metrics:followup", pk=pk)
 
@@ -147,13 +164,12 @@ def followup_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, link_form=form)
     action = form.cleaned_data["action"]
-    try:
-        followup_update(case=case, expected_version=form.cleaned_data["version"], action=action)
-    except StaleVersion as stale:
-        return _stale(request, pk, stale)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return _invalid(request, case, link_form=form)
+    version = form.cleaned_data["version"]
+    _case, refusal = _write(
+        request, case, "link_form", form, lambda: followup_update(case=case, expected_version=version, action=action)
+    )
+    if refusal:
+        return refusal
     if action is None:
         messages.success(request, _("The case is no longer linked to an improvement action."))
     else:
@@ -168,19 +184,21 @@ def followup_action_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, action_form=form)
     data = form.cleaned_data
-    try:
-        action = followup_action_create(
+    action, refusal = _write(
+        request,
+        case,
+        "action_form",
+        form,
+        lambda: followup_action_create(
             case=case,
             expected_version=data["version"],
             by=request.user,
             title=data["title"],
             description=data["description"],
-        )
-    except StaleVersion as stale:
-        return _stale(request, pk, stale)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return _invalid(request, case, action_form=form)
+        ),
+    )
+    if refusal:
+        return refusal
     messages.success(
         request,
         _("Improvement action “%(title)s” proposed and linked to this case.") % {"title": action.title},
@@ -197,13 +215,12 @@ def followup_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, reassign_form=form)
     owner = form.cleaned_data["owner"]
-    try:
-        followup_update(case=case, expected_version=form.cleaned_data["version"], owner=owner)
-    except StaleVersion as stale:
-        return _stale(request, pk, stale)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return _invalid(request, case, reassign_form=form)
+    version = form.cleaned_data["version"]
+    _case, refusal = _write(
+        request, case, "reassign_form", form, lambda: followup_update(case=case, expected_version=version, owner=owner)
+    )
+    if refusal:
+        return refusal
     if owner is None:
         messages.success(request, _("The case is now unassigned."))
     else:

@@ -19,8 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxplatform.lib.forms import add_service_errors
-from journeys.services import StaleVersion
+from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
 from metrics.forms.kpis import KpiFilter, KpiForm, MeasurementForm, MeasurementImportForm
 from metrics.models import CustomKpi, KpiStatus
 from metrics.permissions import NOT_A_KPI_MANAGER, NOT_A_MEASURER, can_manage_kpis, can_record_measurements
@@ -183,22 +182,19 @@ def kpi_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = KpiForm(request.POST or None, instance=kpi)
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version") or 0
-        try:
-            kpi_update(kpi=kpi, expected_version=version, **data)
-        except StaleVersion as stale:
-            messages.error(request, stale.message)
-            if stale.current is None:
-                return redirect("metrics:kpi-list")
-            # Show what is stored now; the user's edits were not saved and are not silently re-applied.
-            kpi = stale.current
-            form, status = KpiForm(instance=kpi), 409
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        edit = submit_versioned_edit(
+            request,
+            form,
+            instance=kpi,
+            save=lambda **data: kpi_update(kpi=kpi, **data),
+            fresh_form=lambda current: KpiForm(instance=current),
+        )
+        if edit.deleted:
+            return redirect("metrics:kpi-list")
+        if edit.saved:
             messages.success(request, _("KPI “%(name)s” saved.") % {"name": kpi.name})
             return redirect("metrics:kpi", pk=kpi.pk)
+        kpi, form, status = edit.instance, edit.form, edit.status
     if form.is_bound and form.errors:
         status = 422
     return render(request, "metrics/kpi_form.html", {"form": form, "kpi": kpi}, status=status)

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxplatform.lib.forms import add_service_errors
+from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
 from journeys.models import Finding, Touchpoint
 from journeys.services import StaleVersion
 from teams.charts import priority_matrix_figure
@@ -378,22 +378,19 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None, instance=action)
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version") or 0
-        try:
-            action_update(action=action, expected_version=version, **data)
-        except StaleVersion as stale:
-            messages.error(request, stale.message)
-            if stale.current is None:
-                return redirect("teams:actions")
-            # Show what is stored now; the user's edits were not saved and are not silently re-applied.
-            action = stale.current
-            form, status = ActionForm(instance=action), 409
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        edit = submit_versioned_edit(
+            request,
+            form,
+            instance=action,
+            save=lambda **data: action_update(action=action, **data),
+            fresh_form=lambda current: ActionForm(instance=current),
+        )
+        if edit.deleted:
+            return redirect("teams:actions")
+        if edit.saved:
             messages.success(request, _("Improvement action “%(title)s” saved.") % {"title": action.title})
             return redirect("teams:action", pk=action.pk)
+        action, form, status = edit.instance, edit.form, edit.status
     if form.is_bound and form.errors:
         status = 422
     context = {"form": form, "action": action, "source": None, "form_url": reverse("teams:action-edit", args=[pk])}
