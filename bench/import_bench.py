@@ -27,10 +27,10 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import benchlib
+
+ROOT = benchlib.ROOT
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxplatform.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
 
@@ -49,27 +49,8 @@ COMMENTS = [
 ]
 
 
-def ensure_database() -> None:
-    """Create the Postgres database named in DATABASE_URL when it does not exist yet."""
-    parts = urlsplit(os.environ.get("DATABASE_URL", ""))
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("DATABASE_URL must point to a PostgreSQL bench database.")
-    import psycopg
-
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
 def setup_django() -> None:
-    ensure_database()
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    benchlib.setup_django(postgres_required="DATABASE_URL must point to a PostgreSQL bench database.")
 
 
 def build() -> dict[int, list[int]]:

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import benchlib
+
+ROOT = benchlib.ROOT
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxplatform.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -30,30 +28,8 @@ SHAPES = [(15, 10), (15, 150)]  # (stages, touchpoints per stage)
 NAME_PREFIX = "Bench map"
 
 
-def ensure_database() -> None:
-    """Create the Postgres database named in DATABASE_URL when it does not exist yet."""
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        return
-    import psycopg
-
-    name = parts.path.lstrip("/")
-    maintenance = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
 def setup_django() -> None:
-    ensure_database()
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    benchlib.setup_django(postgres_required=None)
     import cxplatform.wsgi  # noqa: F401  the production start-up path (it freezes the start-up objects for gc)
 
 

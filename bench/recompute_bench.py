@@ -31,10 +31,10 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import benchlib
+
+ROOT = benchlib.ROOT
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxplatform.settings.base")
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
 
@@ -48,30 +48,10 @@ SPREAD = os.environ.get("BENCH_SPREAD", "realistic")
 GROUP_PREFIX = "bench-"
 
 
-def ensure_database() -> None:
-    """Create the Postgres database named in DATABASE_URL when it does not exist yet."""
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("DATABASE_URL must point at a PostgreSQL database (the bench generates 1,000,000 rows there).")
-    import psycopg
-
-    name = parts.path.lstrip("/")
-    maintenance = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
 def setup_django() -> None:
-    ensure_database()
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    benchlib.setup_django(
+        postgres_required="DATABASE_URL must point at a PostgreSQL database (the bench generates 1,000,000 rows there)."
+    )
 
 
 def build_organisation() -> None:
