@@ -116,3 +116,26 @@ def roi(gains: Decimal | None, investment: Decimal) -> Decimal | None:
     if gains is None or not investment:
         return None
     return ((gains - investment) / investment * 100).quantize(Decimal("0.1"))
+
+
+TARGET_MET = "met"
+TARGET_NEAR = "near"
+TARGET_MISSED = "missed"
+
+
+def target_status(value: float | None, target: float | Decimal | None, margin: float | None = None) -> str | None:
+    """How a figure stands against its target (higher is better for NPS, CSAT and CES alike):
+
+    - "met": the figure reaches the target;
+    - "near": it falls short, but by no more than its 95% margin, so the shortfall may be chance;
+    - "missed": it falls short by more than its margin (or has no margin to speak for it);
+    - None: there is no figure or no target.
+    """
+    if value is None or target is None:
+        return None
+    target = float(target)
+    if value >= target:
+        return TARGET_MET
+    if margin is not None and value + margin >= target:
+        return TARGET_NEAR
+    return TARGET_MISSED
