@@ -84,6 +84,7 @@ class PeriodForm(forms.Form):
         self.default = default
         self.today = today
         super().__init__(query, **kwargs)
+        self.fields["period"].initial = default
 
     def add_prefix(self, field_name: str) -> str:
         # The query string says ?from= and ?to= (the fields cannot: "from" is a Python keyword).

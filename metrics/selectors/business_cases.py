@@ -168,14 +168,37 @@ def action_effect(*, action: ImprovementAction, weeks: int = DEFAULT_EFFECT_WEEK
     moment = done_at(action=action)
     if moment is None:
         return Effect(weeks, reason=_("There is no record of when the action was done."))
-    day = timezone.localdate(moment)
+    cells = effect_cells(touchpoint_id=action.touchpoint_id, day=timezone.localdate(moment), weeks=weeks)
+    counts = {(cell["metric"], cell["window"]): cell_counts(cell) for cell in cells}
+    return effect_of(weeks=weeks, moment=moment, counts=counts, today=timezone.localdate())
+
+
+# The window and cell code action_effect shares with the dashboard (metrics.selectors.dashboard_work), which
+# reads the cells of many actions' windows in one query.
+
+
+@dataclass(frozen=True)
+class Windows:
+    before_from: datetime.date
+    before_to: datetime.date
+    after_from: datetime.date
+    after_to: datetime.date
+
+
+def effect_windows(day: datetime.date, weeks: int) -> Windows:
+    """`weeks` weeks up to the day before `day`, and as many from the day after."""
     span = datetime.timedelta(weeks=weeks)
     one_day = datetime.timedelta(days=1)
-    before_from, before_to = day - span, day - one_day
-    after_from, after_to = day + one_day, day + span
-    cells = (
+    return Windows(day - span, day - one_day, day + one_day, day + span)
+
+
+def effect_cells(*, touchpoint_id: int, day: datetime.date, weeks: int) -> QuerySet:
+    """The touchpoint's daily snapshot cells in both windows around `day`, summed per metric and `window`
+    ("before" / "after"): rows of metric, window, n, low, high, total, total_sq."""
+    windows = effect_windows(day, weeks)
+    return (
         KpiSnapshot.objects.filter(
-            period=Period.DAY, touchpoint_id=action.touchpoint_id, period_start__range=(before_from, after_to)
+            period=Period.DAY, touchpoint_id=touchpoint_id, period_start__range=(windows.before_from, windows.after_to)
         )
         .exclude(period_start=day)
         .annotate(
@@ -187,10 +210,17 @@ def action_effect(*, action: ImprovementAction, weeks: int = DEFAULT_EFFECT_WEEK
         .annotate(n=Sum("n"), low=Sum("low"), high=Sum("high"), total=Sum("total"), total_sq=Sum("total_sq"))
         .order_by()
     )
-    counts = {
-        (cell["metric"], cell["window"]): Counts(cell["n"], cell["low"], cell["high"], cell["total"], cell["total_sq"])
-        for cell in cells
-    }
+
+
+def cell_counts(cell: dict) -> Counts:
+    return Counts(cell["n"], cell["low"], cell["high"], cell["total"], cell["total_sq"])
+
+
+def effect_of(
+    *, weeks: int, moment: datetime.datetime, counts: dict[tuple[str, str], Counts], today: datetime.date
+) -> Effect:
+    """The Effect of an action done at `moment`, from its cells' counts keyed by (metric, window)."""
+    windows = effect_windows(timezone.localdate(moment), weeks)
     rows = []
     for metric, label, unit, digits in METRIC_ROWS:
         before = _figure(metric, counts.get((metric, "before"), Counts()))
@@ -202,10 +232,10 @@ def action_effect(*, action: ImprovementAction, weeks: int = DEFAULT_EFFECT_WEEK
     return Effect(
         weeks,
         done_at=moment,
-        before_from=before_from,
-        before_to=before_to,
-        after_from=after_from,
-        after_to=after_to,
-        after_complete=timezone.localdate() > after_to,
+        before_from=windows.before_from,
+        before_to=windows.before_to,
+        after_from=windows.after_from,
+        after_to=windows.after_to,
+        after_complete=today > windows.after_to,
         rows=rows,
     )

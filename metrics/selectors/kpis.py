@@ -74,7 +74,7 @@ def kpi_summary(
         "group": _pk(group),
     }
     ranges = cover(date_from, date_to, COVERING_PERIODS.get(group_by, PERIOD_GROUP_BYS))
-    cells = _scoped_cells(**ids).filter(_cover_q(ranges))
+    cells = scoped_cells(**ids).filter(cover_q(ranges))
     key = _key_expression(group_by)
     values = cells.values("metric") if key is None else cells.annotate(key=key).values("key", "metric")
     aggregated = values.annotate(
@@ -99,7 +99,7 @@ def kpi_summary(
     return {
         "results": results,
         "computed_at": computed_at,
-        "stale": _is_stale(ids, date_from, date_to),
+        "stale": is_stale(ids, date_from, date_to),
     }
 
 
@@ -107,7 +107,7 @@ def _pk(value: ModelOrId) -> int | None:
     return value.pk if isinstance(value, Model) else value
 
 
-def _scoped_cells(
+def scoped_cells(
     *, journey: int | None, stage: int | None, touchpoint: int | None, channel: int | None, group: int | None
 ) -> QuerySet[KpiSnapshot]:
     cells = KpiSnapshot.objects.all()
@@ -124,7 +124,7 @@ def _scoped_cells(
     return cells
 
 
-def _cover_q(ranges: list[CellRange]) -> Q:
+def cover_q(ranges: list[CellRange]) -> Q:
     return reduce(
         operator.or_, (Q(period=r.period, period_start__gte=r.first, period_start__lte=r.last) for r in ranges)
     )
@@ -212,7 +212,7 @@ def _row(key: Any, label: str, by_metric: dict[str, formulas.Counts]) -> dict[st
     }
 
 
-def _is_stale(ids: dict[str, int | None], date_from: date | None, date_to: date | None) -> bool:
+def is_stale(ids: dict[str, int | None], date_from: date | None, date_to: date | None) -> bool:
     pending = PendingRecompute.objects.all()
     if ids["journey"] is not None:
         pending = pending.filter(journey_id=ids["journey"])
@@ -227,3 +227,48 @@ def _is_stale(ids: dict[str, int | None], date_from: date | None, date_to: date 
     if date_to is not None:
         pending = pending.filter(day_from__lte=date_to)
     return pending.exists()
+
+
+# --- raw counts per key (issue 6: the measured map needs the sums behind the figures for their margins) ---
+def kpi_counts(
+    *,
+    journey: ModelOrId = None,
+    stage: ModelOrId = None,
+    touchpoint: ModelOrId = None,
+    channel: ModelOrId = None,
+    group: ModelOrId = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    group_by: str | None = None,
+) -> dict[Any, dict[str, formulas.Counts]]:
+    """The bucket counts and score sums behind kpi_summary's rows, from the same cells: {key: {metric: Counts}}
+    with the keys kpi_summary gives its rows (None for the total, and for responses naming no touchpoint or
+    channel), only keys and metrics with responses. formulas.nps / csat / ces of these Counts are the figures
+    kpi_summary shows; the Counts also give the margins (formulas.mean_margin_of_error needs total_sq).
+
+    Queries: one (no labels, no pending check).
+    """
+    if group_by is not None and group_by not in GROUP_BYS:
+        raise ValueError(f"group_by must be one of {', '.join(GROUP_BYS)}; got {group_by!r}.")
+    ids = {
+        "journey": _pk(journey),
+        "stage": _pk(stage),
+        "touchpoint": _pk(touchpoint),
+        "channel": _pk(channel),
+        "group": _pk(group),
+    }
+    ranges = cover(date_from, date_to, COVERING_PERIODS.get(group_by, PERIOD_GROUP_BYS))
+    cells = scoped_cells(**ids).filter(cover_q(ranges))
+    key = _key_expression(group_by)
+    values = cells.values("metric") if key is None else cells.annotate(key=key).values("key", "metric")
+    aggregated = values.annotate(
+        n=Sum("n"), low=Sum("low"), high=Sum("high"), total=Sum("total"), total_sq=Sum("total_sq")
+    ).order_by()
+    counts: dict[Any, dict[str, formulas.Counts]] = {}
+    for row in aggregated:
+        by_metric = counts.setdefault(_key_value(row.get("key")), {})
+        found = formulas.Counts(
+            n=row["n"], low=row["low"], high=row["high"], total=row["total"], total_sq=row["total_sq"]
+        )
+        by_metric[row["metric"]] = by_metric.get(row["metric"], formulas.Counts()) + found
+    return counts

@@ -1,8 +1,73 @@
+"""The management dashboard: scores against targets, trends, the journeys' health, custom KPIs, the
+improvement work and the inner loop, for a scope and period chosen in the query string.
+
+The page reads snapshots (never the responses) through a fixed number of queries; every section has a CSV
+download of the same figures (?csv=<section> with the same filters). While a recompute is pending for the
+scope, the page says so and polls ?fragment=status, which asks htmx to reload the page once it is done.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
-from metrics.selectors.org import organisation_summary
+from metrics import charts
+from metrics.forms.dashboard import DashboardFilterForm
+from metrics.selectors.dashboard import dashboard_scores
+from metrics.selectors.dashboard_work import custom_kpi_overview, improvement_work, inner_loop
+from metrics.views.dashboard_csv import CSV_SECTIONS, csv_response
 
 
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "metrics/dashboard.html", {"summary": organisation_summary()})
+    form = DashboardFilterForm(request.GET or None)
+    period, scope = form.chosen(), form.scope()
+    scores = dashboard_scores(scope=scope, period=period)
+    if request.GET.get("fragment") == "status":
+        response = render(request, "metrics/_dashboard_status.html", {"scores": scores, "query": ""})
+        if not scores.stale:
+            response["HX-Refresh"] = "true"
+        return response
+    where = {"group_id": scope.group_id, "journey_id": scope.journey_id, "channel_id": scope.channel_id}
+    today = timezone.localdate()
+    sections = {
+        "scores": scores,
+        "kpis": custom_kpi_overview(**where),
+        "work": improvement_work(**where, date_from=period.date_from, date_to=period.date_to, today=today),
+        "loop": inner_loop(**where, date_from=period.date_from, date_to=period.date_to, today=today),
+    }
+    section = request.GET.get("csv")
+    if section in CSV_SECTIONS:
+        return csv_response(section, sections, period)
+    for item in sections["work"]["effects"]["rows"]:
+        # The metrics measured at the touchpoint in either window; the others would be rows of dashes.
+        item["measured_rows"] = [row for row in item["effect"].rows if row.before.n or row.after.n]
+    heatmap_metric = form.heatmap_metric()
+    query = form.query()
+    figures = {
+        "trend": charts.nps_trend_figure(scores.trend),
+        "channels": charts.channels_figure(scores.channels),
+        "stages": charts.scores_by_figure(scores.stages),
+        "touchpoints": charts.scores_by_figure(scores.touchpoints),
+        "heatmap": charts.heatmap_figure(scores.heatmaps[heatmap_metric], heatmap_metric),
+        "actions": charts.actions_status_figure(sections["work"]["actions"]["by_status"]),
+        "roi": charts.roi_figure(sections["work"]["business_cases"]["rows"]),
+    }
+    return render(
+        request,
+        "metrics/dashboard.html",
+        {
+            **sections,
+            "form": form,
+            "period": period,
+            "figures": figures,
+            "heatmap_metric": heatmap_metric,
+            "query": urlencode(query),
+            "csv_links": {name: "?" + urlencode({**query, "csv": name}) for name in CSV_SECTIONS},
+            "status_url": "?" + urlencode({**query, "fragment": "status"}),
+        },
+    )

@@ -1,0 +1,281 @@
+"""Every Plotly figure of the metrics pages, built in Python by plain functions from selector output.
+
+Each function returns Plotly's JSON spec ({"data": [...], "layout": {...}}) that the page hands to
+plotly.min.js as it is (see static/js/charts.js); tests/metrics/test_charts.py validates each spec with
+plotly.graph_objects and checks that the figure's data equal the selector's figures. Names from the database
+are escaped (Plotly reads a few HTML tags in text); every label is translated when the function runs.
+"""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from metrics.models import Metric
+from metrics.selectors.dashboard import Heatmap, Row
+
+BRAND = "#0f766e"
+MUTED = "#5f6c7b"
+GRID = "#eef2f4"
+COLOURS = {Metric.NPS: "#0f766e", Metric.CSAT: "#2563eb", Metric.CES: "#9333ea"}
+BAND = "rgba(15, 118, 110, 0.15)"
+# Red (bad) through amber to green (good), for heatmap cells.
+SCORE_SCALE = [[0.0, "#b91c1c"], [0.35, "#f97316"], [0.5, "#facc15"], [0.7, "#84cc16"], [1.0, "#15803d"]]
+HEATMAP_RANGE = {Metric.NPS: (-100, 100), Metric.CSAT: (0, 100), Metric.CES: (1, 7)}
+LOW_SAMPLE_PATTERN = "/"
+LABEL_LENGTH = 32
+
+
+def label(name: str) -> str:
+    """A tick label: short, and escaped."""
+    if len(name) > LABEL_LENGTH:
+        name = name[: LABEL_LENGTH - 1] + "…"
+    return escape(name)
+
+
+def metric_names() -> dict[str, str]:
+    return {Metric.NPS: _("NPS"), Metric.CSAT: _("CSAT (% satisfied)"), Metric.CES: _("CES (% easy)")}
+
+
+def _layout(**overrides) -> dict:
+    layout = {
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": "Inter, system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "color": MUTED},
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True},
+    }
+    for axis in ("xaxis", "yaxis"):
+        if axis in overrides:
+            overrides[axis] = {**layout[axis], **overrides[axis]}
+    layout.update(overrides)
+    return layout
+
+
+def nps_trend_figure(trend: list[Row]) -> dict:
+    """NPS by month with its 95% band (score ± margin); months without NPS responses are gaps."""
+    months = [row.label for row in trend]
+    figures = [row.figures[Metric.NPS] for row in trend]
+    scores = [f.value for f in figures]
+    upper = [None if f.value is None else round(min(f.value + (f.margin or 0), 100), 1) for f in figures]
+    lower = [None if f.value is None else round(max(f.value - (f.margin or 0), -100), 1) for f in figures]
+    band_name = _("95% band")
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "x": months,
+                "y": upper,
+                "mode": "lines",
+                "line": {"width": 0},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": band_name,
+            },
+            {
+                "type": "scatter",
+                "x": months,
+                "y": lower,
+                "mode": "lines",
+                "line": {"width": 0},
+                "fill": "tonexty",
+                "fillcolor": BAND,
+                "hoverinfo": "skip",
+                "name": band_name,
+            },
+            {
+                "type": "scatter",
+                "x": months,
+                "y": scores,
+                "mode": "lines+markers",
+                "name": _("NPS"),
+                "line": {"color": BRAND, "width": 3},
+                "marker": {
+                    "size": 8,
+                    "symbol": ["circle-open" if f.low_sample else "circle" for f in figures],
+                },
+                "customdata": [[f.n, f.margin] for f in figures],
+                "hovertemplate": "%{x}<br>"
+                + _("NPS")
+                + ": %{y:+.1f} ± %{customdata[1]}<br>n = %{customdata[0]}<extra></extra>",
+            },
+        ],
+        "layout": _layout(
+            height=300,
+            xaxis={"type": "category", "showgrid": False},
+            yaxis={"title": {"text": _("NPS")}, "gridcolor": GRID, "zeroline": True, "zerolinecolor": "#cbd2d9"},
+        ),
+    }
+
+
+def _percent_bars(rows: list[Row], *, horizontal: bool) -> list[dict]:
+    """CSAT % satisfied and CES % easy side by side (both 0-100); NPS too when any row has NPS responses."""
+    metrics = [Metric.CSAT, Metric.CES]
+    if any(row.figures[Metric.NPS].n for row in rows):
+        metrics.insert(0, Metric.NPS)
+    names = metric_names()
+    labels = [label(row.label) for row in rows]
+    traces = []
+    for metric in metrics:
+        figures = [row.figures[metric] for row in rows]
+        values = [f.secondary if metric == Metric.CES else f.value for f in figures]
+        trace = {
+            "type": "bar",
+            "name": names[metric],
+            "marker": {
+                "color": COLOURS[metric],
+                "pattern": {"shape": [LOW_SAMPLE_PATTERN if f.low_sample else "" for f in figures]},
+            },
+            "customdata": [[f.n, _("low sample") if f.low_sample else ""] for f in figures],
+            "hovertemplate": "%{"
+            + ("y" if horizontal else "x")
+            + "}<br>"
+            + names[metric]
+            + ": %{"
+            + ("x" if horizontal else "y")
+            + ":.1f}<br>n = %{customdata[0]} %{customdata[1]}<extra></extra>",
+        }
+        if horizontal:
+            trace.update(x=values, y=labels, orientation="h")
+        else:
+            trace.update(x=labels, y=values)
+        traces.append(trace)
+    return traces
+
+
+def scores_by_figure(rows: list[Row]) -> dict:
+    """CSAT and CES by stage or by touchpoint: horizontal bars, one row per stage / touchpoint, in map order."""
+    value_axis = {"range": [0, 100], "ticksuffix": "%", "gridcolor": GRID}
+    return {
+        "data": _percent_bars(rows, horizontal=True),
+        "layout": _layout(
+            height=max(160, 60 + 34 * len(rows)),
+            barmode="group",
+            xaxis=value_axis,
+            yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        ),
+    }
+
+
+def channels_figure(rows: list[Row]) -> dict:
+    """NPS, CSAT % satisfied and CES % easy per channel, grouped."""
+    return {
+        "data": _percent_bars(rows, horizontal=False),
+        "layout": _layout(
+            height=300,
+            barmode="group",
+            xaxis={"type": "category", "automargin": True},
+            yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#cbd2d9"},
+        ),
+    }
+
+
+def heatmap_figure(heatmap: Heatmap, metric: str) -> dict:
+    """Journeys x stages coloured by `metric`: each journey's own stages from left to right; a stage without
+    responses is blank, a low sample is marked with an asterisk."""
+    names = metric_names()
+    z, text, custom = [], [], []
+    for journey_id, _name in heatmap.journeys:
+        z_row, text_row, custom_row = [], [], []
+        for cell in heatmap.cells[journey_id]:
+            figure = cell.figure if cell else None
+            value = None if figure is None else (figure.secondary if metric == Metric.CES else figure.value)
+            z_row.append(value)
+            mark = "*" if figure is not None and figure.low_sample else ""
+            if cell is None:
+                text_row.append("")
+            elif value is None:
+                text_row.append(label(cell.stage))
+            else:
+                text_row.append(f"{label(cell.stage)}<br>{value:.0f}{mark}")
+            custom_row.append(["" if cell is None else escape(cell.stage), 0 if figure is None else figure.n])
+        z.append(z_row)
+        text.append(text_row)
+        custom.append(custom_row)
+    low, high = (0, 100) if metric == Metric.CES else HEATMAP_RANGE[metric]
+    return {
+        "data": [
+            {
+                "type": "heatmap",
+                "z": z,
+                "x": [_("Stage %(number)s") % {"number": i + 1} for i in range(heatmap.columns)],
+                "y": [label(name) for _pk, name in heatmap.journeys],
+                "text": text,
+                "texttemplate": "%{text}",
+                "textfont": {"size": 11},
+                "customdata": custom,
+                "hovertemplate": "%{y}<br>%{customdata[0]}<br>"
+                + names[metric]
+                + ": %{z:.1f}<br>n = %{customdata[1]}<extra></extra>",
+                "colorscale": SCORE_SCALE,
+                "zmin": low,
+                "zmax": high,
+                "xgap": 3,
+                "ygap": 3,
+                "hoverongaps": False,
+                "colorbar": {"title": {"text": names[metric]}, "thickness": 12},
+            }
+        ],
+        "layout": _layout(
+            height=max(180, 70 + 56 * len(heatmap.journeys)),
+            xaxis={"side": "top", "showgrid": False},
+            yaxis={"autorange": "reversed", "automargin": True, "showgrid": False},
+        ),
+    }
+
+
+def actions_status_figure(by_status: list[dict]) -> dict:
+    """Improvement actions per status, in the board's order."""
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": [escape(row["label"]) for row in by_status],
+                "y": [row["count"] for row in by_status],
+                "marker": {"color": BRAND},
+                "text": [row["count"] for row in by_status],
+                "textposition": "auto",
+                "hovertemplate": "%{x}: %{y}<extra></extra>",
+                "name": _("Actions"),
+            }
+        ],
+        "layout": _layout(height=220, xaxis={"type": "category"}, yaxis={"gridcolor": GRID, "rangemode": "tozero"}),
+    }
+
+
+def roi_figure(cases: list[dict]) -> dict:
+    """Expected against realised ROI (%) per business case; a case without realised gains has no second bar."""
+    titles = [label(case["title"]) for case in cases]
+    expected = [None if case["expected_roi"] is None else float(case["expected_roi"]) for case in cases]
+    realised = [None if case["realised_roi"] is None else float(case["realised_roi"]) for case in cases]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _("Expected ROI"),
+                "x": expected,
+                "y": titles,
+                "marker": {"color": "#94a3b8"},
+                "hovertemplate": "%{y}<br>" + _("Expected ROI") + ": %{x:.1f}%<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _("Realised ROI"),
+                "x": realised,
+                "y": titles,
+                "marker": {"color": BRAND},
+                "hovertemplate": "%{y}<br>" + _("Realised ROI") + ": %{x:.1f}%<extra></extra>",
+            },
+        ],
+        "layout": _layout(
+            height=max(160, 60 + 44 * len(cases)),
+            barmode="group",
+            xaxis={"ticksuffix": "%", "gridcolor": GRID, "zeroline": True, "zerolinecolor": "#cbd2d9"},
+            yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        ),
+    }
