@@ -7,6 +7,7 @@ from metrics.api.followups import FollowUpViewSet
 from metrics.api.kpis import CustomKpiViewSet
 from metrics.api.responses import ResponseImportView, ResponseViewSet
 from metrics.api.summary import KpiSummaryView
+from metrics.api.targets import MetricTargetViewSet
 
 # Explicit paths go before the router's (a "responses/import/" path would otherwise be read as a pk).
 urlpatterns: list = []
@@ -18,3 +19,4 @@ router_registrations.append(("responses", ResponseViewSet, "response"))
 router_registrations.append(("followups", FollowUpViewSet, "followup"))
 router_registrations.append(("kpis", CustomKpiViewSet, "kpi"))
 router_registrations.append(("business-cases", BusinessCaseViewSet, "business-case"))
+router_registrations.append(("targets", MetricTargetViewSet, "target"))

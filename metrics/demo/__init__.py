@@ -1,6 +1,7 @@
 """The demo organisation's voice of the customer (bulk inserts, idempotent): a year of survey responses (see
 responses.py), the KPI snapshots computed from them, follow-up cases for the recent detractors, custom KPIs
-with targets and monthly measurements, and business cases on demo improvement actions."""
+with targets and monthly measurements, business cases on demo improvement actions, and the NPS, CSAT and CES
+targets of the organisation, two journeys and three touchpoints."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from metrics.models import (
     GainType,
     KpiKind,
     KpiMeasurement,
+    Metric,
+    MetricTarget,
     SurveyResponse,
 )
 from metrics.services.followups import followup_due_date, followups_open_for
@@ -77,6 +80,25 @@ BUSINESS_CASES = {
 }  # fmt: skip
 
 
+# metric, journey or None, touchpoint or None, target. The organisation's targets, and a few scopes of their own
+# that tell a story on the dashboard and the map (figures over the last 12 months):
+# - new customers should be the most enthusiastic: "Open an account" aims higher (NPS about +17; recently +25);
+# - claims are a hard moment, so "Report a claim" has a lower CSAT bar than the organisation's 80% (about 73%);
+# - the claim line and the extra-documents letter have targets they miss by far (CSAT about 42% and 47%);
+# - payment, a moment of truth, is held to a higher bar, and meets it (CSAT about 87%; the bar leaves room for
+#   the spread of a year's sample, so that the demo tells the same story every day).
+TARGETS = [
+    (Metric.NPS, None, None, "20"),
+    (Metric.CSAT, None, None, "80"),
+    (Metric.CES, None, None, "5.0"),
+    (Metric.NPS, "Open an account", None, "25"),
+    (Metric.CSAT, "Report a claim", None, "75"),
+    (Metric.CSAT, "Report a claim", "Claim by phone", "70"),
+    (Metric.CSAT, "Report a claim", "Request for extra documents", "65"),
+    (Metric.CSAT, "Report a claim", "Payment", "83"),
+]
+
+
 def seed_metrics(*, people: dict) -> None:
     """After the journeys and the actions exist. Each part is skipped when its rows are there already."""
     seed_business_cases()
@@ -86,6 +108,7 @@ def seed_metrics(*, people: dict) -> None:
         followups_open_for(responses=SurveyResponse.objects.filter(source=SOURCE, day__gte=since))
         seed_followup_history()
     seed_kpis(people=people)
+    seed_targets(people=people)
 
 
 def seed_business_cases() -> None:
@@ -213,3 +236,32 @@ def seed_kpis(*, people: dict) -> None:
             value = (first + step * i + wobble).quantize(last)
             measurements.append(KpiMeasurement(kpi=kpi, period_start=month, value=value))
     KpiMeasurement.objects.bulk_create(measurements)
+
+
+def seed_targets(*, people: dict) -> None:
+    """The demo's NPS, CSAT and CES targets (TARGETS) whose scope has none yet, set by the demo manager."""
+    journeys = current_journeys()
+    rows = Touchpoint.objects.filter(journey__in=journeys.values()).values_list("journey_id", "name", "id")
+    touchpoints = {(journey_id, name): pk for journey_id, name, pk in rows}
+    existing = set(MetricTarget.objects.values_list("metric", "journey_id", "touchpoint_id"))
+    targets = []
+    for metric, journey_name, touchpoint_name, value in TARGETS:
+        journey = journeys.get(journey_name) if journey_name else None
+        if journey_name and journey is None:
+            continue  # that demo journey is not there
+        touchpoint_id = touchpoints.get((journey.pk, touchpoint_name)) if journey and touchpoint_name else None
+        if touchpoint_name and touchpoint_id is None:
+            continue
+        scope = (metric.value, journey.pk if journey else None, touchpoint_id)
+        if scope in existing:
+            continue
+        targets.append(
+            MetricTarget(
+                metric=metric,
+                journey=journey,
+                touchpoint_id=touchpoint_id,
+                value=Decimal(value),
+                updated_by=people.get("manager"),
+            )
+        )
+    MetricTarget.objects.bulk_create(targets)

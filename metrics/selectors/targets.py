@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from metrics.models import MetricTarget
 
@@ -17,7 +17,11 @@ from metrics.models import MetricTarget
 def target_list() -> QuerySet[MetricTarget]:
     """Targets with their journey and touchpoint: the organisation's first, then by journey and touchpoint."""
     return MetricTarget.objects.select_related("journey", "touchpoint", "touchpoint__stage", "updated_by").order_by(
-        "journey__name", "touchpoint__stage__position", "touchpoint__position", "metric", "id"
+        F("journey__name").asc(nulls_first=True),
+        F("touchpoint__stage__position").asc(nulls_first=True),
+        F("touchpoint__position").asc(nulls_first=True),
+        "metric",
+        "id",
     )
 
 
