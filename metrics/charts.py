@@ -160,6 +160,19 @@ def scores_by_figure(rows: list[Row]) -> dict:
     }
 
 
+WEAKEST = 15
+
+
+def weakest_rows(rows: list[Row], limit: int = WEAKEST) -> list[Row]:
+    """The `limit` rows with the lowest CSAT % or CES % easy (whichever is lower), weakest first."""
+
+    def worst(row: Row) -> float:
+        values = [v for v in (row.figures[Metric.CSAT].value, row.figures[Metric.CES].secondary) if v is not None]
+        return min(values, default=float("inf"))
+
+    return sorted(rows, key=worst)[:limit]
+
+
 def channels_figure(rows: list[Row]) -> dict:
     """NPS, CSAT % satisfied and CES % easy per channel, grouped."""
     return {

@@ -139,3 +139,40 @@ def target_status(value: float | None, target: float | Decimal | None, margin: f
     if margin is not None and value + margin >= target:
         return TARGET_NEAR
     return TARGET_MISSED
+
+
+# --- measured emotion (issue 6: the map shows measured experience) ---
+def emotion_from_mean(metric: str, mean: float) -> float:
+    """The mean score of `metric` mapped linearly from its scale (models.METRIC_SCALES) onto the map's designed
+    emotion scale, −2..+2: the lowest score gives −2, the highest +2, the middle of the scale 0. Rounded to two
+    decimals. CSAT 1-5: a mean of 4 gives +1.0; CES 1-7: a mean of 5.5 gives +1.0.
+
+    The journey map draws this as the measured curve beside the designed one; a touchpoint with both CSAT and
+    CES responses gets the n-weighted average of its two mapped means (metrics.selectors.map_measures).
+    """
+    from metrics.models import METRIC_SCALES  # formulas stays free of model imports at load time
+
+    lowest, highest = METRIC_SCALES[metric]
+    return round(-2 + 4 * (mean - lowest) / (highest - lowest) + 0.0, 2)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What a page shows of one metric: the figure (NPS score, CSAT % satisfied, CES mean), its 95% margin,
+    and the figure beside it (the CSAT mean, the CES % easy; None for NPS)."""
+
+    n: int
+    value: float | None
+    margin: float | None
+    secondary: float | None
+
+
+def headline(metric: str, c: Counts) -> Headline:
+    if metric == "nps":
+        figures = nps(c)
+        return Headline(c.n, figures["score"], figures["margin_of_error"], None)
+    if metric == "csat":
+        figures = csat(c)
+        return Headline(c.n, figures["score"], _round(proportion_margin_of_error(c.high, c.n)), figures["mean"])
+    figures = ces(c)
+    return Headline(c.n, figures["mean"], _round(mean_margin_of_error(c), 2), figures["pct_easy"])

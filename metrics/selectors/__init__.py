@@ -3,7 +3,6 @@
 from .business_cases import action_effect, business_case_list
 from .custom_kpis import kpi_detail, kpi_list, measurement_list
 from .kpis import kpi_summary
-from .org import organisation_summary
 from .responses import response_list
 
 __all__ = [
@@ -13,6 +12,5 @@ __all__ = [
     "kpi_list",
     "kpi_summary",
     "measurement_list",
-    "organisation_summary",
     "response_list",
 ]

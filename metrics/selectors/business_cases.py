@@ -137,12 +137,8 @@ def _round(value: float | None, digits: int) -> float | None:
 
 
 def _figure(metric: str, c: Counts) -> Figure:
-    if metric == Metric.NPS:
-        figures = formulas.nps(c)
-        return Figure(c.n, figures["score"], figures["margin_of_error"])
-    if metric == Metric.CSAT:
-        return Figure(c.n, formulas.csat(c)["score"], _round(formulas.proportion_margin_of_error(c.high, c.n), 1))
-    return Figure(c.n, formulas.ces(c)["mean"], _round(formulas.mean_margin_of_error(c), 2))
+    figure = formulas.headline(metric, c)
+    return Figure(c.n, figure.value, figure.margin)
 
 
 METRIC_ROWS = [

@@ -75,25 +75,17 @@ class MetricFigure:
 
 def metric_figure(metric: str, counts: formulas.Counts, target=None) -> MetricFigure:
     """The figure of `metric` from its counts, with the verdict against `target` (None: no target)."""
-    if metric == Metric.NPS:
-        figures = formulas.nps(counts)
-        value, margin, secondary = figures["score"], figures["margin_of_error"], None
-    elif metric == Metric.CSAT:
-        figures = formulas.csat(counts)
-        value, secondary = figures["score"], figures["mean"]
-        margin = _round(formulas.proportion_margin_of_error(counts.high, counts.n), 1)
-    else:
-        figures = formulas.ces(counts)
-        value, secondary = figures["mean"], figures["pct_easy"]
-        margin = _round(formulas.mean_margin_of_error(counts), 2)
+    figure = formulas.headline(metric, counts)
     target_value = None if target is None else float(target)
     return MetricFigure(
-        metric, counts.n, value, margin, secondary, target_value, formulas.target_status(value, target_value, margin)
+        metric,
+        counts.n,
+        figure.value,
+        figure.margin,
+        figure.secondary,
+        target_value,
+        formulas.target_status(figure.value, target_value, figure.margin),
     )
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value + 0.0, digits)
 
 
 @dataclass

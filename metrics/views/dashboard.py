@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from metrics import charts
 from metrics.forms.dashboard import DashboardFilterForm
+from metrics.permissions import can_manage_kpis
 from metrics.selectors.dashboard import dashboard_scores
 from metrics.selectors.dashboard_work import custom_kpi_overview, improvement_work, inner_loop
 from metrics.views.dashboard_csv import CSV_SECTIONS, csv_response
@@ -52,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend": charts.nps_trend_figure(scores.trend),
         "channels": charts.channels_figure(scores.channels),
         "stages": charts.scores_by_figure(scores.stages),
-        "touchpoints": charts.scores_by_figure(scores.touchpoints),
+        "touchpoints": charts.scores_by_figure(charts.weakest_rows(scores.touchpoints)),
         "heatmap": charts.heatmap_figure(scores.heatmaps[heatmap_metric], heatmap_metric),
         "actions": charts.actions_status_figure(sections["work"]["actions"]["by_status"]),
         "roi": charts.roi_figure(sections["work"]["business_cases"]["rows"]),
@@ -63,7 +64,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             **sections,
             "form": form,
+            "can_manage_targets": can_manage_kpis(request.user),
             "period": period,
+            "scope": scope,
+            "period_query": urlencode(period.query()),
             "figures": figures,
             "heatmap_metric": heatmap_metric,
             "query": urlencode(query),

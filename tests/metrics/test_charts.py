@@ -113,3 +113,11 @@ def test_the_figures_speak_dutch_when_the_page_does(scores):
         heatmap = charts.heatmap_figure(scores.heatmaps["csat"], "csat")
     assert figure["data"][1]["name"] == "95%-band"
     assert heatmap["data"][0]["x"][0] == "Fase 1"
+
+
+def test_the_touchpoint_chart_shows_the_weakest_touchpoints_first(scores):
+    weakest = charts.weakest_rows(scores.touchpoints, limit=2)
+    # Call: CSAT 40% (and CES 40% easy); Form: CES 50% easy; Website and Contract have neither.
+    assert [row.label for row in weakest] == ["Call <b>us</b>", "Form"]
+    bars = valid(charts.scores_by_figure(weakest)).data
+    assert list(bars[-1].y) == ["Call &lt;b&gt;us&lt;/b&gt;", "Form"]
