@@ -229,6 +229,11 @@ SPECTACULAR_SETTINGS = {
 JOURNEY_EDIT_POLICY = "teams.permissions.can_edit_journey"
 # "Create improvement action" on a touchpoint or finding of the map leads here (?touchpoint= / ?finding=).
 MAP_ACTION_CREATE_URL = "teams:action-create"
+# The map's measured experience (issue 6): a callable (journey, query) giving each touchpoint's NPS / CSAT / CES
+# and measured emotion for the period in the query string, so that journeys needs no import of metrics (empty:
+# the map shows the designed journey only); and the map header's link to the key-driver analysis of the journey.
+MAP_MEASURES = "metrics.selectors.map_measures.map_measures"
+MAP_DRIVERS_URL = "metrics:journey-drivers"
 # An improvement action's page links to its business case here (the URL name takes the action's pk), so that
 # teams needs no import of metrics.
 ACTION_BUSINESS_CASE_URL = "metrics:business-case"
@@ -241,6 +246,9 @@ FOLLOWUP_DEADLINE_WORKING_DAYS = env_int("FOLLOWUP_DEADLINE_WORKING_DAYS", 2, mi
 # Responses older than this many days (history being loaded) open no follow-up case: nobody calls back a
 # customer about last year's visit.
 FOLLOWUP_MAX_AGE_DAYS = env_int("FOLLOWUP_MAX_AGE_DAYS", 30, minimum=1)
+# The dashboard's content is cached for this many seconds at most, under the data generation
+# (cxplatform/lib/generations.py): any committed write to the organisation's data shows at once; 0 turns it off.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], default="INFO")
 LOGGING = {

@@ -1,0 +1,64 @@
+"""The generation of the organisation's data: a number that goes up after every committed write to a table of
+the journeys, teams or metrics apps, so that a page built from that data can be cached under it.
+
+Every SQL statement Django sends passes through an execute wrapper installed on each new connection; a
+statement that writes (INSERT, UPDATE, DELETE, MERGE) and names a table of those apps schedules a bump for when
+its transaction commits (nothing happens on a rollback). That covers model saves, queryset updates and
+deletes, bulk creates and the raw SQL of the ingest and recompute services alike, with no list of write paths
+to keep up to date. The number lives in the cache (Redis in production, so every process sees the same one).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.signals import connection_created
+
+KEY = "data-generation"
+WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "WITH")
+TABLE_PREFIXES = ("journeys_", "teams_", "metrics_")
+WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def current() -> int:
+    """The current generation (1 until the first write this cache has seen)."""
+    value = cache.get(KEY)
+    if value is None:
+        cache.add(KEY, 1, timeout=None)
+        value = cache.get(KEY, 1)
+    return value
+
+
+def bump() -> None:
+    try:
+        cache.incr(KEY)
+    except ValueError:  # not in the cache (yet, or any more): start above the generation anyone may have read
+        cache.set(KEY, 2, timeout=None)
+
+
+def is_data_write(sql: str) -> bool:
+    head = sql.lstrip()[:6].upper()
+    if not head.startswith(WRITES):
+        return False
+    if head.startswith("WITH") and not WRITE_WORD.search(sql):
+        return False
+    return any(prefix in sql for prefix in TABLE_PREFIXES)
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and is_data_write(sql):
+        transaction.on_commit(bump, using=context["connection"].alias)
+    return result
+
+
+def _install(sender, connection, **kwargs) -> None:
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def watch_data_writes() -> None:
+    """Install the wrapper on every connection from now on (called once, from the app's ready())."""
+    connection_created.connect(_install, dispatch_uid="cxplatform.lib.generations")
