@@ -1,5 +1,8 @@
 """Figures of a journey map, built in Python with Plotly and drawn in the browser by plotly.min.js."""
 
+from collections.abc import Mapping
+from typing import Protocol
+
 import plotly.graph_objects as go
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -7,6 +10,7 @@ from django.utils.translation import gettext as _
 from .models import Journey
 
 BRAND = "#0f766e"
+MEASURED = "#7c3aed"  # the measured curve: a colour apart from the designed curve and the red-to-green scale
 MUTED = "#5f6c7b"
 LINE = "#e1e6ea"
 # Red (very negative) through grey (neutral) to green (very positive): the same colours as the cards (map.css).
@@ -21,19 +25,30 @@ def _label(name: str) -> str:
     return escape(name)
 
 
-def emotion_curve_figure(journey_map: Journey) -> go.Figure:
+class MeasuredEmotion(Protocol):
+    """A touchpoint's measured emotion as settings.MAP_MEASURES gives it (metrics.selectors.map_measures)."""
+
+    value: float  # on the designed scale, −2..+2
+    n: int
+    text: str  # the figures it comes from, e.g. "CSAT 72% · n=140"
+
+
+def emotion_curve_figure(journey_map: Journey, measured: Mapping[int, MeasuredEmotion] | None = None) -> go.Figure:
     """The emotion curve as a Plotly figure (for tests and anything that wants the figure object)."""
-    spec = emotion_curve_spec(journey_map)
+    spec = emotion_curve_spec(journey_map, measured)
     return go.Figure(data=spec["data"], layout=spec["layout"], _validate=False)
 
 
-def emotion_curve_spec(journey_map: Journey) -> dict:
-    """The designed emotion of every touchpoint, in map order, as one line from −2 to +2.
+def emotion_curve_spec(journey_map: Journey, measured: Mapping[int, MeasuredEmotion] | None = None) -> dict:
+    """The designed emotion of every touchpoint, in map order, as one line from −2 to +2; with `measured` (the
+    measured emotion per touchpoint id), a second, dashed line "Measured experience" at the same x positions,
+    with a gap at each touchpoint that has no measurement, and a legend naming the two.
 
     `journey_map` is a journey as `selectors.journey_map` loads it (stages with their touchpoints prefetched),
     so building the figure runs no query. Stage i spans x from i to i+1 and its touchpoints are spread evenly
     inside, so the curve lines up with the map's equally wide stage columns; stage boundaries are the integers.
     """
+    measured = measured or {}
     stages = list(journey_map.stages.all())
     x: list[float] = []
     y: list[int] = []
@@ -41,11 +56,16 @@ def emotion_curve_spec(journey_map: Journey) -> dict:
     hover: list[list[str]] = []
     symbols: list[str] = []
     sizes: list[int] = []
+    measured_y: list[float | None] = []
+    measured_hover: list[list[str]] = []
     for index, stage in enumerate(stages):
         touchpoints = list(stage.touchpoints.all())
         for position, touchpoint in enumerate(touchpoints):
             x.append(index + (position + 0.5) / len(touchpoints))
             y.append(touchpoint.emotion)
+            emotion = measured.get(touchpoint.pk)
+            measured_y.append(emotion.value if emotion else None)
+            measured_hover.append([escape(touchpoint.name), escape(emotion.text)] if emotion else ["", ""])
             labels.append(_label(touchpoint.name))
             hover.append(
                 [
@@ -78,6 +98,24 @@ def emotion_curve_spec(journey_map: Journey) -> dict:
         + _("Designed emotion")
         + ": %{y:+d}<br>%{customdata[2]}<extra></extra>",
     )
+    traces = [trace]
+    if any(value is not None for value in measured_y):
+        traces.append(
+            dict(
+                type="scatter",
+                x=x,
+                y=measured_y,
+                mode="lines+markers",
+                name=_("Measured experience"),
+                connectgaps=False,  # no line across a touchpoint without measurements
+                line={"color": MEASURED, "width": 2.5, "dash": "dash"},
+                marker={"color": MEASURED, "size": 9, "symbol": "diamond", "line": {"color": "#ffffff", "width": 1}},
+                customdata=measured_hover,
+                hovertemplate="<b>%{customdata[0]}</b><br>"
+                + _("Measured experience")
+                + ": %{y:+.2f}<br>%{customdata[1]}<extra></extra>",
+            )
+        )
     boundaries = [
         {
             "type": "line",
@@ -108,13 +146,15 @@ def emotion_curve_spec(journey_map: Journey) -> dict:
         }
         for y0, y1, colour in [(-2.6, 0, "rgba(185, 28, 28, 0.05)"), (0, 2.6, "rgba(21, 128, 61, 0.05)")]
     ]
+    legend = len(traces) > 1
     layout = dict(
         height=260,
-        margin={"l": 0, "r": 0, "t": 12, "b": 0},
+        margin={"l": 0, "r": 0, "t": 34 if legend else 12, "b": 0},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         font={"family": "Inter, system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "color": MUTED},
-        showlegend=False,
+        showlegend=legend,
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "font": {"size": 11}},
         hovermode="closest",
         shapes=[*bands, *boundaries],
         xaxis={
@@ -143,4 +183,4 @@ def emotion_curve_spec(journey_map: Journey) -> dict:
     # The figure as Plotly's JSON spec, which the page hands to plotly.min.js as it is. A go.Figure would
     # validate every point (130 ms for 2,250 touchpoints) and deep-copy it again for to_dict(); the shape here
     # is fixed, and test_charts validates the same figure in full instead.
-    return {"data": [trace], "layout": layout}
+    return {"data": traces, "layout": layout}

@@ -8,8 +8,10 @@ The markup must stay in step with map.css and map.js (tests/journeys/test_map_pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape as _html_escape
+from typing import Protocol
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -39,6 +41,10 @@ class CardLabels:
     no_owner: str
     create_action: str
     action: str
+    measured: str
+    no_scores: str
+    low_sample: str
+    verdicts: dict[str, str]
 
     @classmethod
     def translated(cls) -> CardLabels:
@@ -56,7 +62,57 @@ class CardLabels:
             no_owner=_("No process owner"),
             create_action=_("Create improvement action"),
             action=_("Action"),
+            measured=_("Measured scores"),
+            no_scores=_("No scores in this period"),
+            low_sample=_("low sample"),
+            verdicts={
+                "met": _("target %(target)s met"),
+                "near": _("target %(target)s nearly met (short by less than the 95%% margin)"),
+                "missed": _("target %(target)s missed"),
+                "none": _("no target set"),
+            },
         )
+
+
+class MeasuredFigure(Protocol):
+    """One measured metric as settings.MAP_MEASURES gives it (metrics.selectors.map_measures.Figure)."""
+
+    label: str
+    text: str
+    n_text: str
+    low_sample: bool
+    target_text: str
+    status: str | None  # "met", "near", "missed"; None without a target
+
+
+# Beside the colour, a sign for each verdict (and the words for screen readers), so colour is never the only cue.
+VERDICT_SIGNS = {"met": "✓", "near": "≈", "missed": "✗", "none": ""}
+
+
+def measured_strip(figures: Sequence[MeasuredFigure], labels: CardLabels) -> SafeString:
+    """The measured figures of a card or of the whole journey ("CSAT 72% · n=140"), each coloured by its verdict
+    against the target and marked when the sample is low; "No scores in this period" without any."""
+    if not figures:
+        return mark_safe(f'<p class="tp-measured tp-measured-empty">{escape(labels.no_scores)}</p>')  # noqa: S308
+    items = []
+    for figure in figures:
+        status = figure.status or "none"
+        verdict = labels.verdicts[status] % {"target": figure.target_text}
+        title = f"{figure.label}: {verdict}"
+        classes = f"tp-score is-{status}"
+        low = ""
+        if figure.low_sample:  # explained once, in the legend beside the cards
+            classes += " is-low"
+            low = f' <span class="tp-low">{escape(labels.low_sample)}</span>'
+        sign = VERDICT_SIGNS[status]
+        sign_html = f' <span class="tp-verdict" aria-hidden="true">{sign}</span>' if sign else ""
+        items.append(
+            f'<li class="{classes}" title="{escape(title)}"><span class="tp-score-text">{escape(figure.label)}'
+            f" {escape(figure.text)} · n={escape(figure.n_text)}</span>{sign_html}"
+            f'<span class="visually-hidden">, {escape(verdict)}</span>{low}</li>'
+        )
+    # Every value above is escaped.
+    return mark_safe(f'<ul class="tp-measured" aria-label="{escape(labels.measured)}">{"".join(items)}</ul>')  # noqa: S308
 
 
 def _button(id_: str, label: str, text: str, *, post: str, vals: str, focus: str = "", disabled: bool = False) -> str:
@@ -77,7 +133,10 @@ def touchpoint_card(
     first_stage: bool,
     last_stage: bool,
     action_url: str | None,
+    measured: Sequence[MeasuredFigure] | None = None,
 ) -> SafeString:
+    """`measured`: the touchpoint's measured figures in the chosen period (empty: none in it); None when the map
+    shows no measurements at all (settings.MAP_MEASURES unset)."""
     pk = touchpoint.pk
     classes = f"tp-card emotion-{touchpoint.emotion}"
     if touchpoint.is_moment_of_truth:
@@ -107,6 +166,8 @@ def touchpoint_card(
         f'<span class="tp-emotion-dot" aria-hidden="true"></span><span class="visually-hidden">'
         f"{escape(labels.emotion)} </span>{emotion}</span>{owner_html}</div>",
     ]
+    if measured is not None:
+        parts.append(measured_strip(measured, labels))
     tools = []
     if can_edit:
         c = touchpoint.controls

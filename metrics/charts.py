@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from metrics.models import Metric
 from metrics.selectors.dashboard import Heatmap, Row
+from metrics.selectors.drivers import FIX_FIRST, KEEP_UP, LOW_PRIORITY, OVERKILL, QUADRANT_LABELS, DriverAnalysis
 
 BRAND = "#0f766e"
 MUTED = "#5f6c7b"
@@ -26,10 +27,10 @@ LOW_SAMPLE_PATTERN = "/"
 LABEL_LENGTH = 32
 
 
-def label(name: str) -> str:
-    """A tick label: short, and escaped."""
-    if len(name) > LABEL_LENGTH:
-        name = name[: LABEL_LENGTH - 1] + "…"
+def label(name: str, length: int = LABEL_LENGTH) -> str:
+    """A tick or point label: short, and escaped because Plotly reads a few HTML tags (<b>, <br>, <a>)."""
+    if len(name) > length:
+        name = name[: length - 1] + "…"
     return escape(name)
 
 
@@ -292,3 +293,160 @@ def roi_figure(cases: list[dict]) -> dict:
             yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
         ),
     }
+
+
+# The key-driver quadrant of a journey
+
+SPLIT = "#94a3b8"
+FIX_COLOUR = "#b91c1c"
+DRIVER_COLOUR = "#0f766e"
+NOT_SIGNIFICANT = "#94a3b8"
+DRIVER_LABEL_LENGTH = 24
+QUADRANT_TINTS = {
+    FIX_FIRST: "rgba(185, 28, 28, 0.07)",
+    KEEP_UP: "rgba(21, 128, 61, 0.06)",
+    LOW_PRIORITY: "rgba(148, 163, 184, 0.06)",
+    OVERKILL: "rgba(2, 132, 199, 0.05)",
+}
+
+
+def _axis_range(values: list[float], split: float, *, low: float, high: float, pad: float) -> list[float]:
+    """The data and the split line, with some room around them, within the scale's own limits."""
+    lowest, highest = min([*values, split]), max([*values, split])
+    room = max((highest - lowest) * 0.12, pad)
+    return [max(lowest - room, low), min(highest + room, high)]
+
+
+def driver_quadrant_figure(analysis: DriverAnalysis) -> dict:
+    """Performance (x, 0-100) against importance (y, Pearson's r) of the analysed touchpoints, split at their
+    medians into the four quadrants. Three traces: the fix-first list (red), the other significant drivers
+    (filled) and the touchpoints whose r is not significant at 5% (hollow, grey). Empty data without analysis."""
+    rows = analysis.analysed if analysis.sufficient else []
+    yes, no = _("yes"), _("no")
+    groups = [
+        ("fix", _("Fix first"), [row for row in rows if row.rank is not None]),
+        ("driver", _("Significant"), [row for row in rows if row.rank is None and row.significant]),
+        ("other", _("Not significant"), [row for row in rows if not row.significant]),
+    ]
+    hover = (
+        "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+        + _("Performance")
+        + ": %{x:.1f} / 100<br>"
+        + _("Importance")
+        + " (r): %{y:.2f}<br>"
+        + _("Linked respondents")
+        + ": %{customdata[2]}<br>"
+        + _("Significant (p < 0.05)")
+        + ": %{customdata[3]}<extra>%{customdata[4]}</extra>"
+    )
+    # Names are drawn beside the significant points only (the rest crowd the middle: their names are in the
+    # hover and the table), alternately above and below from left to right, so that neighbours overlap less.
+    labelled = sorted((row for row in rows if row.significant), key=lambda row: row.performance)
+    above = {row.touchpoint_id: step % 2 == 0 for step, row in enumerate(labelled)}
+    traces = []
+    for key, name, members in groups:
+        if not members:
+            continue
+        colour = {"fix": FIX_COLOUR, "driver": DRIVER_COLOUR, "other": NOT_SIGNIFICANT}[key]
+        hollow = key == "other"
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers" if hollow else "markers+text",
+                "name": name,
+                "x": [row.performance for row in members],
+                "y": [row.importance for row in members],
+                "text": [label(row.name, DRIVER_LABEL_LENGTH) for row in members],
+                "textposition": [
+                    "top center" if above.get(row.touchpoint_id, True) else "bottom center" for row in members
+                ],
+                "textfont": {"size": 11, "color": MUTED if hollow else "#1f2937"},
+                "customdata": [
+                    [escape(row.name), escape(row.stage), row.n, yes if row.significant else no, row.quadrant_label]
+                    for row in members
+                ],
+                "hovertemplate": hover,
+                "marker": {
+                    "size": 13,
+                    "symbol": "circle-open" if hollow else "circle",
+                    "color": colour,
+                    "line": {"color": colour if hollow else "#ffffff", "width": 2 if hollow else 1.5},
+                },
+            }
+        )
+    split_x = analysis.median_performance if analysis.median_performance is not None else 50.0
+    split_y = analysis.median_importance if analysis.median_importance is not None else 0.0
+    x_range = _axis_range([row.performance for row in rows], split_x, low=0.0, high=100.0, pad=5.0)
+    y_range = _axis_range([row.importance for row in rows], split_y, low=-1.0, high=1.0, pad=0.05)
+    corners = {  # quadrant: (x0, x1, y0, y1) in data coordinates
+        FIX_FIRST: (x_range[0], split_x, split_y, y_range[1]),
+        KEEP_UP: (split_x, x_range[1], split_y, y_range[1]),
+        LOW_PRIORITY: (x_range[0], split_x, y_range[0], split_y),
+        OVERKILL: (split_x, x_range[1], y_range[0], split_y),
+    }
+    shapes = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "y",
+            "x0": x0,
+            "x1": x1,
+            "y0": y0,
+            "y1": y1,
+            "fillcolor": QUADRANT_TINTS[quadrant],
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for quadrant, (x0, x1, y0, y1) in corners.items()
+    ]
+    shapes += [
+        {"type": "line", "xref": "x", "yref": "paper", "x0": split_x, "x1": split_x, "y0": 0, "y1": 1,
+         "line": {"color": SPLIT, "width": 1.5, "dash": "dot"}},
+        {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": split_y, "y1": split_y,
+         "line": {"color": SPLIT, "width": 1.5, "dash": "dot"}},
+    ]  # fmt: skip
+    # Each quadrant's name in its outer corner, where points are least likely to be.
+    annotations = [
+        {
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.01 if quadrant in (FIX_FIRST, LOW_PRIORITY) else 0.99,
+            "y": 0.99 if quadrant in (FIX_FIRST, KEEP_UP) else 0.01,
+            "xanchor": "left" if quadrant in (FIX_FIRST, LOW_PRIORITY) else "right",
+            "yanchor": "top" if quadrant in (FIX_FIRST, KEEP_UP) else "bottom",
+            "text": f"<b>{escape(str(QUADRANT_LABELS[quadrant]))}</b>",
+            "showarrow": False,
+            "font": {"size": 13, "color": FIX_COLOUR if quadrant == FIX_FIRST else MUTED},
+        }
+        for quadrant in (FIX_FIRST, KEEP_UP, LOW_PRIORITY, OVERKILL)
+    ]
+    layout = {
+        "height": 480,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "#ffffff",
+        "font": {"family": "Inter, system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "color": MUTED},
+        "hovermode": "closest",
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+        "shapes": shapes,
+        "annotations": annotations,
+        "xaxis": {
+            "range": x_range,
+            "title": {"text": _("Performance: mean touchpoint score (0-100)") + " → ", "standoff": 8},
+            "gridcolor": GRID,
+            "zeroline": False,
+            "fixedrange": True,
+            "automargin": True,
+        },
+        "yaxis": {
+            "range": y_range,
+            "title": {"text": _("Importance: correlation with NPS (r)") + " → ", "standoff": 8},
+            "gridcolor": GRID,
+            "zeroline": True,
+            "zerolinecolor": "#cbd2d9",
+            "fixedrange": True,
+            "automargin": True,
+        },
+    }
+    return {"data": traces, "layout": layout}

@@ -246,9 +246,14 @@ FOLLOWUP_DEADLINE_WORKING_DAYS = env_int("FOLLOWUP_DEADLINE_WORKING_DAYS", 2, mi
 # Responses older than this many days (history being loaded) open no follow-up case: nobody calls back a
 # customer about last year's visit.
 FOLLOWUP_MAX_AGE_DAYS = env_int("FOLLOWUP_MAX_AGE_DAYS", 30, minimum=1)
-# The dashboard's content is cached for this many seconds at most, under the data generation
-# (cxplatform/lib/generations.py): any committed write to the organisation's data shows at once; 0 turns it off.
-DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
+# The key-driver analysis of a journey needs this many respondents who gave both an NPS and a touchpoint score,
+# and this many per touchpoint, before it relates the two.
+DRIVER_MIN_LINKED = env_int("DRIVER_MIN_LINKED", 30, minimum=3)
+DRIVER_MIN_PER_TOUCHPOINT = env_int("DRIVER_MIN_PER_TOUCHPOINT", 10, minimum=3)
+# The dashboard's content and the key-driver sums are cached for this many seconds at most, under the data
+# generation (cxplatform/lib/generations.py): any committed write to the organisation's data shows at once;
+# 0 turns the cache off.
+REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 600)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], default="INFO")
 LOGGING = {

@@ -16,6 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "en"
-# Pages are built afresh in tests (test transactions never commit, so the data generation never moves); the
+# Reports are built afresh in tests (test transactions never commit, so the data generation never moves); the
 # tests of the cache switch it on themselves.
-DASHBOARD_CACHE_SECONDS = 0
+REPORT_CACHE_SECONDS = 0

@@ -9,13 +9,15 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +27,7 @@ from cxplatform.lib.forms import add_service_errors
 from journeys import services
 from journeys.charts import emotion_curve_spec
 from journeys.forms import FindingForm, StageForm, TouchpointForm
-from journeys.map_cards import CardLabels, finding_item, touchpoint_card
+from journeys.map_cards import CardLabels, finding_item, measured_strip, touchpoint_card
 from journeys.models import Finding, FindingKind, FindingSource, Journey, Stage, Touchpoint
 from journeys.permissions import can_edit_journeys, edit_refusal_reason
 from journeys.selectors import journey_map
@@ -124,10 +126,41 @@ def _action_url(user) -> str | None:
         return None
 
 
-def _columns(journey: Journey, *, editable: bool, action_url: str | None = None) -> list[StageColumn]:
+def _drivers_url(journey: Journey, measures) -> str | None:
+    """The key-driver analysis of this journey (settings.MAP_DRIVERS_URL, a URL name taking the journey's pk),
+    for the same period; None while that page does not exist."""
+    name = getattr(settings, "MAP_DRIVERS_URL", None)
+    if not name:
+        return None
+    try:
+        url = reverse(name, args=[journey.pk])
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode(measures.query)}" if measures is not None else url
+
+
+def _measures(request: HttpRequest, journey: Journey):
+    """The measured experience of the map (settings.MAP_MEASURES: a callable (journey, query) -> measures,
+    metrics.selectors.map_measures.map_measures), or None when no app provides it.
+
+    The period comes from the page's query string. A write answers with the board for the page it came from,
+    whose query string htmx sends as HX-Current-URL, so the board keeps showing the same period.
+    """
+    name = getattr(settings, "MAP_MEASURES", None)
+    if not name:
+        return None
+    query = request.GET
+    if request.htmx and request.htmx.current_url:
+        query = QueryDict(urlsplit(request.htmx.current_url).query)
+    return import_string(name)(journey, query)
+
+
+def _columns(
+    journey: Journey, *, editable: bool, action_url: str | None = None, labels: CardLabels, measures=None
+) -> list[StageColumn]:
     controls = BoardControls(journey.pk) if editable else None
     source_labels = {value: str(label) for value, label in FindingSource.choices}  # translated once, not per row
-    labels = CardLabels.translated()
+    measured = measures.touchpoints if measures is not None else None
     channel_names: dict[int, str] = {}
     stages = list(journey.stages.all())
     columns = []
@@ -158,6 +191,7 @@ def _columns(journey: Journey, *, editable: bool, action_url: str | None = None)
                 first_stage=index == 0,
                 last_stage=index == len(stages) - 1,
                 action_url=action_url,
+                measured=measured.get(touchpoint.pk, []) if measured is not None else None,
             )
         columns.append(StageColumn(stage=stage, touchpoints=touchpoints, findings=findings))
     return columns
@@ -172,11 +206,21 @@ def _load(pk: int) -> Journey:
 
 def _map_context(request: HttpRequest, journey: Journey, message: str = "", level: str = "success") -> dict:
     can_edit = can_edit_journeys(request.user, journey)
-    columns = _columns(journey, editable=can_edit, action_url=_action_url(request.user))
+    labels = CardLabels.translated()
+    measures = _measures(request, journey)
+    columns = _columns(
+        journey, editable=can_edit, action_url=_action_url(request.user), labels=labels, measures=measures
+    )
     touchpoint_count = sum(len(column.touchpoints) for column in columns)
     orphans = [t for column in columns for t in column.touchpoints if t.owner_id is None]
-    curve = emotion_curve_spec(journey) if touchpoint_count else None
+    curve = (
+        emotion_curve_spec(journey, measures.emotions if measures is not None else None) if touchpoint_count else None
+    )
     return {
+        "measures": measures,
+        "measured_curve": bool(curve and len(curve["data"]) > 1),
+        "journey_measured": measured_strip(measures.journey, labels) if measures is not None else "",
+        "drivers_url": _drivers_url(journey, measures),
         "journey": journey,
         "columns": columns,
         "finding_lanes": _finding_lanes(columns),

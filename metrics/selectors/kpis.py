@@ -270,5 +270,6 @@ def kpi_counts(
         found = formulas.Counts(
             n=row["n"], low=row["low"], high=row["high"], total=row["total"], total_sq=row["total_sq"]
         )
-        by_metric[row["metric"]] = by_metric.get(row["metric"], formulas.Counts()) + found
+        metric = row["metric"]
+        by_metric[metric] = by_metric[metric] + found if metric in by_metric else found
     return counts

@@ -5,7 +5,7 @@ The page reads snapshots (never the responses) through a fixed number of queries
 download of the same figures (?csv=<section> with the same filters). While a recompute is pending for the
 scope, the page says so and polls ?fragment=status, which asks htmx to reload the page once it is done.
 
-The content below the header is cached (settings.DASHBOARD_CACHE_SECONDS) under the data generation, which
+The content below the header is cached (settings.REPORT_CACHE_SECONDS) under the data generation, which
 moves with every committed write to the organisation's data (cxplatform/lib/generations.py), so a cached page
 never outlives the figures it shows; building it afresh takes tens of milliseconds, serving it a few.
 """
@@ -56,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             response["HX-Refresh"] = "true"
         return response
     today = timezone.localdate()
-    seconds = settings.DASHBOARD_CACHE_SECONDS
+    seconds = settings.REPORT_CACHE_SECONDS
     key = _cache_key(request, today) if seconds and "csv" not in request.GET else None
     content = cache.get(key) if key else None
     if content is None:

@@ -183,6 +183,19 @@
     restoreFocus();
   }, true);
 
+  /* The period of the measured scores: typing a date chooses "From – to"; choosing a preset clears the dates. */
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest ? event.target.closest(".map-period") : null;
+    if (!form || !form.elements.period) return;
+    var preset = form.elements.period;
+    if (event.target.type === "date" && event.target.value) {
+      preset.value = "custom";
+    } else if (event.target === preset && preset.value !== "custom") {
+      if (form.elements.from) form.elements.from.value = "";
+      if (form.elements.to) form.elements.to.value = "";
+    }
+  });
+
   window.addEventListener("beforeprint", resizeCurves);
   window.addEventListener("afterprint", resizeCurves);
 

@@ -63,6 +63,8 @@ from teams.services.actions import (
 
 PAGE_SIZE = 25
 BOARD_TARGET = "action-board"
+# The longest ?title= and ?description= the create form takes as its initial values.
+PREFILL_LENGTHS = {"title": ImprovementAction._meta.get_field("title").max_length, "description": 4000}
 
 
 # Helpers
@@ -345,6 +347,12 @@ def action_create_view(request: HttpRequest) -> HttpResponse:
     if source is not None:
         team = team_for_journey(journey=source.journey, user=request.user)
         initial = {"title": source.title, "team": team, "assignee": source.process_owner}
+    # ?title= and ?description= override the suggestions (the key-driver page prefills both); cut to the field's
+    # length here, validated and escaped by the form like anything typed.
+    for name, limit in PREFILL_LENGTHS.items():
+        value = request.GET.get(name, "").strip()[:limit]
+        if value:
+            initial[name] = value
     form = ActionForm(request.POST or None, initial=initial, choose_journey=source is None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -3,9 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.cxplatform.factories import UserFactory
-from tests.journeys.factories import JourneyGroupFactory
-from tests.teams.factories import MembershipFactory, TeamFactory
+from tests.teams.factories import TeamFactory
 
 
 @pytest.mark.django_db
@@ -37,29 +35,6 @@ def test_empty_pages_say_what_to_do(editor_client):
     assert "No journeys yet" in editor_client.get(reverse("journeys:index")).content.decode()
     assert "No teams yet" in editor_client.get(reverse("teams:index")).content.decode()
     assert "No improvement actions yet" in editor_client.get(reverse("teams:actions")).content.decode()
-
-
-@pytest.mark.django_db
-def test_the_dashboard_counts_the_organisation(editor_client):
-    JourneyGroupFactory.create_batch(3)
-    TeamFactory.create_batch(2)
-    response = editor_client.get(reverse("home"))
-    assert response.context["summary"] == {"journey_groups": 3, "teams": 2, "departments": 0, "people": 1}
-
-
-def make_teams(count: int) -> None:
-    groups = JourneyGroupFactory.create_batch(3)
-    for team in TeamFactory.create_batch(count, journey_groups=groups):
-        MembershipFactory(team=team, user=UserFactory())
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("count", [2, 200])
-def test_the_dashboard_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries, count):
-    make_teams(count)
-    # session, user, four counts
-    with django_assert_num_queries(6):
-        editor_client.get(reverse("home"))
 
 
 @pytest.mark.django_db

@@ -1,11 +1,13 @@
-"""The emotion curve figure of a journey map."""
+"""The emotion curve figure of a journey map: the designed emotion, and the measured experience beside it."""
 
 import plotly.graph_objects as go
 import pytest
 
 from journeys.charts import emotion_curve_figure
 from journeys.selectors import journey_map
+from metrics.selectors.map_measures import map_measures
 from tests.journeys.factories import JourneyFactory, StageFactory, TouchpointFactory, build_map
+from tests.journeys.test_map_measures import Demo
 
 pytestmark = pytest.mark.django_db
 
@@ -73,4 +75,58 @@ def test_the_figure_passes_plotlys_full_validation():
     journey = build_map(stages=2, touchpoints_per_stage=3)
     figure = emotion_curve_figure(journey_map(journey_id=journey.pk))
     validated = go.Figure(figure.to_dict())  # raises ValueError on any unknown property or bad value
+    assert validated.to_plotly_json() == figure.to_plotly_json()
+
+
+# The measured experience beside the design (settings.MAP_MEASURES: metrics.selectors.map_measures)
+
+
+def measured_figure(journey):
+    """The figure of the map with the measured emotions the map page gives it, and those measures."""
+    loaded = journey_map(journey_id=journey.pk)
+    measures = map_measures(loaded, None)
+    return emotion_curve_figure(loaded, measures.emotions), measures, loaded
+
+
+def in_map_order(journey):
+    return [t for stage in journey.stages.all() for t in stage.touchpoints.all()]
+
+
+def test_the_measured_curve_is_the_selectors_measured_emotion():
+    demo = Demo()
+    figure, measures, loaded = measured_figure(demo.journey)
+    designed, measured = figure.data
+    touchpoints = in_map_order(loaded)
+    expected = [measures.emotions[t.pk].value if t.pk in measures.emotions else None for t in touchpoints]
+    assert list(measured.y) == expected == [1.05, 0.46, 0.0, None]  # Letter has no responses: a gap
+    assert list(measured.x) == list(designed.x)
+    assert list(designed.y) == [t.emotion for t in touchpoints]  # the designed curve as it was
+    assert [row[1] for row in measured.customdata] == [
+        measures.emotions[t.pk].text if t.pk in measures.emotions else "" for t in touchpoints
+    ]
+    assert (measured.name, measured.line.dash, measured.connectgaps) == ("Measured experience", "dash", False)
+    assert measured.line.color != designed.line.color
+    assert figure.layout.showlegend is True
+    assert [trace.name for trace in figure.data] == ["Designed emotion", "Measured experience"]
+
+
+def test_without_measurements_the_curve_is_the_designed_one_alone():
+    journey = build_map(stages=2, touchpoints_per_stage=2)
+    loaded = journey_map(journey_id=journey.pk)
+    for measured in (None, {}):
+        figure = emotion_curve_figure(loaded, measured)
+        assert len(figure.data) == 1
+        assert figure.layout.showlegend is False
+
+
+def test_building_the_measured_figure_runs_no_query(django_assert_num_queries):
+    demo = Demo()
+    _figure, measures, loaded = measured_figure(demo.journey)
+    with django_assert_num_queries(0):
+        emotion_curve_figure(loaded, measures.emotions)
+
+
+def test_the_measured_figure_passes_plotlys_full_validation():
+    figure, _measures, _loaded = measured_figure(Demo().journey)
+    validated = go.Figure(figure.to_dict())
     assert validated.to_plotly_json() == figure.to_plotly_json()

@@ -494,8 +494,9 @@ def test_the_map_page_runs_a_fixed_number_of_queries(editor_client, django_asser
     journey.personas.set([PersonaFactory(), PersonaFactory()])
     assert journey.touchpoints.count() == 2 * touchpoints_per_stage  # 2 and 200
     # session, user, journey (+group, chain owner, current state), personas, stages, touchpoints
-    # (+channel, owner), findings (+touchpoint)
-    with django_assert_num_queries(7):
+    # (+channel, owner), findings (+touchpoint); the measured scores (settings.MAP_MEASURES): snapshot cells
+    # per touchpoint, targets. With responses of two sizes: tests/journeys/test_map_measures.py.
+    with django_assert_num_queries(9):
         response = editor_client.get(map_url(journey))
     assert response.status_code == 200
 
@@ -505,8 +506,8 @@ def test_a_write_answers_with_the_board_in_a_fixed_number_of_queries(editor_clie
     stage = journey.stages.first()
     url = reverse("journeys:stage-edit", args=[journey.pk, stage.pk])
     # session, user, journey (permission), stage; the service: savepoint, journey exists (full_clean), update,
-    # release; then the board: journey, personas, stages, touchpoints, findings
-    with django_assert_num_queries(13):
+    # release; then the board: journey, personas, stages, touchpoints, findings, measured cells, targets
+    with django_assert_num_queries(15):
         response = editor_client.post(url, {"name": "Renamed", "version": 1}, **HTMX)
     assert response.status_code == 200
 
@@ -533,8 +534,9 @@ class TestOwnership:
         from tests.teams.factories import MembershipFactory, TeamFactory
 
         MembershipFactory(user=cx_editor, team=TeamFactory(journey_groups=[journey.group]))
-        # session, user, journey, personas, stages, touchpoints, findings; the policy: memberships, owned groups
-        with django_assert_num_queries(9):
+        # session, user, journey, personas, stages, touchpoints, findings, measured cells, targets; the policy:
+        # memberships, owned groups
+        with django_assert_num_queries(11):
             content = editor_client.get(map_url(journey)).content.decode()
         assert "Add a stage" in content
         stage = journey.stages.get(name="Apply")

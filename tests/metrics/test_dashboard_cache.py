@@ -17,7 +17,7 @@ SPRING = {"period": "custom", "from": "2024-04-01", "to": "2024-05-31"}
 
 @pytest.fixture(autouse=True)
 def cached(settings):
-    settings.DASHBOARD_CACHE_SECONDS = 600
+    settings.REPORT_CACHE_SECONDS = 600
     cache.clear()
     yield
     cache.clear()

@@ -1,0 +1,226 @@
+"""How fast is the key-driver analysis of the largest journey over 1,000,000 survey responses?
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cx_drivers_bench .venv/bin/python bench/drivers_bench.py
+
+DATABASE_URL must name a PostgreSQL database with "bench" in its name: the bench creates it when missing,
+migrates it and writes to it.
+
+1. Data. `manage.py seed_demo` (idempotent) loads the demo organisation and a year of about 50,000 demo
+   responses, whose respondents link touchpoint scores to their NPS (metrics/demo/responses.py: three weak
+   touchpoints in "Report a claim" drive the NPS down). The bench copies them until there are BENCH_ROWS
+   responses (default 1,000,000): copy k of a visit gets the respondent key "<key>~k" and is moved back by the
+   same 0-365 days as a whole, so the copies of one visit stay linked. "Report a claim" has 4 in 10 of them.
+   A database that already holds BENCH_ROWS responses is reused as it is.
+2. For the journey with the most responses, over the last 12 months (the page's default) and over all its
+   responses: driver_analysis() BENCH_N times (default 20) after a warm-up, p50 and p95 in ms; in the same run
+   the raw-SQL baselines: a plain scan of the journey's responses in the period (COUNT and SUM), and the least
+   grouping the analysis needs (GROUP BY respondent, touchpoint); the ratio of each to the analysis; the
+   page itself in-process (django.test.Client, logged in as the demo manager, DEBUG off): p50 and p95; and the
+   analysis once more without the index of metrics migration 0003 (dropped in a transaction that is rolled
+   back), to show what the index gains. Target: the analysis under about 300 ms.
+
+Never fails on time: the figures are for people.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import statistics
+import sys
+import time
+from urllib.parse import urlsplit
+
+import benchlib
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxplatform.settings.base")
+os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
+os.environ.pop("DEBUG", None)  # as in production (DEBUG on would also record every query)
+
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+N = int(os.environ.get("BENCH_N", "20"))
+SOURCE = "drivers-bench"
+HOST = "127.0.0.1"  # in the default ALLOWED_HOSTS
+INDEX = "response_journey_respondent"  # metrics migration 0003
+
+COPY_SQL = """
+    INSERT INTO metrics_surveyresponse
+        (metric, score, journey_id, touchpoint_id, channel_id, responded_at, day, respondent, comment, source,
+         external_id, created_at)
+    SELECT r.metric, r.score, r.journey_id, r.touchpoint_id, r.channel_id, x.at, (x.at AT TIME ZONE %(tz)s)::date,
+           r.respondent || '~' || c.k, '', %(source)s, '', x.at
+    FROM generate_series(1, %(copies)s) AS c(k)
+    CROSS JOIN metrics_surveyresponse r
+    CROSS JOIN LATERAL (
+        SELECT r.responded_at - mod(abs(hashtext(r.respondent || '~' || c.k)::bigint), 366) * interval '1 day' AS at
+    ) x
+    WHERE r.source = %(demo)s
+    LIMIT %(rows)s
+"""
+
+SCAN_SQL = """
+    SELECT COUNT(*), SUM(score) FROM metrics_surveyresponse
+    WHERE journey_id = %s AND day >= %s AND day <= %s
+"""
+GROUP_SQL = """
+    SELECT COUNT(*) FROM (
+        SELECT respondent, touchpoint_id, COUNT(*) FROM metrics_surveyresponse
+        WHERE journey_id = %s AND day >= %s AND day <= %s AND respondent <> ''
+        GROUP BY respondent, touchpoint_id
+    ) groups
+"""
+
+
+def setup_django() -> None:
+    name = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(
+            'DATABASE_URL must name a PostgreSQL bench database (with "bench" in its name): the bench writes to it.'
+        )
+    benchlib.setup_django(postgres_required="DATABASE_URL must point at a PostgreSQL database.")
+
+
+def seed() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from metrics.demo.responses import SOURCE as DEMO_SOURCE
+    from metrics.models import SurveyResponse
+
+    started = time.perf_counter()
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent: a seeded database is left as it is
+    if SurveyResponse.objects.count() == ROWS and not os.environ.get("BENCH_RESEED"):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM metrics_surveyresponse WHERE source = %s", [SOURCE])
+    total = SurveyResponse.objects.count()
+    demo = SurveyResponse.objects.filter(source=DEMO_SOURCE).count()
+    if total > ROWS or not demo:
+        sys.exit(f"cannot make {ROWS:,} responses: {total:,} are not the bench's own, {demo:,} are demo ones.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            COPY_SQL,
+            {"tz": settings.TIME_ZONE, "source": SOURCE, "demo": DEMO_SOURCE,
+             "copies": (ROWS - total) // demo + 1, "rows": ROWS - total},
+        )  # fmt: skip
+        cursor.execute("VACUUM ANALYZE metrics_surveyresponse")
+    print(f"seeded {SurveyResponse.objects.count():,} responses in {time.perf_counter() - started:.0f} s")
+
+
+def timings(call, n: int = N) -> list[float]:
+    call()  # warm
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def raw(sql: str, params: list):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def timings_without_index(call) -> list[float]:
+    """timings(call) in a transaction that drops the analysis's index and is rolled back (the bench database's
+    table is locked meanwhile): what migration metrics 0003 gains, measured in the same run."""
+    from django.db import connection, transaction
+
+    class Rollback(Exception):
+        pass
+
+    samples: list[float] = []
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP INDEX {INDEX}")
+            samples = timings(call)
+            raise Rollback
+    except Rollback:
+        pass
+    return samples
+
+
+def main() -> None:
+    setup_django()
+    from django.db import connection
+    from django.db.models import Count, Min
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from cxplatform.accounts.models import User
+    from journeys.models import Journey
+    from metrics.forms.periods import preset_period
+    from metrics.models import SurveyResponse
+    from metrics.selectors.drivers import driver_analysis
+
+    seed()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+    total = SurveyResponse.objects.count()
+    print(f"database: PostgreSQL {version}, {connection.settings_dict['NAME']}: {total:,} responses; N={N} runs")
+    largest = (
+        SurveyResponse.objects.values("journey_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("journey_id", "n")
+    )[0]
+    journey = Journey.objects.get(pk=largest[0])
+    first_day = SurveyResponse.objects.filter(journey=journey).aggregate(first=Min("day"))["first"]
+    twelve = preset_period("12m")
+    today = timezone.localdate()
+    periods = [("last 12 months", twelve.date_from, today, "period=12m"),
+               ("all its responses", first_day, today, f"from={first_day}&to={today}")]  # fmt: skip
+
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(User.objects.get(username="manager"))
+    print(f"journey: {journey.name} ({largest[1]:,} responses in all)")
+    header = f"{'what':<66} {'p50 ms':>8} {'p95 ms':>8} {'x scan':>7} {'x group':>8}"
+    for label, date_from, date_to, query in periods:
+        params = [journey.pk, date_from, date_to]
+        rows, _sum = raw(SCAN_SQL, params)
+        analysis = driver_analysis(journey=journey, date_from=date_from, date_to=date_to)
+        print(
+            f"\n{label} ({date_from} to {date_to}): {rows:,} responses, {analysis.linked_respondents:,} linked "
+            f"respondents of {analysis.nps_respondents:,} with an NPS, {len(analysis.analysed)} of "
+            f"{len(analysis.rows)} touchpoints analysed; fix first: "
+            + (", ".join(f"{row.rank}. {row.name} (r={row.importance:.2f})" for row in analysis.fix_first) or "none")
+        )
+        print(header)
+        scan = timings(lambda params=params: raw(SCAN_SQL, params))
+        group = timings(lambda params=params: raw(GROUP_SQL, params))
+        run = timings(lambda d0=date_from, d1=date_to: driver_analysis(journey=journey, date_from=d0, date_to=d1))
+        url = reverse("metrics:journey-drivers", args=[journey.pk]) + f"?{query}"
+        assert client.get(url).status_code == 200
+        page = timings(lambda url=url: client.get(url))
+        without_index = timings_without_index(
+            lambda d0=date_from, d1=date_to: driver_analysis(journey=journey, date_from=d0, date_to=d1)
+        )
+        base_scan, base_group = statistics.median(scan), statistics.median(group)
+        for what, samples in [
+            ("raw SQL: scan the journey's responses (COUNT, SUM)", scan),
+            ("raw SQL: GROUP BY respondent, touchpoint (COUNT)", group),
+            ("driver_analysis()", run),
+            (f"driver_analysis() without the index {INDEX}", without_index),
+            ("the page, in-process (django.test.Client)", page),
+        ]:
+            p50, p95 = p50_p95(samples)
+            print(f"{what:<66} {p50:>8.1f} {p95:>8.1f} {p50 / base_scan:>7.2f} {p50 / base_group:>8.2f}")
+    print(f"\n(checked {datetime.datetime.now():%Y-%m-%d %H:%M}; target: driver_analysis() under about 300 ms)")
+
+
+def p50_p95(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return cuts[49], cuts[94]
+
+
+if __name__ == "__main__":
+    main()
