@@ -6,6 +6,7 @@ generator of several processes that checks every response."""
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import statistics
@@ -275,3 +276,88 @@ class LoadClient:
             "client_cpu": sum(result["cpu"] for result in results),
             "late": max(result["late"] for result in results),
         }
+
+
+# --- the demo organisation with a million responses (dashboard_bench, drivers_bench) ------------------------
+
+
+def setup_bench_database() -> None:
+    """setup_django on a PostgreSQL database whose name says it is a bench's (the benches write to it)."""
+    name = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(
+            'DATABASE_URL must name a PostgreSQL bench database (with "bench" in its name): the bench writes to it.'
+        )
+    setup_django(postgres_required="DATABASE_URL must point at a PostgreSQL database.")
+
+
+# Copy k of a demo response: the respondent's whole visit moved back by the same 0-365 days (a hash of the
+# respondent and k), so that the copies of one visit stay together (the key driver analysis relates them).
+COPY_SQL = """
+    INSERT INTO metrics_surveyresponse
+        (metric, score, journey_id, touchpoint_id, channel_id, responded_at, day, respondent, comment, source,
+         external_id, created_at)
+    SELECT r.metric, r.score, r.journey_id, r.touchpoint_id, r.channel_id, x.at, (x.at AT TIME ZONE %(tz)s)::date,
+           r.respondent || '~' || c.k, r.comment, %(source)s, '', x.at
+    FROM generate_series(1, %(copies)s) AS c(k)
+    CROSS JOIN metrics_surveyresponse r
+    CROSS JOIN LATERAL (
+        SELECT r.responded_at - mod(abs(hashtext(r.respondent || '~' || c.k)::bigint), 366) * interval '1 day' AS at
+    ) x
+    WHERE r.source = %(demo)s
+    LIMIT %(rows)s
+"""
+
+
+def snapshots_add_up(total: int) -> bool:
+    """The day cells count every response and no recompute is pending: the snapshots are current."""
+    from django.db.models import Sum
+
+    from metrics.models import KpiSnapshot, PendingRecompute, Period
+
+    counted = KpiSnapshot.objects.filter(period=Period.DAY).aggregate(n=Sum("n"))["n"] or 0
+    return counted == total and not PendingRecompute.objects.exists()
+
+
+def seed_demo_copies(rows: int, source: str, *, reseed: bool = False, snapshots: bool = True) -> dict[str, float]:
+    """The demo organisation (seed_demo) and `rows` responses in all: the demo's own and copies of them under
+    `source`, made again when there are not `rows` (or `reseed`); with `snapshots`, KPI snapshots that add up
+    to them. Returns the seconds each step that ran took."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from metrics.demo.responses import SOURCE as DEMO_SOURCE
+    from metrics.models import SurveyResponse
+    from metrics.services.recompute import snapshots_rebuild_all
+
+    steps: dict[str, float] = {}
+    started = time.perf_counter()
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent: a seeded database is left as it is
+    steps["seed_demo"] = time.perf_counter() - started
+    total = SurveyResponse.objects.count()
+    reseed = total != rows or reseed
+    if reseed:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM metrics_surveyresponse WHERE source = %s", [source])
+        total = SurveyResponse.objects.count()
+        demo = SurveyResponse.objects.filter(source=DEMO_SOURCE).count()
+        if total > rows or not demo:
+            sys.exit(f"cannot make {rows:,} responses: {total:,} are not the bench's own, {demo:,} are demo ones.")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                COPY_SQL,
+                {"tz": settings.TIME_ZONE, "source": source, "demo": DEMO_SOURCE,
+                 "copies": (rows - total) // demo + 1, "rows": rows - total},
+            )  # fmt: skip
+            cursor.execute("VACUUM ANALYZE metrics_surveyresponse")
+        total = SurveyResponse.objects.count()
+        steps["copy responses"] = time.perf_counter() - started
+    if snapshots and (reseed or not snapshots_add_up(total)):
+        started = time.perf_counter()
+        snapshots_rebuild_all()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE metrics_kpisnapshot")
+        steps["rebuild snapshots"] = time.perf_counter() - started
+    return steps

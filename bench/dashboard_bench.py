@@ -44,13 +44,12 @@ for people; run it on a quiet machine.
 from __future__ import annotations
 
 import datetime
-import io
 import os
 import re
 import sys
 import time
 from http.cookies import SimpleCookie
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import benchlib
 
@@ -77,85 +76,16 @@ OTHER_CPU_WARNING = 0.25  # cores other processes may use while requests/s are m
 
 
 def setup_django() -> None:
-    name = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(
-            'DATABASE_URL must name a PostgreSQL bench database (with "bench" in its name): the bench writes to it.'
-        )
-    benchlib.setup_django(postgres_required="DATABASE_URL must point at a PostgreSQL database.")
+    benchlib.setup_bench_database()
     import cxplatform.wsgi  # noqa: F401  the production start-up path (it freezes the start-up objects for gc)
 
 
 # --- 1. data ------------------------------------------------------------------------------------------------
 
-# Copy k of a demo response: the respondent's whole visit moved back by the same 0-365 days (a hash of the
-# respondent and k), so that the copies of one visit stay together (the key driver analysis relates them).
-COPY_SQL = """
-    INSERT INTO metrics_surveyresponse
-        (metric, score, journey_id, touchpoint_id, channel_id, responded_at, day, respondent, comment, source,
-         external_id, created_at)
-    SELECT r.metric, r.score, r.journey_id, r.touchpoint_id, r.channel_id, x.at, (x.at AT TIME ZONE %(tz)s)::date,
-           r.respondent || '~' || c.k, r.comment, %(source)s, '', x.at
-    FROM generate_series(1, %(copies)s) AS c(k)
-    CROSS JOIN metrics_surveyresponse r
-    CROSS JOIN LATERAL (
-        SELECT r.responded_at - mod(abs(hashtext(r.respondent || '~' || c.k)::bigint), 366) * interval '1 day' AS at
-    ) x
-    WHERE r.source = %(demo)s
-    LIMIT %(rows)s
-"""
-
-
-def snapshots_add_up(total: int) -> bool:
-    """The day cells count every response and no recompute is pending: the snapshots are current."""
-    from django.db.models import Sum
-
-    from metrics.models import KpiSnapshot, PendingRecompute, Period
-
-    counted = KpiSnapshot.objects.filter(period=Period.DAY).aggregate(n=Sum("n"))["n"] or 0
-    return counted == total and not PendingRecompute.objects.exists()
-
 
 def seed() -> dict[str, float]:
     """Make sure there are ROWS responses and current snapshots; returns the seconds each step that ran took."""
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    from metrics.demo.responses import SOURCE as DEMO_SOURCE
-    from metrics.models import SurveyResponse
-    from metrics.services.recompute import snapshots_rebuild_all
-
-    steps: dict[str, float] = {}
-    started = time.perf_counter()
-    call_command("seed_demo", stdout=io.StringIO())  # idempotent: a seeded database is left as it is
-    steps["seed_demo"] = time.perf_counter() - started
-    total = SurveyResponse.objects.count()
-    reseed = total != ROWS or RESEED
-    if reseed:
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM metrics_surveyresponse WHERE source = %s", [SOURCE])
-        total = SurveyResponse.objects.count()
-        demo = SurveyResponse.objects.filter(source=DEMO_SOURCE).count()
-        if total > ROWS or not demo:
-            sys.exit(f"cannot make {ROWS:,} responses: {total:,} are not the bench's own, {demo:,} are demo ones.")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                COPY_SQL,
-                {"tz": settings.TIME_ZONE, "source": SOURCE, "demo": DEMO_SOURCE,
-                 "copies": (ROWS - total) // demo + 1, "rows": ROWS - total},
-            )  # fmt: skip
-            cursor.execute("VACUUM ANALYZE metrics_surveyresponse")
-        total = SurveyResponse.objects.count()
-        steps["copy responses"] = time.perf_counter() - started
-    if reseed or not snapshots_add_up(total):
-        started = time.perf_counter()
-        snapshots_rebuild_all()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE metrics_kpisnapshot")
-        steps["rebuild snapshots"] = time.perf_counter() - started
-    return steps
+    return benchlib.seed_demo_copies(ROWS, SOURCE, reseed=RESEED, snapshots=True)
 
 
 def describe_data() -> str:

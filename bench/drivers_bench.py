@@ -24,12 +24,9 @@ Never fails on time: the figures are for people.
 from __future__ import annotations
 
 import datetime
-import io
 import os
 import statistics
-import sys
 import time
-from urllib.parse import urlsplit
 
 import benchlib
 
@@ -42,20 +39,6 @@ N = int(os.environ.get("BENCH_N", "20"))
 SOURCE = "drivers-bench"
 HOST = "127.0.0.1"  # in the default ALLOWED_HOSTS
 
-COPY_SQL = """
-    INSERT INTO metrics_surveyresponse
-        (metric, score, journey_id, touchpoint_id, channel_id, responded_at, day, respondent, comment, source,
-         external_id, created_at)
-    SELECT r.metric, r.score, r.journey_id, r.touchpoint_id, r.channel_id, x.at, (x.at AT TIME ZONE %(tz)s)::date,
-           r.respondent || '~' || c.k, '', %(source)s, '', x.at
-    FROM generate_series(1, %(copies)s) AS c(k)
-    CROSS JOIN metrics_surveyresponse r
-    CROSS JOIN LATERAL (
-        SELECT r.responded_at - mod(abs(hashtext(r.respondent || '~' || c.k)::bigint), 366) * interval '1 day' AS at
-    ) x
-    WHERE r.source = %(demo)s
-    LIMIT %(rows)s
-"""
 
 SCAN_SQL = """
     SELECT COUNT(*), SUM(score) FROM metrics_surveyresponse
@@ -71,40 +54,13 @@ GROUP_SQL = """
 
 
 def setup_django() -> None:
-    name = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(
-            'DATABASE_URL must name a PostgreSQL bench database (with "bench" in its name): the bench writes to it.'
-        )
-    benchlib.setup_django(postgres_required="DATABASE_URL must point at a PostgreSQL database.")
+    benchlib.setup_bench_database()
 
 
 def seed() -> None:
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    from metrics.demo.responses import SOURCE as DEMO_SOURCE
-    from metrics.models import SurveyResponse
-
-    started = time.perf_counter()
-    call_command("seed_demo", stdout=io.StringIO())  # idempotent: a seeded database is left as it is
-    if SurveyResponse.objects.count() == ROWS and not os.environ.get("BENCH_RESEED"):
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM metrics_surveyresponse WHERE source = %s", [SOURCE])
-    total = SurveyResponse.objects.count()
-    demo = SurveyResponse.objects.filter(source=DEMO_SOURCE).count()
-    if total > ROWS or not demo:
-        sys.exit(f"cannot make {ROWS:,} responses: {total:,} are not the bench's own, {demo:,} are demo ones.")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            COPY_SQL,
-            {"tz": settings.TIME_ZONE, "source": SOURCE, "demo": DEMO_SOURCE,
-             "copies": (ROWS - total) // demo + 1, "rows": ROWS - total},
-        )  # fmt: skip
-        cursor.execute("VACUUM ANALYZE metrics_surveyresponse")
-    print(f"seeded {SurveyResponse.objects.count():,} responses in {time.perf_counter() - started:.0f} s")
+    steps = benchlib.seed_demo_copies(ROWS, SOURCE, reseed=bool(os.environ.get("BENCH_RESEED")), snapshots=False)
+    if "copy responses" in steps:
+        print(f"seeded {ROWS:,} responses in {sum(steps.values()):.0f} s")
 
 
 def timings(call, n: int = N) -> list[float]:

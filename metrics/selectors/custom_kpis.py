@@ -11,6 +11,8 @@ the detail page and the API all read the same verdict and no page runs a query p
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import (
     Case,
     CharField,
@@ -37,7 +39,8 @@ def status_expression(value: Expression | F, *, prefix: str = "") -> Case:
     """The status of `value` against the target, direction and tolerance of the KPI at `prefix` (e.g. "kpi__"
     for a measurement's KPI). A NULL value (no measurement) is "no data"."""
     target = F(f"{prefix}target")
-    band = ExpressionWrapper(Abs(target) * F(f"{prefix}tolerance") / Value(100), output_field=AMOUNT)
+    # x 0.01, not / 100: SQLite divides two whole numbers as integers (2 x 10 / 100 = 0).
+    band = ExpressionWrapper(Abs(target) * F(f"{prefix}tolerance") * Value(Decimal("0.01")), output_field=AMOUNT)
     higher = Q(**{f"{prefix}direction": Direction.HIGHER})
     lower = Q(**{f"{prefix}direction": Direction.LOWER})
     at_least = ExpressionWrapper(target - band, output_field=AMOUNT)

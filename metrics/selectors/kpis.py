@@ -64,34 +64,8 @@ def kpi_summary(
 
     Queries: the cells (one), the labels of an entity grouping (one, when there are rows), the pending check.
     """
-    if group_by is not None and group_by not in GROUP_BYS:
-        raise ValueError(f"group_by must be one of {', '.join(GROUP_BYS)}; got {group_by!r}.")
-    ids = {
-        "journey": _pk(journey),
-        "stage": _pk(stage),
-        "touchpoint": _pk(touchpoint),
-        "channel": _pk(channel),
-        "group": _pk(group),
-    }
-    ranges = cover(date_from, date_to, COVERING_PERIODS.get(group_by, PERIOD_GROUP_BYS))
-    cells = scoped_cells(**ids).filter(cover_q(ranges))
-    key = _key_expression(group_by)
-    values = cells.values("metric") if key is None else cells.annotate(key=key).values("key", "metric")
-    aggregated = values.annotate(
-        n=Sum("n"),
-        low=Sum("low"),
-        high=Sum("high"),
-        total=Sum("total"),
-        total_sq=Sum("total_sq"),
-        computed_at=Max("computed_at"),
-    ).order_by()
-    counts: dict[Any, dict[str, formulas.Counts]] = {}
-    computed_at: datetime | None = None
-    for row in aggregated:
-        counts.setdefault(row.get("key"), {})[row["metric"]] = formulas.Counts(
-            n=row["n"], low=row["low"], high=row["high"], total=row["total"], total_sq=row["total_sq"]
-        )
-        computed_at = max(filter(None, (computed_at, row["computed_at"])), default=None)
+    ids = _ids(journey=journey, stage=stage, touchpoint=touchpoint, channel=channel, group=group)
+    counts, computed_at = _aggregate(ids, date_from, date_to, group_by)
     if group_by is None:
         results = [_row(None, _("Total"), counts.get(None, {}))]
     else:
@@ -229,7 +203,6 @@ def is_stale(ids: dict[str, int | None], date_from: date | None, date_to: date |
     return pending.exists()
 
 
-# --- raw counts per key (issue 6: the measured map needs the sums behind the figures for their margins) ---
 def kpi_counts(
     *,
     journey: ModelOrId = None,
@@ -248,28 +221,45 @@ def kpi_counts(
 
     Queries: one (no labels, no pending check).
     """
+    ids = _ids(journey=journey, stage=stage, touchpoint=touchpoint, channel=channel, group=group)
+    raw, _computed_at = _aggregate(ids, date_from, date_to, group_by)
+    counts: dict[Any, dict[str, formulas.Counts]] = {}
+    for raw_key, by_metric in raw.items():
+        # Keys that mean the same (touchpoint 0 and None; a month as date or datetime) add up.
+        into = counts.setdefault(_key_value(raw_key), {})
+        for metric, found in by_metric.items():
+            into[metric] = into[metric] + found if metric in into else found
+    return counts
+
+
+def _ids(**scope: ModelOrId) -> dict[str, int | None]:
+    return {name: _pk(value) for name, value in scope.items()}
+
+
+def _aggregate(
+    ids: dict[str, int | None], date_from: date | None, date_to: date | None, group_by: str | None
+) -> tuple[dict[Any, dict[str, formulas.Counts]], datetime | None]:
+    """The cells of the scope and range summed per (group_by key, metric), in one query: {raw key: {metric:
+    Counts}} and when the newest of them was computed."""
     if group_by is not None and group_by not in GROUP_BYS:
         raise ValueError(f"group_by must be one of {', '.join(GROUP_BYS)}; got {group_by!r}.")
-    ids = {
-        "journey": _pk(journey),
-        "stage": _pk(stage),
-        "touchpoint": _pk(touchpoint),
-        "channel": _pk(channel),
-        "group": _pk(group),
-    }
     ranges = cover(date_from, date_to, COVERING_PERIODS.get(group_by, PERIOD_GROUP_BYS))
     cells = scoped_cells(**ids).filter(cover_q(ranges))
     key = _key_expression(group_by)
     values = cells.values("metric") if key is None else cells.annotate(key=key).values("key", "metric")
     aggregated = values.annotate(
-        n=Sum("n"), low=Sum("low"), high=Sum("high"), total=Sum("total"), total_sq=Sum("total_sq")
+        n=Sum("n"),
+        low=Sum("low"),
+        high=Sum("high"),
+        total=Sum("total"),
+        total_sq=Sum("total_sq"),
+        computed_at=Max("computed_at"),
     ).order_by()
     counts: dict[Any, dict[str, formulas.Counts]] = {}
+    computed_at: datetime | None = None
     for row in aggregated:
-        by_metric = counts.setdefault(_key_value(row.get("key")), {})
-        found = formulas.Counts(
+        counts.setdefault(row.get("key"), {})[row["metric"]] = formulas.Counts(
             n=row["n"], low=row["low"], high=row["high"], total=row["total"], total_sq=row["total_sq"]
         )
-        metric = row["metric"]
-        by_metric[metric] = by_metric[metric] + found if metric in by_metric else found
-    return counts
+        computed_at = max(filter(None, (computed_at, row["computed_at"])), default=None)
+    return counts, computed_at
