@@ -32,6 +32,17 @@ def admin_user(db):
 
 
 @pytest.fixture
+def client_of(client):
+    """client_of(user): the test client, logged in as that user."""
+
+    def log_in(user):
+        client.force_login(user)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
 def editor_client(client, cx_editor):
     client.force_login(cx_editor)
     return client

@@ -18,15 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def client_of(client):
-    def log_in(user):
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
-@pytest.fixture
 def team():
     return TeamFactory(name="Claims team")
 

@@ -10,20 +10,10 @@ from metrics.forms.periods import CUSTOM, ReportPeriod
 from metrics.models import MetricTarget, PendingRecompute
 from metrics.selectors.dashboard import Scope, dashboard_scores, trend_start
 from metrics.selectors.kpis import kpi_summary
-from metrics.services.recompute import snapshots_rebuild_all
-from tests.metrics.recompute_data import add_responses, build_org
 
 pytestmark = pytest.mark.django_db
 
 SPRING = ReportPeriod(CUSTOM, date(2024, 4, 1), date(2024, 5, 31))  # 61 days; the previous: 31 Jan - 31 Mar
-
-
-@pytest.fixture
-def org():
-    org = build_org()
-    add_responses(org)
-    snapshots_rebuild_all()
-    return org
 
 
 def summary_figures(row: dict) -> dict:

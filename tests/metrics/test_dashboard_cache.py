@@ -7,8 +7,6 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from metrics.models import MetricTarget
-from metrics.services.recompute import snapshots_rebuild_all
-from tests.metrics.recompute_data import add_responses, build_org
 
 pytestmark = pytest.mark.django_db
 URL = reverse("home")
@@ -21,14 +19,6 @@ def cached(settings):
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def org():
-    org = build_org()
-    add_responses(org)
-    snapshots_rebuild_all()
-    return org
 
 
 def main(response) -> str:

@@ -14,20 +14,11 @@ from metrics.models import Metric, MetricTarget, PendingRecompute, SurveyRespons
 from metrics.services.recompute import snapshots_rebuild_all
 from teams.models import ActionStatus, ActionTransition
 from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, KpiMeasurementFactory
-from tests.metrics.recompute_data import add_responses, build_org
 from tests.teams.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("home")
 SPRING = {"period": "custom", "from": "2024-04-01", "to": "2024-05-31"}
-
-
-@pytest.fixture
-def org():
-    org = build_org()
-    add_responses(org)
-    snapshots_rebuild_all()
-    return org
 
 
 @pytest.fixture

@@ -35,15 +35,6 @@ def html_of(response) -> str:
     return response.content.decode()
 
 
-@pytest.fixture
-def client_of(client):
-    def log_in(user):
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
 def fix_first_links(html: str) -> list[str]:
     """The hrefs of the "Create improvement action" buttons, in page order."""
     links, rest = [], html

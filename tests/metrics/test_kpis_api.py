@@ -20,15 +20,6 @@ API = "/api/v1/kpis/"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_of(client):
-    def log_in(user):
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
 def measurements_url(kpi: CustomKpi) -> str:
     return f"{API}{kpi.pk}/measurements/"
 

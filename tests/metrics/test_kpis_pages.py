@@ -17,15 +17,6 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("metrics:kpi-list")
 
 
-@pytest.fixture
-def client_of(client):
-    def log_in(user):
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
 def html_of(response) -> str:
     return response.content.decode()
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from cxplatform import celery_app
 from cxplatform.tasks import ping
 from metrics.models import PendingRecompute, SurveyResponse
-from metrics.services.recompute import RECOMPUTE_LOCK_KEY, recompute_request, snapshots_rebuild_all
-from tests.metrics.recompute_data import add_responses, at, build_org
+from metrics.services.recompute import RECOMPUTE_LOCK_KEY, recompute_request
+from tests.metrics.recompute_data import at
 from tests.services import PROJECT_ROOT, executable, postgres_or_skip, redis_url_or_skip, stop_process, wait_for
 from tests.stack.test_procfile_stack import database_url
 
@@ -67,14 +67,6 @@ def recompute_runs(log: Path) -> int:
 def drain(worker) -> None:
     """Wait until the worker has run everything queued so far: its solo pool takes tasks in order."""
     ping.apply_async(queue=worker.queue).get(timeout=60)
-
-
-@pytest.fixture
-def org():
-    org = build_org()
-    add_responses(org)
-    snapshots_rebuild_all()
-    return org
 
 
 def ingest(journey, day: date, scores: list[int]) -> None:

@@ -10,18 +10,10 @@ from metrics.models import PendingRecompute, SurveyResponse
 from metrics.selectors.kpis import kpi_summary
 from metrics.services.recompute import snapshots_rebuild_all
 from tests.metrics.factories import SurveyResponseFactory
-from tests.metrics.recompute_data import add_responses, at, build_org, expected_from_responses, starts
+from tests.metrics.recompute_data import at, expected_from_responses, starts
 
 pytestmark = pytest.mark.django_db
 URL = reverse("api:kpi-summary")
-
-
-@pytest.fixture
-def org():
-    org = build_org()
-    add_responses(org)
-    snapshots_rebuild_all()
-    return org
 
 
 def figures(counts: dict[str, formulas.Counts]) -> dict:

@@ -17,15 +17,6 @@ API = "/api/v1/targets/"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_of(client):
-    def log_in(user):
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
 def url_of(target: MetricTarget) -> str:
     return f"{API}{target.pk}/"
 

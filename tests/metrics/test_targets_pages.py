@@ -19,15 +19,6 @@ LIST = reverse("metrics:target-list")
 CREATE = reverse("metrics:target-create")
 
 
-@pytest.fixture
-def client_of(client):
-    def log_in(user):
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
 def html_of(response) -> str:
     return response.content.decode()
 

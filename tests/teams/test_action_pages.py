@@ -45,15 +45,6 @@ def editor(cx_editor, team):
     return cx_editor
 
 
-@pytest.fixture
-def client_of(client):
-    def log_in(user):
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
 def make_action(journey, title="Shorter claim form", **fields) -> ImprovementAction:
     fields.setdefault("touchpoint", journey.touchpoints.first())
     return action_create(created_by=None, title=title, journey=journey, **fields)
