@@ -115,17 +115,13 @@ class _Builder:
         return self.target_texts[key]
 
     def figure(self, metric: str, counts: formulas.Counts, touchpoint_id: int | None) -> Figure:
+        headline = formulas.headline(metric, counts)
+        score, margin = headline.value, headline.margin
         if metric == Metric.NPS:
-            figures = formulas.nps(counts)
-            score, margin = figures["score"], figures["margin_of_error"]
             text = self.fixed(score, 0, sign=True)
         elif metric == Metric.CSAT:
-            score = formulas.csat(counts)["score"]
-            margin = formulas.proportion_margin_of_error(counts.high, counts.n)
             text = f"{self.fixed(score, 0)}%"
         else:
-            score = formulas.ces(counts)["mean"]
-            margin = formulas.mean_margin_of_error(counts)
             text = self.fixed(score, 1)
         target = self.targets.get(metric, journey_id=self.journey_id, touchpoint_id=touchpoint_id)
         return Figure(
