@@ -2,6 +2,7 @@ import os
 import warnings
 
 import pytest
+from django.utils import translation
 
 from cxplatform.accounts.models import Role
 from tests.cxplatform.factories import UserFactory
@@ -29,6 +30,13 @@ def process_owner(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True, first_name="Anne")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in Dutch leaves Dutch active in the thread."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

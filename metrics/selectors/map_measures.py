@@ -24,7 +24,7 @@ from typing import Any
 from django.utils.formats import get_format
 
 from journeys.models import Journey
-from metrics import formulas
+from metrics import formatting, formulas
 from metrics.forms.periods import PeriodForm, ReportPeriod
 from metrics.models import Metric
 from metrics.selectors.kpis import kpi_counts
@@ -102,17 +102,9 @@ class _Builder:
         return f"{n:,}".replace(",", self.thousands)
 
     def target_text(self, metric: str, value: Decimal) -> str:
-        key = (metric, value)
-        if key not in self.target_texts:
-            digits = max(-value.normalize().as_tuple().exponent, 0)
-            if metric == Metric.NPS:
-                text = self.fixed(float(value), digits, sign=True)
-            elif metric == Metric.CSAT:
-                text = f"{self.fixed(float(value), digits)}%"
-            else:
-                text = self.fixed(float(value), max(digits, 1))
-            self.target_texts[key] = text
-        return self.target_texts[key]
+        if (metric, value) not in self.target_texts:
+            self.target_texts[(metric, value)] = formatting.target_text(metric, value)
+        return self.target_texts[(metric, value)]
 
     def figure(self, metric: str, counts: formulas.Counts, touchpoint_id: int | None) -> Figure:
         headline = formulas.headline(metric, counts)

@@ -8,20 +8,19 @@ Everyone reads; managers and admins write (metrics.permissions.can_manage_kpis),
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
 from cxplatform.lib.versioning import StaleVersion
+from metrics.formatting import target_text
 from metrics.forms.targets import TargetForm, journey_label
 from metrics.models import Metric, MetricTarget
 from metrics.permissions import NOT_A_KPI_MANAGER, can_manage_kpis
@@ -34,20 +33,6 @@ SCALES = {
     Metric.CSAT: gettext_lazy("% satisfied (4-5 of 5)"),
     Metric.CES: gettext_lazy("mean ease, 1 to 7"),
 }
-
-
-def target_text(metric: str, value: Decimal) -> str:
-    """A target as the dashboard writes its figures: NPS +20 or −5 (a real minus sign), CSAT 80%, CES 5.0; in the
-    reader's language (a decimal comma in Dutch)."""
-    places = max(-value.normalize().as_tuple().exponent, 1 if metric == Metric.CES else 0)
-    text = number_format(abs(value), decimal_pos=places)
-    if value < 0:
-        text = f"−{text}"
-    if metric == Metric.NPS and value > 0:
-        return f"+{text}"
-    if metric == Metric.CSAT:
-        return f"{text}%"
-    return text
 
 
 def scope_text(target: MetricTarget) -> str:
