@@ -33,11 +33,27 @@ class TargetIndex:
 
     def get(self, metric: str, *, journey_id: int | None = None, touchpoint_id: int | None = None) -> Decimal | None:
         """The target that applies to `metric` in the scope (touchpoint, else journey, else organisation)."""
+        return self.applying(metric, journey_id=journey_id, touchpoint_id=touchpoint_id)[1]
+
+    def applying(
+        self, metric: str, *, journey_id: int | None = None, touchpoint_id: int | None = None
+    ) -> tuple[str | None, Decimal | None]:
+        """Which target applies, and its value: ("touchpoint" | "journey" | "organisation", value), or (None, None)."""
         if touchpoint_id is not None and (touchpoint_id, metric) in self.touchpoints:
-            return self.touchpoints[(touchpoint_id, metric)]
+            return "touchpoint", self.touchpoints[(touchpoint_id, metric)]
         if journey_id is not None and (journey_id, metric) in self.journeys:
-            return self.journeys[(journey_id, metric)]
-        return self.organisation.get(metric)
+            return "journey", self.journeys[(journey_id, metric)]
+        if metric in self.organisation:
+            return "organisation", self.organisation[metric]
+        return None, None
+
+    def after_removal(self, target: MetricTarget) -> tuple[str | None, Decimal | None]:
+        """What applies to `target`'s scope once it is removed: the next less specific target (see applying)."""
+        if target.touchpoint_id is not None:
+            return self.applying(target.metric, journey_id=target.journey_id)
+        if target.journey_id is not None:
+            return self.applying(target.metric)
+        return None, None
 
 
 def target_index() -> TargetIndex:

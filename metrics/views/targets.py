@@ -178,23 +178,20 @@ def target_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _after_removal(target: MetricTarget) -> str:
-    """What applies to the target's scope once it is removed: the next less specific target, or none."""
-    index = target_index()
+    """What applies to the target's scope once it is removed, in words."""
+    level, value = target_index().after_removal(target)
     metric = target.get_metric_display()
-    if target.touchpoint_id is not None:
-        value = index.journeys.get((target.journey_id, target.metric))
-        if value is not None:
-            return _("After this, the journey's %(metric)s target of %(value)s applies to this touchpoint.") % {
-                "metric": metric,
-                "value": target_text(target.metric, value),
-            }
+    if level == "journey":
+        return _("After this, the journey's %(metric)s target of %(value)s applies to this touchpoint.") % {
+            "metric": metric,
+            "value": target_text(target.metric, value),
+        }
+    if level == "organisation":
+        return _("After this, the organisation's %(metric)s target of %(value)s applies here.") % {
+            "metric": metric,
+            "value": target_text(target.metric, value),
+        }
     if target.journey_id is not None:
-        value = index.organisation.get(target.metric)
-        if value is not None:
-            return _("After this, the organisation's %(metric)s target of %(value)s applies here.") % {
-                "metric": metric,
-                "value": target_text(target.metric, value),
-            }
         return _("After this, no %(metric)s target applies here: the organisation has none.") % {"metric": metric}
     return _(
         "After this, only the journeys and touchpoints with a target of their own for %(metric)s have one; the rest "
