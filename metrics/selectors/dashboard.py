@@ -166,6 +166,12 @@ def trend_start(period: ReportPeriod) -> datetime.date:
     return min(first, month_start(period.date_from))
 
 
+def scope_is_stale(scope: Scope, period: ReportPeriod) -> bool:
+    """Whether a recompute is pending for a journey of the scope on days of the period (one query)."""
+    ids = {"journey": scope.journey_id, "group": scope.group_id, "stage": None, "touchpoint": None}
+    return is_stale(ids, period.date_from, period.date_to)
+
+
 def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
     cells = scope.cells()
     ranges = cover(period.date_from, period.date_to)
@@ -208,11 +214,7 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
     }
     channels = list(Channel.objects.order_by("position", "name", "id").values_list("id", "name"))
     targets = target_index()
-    stale = is_stale(
-        {"journey": scope.journey_id, "group": scope.group_id, "stage": None, "touchpoint": None},
-        period.date_from,
-        period.date_to,
-    )
+    stale = scope_is_stale(scope, period)
 
     total: dict[str, formulas.Counts] = {}
     by_journey: dict[int, dict[str, formulas.Counts]] = defaultdict(dict)

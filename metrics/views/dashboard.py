@@ -29,7 +29,7 @@ from cxplatform.lib import generations
 from metrics import charts
 from metrics.forms.dashboard import DashboardFilterForm
 from metrics.permissions import can_manage_kpis
-from metrics.selectors.dashboard import dashboard_scores
+from metrics.selectors.dashboard import dashboard_scores, scope_is_stale
 from metrics.selectors.dashboard_work import custom_kpi_overview, improvement_work, inner_loop
 from metrics.views.dashboard_csv import CSV_SECTIONS, csv_response
 
@@ -49,10 +49,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query = form.query()
     status_url = "?" + urlencode({**query, "fragment": "status"})
     if request.GET.get("fragment") == "status":
-        period, scope = form.chosen(), form.scope()
-        scores = dashboard_scores(scope=scope, period=period)
-        response = render(request, "metrics/_dashboard_status.html", {"scores": scores, "status_url": status_url})
-        if not scores.stale:
+        stale = scope_is_stale(form.scope(), form.chosen())
+        response = render(request, "metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
+        if not stale:
             response["HX-Refresh"] = "true"
         return response
     today = timezone.localdate()

@@ -146,11 +146,14 @@ def test_user_text_is_escaped(manager_client, org):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_it_says_when_figures_are_being_refreshed_and_reloads_when_they_are_done(manager_client, org):
+def test_it_says_when_figures_are_being_refreshed_and_reloads_when_they_are_done(
+    manager_client, org, django_assert_num_queries
+):
     pending = PendingRecompute.objects.create(journey=org.complaint, day_from=date(2024, 5, 1), day_to=date(2024, 5, 1))
     page = manager_client.get(URL, SPRING)
     assert "these figures are being refreshed" in page.content.decode()
-    status = manager_client.get(URL, {**SPRING, "fragment": "status"}, headers={"HX-Request": "true"})
+    with django_assert_num_queries(3):  # session, user, the pending check: the poll builds no figures
+        status = manager_client.get(URL, {**SPRING, "fragment": "status"}, headers={"HX-Request": "true"})
     assert "HX-Refresh" not in status and 'hx-trigger="every 5s"' in status.content.decode()
     pending.delete()
     status = manager_client.get(URL, {**SPRING, "fragment": "status"}, headers={"HX-Request": "true"})
