@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from journeys.models import Channel, Journey, Touchpoint
 from metrics.models import CustomKpi, KpiKind, KpiMeasurement, KpiStatus
 from metrics.services.kpi_csv import MAX_BYTES
+from metrics.services.kpis import KPI_FIELDS
 
 
 def _person(user) -> str:
@@ -39,19 +40,7 @@ class KpiForm(forms.ModelForm):
 
     class Meta:
         model = CustomKpi
-        fields = [
-            "name",
-            "kind",
-            "description",
-            "unit",
-            "direction",
-            "target",
-            "tolerance",
-            "owner",
-            "journey",
-            "touchpoint",
-            "channel",
-        ]
+        fields = KPI_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "target": forms.NumberInput(attrs={"step": "any"}),

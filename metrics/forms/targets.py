@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Journey, JourneyState, Touchpoint
 from metrics.models import Metric, MetricTarget
-from metrics.services.targets import RANGE_HELP
+from metrics.services.targets import RANGE_HELP, TARGET_FIELDS
 
 
 def journey_label(journey: Journey) -> str:
@@ -56,7 +56,7 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = MetricTarget
-        fields = ["metric", "journey", "touchpoint", "value"]
+        fields = TARGET_FIELDS
         widgets = {"value": forms.NumberInput(attrs={"step": "any"})}
         help_texts = {"value": RANGE_HELP}
 

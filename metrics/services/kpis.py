@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from journeys.services.versioning import save_if_current
 from metrics.models import CustomKpi, KpiMeasurement
 
+# The fields of a KPI that its form and its service take, in the form's order.
 KPI_FIELDS = [
     "name",
-    "description",
     "kind",
+    "description",
     "unit",
     "direction",
     "target",
