@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format messages chromium demo lock
+.PHONY: run test test-calendar install lint format messages chromium demo lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,21 @@ chromium:
 		fi; \
 	fi
 
+# The whole suite today, then the tests marked `calendar` again as if today were each of these local moments: the
+# first of a month (just after midnight, still the day before in UTC), New Year, the last Sundays of March and
+# October (the clocks change in Amsterdam; 02:30 on the October day happens twice), 31 December late in the
+# evening and 29 February.
+CALENDAR_DAYS ?= 2027-03-01T00:30 2027-01-01T00:30 2027-03-28T03:30 2026-10-25T02:30 2026-12-31T23:30 2028-02-29T10:00
+
 test: install chromium
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-calendar
+
+test-calendar: install
+	@set -e; for day in $(CALENDAR_DAYS); do \
+		echo "== the calendar tests as if it were $$day"; \
+		$(BIN)/pytest -q -p no:cacheprovider --today=$$day; \
+	done
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,5 +1,7 @@
+import datetime
 import os
 import warnings
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
@@ -10,6 +12,56 @@ from tests.cxplatform.factories import UserFactory
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the browser tests make beside
 # it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD[THH:MM]",
+        help="Run the tests marked `calendar` as if it were this local day and time (TIME_ZONE; 10:00 unless given); "
+        "the other tests are deselected, since worker processes and browsers cannot travel along.",
+    )
+
+
+def travel_target(value: str) -> datetime.datetime:
+    """The moment --today names, in TIME_ZONE (Europe/Amsterdam unless set)."""
+    try:
+        moment = datetime.datetime.fromisoformat(value if "T" in value else f"{value}T10:00")
+    except ValueError as error:
+        raise pytest.UsageError(f"--today {value!r}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM ({error})") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(os.environ.get("TIME_ZONE", "Europe/Amsterdam")))
+    return moment
+
+
+def pytest_configure(config):
+    today = config.getoption("--today")
+    if today:
+        import time_machine
+
+        # tick: time goes on from there, so durations and ordering by created_at still behave.
+        config._cx_travel = time_machine.travel(travel_target(today), tick=True)
+        config._cx_travel.start()
+
+
+def pytest_unconfigure(config):
+    travel = getattr(config, "_cx_travel", None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--today"):
+        return
+    selected = [item for item in items if item.get_closest_marker("calendar")]
+    config.hook.pytest_deselected(items=[item for item in items if not item.get_closest_marker("calendar")])
+    items[:] = selected
+
+
+def pytest_report_header(config):
+    if config.getoption("--today"):
+        return f"calendar run: today is {travel_target(config.getoption('--today')).isoformat()}"
+    return None
 
 
 @pytest.fixture

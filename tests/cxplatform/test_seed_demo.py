@@ -36,6 +36,8 @@ from teams.models import (
     Team,
 )
 
+pytestmark = pytest.mark.calendar  # depends on today's date
+
 
 def seed(*args: str) -> str:
     out = StringIO()

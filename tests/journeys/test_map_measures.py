@@ -20,7 +20,7 @@ from metrics.selectors.map_measures import map_measures
 from metrics.services.recompute import snapshots_rebuild_all
 from tests.journeys.factories import ChannelFactory, JourneyFactory, StageFactory, TouchpointFactory, build_map
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 EMPTY_PERIOD = "?period=custom&from=2001-01-01&to=2001-01-31"

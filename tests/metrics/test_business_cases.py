@@ -17,7 +17,7 @@ from teams.models import ActionStatus, ActionTransition
 from teams.services.actions import action_create, action_transition
 from tests.journeys.factories import TouchpointFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 DONE_DAY = datetime.date(2025, 3, 10)
 

@@ -16,7 +16,7 @@ from teams.models import ActionStatus, ActionTransition
 from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, KpiMeasurementFactory
 from tests.teams.factories import ActionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 URL = reverse("home")
 SPRING = {"period": "custom", "from": "2024-04-01", "to": "2024-05-31"}
 

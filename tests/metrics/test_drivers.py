@@ -27,7 +27,7 @@ from metrics.selectors.drivers import (
 from tests.journeys.factories import JourneyFactory, StageFactory, TouchpointFactory
 from tests.metrics.factories import SurveyResponseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 TODAY = timezone.localdate()
 DAY = TODAY - datetime.timedelta(days=10)

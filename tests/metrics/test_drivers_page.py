@@ -22,7 +22,7 @@ from tests.journeys.factories import JourneyFactory, TouchpointFactory
 from tests.metrics.test_drivers import answer, driver_journey, save
 from tests.teams.factories import MembershipFactory, TeamFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 TODAY = timezone.localdate()
 PERIOD_12M = preset_period("12m")  # the page's default
 

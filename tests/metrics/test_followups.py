@@ -21,7 +21,7 @@ from tests.journeys.factories import JourneyFactory, TouchpointFactory
 from tests.metrics.factories import SurveyResponseFactory
 from tests.teams.factories import ActionFactory, TeamFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 TODAY = timezone.localdate()
 
 

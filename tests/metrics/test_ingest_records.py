@@ -9,6 +9,8 @@ from django.utils import timezone
 from metrics.ingest.fastpath import fast_cleaner
 from metrics.ingest.records import FIELDS, Lookups, RecordCleaner, RecordError, localise, read_moment
 
+pytestmark = pytest.mark.calendar  # depends on today's date
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LOOKUPS = Lookups(
     journeys=frozenset({1, 2}),

@@ -6,6 +6,8 @@ import pytest
 
 from metrics.periods import CellRange, cover, month_end, week_start, widen
 
+pytestmark = pytest.mark.calendar  # depends on today's date
+
 
 def days_of(ranges: list[CellRange]) -> list[date]:
     """Every day the cell ranges hold, in order (one entry per day per cell that holds it)."""

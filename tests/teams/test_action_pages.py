@@ -18,7 +18,7 @@ from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import FindingFactory, TouchpointFactory, build_map
 from tests.teams.factories import MembershipFactory, TeamFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 HTMX_BOARD = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "action-board"}
 TODAY = timezone.localdate()

@@ -25,7 +25,7 @@ from tests.journeys.factories import FindingFactory, JourneyFactory, JourneyGrou
 from tests.teams.factories import ActionFactory, MandateFactory, MembershipFactory, TeamFactory
 
 JSON = "application/json"
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 
 @pytest.fixture

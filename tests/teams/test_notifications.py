@@ -31,6 +31,8 @@ from tests.services import PROJECT_ROOT, executable, postgres_or_skip, redis_url
 from tests.stack.test_procfile_stack import database_url
 from tests.teams.factories import ActionFactory
 
+pytestmark = pytest.mark.calendar  # depends on today's date
+
 TODAY = timezone.localdate()
 
 

@@ -15,7 +15,7 @@ from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import build_map
 from tests.teams.factories import MembershipFactory, TeamFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 ROLES = ["owning_editor", "other_editor", "manager", "assignee", "other_owner", "admin"]
 

@@ -19,7 +19,7 @@ from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import FindingFactory, JourneyFactory, StageFactory, TouchpointFactory
 from tests.teams.factories import ActionFactory, MandateFactory, TeamFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 
 # Transitions

@@ -24,7 +24,7 @@ from tests.teams.factories import (
     TeamFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 TODAY = timezone.localdate()
 
