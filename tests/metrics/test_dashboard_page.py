@@ -3,7 +3,9 @@ number of queries whatever the number of responses."""
 
 import csv
 import io
+import json
 import random
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ from metrics.models import Metric, MetricTarget, PendingRecompute, SurveyRespons
 from metrics.services.recompute import snapshots_rebuild_all
 from teams.models import ActionStatus, ActionTransition
 from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, KpiMeasurementFactory
+from tests.metrics.test_charts import build_same_names
 from tests.teams.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +218,57 @@ def test_the_query_count_is_the_same_with_1000_and_100000_responses(manager_clie
     with django_assert_num_queries(expected):
         large = manager_client.get(URL, params)
     assert large.context["scores"].tiles["nps"].current.n > 30 * small.context["scores"].tiles["nps"].current.n
+
+
+def page_figure(page: str, name: str) -> dict:
+    """The figure the page hands to Plotly, from its json_script tag."""
+    found = re.search(rf'<script id="figure-{name}" type="application/json">(.*?)</script>', page, flags=re.DOTALL)
+    assert found, f"no figure-{name} on the page"
+    return json.loads(found.group(1))
+
+
+def ticks(axis: dict) -> dict[str, str]:
+    return dict(zip(axis["tickvals"], axis["ticktext"], strict=True))
+
+
+def number(cell: str) -> float | None:
+    return None if cell == "" else float(cell)
+
+
+def test_the_stage_and_heatmap_charts_equal_their_csv_for_each_stage_when_names_repeat(manager_client):
+    made = build_same_names()
+    response = manager_client.get(URL, SPRING)
+    page = response.content.decode()
+    scores = response.context["scores"]
+
+    # The stages' CSV: Journey, Stage, NPS, margin, n, CSAT %, CSAT mean, n, CES mean, CES % easy, n, low.
+    stages_csv = csv_rows(manager_client.get(URL, {**SPRING, "csv": "stages"}))[1:]
+    assert [(row[0], row[1]) for row in stages_csv] == [(row.context, row.label) for row in scores.stages]
+    csv_by_stage = {str(row.key): line for row, line in zip(scores.stages, stages_csv, strict=True)}
+    assert set(csv_by_stage) == {str(stage.pk) for stage in made["stages"]}
+    stages = page_figure(page, "stages")
+    csat, ces = stages["data"]
+    assert sorted(csat["y"]) == sorted(csv_by_stage)  # a bar per stage: three "Decision" bars, not one
+    shown = ticks(stages["layout"]["yaxis"])
+    for key, csat_value, ces_value in zip(csat["y"], csat["x"], ces["x"], strict=True):
+        line = csv_by_stage[key]
+        assert (csat_value, ces_value) == (number(line[5]), number(line[9]))
+        assert shown[key].startswith(f"{line[1]}<br>") and shown[key].endswith(f">{line[0]}</span>")
+
+    # The heatmap's CSV: Journey, Stage number, Stage, figures; a journey's rows start at stage number 1.
+    heatmap_csv = csv_rows(manager_client.get(URL, {**SPRING, "csv": "heatmap"}))[1:]
+    blocks: list[list[list[str]]] = []
+    for line in heatmap_csv:
+        if line[1] == "1":
+            blocks.append([])
+        blocks[-1].append(line)
+    heatmap = page_figure(page, "heatmap")
+    trace = heatmap["data"][0]
+    assert trace["y"] == [str(journey.pk) for journey in made["journeys"]]
+    shown = ticks(heatmap["layout"]["yaxis"])
+    assert len(blocks) == len(trace["y"]) == 3
+    for key, z_row, text_row, block in zip(trace["y"], trace["z"], trace["text"], blocks, strict=True):
+        assert shown[key] == block[0][0]  # the row's name is its journey's
+        for position, line in enumerate(block):
+            assert z_row[position] == number(line[6])  # CSAT % satisfied
+            assert text_row[position].startswith(f"{line[2]}<br>")  # the stage's own name in its own cell
