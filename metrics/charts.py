@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from metrics.models import Metric
-from metrics.selectors.dashboard import Heatmap, Row
+from metrics.selectors.dashboard import DashboardScores, Heatmap, Row
 from metrics.selectors.drivers import FIX_FIRST, KEEP_UP, LOW_PRIORITY, OVERKILL, QUADRANT_LABELS, DriverAnalysis
 
 BRAND = "#0f766e"
@@ -360,6 +360,22 @@ def roi_figure(cases: list[dict]) -> dict:
                 **keyed_axis(keys, [label(case["title"]) for case in cases]),
             },
         ),
+    }
+
+
+def dashboard_figures(scores: DashboardScores, work: dict, heatmap_metric: str) -> dict[str, dict | None]:
+    """Every chart of the dashboard; None for a chart with nothing to draw, where the page says why instead
+    of showing an empty plot (a heatmap of blank cells, a trend of months without an NPS)."""
+    return {
+        "trend": nps_trend_figure(scores.trend) if any(row.figures[Metric.NPS].n for row in scores.trend) else None,
+        "channels": channels_figure(scores.channels) if scores.channels else None,
+        "stages": scores_by_figure(scores.stages) if scores.stages else None,
+        "touchpoints": scores_by_figure(weakest_rows(scores.touchpoints)) if scores.touchpoints else None,
+        "heatmap": heatmap_figure(scores.heatmaps[heatmap_metric], heatmap_metric)
+        if heatmap_has_values(scores.heatmaps[heatmap_metric])
+        else None,
+        "actions": actions_status_figure(work["actions"]["by_status"]) if work["actions"]["total"] else None,
+        "roi": roi_figure(work["business_cases"]["rows"]) if work["business_cases"]["rows"] else None,
     }
 
 

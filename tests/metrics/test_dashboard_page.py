@@ -15,6 +15,7 @@ from django.urls import reverse
 from metrics.models import Metric, MetricTarget, PendingRecompute, SurveyResponse
 from metrics.services.recompute import snapshots_rebuild_all
 from teams.models import ActionStatus, ActionTransition
+from tests.journeys.factories import ChannelFactory
 from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, KpiMeasurementFactory
 from tests.metrics.test_charts import build_same_names
 from tests.teams.factories import ActionFactory
@@ -163,10 +164,57 @@ def test_it_says_when_figures_are_being_refreshed_and_reloads_when_they_are_done
     assert status["HX-Refresh"] == "true"
 
 
+CHARTS = ("trend", "channels", "heatmap", "stages", "touchpoints", "actions", "roi")
+
+
+def drawn(page: str) -> set[str]:
+    """The charts the page hands to Plotly: a chart element and its figure."""
+    return {name for name in CHARTS if f'id="chart-{name}"' in page or f'id="figure-{name}"' in page}
+
+
 def test_an_empty_organisation_gets_an_explanation_not_charts(manager_client):
     page = manager_client.get(URL).content.decode()
-    assert "No survey responses in this period" in page
-    assert "No custom KPIs in this scope." in page
+    assert "No survey responses for all journeys in the last 12 months" in page
+    assert "No custom KPIs yet." in page
+    assert "No journeys yet." in page
+    assert "No improvement actions yet." in page and "No business cases yet." in page
+    assert drawn(page) == set()
+
+
+def test_a_view_without_data_says_why_in_place_of_each_chart_naming_the_filter(manager_client, org):
+    add_work(org)
+    app = ChannelFactory(slug="app", name="App")
+    page = manager_client.get(URL, {"channel": app.pk, "period": "custom", "from": "2026-01-01", "to": "2026-01-31"})
+    text = page.content.decode()
+    period = "between 1 Jan 2026 and 31 Jan 2026"
+    assert f"No survey responses for App {period}" in text
+    assert "No NPS responses for App from Feb 2025 to Jan 2026." in text
+    assert f"No responses for App {period}." in text
+    assert f"No CSAT responses at any stage for App {period}." in text  # the journeys are there, their cells blank
+    assert text.count(f"No touchpoint scores for App {period}.") == 2  # stages and touchpoints
+    assert "No custom KPIs for App." in text
+    assert "No improvement actions for App." in text and "No business cases for App." in text
+    assert f"No actions finished for App {period}." in text
+    assert drawn(text) == set()
+
+
+def test_only_the_charts_without_data_give_way_to_their_reason(manager_client, org):
+    # Phone has CSAT and CES answers but no NPS: no NPS trend (it would be an empty plot), the other charts.
+    page = manager_client.get(URL, {**SPRING, "channel": org.phone.pk, "journey": org.open_account.pk})
+    text = page.content.decode()
+    assert "No NPS responses for the journey “Open an account” on Phone from Jun 2023 to May 2024." in text
+    assert drawn(text) == {"channels", "heatmap", "stages", "touchpoints"}
+    assert "No improvement actions for the journey “Open an account” on Phone." in text
+
+
+def test_a_journey_without_scores_for_the_heatmaps_metric_says_so(manager_client, org):
+    # "Make a complaint" has NPS and CES answers at its touchpoint in spring, its CSAT answers have none.
+    query = {**SPRING, "journey": org.complaint.pk}
+    page = manager_client.get(URL, {**query, "heatmap": "csat"}).content.decode()
+    message = "No CSAT responses at any stage for the journey “Make a complaint” between 1 Apr 2024 and 31 May 2024."
+    assert message in page
+    assert "heatmap" not in drawn(page)
+    assert "heatmap" in drawn(manager_client.get(URL, {**query, "heatmap": "ces"}).content.decode())
 
 
 def add_many_responses(org, count: int) -> None:
