@@ -4,6 +4,9 @@ Each function returns Plotly's JSON spec ({"data": [...], "layout": {...}}) that
 plotly.min.js as it is (see static/js/charts.js); tests/metrics/test_charts.py validates each spec with
 plotly.graph_objects and checks that the figure's data equal the selector's figures. Names from the database
 are escaped (Plotly reads a few HTML tags in text); every label is translated when the function runs.
+
+Categorical axes are keyed by id (`category`, `keyed_axis`): Plotly merges equal category names, and names
+repeat (a "Decision" stage in several journeys, two journeys of one name), so the names are tick text only.
 """
 
 from __future__ import annotations
