@@ -4,6 +4,9 @@ Each function returns Plotly's JSON spec ({"data": [...], "layout": {...}}) that
 plotly.min.js as it is (see static/js/charts.js); tests/metrics/test_charts.py validates each spec with
 plotly.graph_objects and checks that the figure's data equal the selector's figures. Names from the database
 are escaped (Plotly reads a few HTML tags in text); every label is translated when the function runs.
+
+Categorical axes are keyed by id (`category`, `keyed_axis`): Plotly merges equal category names, and names
+repeat (a "Decision" stage in several journeys, two journeys of one name), so the names are tick text only.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from metrics.models import Metric
-from metrics.selectors.dashboard import Heatmap, Row
+from metrics.selectors.dashboard import DashboardScores, Heatmap, Row
 from metrics.selectors.drivers import FIX_FIRST, KEEP_UP, LOW_PRIORITY, OVERKILL, QUADRANT_LABELS, DriverAnalysis
 
 BRAND = "#0f766e"
@@ -32,6 +35,38 @@ def label(name: str, length: int = LABEL_LENGTH) -> str:
     if len(name) > length:
         name = name[: length - 1] + "…"
     return escape(name)
+
+
+def category(key) -> str:
+    """A row's value on a categorical axis: its id, never its name. Plotly merges equal category names into
+    one, so two stages named "Decision" (in two journeys) or two journeys of one name would share a bar or a
+    heatmap row; the visible name goes in the axis's ticktext instead (see `keyed_axis`)."""
+    return "-" if key is None else str(key)
+
+
+def keyed_axis(keys: list[str], labels: list[str]) -> dict:
+    """A categorical axis whose categories are `keys` in this order, each shown as its label."""
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": keys,
+        "tickmode": "array",
+        "tickvals": keys,
+        "ticktext": labels,
+    }
+
+
+def row_label(row: Row) -> str:
+    """A bar's tick: the name, and under it the journey it belongs to (a stage or touchpoint name repeats
+    across journeys), muted."""
+    if not row.context:
+        return label(row.label)
+    return f'{label(row.label)}<br><span style="font-size:10px">{label(row.context)}</span>'
+
+
+def row_title(row: Row) -> str:
+    """The full name of a row for its hover: "Decision · Open an account"."""
+    return escape(f"{row.label} · {row.context}" if row.context else row.label)
 
 
 def metric_names() -> dict[str, str]:
@@ -113,12 +148,14 @@ def nps_trend_figure(trend: list[Row]) -> dict:
 
 
 def _percent_bars(rows: list[Row], *, horizontal: bool) -> list[dict]:
-    """CSAT % satisfied and CES % easy side by side (both 0-100); NPS too when any row has NPS responses."""
+    """CSAT % satisfied and CES % easy side by side (both 0-100); NPS too when any row has NPS responses.
+    Each bar sits at its row's id (`category`); the axis shows the names (`bar_axis`)."""
     metrics = [Metric.CSAT, Metric.CES]
     if any(row.figures[Metric.NPS].n for row in rows):
         metrics.insert(0, Metric.NPS)
     names = metric_names()
-    labels = [label(row.label) for row in rows]
+    keys = [category(row.key) for row in rows]
+    titles = [row_title(row) for row in rows]
     traces = []
     for metric in metrics:
         figures = [row.figures[metric] for row in rows]
@@ -130,21 +167,25 @@ def _percent_bars(rows: list[Row], *, horizontal: bool) -> list[dict]:
                 "color": COLOURS[metric],
                 "pattern": {"shape": [LOW_SAMPLE_PATTERN if f.low_sample else "" for f in figures]},
             },
-            "customdata": [[f.n, _("low sample") if f.low_sample else ""] for f in figures],
-            "hovertemplate": "%{"
-            + ("y" if horizontal else "x")
-            + "}<br>"
+            "customdata": [
+                [f.n, _("low sample") if f.low_sample else "", title] for f, title in zip(figures, titles, strict=True)
+            ],
+            "hovertemplate": "%{customdata[2]}<br>"
             + names[metric]
             + ": %{"
             + ("x" if horizontal else "y")
             + ":.1f}<br>n = %{customdata[0]} %{customdata[1]}<extra></extra>",
         }
         if horizontal:
-            trace.update(x=values, y=labels, orientation="h")
+            trace.update(x=values, y=keys, orientation="h")
         else:
-            trace.update(x=labels, y=values)
+            trace.update(x=keys, y=values)
         traces.append(trace)
     return traces
+
+
+def bar_axis(rows: list[Row]) -> dict:
+    return keyed_axis([category(row.key) for row in rows], [row_label(row) for row in rows])
 
 
 def scores_by_figure(rows: list[Row]) -> dict:
@@ -156,7 +197,7 @@ def scores_by_figure(rows: list[Row]) -> dict:
             height=max(160, 60 + 34 * len(rows)),
             barmode="group",
             xaxis=value_axis,
-            yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+            yaxis={"autorange": "reversed", "automargin": True, **bar_axis(rows)},
         ),
     }
 
@@ -181,7 +222,7 @@ def channels_figure(rows: list[Row]) -> dict:
         "layout": _layout(
             height=300,
             barmode="group",
-            xaxis={"type": "category", "automargin": True},
+            xaxis={"automargin": True, **bar_axis(rows)},
             yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#cbd2d9"},
         ),
     }
@@ -189,10 +230,11 @@ def channels_figure(rows: list[Row]) -> dict:
 
 def heatmap_figure(heatmap: Heatmap, metric: str) -> dict:
     """Journeys x stages coloured by `metric`: each journey's own stages from left to right; a stage without
-    responses is blank, a low sample is marked with an asterisk."""
+    responses is blank, a low sample is marked with an asterisk. A row is keyed by its journey's id (two
+    journeys may share a name) and each cell carries its stage's id in customdata[2]."""
     names = metric_names()
     z, text, custom = [], [], []
-    for journey_id, _name in heatmap.journeys:
+    for journey_id, journey in heatmap.journeys:
         z_row, text_row, custom_row = [], [], []
         for cell in heatmap.cells[journey_id]:
             figure = cell.figure if cell else None
@@ -205,23 +247,31 @@ def heatmap_figure(heatmap: Heatmap, metric: str) -> dict:
                 text_row.append(label(cell.stage))
             else:
                 text_row.append(f"{label(cell.stage)}<br>{value:.0f}{mark}")
-            custom_row.append(["" if cell is None else escape(cell.stage), 0 if figure is None else figure.n])
+            custom_row.append(
+                [
+                    "" if cell is None else escape(cell.stage),
+                    0 if figure is None else figure.n,
+                    "" if cell is None else cell.stage_id,
+                    escape(journey),
+                ]
+            )
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
     low, high = (0, 100) if metric == Metric.CES else HEATMAP_RANGE[metric]
+    keys = [category(pk) for pk, _name in heatmap.journeys]
     return {
         "data": [
             {
                 "type": "heatmap",
                 "z": z,
                 "x": [_("Stage %(number)s") % {"number": i + 1} for i in range(heatmap.columns)],
-                "y": [label(name) for _pk, name in heatmap.journeys],
+                "y": keys,
                 "text": text,
                 "texttemplate": "%{text}",
                 "textfont": {"size": 11},
                 "customdata": custom,
-                "hovertemplate": "%{y}<br>%{customdata[0]}<br>"
+                "hovertemplate": "%{customdata[3]}<br>%{customdata[0]}<br>"
                 + names[metric]
                 + ": %{z:.1f}<br>n = %{customdata[1]}<extra></extra>",
                 "colorscale": SCORE_SCALE,
@@ -235,34 +285,49 @@ def heatmap_figure(heatmap: Heatmap, metric: str) -> dict:
         ],
         "layout": _layout(
             height=max(180, 70 + 56 * len(heatmap.journeys)),
-            xaxis={"side": "top", "showgrid": False},
-            yaxis={"autorange": "reversed", "automargin": True, "showgrid": False},
+            xaxis={"side": "top", "showgrid": False, "type": "category"},
+            yaxis={
+                "autorange": "reversed",
+                "automargin": True,
+                "showgrid": False,
+                **keyed_axis(keys, [label(name) for _pk, name in heatmap.journeys]),
+            },
         ),
     }
 
 
+def heatmap_has_values(heatmap: Heatmap) -> bool:
+    """Whether any cell of the heatmap has a figure (else it would draw as a grid of blank cells)."""
+    return any(cell is not None and cell.figure is not None for row in heatmap.cells.values() for cell in row)
+
+
 def actions_status_figure(by_status: list[dict]) -> dict:
-    """Improvement actions per status, in the board's order."""
+    """Improvement actions per status, in the board's order, keyed by the status."""
+    keys = [row["status"] for row in by_status]
+    labels = [escape(row["label"]) for row in by_status]
     return {
         "data": [
             {
                 "type": "bar",
-                "x": [escape(row["label"]) for row in by_status],
+                "x": keys,
                 "y": [row["count"] for row in by_status],
                 "marker": {"color": BRAND},
                 "text": [row["count"] for row in by_status],
                 "textposition": "auto",
-                "hovertemplate": "%{x}: %{y}<extra></extra>",
+                "customdata": labels,
+                "hovertemplate": "%{customdata}: %{y}<extra></extra>",
                 "name": _("Actions"),
             }
         ],
-        "layout": _layout(height=220, xaxis={"type": "category"}, yaxis={"gridcolor": GRID, "rangemode": "tozero"}),
+        "layout": _layout(height=220, xaxis=keyed_axis(keys, labels), yaxis={"gridcolor": GRID, "rangemode": "tozero"}),
     }
 
 
 def roi_figure(cases: list[dict]) -> dict:
-    """Expected against realised ROI (%) per business case; a case without realised gains has no second bar."""
-    titles = [label(case["title"]) for case in cases]
+    """Expected against realised ROI (%) per business case, keyed by its action (two may share a title); a
+    case without realised gains has no second bar."""
+    keys = [category(case["action_id"]) for case in cases]
+    titles = [escape(case["title"]) for case in cases]
     expected = [None if case["expected_roi"] is None else float(case["expected_roi"]) for case in cases]
     realised = [None if case["realised_roi"] is None else float(case["realised_roi"]) for case in cases]
     return {
@@ -272,26 +337,48 @@ def roi_figure(cases: list[dict]) -> dict:
                 "orientation": "h",
                 "name": _("Expected ROI"),
                 "x": expected,
-                "y": titles,
+                "y": keys,
+                "customdata": titles,
                 "marker": {"color": "#94a3b8"},
-                "hovertemplate": "%{y}<br>" + _("Expected ROI") + ": %{x:.1f}%<extra></extra>",
+                "hovertemplate": "%{customdata}<br>" + _("Expected ROI") + ": %{x:.1f}%<extra></extra>",
             },
             {
                 "type": "bar",
                 "orientation": "h",
                 "name": _("Realised ROI"),
                 "x": realised,
-                "y": titles,
+                "y": keys,
+                "customdata": titles,
                 "marker": {"color": BRAND},
-                "hovertemplate": "%{y}<br>" + _("Realised ROI") + ": %{x:.1f}%<extra></extra>",
+                "hovertemplate": "%{customdata}<br>" + _("Realised ROI") + ": %{x:.1f}%<extra></extra>",
             },
         ],
         "layout": _layout(
             height=max(160, 60 + 44 * len(cases)),
             barmode="group",
             xaxis={"ticksuffix": "%", "gridcolor": GRID, "zeroline": True, "zerolinecolor": "#cbd2d9"},
-            yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+            yaxis={
+                "autorange": "reversed",
+                "automargin": True,
+                **keyed_axis(keys, [label(case["title"]) for case in cases]),
+            },
         ),
+    }
+
+
+def dashboard_figures(scores: DashboardScores, work: dict, heatmap_metric: str) -> dict[str, dict | None]:
+    """Every chart of the dashboard; None for a chart with nothing to draw, where the page says why instead
+    of showing an empty plot (a heatmap of blank cells, a trend of months without an NPS)."""
+    return {
+        "trend": nps_trend_figure(scores.trend) if any(row.figures[Metric.NPS].n for row in scores.trend) else None,
+        "channels": channels_figure(scores.channels) if scores.channels else None,
+        "stages": scores_by_figure(scores.stages) if scores.stages else None,
+        "touchpoints": scores_by_figure(weakest_rows(scores.touchpoints)) if scores.touchpoints else None,
+        "heatmap": heatmap_figure(scores.heatmaps[heatmap_metric], heatmap_metric)
+        if heatmap_has_values(scores.heatmaps[heatmap_metric])
+        else None,
+        "actions": actions_status_figure(work["actions"]["by_status"]) if work["actions"]["total"] else None,
+        "roi": roi_figure(work["business_cases"]["rows"]) if work["business_cases"]["rows"] else None,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Channel, Journey, JourneyGroup
@@ -65,6 +66,27 @@ class DashboardFilterForm(PeriodForm):
             journey_id=journey.pk if journey else None,
             channel_id=channel.pk if channel else None,
         )
+
+    def scope_phrase(self) -> str:
+        """The chosen scope as the end of "No responses for …": "App", "the journey “Report a claim” on App",
+        "the journey group “Becoming a customer”", "all journeys"."""
+        group, journey, channel = (self._clean_value(name) for name in ("group", "journey", "channel"))
+        if journey is not None:
+            scope = gettext("the journey “%(name)s”") % {"name": journey.name}
+        elif group is not None:
+            scope = gettext("the journey group “%(name)s”") % {"name": group.name}
+        elif channel is not None:
+            return channel.name
+        else:
+            return gettext("all journeys")
+        if channel is not None:
+            return gettext("%(scope)s on %(channel)s") % {"scope": scope, "channel": channel.name}
+        return scope
+
+    def is_filtered(self) -> bool:
+        """Whether the view is narrowed to a group, a journey or a channel."""
+        scope = self.scope()
+        return any(value is not None for value in (scope.group_id, scope.journey_id, scope.channel_id))
 
     def heatmap_metric(self) -> str:
         return self._clean_value("heatmap") or Metric.CSAT

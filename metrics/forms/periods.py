@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from metrics.periods import month_start
@@ -19,6 +21,13 @@ PRESETS = {
     "90d": _("Last 90 days"),
     "12m": _("Last 12 months"),
     "ytd": _("This year"),
+}
+# The period in a sentence, after what it counts: "No responses for App in the last 90 days".
+PRESET_PHRASES = {
+    "30d": _("in the last 30 days"),
+    "90d": _("in the last 90 days"),
+    "12m": _("in the last 12 months"),
+    "ytd": _("this year"),
 }
 
 
@@ -45,6 +54,16 @@ class ReportPeriod:
         if self.preset in PRESETS:
             return str(PRESETS[self.preset])
         return f"{self.date_from.isoformat()} – {self.date_to.isoformat()}"
+
+    @property
+    def phrase(self) -> str:
+        """The period as the end of a sentence: "in the last 90 days", "between 1 Jan 2026 and 31 Jan 2026"."""
+        if self.preset in PRESET_PHRASES:
+            return str(PRESET_PHRASES[self.preset])
+        return gettext("between %(from)s and %(to)s") % {
+            "from": date_format(self.date_from, "j M Y"),
+            "to": date_format(self.date_to, "j M Y"),
+        }
 
     def query(self) -> dict[str, str]:
         """The query-string parameters that choose this period again."""

@@ -86,15 +86,7 @@ def _content(
         # The metrics measured at the touchpoint in either window; the others would be rows of dashes.
         item["measured_rows"] = [row for row in item["effect"].rows if row.before.n or row.after.n]
     heatmap_metric = form.heatmap_metric()
-    figures = {
-        "trend": charts.nps_trend_figure(scores.trend),
-        "channels": charts.channels_figure(scores.channels),
-        "stages": charts.scores_by_figure(scores.stages),
-        "touchpoints": charts.scores_by_figure(charts.weakest_rows(scores.touchpoints)),
-        "heatmap": charts.heatmap_figure(scores.heatmaps[heatmap_metric], heatmap_metric),
-        "actions": charts.actions_status_figure(sections["work"]["actions"]["by_status"]),
-        "roi": charts.roi_figure(sections["work"]["business_cases"]["rows"]),
-    }
+    figures = charts.dashboard_figures(scores, sections["work"], heatmap_metric)  # None: an empty state
     context = {
         **sections,
         "form": form,

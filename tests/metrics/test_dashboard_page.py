@@ -3,7 +3,9 @@ number of queries whatever the number of responses."""
 
 import csv
 import io
+import json
 import random
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -13,7 +15,9 @@ from django.urls import reverse
 from metrics.models import Metric, MetricTarget, PendingRecompute, SurveyResponse
 from metrics.services.recompute import snapshots_rebuild_all
 from teams.models import ActionStatus, ActionTransition
+from tests.journeys.factories import ChannelFactory
 from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, KpiMeasurementFactory
+from tests.metrics.test_charts import build_same_names
 from tests.teams.factories import ActionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
@@ -160,10 +164,57 @@ def test_it_says_when_figures_are_being_refreshed_and_reloads_when_they_are_done
     assert status["HX-Refresh"] == "true"
 
 
+CHARTS = ("trend", "channels", "heatmap", "stages", "touchpoints", "actions", "roi")
+
+
+def drawn(page: str) -> set[str]:
+    """The charts the page hands to Plotly: a chart element and its figure."""
+    return {name for name in CHARTS if f'id="chart-{name}"' in page or f'id="figure-{name}"' in page}
+
+
 def test_an_empty_organisation_gets_an_explanation_not_charts(manager_client):
     page = manager_client.get(URL).content.decode()
-    assert "No survey responses in this period" in page
-    assert "No custom KPIs in this scope." in page
+    assert "No survey responses for all journeys in the last 12 months" in page
+    assert "No custom KPIs yet." in page
+    assert "No journeys yet." in page
+    assert "No improvement actions yet." in page and "No business cases yet." in page
+    assert drawn(page) == set()
+
+
+def test_a_view_without_data_says_why_in_place_of_each_chart_naming_the_filter(manager_client, org):
+    add_work(org)
+    app = ChannelFactory(slug="app", name="App")
+    page = manager_client.get(URL, {"channel": app.pk, "period": "custom", "from": "2026-01-01", "to": "2026-01-31"})
+    text = page.content.decode()
+    period = "between 1 Jan 2026 and 31 Jan 2026"
+    assert f"No survey responses for App {period}" in text
+    assert "No NPS responses for App from Feb 2025 to Jan 2026." in text
+    assert f"No responses for App {period}." in text
+    assert f"No CSAT responses at any stage for App {period}." in text  # the journeys are there, their cells blank
+    assert text.count(f"No touchpoint scores for App {period}.") == 2  # stages and touchpoints
+    assert "No custom KPIs for App." in text
+    assert "No improvement actions for App." in text and "No business cases for App." in text
+    assert f"No actions finished for App {period}." in text
+    assert drawn(text) == set()
+
+
+def test_only_the_charts_without_data_give_way_to_their_reason(manager_client, org):
+    # Phone has CSAT and CES answers but no NPS: no NPS trend (it would be an empty plot), the other charts.
+    page = manager_client.get(URL, {**SPRING, "channel": org.phone.pk, "journey": org.open_account.pk})
+    text = page.content.decode()
+    assert "No NPS responses for the journey “Open an account” on Phone from Jun 2023 to May 2024." in text
+    assert drawn(text) == {"channels", "heatmap", "stages", "touchpoints"}
+    assert "No improvement actions for the journey “Open an account” on Phone." in text
+
+
+def test_a_journey_without_scores_for_the_heatmaps_metric_says_so(manager_client, org):
+    # "Make a complaint" has NPS and CES answers at its touchpoint in spring, its CSAT answers have none.
+    query = {**SPRING, "journey": org.complaint.pk}
+    page = manager_client.get(URL, {**query, "heatmap": "csat"}).content.decode()
+    message = "No CSAT responses at any stage for the journey “Make a complaint” between 1 Apr 2024 and 31 May 2024."
+    assert message in page
+    assert "heatmap" not in drawn(page)
+    assert "heatmap" in drawn(manager_client.get(URL, {**query, "heatmap": "ces"}).content.decode())
 
 
 def add_many_responses(org, count: int) -> None:
@@ -215,3 +266,57 @@ def test_the_query_count_is_the_same_with_1000_and_100000_responses(manager_clie
     with django_assert_num_queries(expected):
         large = manager_client.get(URL, params)
     assert large.context["scores"].tiles["nps"].current.n > 30 * small.context["scores"].tiles["nps"].current.n
+
+
+def page_figure(page: str, name: str) -> dict:
+    """The figure the page hands to Plotly, from its json_script tag."""
+    found = re.search(rf'<script id="figure-{name}" type="application/json">(.*?)</script>', page, flags=re.DOTALL)
+    assert found, f"no figure-{name} on the page"
+    return json.loads(found.group(1))
+
+
+def ticks(axis: dict) -> dict[str, str]:
+    return dict(zip(axis["tickvals"], axis["ticktext"], strict=True))
+
+
+def number(cell: str) -> float | None:
+    return None if cell == "" else float(cell)
+
+
+def test_the_stage_and_heatmap_charts_equal_their_csv_for_each_stage_when_names_repeat(manager_client):
+    made = build_same_names()
+    response = manager_client.get(URL, SPRING)
+    page = response.content.decode()
+    scores = response.context["scores"]
+
+    # The stages' CSV: Journey, Stage, NPS, margin, n, CSAT %, CSAT mean, n, CES mean, CES % easy, n, low.
+    stages_csv = csv_rows(manager_client.get(URL, {**SPRING, "csv": "stages"}))[1:]
+    assert [(row[0], row[1]) for row in stages_csv] == [(row.context, row.label) for row in scores.stages]
+    csv_by_stage = {str(row.key): line for row, line in zip(scores.stages, stages_csv, strict=True)}
+    assert set(csv_by_stage) == {str(stage.pk) for stage in made["stages"]}
+    stages = page_figure(page, "stages")
+    csat, ces = stages["data"]
+    assert sorted(csat["y"]) == sorted(csv_by_stage)  # a bar per stage: three "Decision" bars, not one
+    shown = ticks(stages["layout"]["yaxis"])
+    for key, csat_value, ces_value in zip(csat["y"], csat["x"], ces["x"], strict=True):
+        line = csv_by_stage[key]
+        assert (csat_value, ces_value) == (number(line[5]), number(line[9]))
+        assert shown[key].startswith(f"{line[1]}<br>") and shown[key].endswith(f">{line[0]}</span>")
+
+    # The heatmap's CSV: Journey, Stage number, Stage, figures; a journey's rows start at stage number 1.
+    heatmap_csv = csv_rows(manager_client.get(URL, {**SPRING, "csv": "heatmap"}))[1:]
+    blocks: list[list[list[str]]] = []
+    for line in heatmap_csv:
+        if line[1] == "1":
+            blocks.append([])
+        blocks[-1].append(line)
+    heatmap = page_figure(page, "heatmap")
+    trace = heatmap["data"][0]
+    assert trace["y"] == [str(journey.pk) for journey in made["journeys"]]
+    shown = ticks(heatmap["layout"]["yaxis"])
+    assert len(blocks) == len(trace["y"]) == 3
+    for key, z_row, text_row, block in zip(trace["y"], trace["z"], trace["text"], blocks, strict=True):
+        assert shown[key] == block[0][0]  # the row's name is its journey's
+        for position, line in enumerate(block):
+            assert z_row[position] == number(line[6])  # CSAT % satisfied
+            assert text_row[position].startswith(f"{line[2]}<br>")  # the stage's own name in its own cell

@@ -148,6 +148,17 @@ def test_too_few_linked_respondents_are_said_plainly_without_a_chart(client_of, 
     assert 'id="fix-first-title"' not in html
 
 
+def test_the_reason_names_the_journey_and_the_period_asked_for(client_of, manager):
+    journey = driver_journey(respondents=12)
+    journey.name = "Report a claim"
+    journey.save()
+    html = html_of(client_of(manager).get(url_of(journey, "period=custom&from=2026-01-01&to=2026-01-31")))
+    assert "Not enough data for a key-driver analysis of “Report a claim” between 1 Jan 2026 and 31 Jan 2026" in html
+    assert "data-figure" not in html
+    html = html_of(client_of(manager).get(url_of(journey, "period=90d")))
+    assert "Not enough data for a key-driver analysis of “Report a claim” in the last 90 days" in html
+
+
 def test_a_journey_without_touchpoints_says_so(client_of, manager):
     html = html_of(client_of(manager).get(url_of(JourneyFactory())))
     assert "This journey has no touchpoints yet" in html
