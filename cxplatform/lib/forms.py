@@ -160,8 +160,9 @@ class FieldConflict:
 
 @dataclass
 class StaleEdit:
-    """What the form shows after a stale edit: the reason and the fields to choose between."""
+    """What the form shows after a stale edit: the reason, what to do, and the fields to choose between."""
 
+    reason: str
     message: str
     conflicts: list[FieldConflict] = field(default_factory=list)
 
@@ -213,20 +214,14 @@ def rebase_stale_form(
     data[form.add_prefix(VERSION_FIELD)] = str(current.version)
     data[form.add_prefix(BASE_FIELD)] = json.dumps(opened_values(theirs_form))
     rebased = bound_form(data, copy.copy(current))
-    rebased.stale_edit = StaleEdit(message=_stale_message(conflicts), conflicts=conflicts)
+    rebased.stale_edit = StaleEdit(reason=str(stale.message), message=_stale_message(conflicts), conflicts=conflicts)
     return rebased
 
 
 def _stale_message(conflicts: list[FieldConflict]) -> str:
     if not conflicts:
-        return _(
-            "Someone else changed this in the meantime, without touching what you changed. Nothing is saved yet: "
-            "save again to keep your changes."
-        )
-    return _(
-        "Someone else changed this in the meantime. Nothing is saved yet: your input is kept below. For each "
-        "field they changed, choose their value or yours, then save again."
-    )
+        return _("They did not change what you changed: your input is kept below; save again to keep it.")
+    return _("Your input is kept below. For each field they changed, choose their value or yours, then save again.")
 
 
 def _set(data: QueryDict, key: str, raw: Any) -> None:

@@ -17,10 +17,8 @@ def stale_edit(form) -> dict:
     instance = getattr(form, "instance", None)
     if instance is not None and instance.pk is None:
         return {"show": False}  # a create form: nothing to be stale against
-    if form.is_bound:
-        base = form.data.get(form.add_prefix(BASE_FIELD), "")  # kept as posted: a 422 keeps the opened values
-    else:
-        base = json.dumps(opened_values(form))
+    # A bound form keeps the values as posted (after a 422 they are still the ones the form opened with).
+    base = form.data.get(form.add_prefix(BASE_FIELD), "") if form.is_bound else json.dumps(opened_values(form))
     return {
         "show": True,
         "name": form.add_prefix(BASE_FIELD),

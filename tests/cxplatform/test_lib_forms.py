@@ -4,7 +4,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-
 from django import forms
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
