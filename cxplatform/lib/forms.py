@@ -214,7 +214,8 @@ def rebase_stale_form(
     data[form.add_prefix(VERSION_FIELD)] = str(current.version)
     data[form.add_prefix(BASE_FIELD)] = json.dumps(opened_values(theirs_form))
     rebased = bound_form(data, copy.copy(current))
-    rebased.stale_edit = StaleEdit(reason=str(stale.message), message=_stale_message(conflicts), conflicts=conflicts)
+    reason = _("Someone else changed this in the meantime. Nothing is saved yet.")
+    rebased.stale_edit = StaleEdit(reason=reason, message=_stale_message(conflicts), conflicts=conflicts)
     return rebased
 
 
