@@ -21,7 +21,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.utils import formats
@@ -286,3 +286,45 @@ def submit_versioned_edit(
         add_service_errors(form, error)
         return VersionedEdit(saved=False, deleted=False, instance=instance, form=form, status=200)
     return VersionedEdit(saved=True, deleted=False, instance=saved, form=form, status=200)
+
+
+# A delete based on a version
+
+
+def posted_version(request: HttpRequest) -> int | None:
+    """The version a delete form was based on (its hidden `version`); None when it sends none."""
+    raw = request.POST.get(VERSION_FIELD, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadRequest(_("version must be a whole number of at least 1."))
+    return int(raw)
+
+
+@dataclass
+class DeleteConfirmation:
+    """A delete confirmation page's version check (templates/_stale_delete.html): the version and the values
+    the page showed, and after a refused (stale) delete, what someone else changed since: (label, value now)."""
+
+    version: int
+    base: str
+    stale: bool = False
+    changes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def delete_confirmation(form: forms.BaseForm, *, stale: bool = False, posted_base: str = "") -> DeleteConfirmation:
+    """The confirmation of deleting `form.instance` (an unbound edit form of it, for its fields' labels and
+    values). With `stale`, the page is shown again after someone else changed it: the fields that differ from
+    the values the page was opened with (`posted_base`) are listed with their value now."""
+    now = opened_values(form)
+    changes = []
+    if stale:
+        try:
+            base = json.loads(posted_base) if posted_base else {}
+        except ValueError:
+            base = {}
+        for name in _edited_fields(form):
+            if isinstance(base, dict) and name in base and base[name] != now[name]:
+                value = form.get_initial_for_field(form.fields[name], name)
+                changes.append((str(form.fields[name].label or name), _text(form.fields[name], value)))
+    return DeleteConfirmation(version=form.instance.version, base=json.dumps(now), stale=stale, changes=changes)

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
+from cxplatform.lib.forms import add_service_errors, delete_confirmation, posted_version, submit_versioned_edit
 from journeys.models import Finding, Touchpoint
 from journeys.services import StaleVersion
 from teams.charts import priority_matrix_figure
@@ -410,11 +410,24 @@ def action_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(ImprovementAction.objects.select_related("journey"), pk=pk)
     if not can_manage_action(request.user, action):
         raise PermissionDenied(NOT_YOUR_ACTION)
+    confirmation, status = None, 200
     if request.method == "POST":
-        action_delete(action=action)
-        messages.success(request, _("Improvement action “%(title)s” deleted.") % {"title": action.title})
-        return redirect("teams:actions")
-    return render(request, "teams/action_confirm_delete.html", {"action": action})
+        try:
+            action_delete(action=action, expected_version=posted_version(request))
+        except StaleVersion as stale:
+            if stale.current is None:
+                messages.error(request, stale.message)
+                return redirect("teams:actions")
+            # Someone else changed it since the page was opened: ask again, saying what changed.
+            action = ImprovementAction.objects.select_related("journey").get(pk=pk)
+            form = ActionForm(instance=action)
+            confirmation = delete_confirmation(form, stale=True, posted_base=request.POST.get("_base", ""))
+            status = 409
+        else:
+            messages.success(request, _("Improvement action “%(title)s” deleted.") % {"title": action.title})
+            return redirect("teams:actions")
+    context = {"action": action, "confirmation": confirmation or delete_confirmation(ActionForm(instance=action))}
+    return render(request, "teams/action_confirm_delete.html", context, status=status)
 
 
 urlpatterns = [
