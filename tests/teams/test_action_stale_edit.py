@@ -80,3 +80,23 @@ def test_when_both_changed_a_field_i_choose_per_field(client_of, editor):
     assert client.post(url, resend(response, title="theirs")).status_code == 302
     action.refresh_from_db()
     assert (action.title, action.description) == ("Theirs", "My text")
+
+
+def test_a_stale_progress_report_keeps_the_number_typed(client_of, editor, process_owner):
+    action = action_create(created_by=None, title="Photo upload", journey=editor.journey, assignee=process_owner)
+    url = reverse("teams:action", args=[action.pk])
+    client = client_of(process_owner)
+    opened = hidden_value(client.get(url).content.decode(), "_base")
+    ImprovementAction.objects.filter(pk=action.pk).update(progress=40, version=2)  # someone else reported 40%
+
+    response = client.post(
+        reverse("teams:action-progress", args=[action.pk]), {"progress": 90, "version": 1, "_base": opened}
+    )
+
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert 'name="progress" id="id_progress" min="0" max="100" step="5" value="90"' in content
+    assert conflict_rows(content) == {"progress": {"theirs": "40", "yours": "90", "checked": "yours"}}
+    again = client.post(reverse("teams:action-progress", args=[action.pk]), resend(response, "progress_form"))
+    assert again.status_code == 302
+    assert ImprovementAction.objects.get(pk=action.pk).progress == 90
