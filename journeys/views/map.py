@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cxplatform.lib.forms import add_service_errors
+from cxplatform.lib.forms import add_service_errors, rebase_stale_form
 from journeys import services
 from journeys.charts import emotion_curve_spec
 from journeys.forms import FindingForm, StageForm, TouchpointForm
@@ -293,15 +293,35 @@ def _direction(request: HttpRequest, choices: dict):
         raise BadRequest(f"direction must be one of {', '.join(choices)}.") from None
 
 
-def _form_view(request: HttpRequest, pk: int, form, *, title: str, action: str, save: Callable[[], str]):
-    """GET: the form for the editor dialog. POST: save() and answer with the board, or the form with errors."""
+def _form_view(
+    request: HttpRequest,
+    pk: int,
+    form,
+    *,
+    title: str,
+    action: str,
+    save: Callable[[], str],
+    form_for: Callable[..., object] | None = None,
+):
+    """GET: the form for the editor dialog. POST: save() and answer with the board, or the form with errors.
+
+    An edit (`form_for(data, instance)` makes its form) based on a stale version answers 409 with the dialog
+    still open: the user's input kept, based on the current version, and the fields someone else changed."""
+    status = 422 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
             return _board(request, pk, message=save())
         except ValidationError as error:
             add_service_errors(form, error)
+        except services.StaleVersion as stale:
+            if form_for is None or stale.current is None:
+                raise  # someone else deleted it: the board says so
+            form = rebase_stale_form(
+                form, stale, fresh_form=lambda current: form_for(None, current), bound_form=form_for
+            )
+            status = 409
     context = {"form": form, "title": title, "action": action}
-    response = render(request, "journeys/_map_form.html", context, status=422 if form.is_bound else 200)
+    response = render(request, "journeys/_map_form.html", context, status=status)
     # Whatever asked (an edit button in the board, the form itself), the form goes into the editor dialog.
     response["HX-Retarget"] = FORM_TARGET
     response["HX-Reswap"] = "innerHTML"
@@ -346,7 +366,8 @@ def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
         return _("Stage “%(name)s” saved.") % {"name": stage.name}
 
     action = reverse("journeys:stage-edit", args=[pk, stage_pk])
-    return _form_view(request, pk, form, title=_("Edit the stage"), action=action, save=save)
+    form_for = lambda data, current: StageForm(data, instance=current)  # noqa: E731
+    return _form_view(request, pk, form, title=_("Edit the stage"), action=action, save=save, form_for=form_for)
 
 
 @map_write("POST")
@@ -395,7 +416,9 @@ def touchpoint_edit(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpRe
         return _("Touchpoint “%(name)s” saved.") % {"name": touchpoint.name}
 
     action = reverse("journeys:touchpoint-edit", args=[pk, touchpoint_pk])
-    return _form_view(request, pk, form, title=_("Edit the touchpoint"), action=action, save=save)
+    form_for = lambda data, current: TouchpointForm(data, instance=current)  # noqa: E731
+    title = _("Edit the touchpoint")
+    return _form_view(request, pk, form, title=title, action=action, save=save, form_for=form_for)
 
 
 @map_write("POST")
@@ -472,7 +495,9 @@ def finding_edit(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse
         return _("%(kind)s saved.") % {"kind": finding.get_kind_display()}
 
     action = reverse("journeys:finding-edit", args=[pk, finding_pk])
-    return _form_view(request, pk, form, title=_("Edit the finding"), action=action, save=save)
+    form_for = lambda data, current: FindingForm(data, instance=current, stage=current.stage)  # noqa: E731
+    title = _("Edit the finding")
+    return _form_view(request, pk, form, title=title, action=action, save=save, form_for=form_for)
 
 
 @map_write("POST")

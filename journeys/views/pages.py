@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxplatform.lib.forms import add_service_errors
+from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
 from journeys import services
 from journeys.filters import JourneyFilter
 from journeys.journey_forms import JourneyForm, JourneyImportForm, PersonaForm
@@ -86,24 +86,25 @@ def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(Journey, pk=pk)
     require_editor(request, journey)
     form = JourneyForm(request.POST or None, instance=journey, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
         require_editor(request, Journey(group=form.cleaned_data["group"]))  # moving it to another group too
-        data = dict(form.cleaned_data)
-        version = data.pop("version") or 0
-        personas = data.pop("personas")
-        try:
-            services.journey_update(journey=journey, expected_version=version, personas=personas, **data)
-        except services.StaleVersion as stale:
-            messages.error(request, stale.message)
-            if stale.current is None:
-                return redirect("journeys:index")
-            form = JourneyForm(instance=stale.current, user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        # A stale edit comes back (409) with the user's input, theirs beside it (cxplatform.lib.forms).
+        edit = submit_versioned_edit(
+            request,
+            form,
+            instance=journey,
+            save=lambda **data: services.journey_update(journey=journey, **data),
+            fresh_form=lambda current: JourneyForm(instance=current, user=request.user),
+            bound_form=lambda data, current: JourneyForm(data, instance=current, user=request.user),
+        )
+        if edit.deleted:
+            return redirect("journeys:index")
+        if edit.saved:
             messages.success(request, _("Journey “%(name)s” saved.") % {"name": journey.name})
             return redirect("journeys:map", pk=journey.pk)
-    return render(request, "journeys/journey_form.html", {"form": form, "journey": journey})
+        form, status = edit.form, edit.status
+    return render(request, "journeys/journey_form.html", {"form": form, "journey": journey}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

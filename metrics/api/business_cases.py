@@ -14,7 +14,7 @@ from metrics.models import BusinessCase
 from metrics.permissions import NOT_YOUR_BUSINESS_CASE, can_edit_business_case
 from metrics.selectors.business_cases import business_case_list
 from metrics.services.business_cases import Gains, business_case_delete, business_case_save
-from teams.api.views import CONFLICT, TeamsAPIMixin
+from teams.api.views import CONFLICT, VERSIONED_DELETE, TeamsAPIMixin
 
 from .business_case_serializers import BusinessCaseDetailSerializer, BusinessCaseSerializer
 
@@ -36,6 +36,7 @@ def _gains(rows: list[dict]) -> Gains:
 @extend_schema_view(
     update=extend_schema(responses={200: BusinessCaseDetailSerializer, 409: CONFLICT}),
     partial_update=extend_schema(responses={200: BusinessCaseDetailSerializer, 409: CONFLICT}),
+    destroy=VERSIONED_DELETE,
 )
 class BusinessCaseViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
     """Business cases with expected and realised ROI, filtered by `journey` and `action_status`, ordered by
@@ -79,4 +80,4 @@ class BusinessCaseViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
         serializer.instance = self.fresh(saved)
 
     def perform_destroy(self, instance):
-        business_case_delete(case=instance)
+        business_case_delete(case=instance, expected_version=self.delete_version())

@@ -32,7 +32,7 @@ from metrics.services.kpis import (
     measurement_problems,
     measurements_record,
 )
-from teams.api.views import CONFLICT, TeamsAPIMixin
+from teams.api.views import CONFLICT, VERSIONED_DELETE, TeamsAPIMixin
 
 from .kpi_serializers import (
     KpiSerializer,
@@ -94,6 +94,7 @@ def _item_name(indexes: list[int], position: int) -> str:
 @extend_schema_view(
     update=extend_schema(responses={200: KpiSerializer, 409: CONFLICT}),
     partial_update=extend_schema(responses={200: KpiSerializer, 409: CONFLICT}),
+    destroy=VERSIONED_DELETE,
 )
 class CustomKpiViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
     """Custom KPIs with their latest value and status against the target (on_track, at_risk, off_track,
@@ -120,7 +121,7 @@ class CustomKpiViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
         serializer.instance = self.fresh(kpi_update(kpi=serializer.instance, expected_version=version, **data))
 
     def perform_destroy(self, instance):
-        kpi_delete(kpi=instance)
+        kpi_delete(kpi=instance, expected_version=self.delete_version())
 
     @extend_schema(methods=["GET"], responses=MeasurementSerializer(many=True))
     @extend_schema(

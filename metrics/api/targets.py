@@ -13,7 +13,7 @@ from metrics.forms.targets import TargetFilter
 from metrics.permissions import NOT_A_KPI_MANAGER, can_manage_kpis
 from metrics.selectors.targets import target_list
 from metrics.services.targets import target_create, target_delete, target_update
-from teams.api.views import CONFLICT, TeamsAPIMixin
+from teams.api.views import CONFLICT, VERSIONED_DELETE, TeamsAPIMixin
 
 from .target_serializers import MetricTargetSerializer
 
@@ -30,6 +30,7 @@ class TargetPermission(permissions.BasePermission):
 @extend_schema_view(
     update=extend_schema(responses={200: MetricTargetSerializer, 409: CONFLICT}),
     partial_update=extend_schema(responses={200: MetricTargetSerializer, 409: CONFLICT}),
+    destroy=VERSIONED_DELETE,
 )
 class MetricTargetViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
     """Targets of NPS (score, -100..100), CSAT (% satisfied, 0..100) and CES (mean, 1..7) for the whole
@@ -58,4 +59,4 @@ class MetricTargetViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
         serializer.instance = self.fresh(target)
 
     def perform_destroy(self, instance):
-        target_delete(target=instance)
+        target_delete(target=instance, expected_version=self.delete_version())

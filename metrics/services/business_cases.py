@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeys.services.versioning import save_if_current
+from journeys.services.versioning import delete_if_current, save_if_current
 from metrics.models import BusinessCase, BusinessCaseGain, GainType
 from teams.models import ImprovementAction
 
@@ -94,5 +94,10 @@ def business_case_save(
 
 
 @transaction.atomic
-def business_case_delete(*, case: BusinessCase) -> None:
-    case.delete()
+def business_case_delete(*, case: BusinessCase, expected_version: int | None = None) -> None:
+    """Delete the case and its gains. With `expected_version`, raises StaleVersion (nothing deleted) when
+    someone else changed or deleted it since."""
+    if expected_version is None:
+        case.delete()
+    else:
+        delete_if_current(case, expected_version=expected_version)

@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from journeys.services.versioning import save_if_current
+from journeys.services.versioning import delete_if_current, save_if_current
 from metrics.models import CustomKpi, KpiMeasurement
 
 # The fields of a KPI that its form and its service take, in the form's order.
@@ -71,9 +71,13 @@ def kpi_update(*, kpi: CustomKpi, expected_version: int, **changes) -> CustomKpi
 
 
 @transaction.atomic
-def kpi_delete(*, kpi: CustomKpi) -> None:
-    """Delete the KPI and its measurements."""
-    kpi.delete()
+def kpi_delete(*, kpi: CustomKpi, expected_version: int | None = None) -> None:
+    """Delete the KPI and its measurements. With `expected_version`, raises StaleVersion (nothing deleted) when
+    someone else changed or deleted it since."""
+    if expected_version is None:
+        kpi.delete()
+    else:
+        delete_if_current(kpi, expected_version=expected_version)
 
 
 # Measurements

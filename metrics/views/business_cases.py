@@ -16,8 +16,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cxplatform.lib.forms import add_service_errors
-from journeys.services import StaleVersion
+from cxplatform.lib.forms import add_service_errors, delete_confirmation, posted_version, submit_versioned_edit
+from cxplatform.lib.versioning import StaleVersion
 from metrics.forms.business_cases import BusinessCaseForm, BusinessCasePageFilter
 from metrics.models import BusinessCase
 from metrics.permissions import NOT_YOUR_BUSINESS_CASE, can_edit_business_case
@@ -72,7 +72,7 @@ def business_case_view(request: HttpRequest, action_pk: int) -> HttpResponse:
         raise PermissionDenied(NOT_YOUR_BUSINESS_CASE)
     form = _form(action, case, request.POST)
     status = 422
-    if form.is_valid():
+    if form.is_valid() and case is None:
         data = form.cleaned_data
         try:
             business_case_save(
@@ -81,19 +81,33 @@ def business_case_view(request: HttpRequest, action_pk: int) -> HttpResponse:
                 effect_weeks=data["effect_weeks"],
                 notes=data["notes"],
                 gains=form.gains(),
-                expected_version=data.get("version") if case is not None else None,
             )
-        except StaleVersion as stale:
-            messages.error(request, stale.message)
-            # Show what is stored now; the user's edits were not saved and are not silently re-applied.
-            case = business_case_for_action(action=action)
-            form, status = None, 409
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Business case of “%(title)s” saved.") % {"title": action.title})
             return redirect("metrics:business-case", action_pk=action.pk)
-    if form is not None and case is not None:
+    elif form.is_valid():
+
+        def save(*, expected_version: int, **data) -> BusinessCase:
+            return business_case_save(
+                action=action,
+                investment=data["investment"],
+                effect_weeks=data["effect_weeks"],
+                notes=data["notes"],
+                gains=form.gains(),
+                expected_version=expected_version,
+            )
+
+        edit = submit_versioned_edit(
+            request, form, instance=case, save=save, fresh_form=lambda current: _form(action, current)
+        )
+        if edit.saved:
+            messages.success(request, _("Business case of “%(title)s” saved.") % {"title": action.title})
+            return redirect("metrics:business-case", action_pk=action.pk)
+        # Stale: the user's input based on the current version, with theirs beside it (409).
+        form, status = edit.form, (edit.status if edit.status == 409 else 422)
+    if case is not None:
         # The form wrote the refused values onto `case`; the figures above the form show what is stored.
         case = business_case_for_action(action=action)
     return render(request, "metrics/business_case.html", _context(request, action, case, form), status=status)
@@ -105,11 +119,25 @@ def business_case_delete_view(request: HttpRequest, action_pk: int) -> HttpRespo
     case = get_object_or_404(BusinessCase, action=action)
     if not can_edit_business_case(request.user, action):
         raise PermissionDenied(NOT_YOUR_BUSINESS_CASE)
+    confirmation, status = None, 200
     if request.method == "POST":
-        business_case_delete(case=case)
-        messages.success(request, _("Business case of “%(title)s” deleted.") % {"title": action.title})
-        return redirect("metrics:business-case", action_pk=action.pk)
-    return render(request, "metrics/business_case_confirm_delete.html", {"action": action, "case": case})
+        try:
+            business_case_delete(case=case, expected_version=posted_version(request))
+        except StaleVersion as stale:
+            if stale.current is None:
+                messages.error(request, stale.message)
+                return redirect("metrics:business-case", action_pk=action.pk)
+            # Someone else changed it since the page was opened: ask again, saying what changed.
+            case = stale.current
+            confirmation = delete_confirmation(
+                _form(action, case), stale=True, posted_base=request.POST.get("_base", "")
+            )
+            status = 409
+        else:
+            messages.success(request, _("Business case of “%(title)s” deleted.") % {"title": action.title})
+            return redirect("metrics:business-case", action_pk=action.pk)
+    context = {"action": action, "case": case, "confirmation": confirmation or delete_confirmation(_form(action, case))}
+    return render(request, "metrics/business_case_confirm_delete.html", context, status=status)
 
 
 def business_case_index(request: HttpRequest) -> HttpResponse:

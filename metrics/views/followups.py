@@ -2,7 +2,7 @@
 
 Writes go through metrics.services.followups and are checked with metrics.permissions, like the API: a refusal
 is a 403 with the reason. A form based on an outdated version of the case is refused (409) and the page shows
-the case as it is now, with the user's unsaved note beside it.
+the case as it is now, and the user's form again with what they typed beside what someone else changed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxplatform.lib.forms import add_service_errors
+from cxplatform.lib.forms import add_service_errors, rebase_stale_form
 from journeys.services import StaleVersion
 from metrics.forms.followups import CaseActionForm, CaseLinkForm, CaseReassignForm, CaseStatusForm, FollowUpFilter
 from metrics.models import CaseStatus, FollowUpCase
@@ -108,27 +108,46 @@ def _working(request: HttpRequest, pk: int) -> FollowUpCase:
     return case
 
 
-def _stale(request: HttpRequest, pk: int, stale: StaleVersion, unsaved_note: str = "") -> HttpResponse:
-    """Refuse an edit based on an outdated case: show the case as it is now, and what the user typed."""
-    messages.error(request, stale.message)
+def _stale(request: HttpRequest, pk: int, stale: StaleVersion, form_name: str, form) -> HttpResponse:
+    """Refuse an edit based on an outdated case: show the case as it is now, and the user's form again with
+    what they typed, now based on the current version, beside what someone else changed (409)."""
     if stale.current is None:
+        messages.error(request, stale.message)
         return redirect("metrics:followup-inbox")
-    context = _context(request, _load(request, pk), unsaved_note=unsaved_note)
-    return render(request, "metrics/followup_detail.html", context, status=409)
+    case = _load(request, pk)
+    form_for = FORMS[form_name]
+    rebased = rebase_stale_form(
+        form,
+        stale,
+        fresh_form=lambda current: form_for(None, case),
+        bound_form=lambda data, current: form_for(data, case),
+    )
+    return render(request, "metrics/followup_detail.html", _context(request, case, **{form_name: rebased}), status=409)
 
 
 def _invalid(request: HttpRequest, case: FollowUpCase, **forms) -> HttpResponse:
     return render(request, "metrics/followup_detail.html", _context(request, case, **forms), status=422)
 
 
-def _write(request: HttpRequest, case: FollowUpCase, form_name: str, form, write, unsaved_note: str = ""):
+# How each form of the page is made for a case: (data or None, case) -> form, unbound ones with its values.
+FORMS = {
+    "status_form": lambda data, case: CaseStatusForm(data, case=case),
+    "link_form": lambda data, case: CaseLinkForm(data, case=case, actions=followup_action_choices(case=case)),
+    "action_form": lambda data, case: CaseActionForm(
+        data, initial={**followup_action_prefill(case=case), "version": case.version}
+    ),
+    "reassign_form": lambda data, case: CaseReassignForm(data, case=case, users=followup_assignable_users()),
+}
+
+
+def _write(request: HttpRequest, case: FollowUpCase, form_name: str, form, write):
     """Run `write` (a service call) for a valid form. Returns (its result, None), or (None, the page to show
-    instead): the case as it is now when the form was based on an older version (409), or the form with the
-    service's errors (422)."""
+    instead): the user's form again, based on the case as it is now, when it was based on an older version
+    (409), or the form with the service's errors (422)."""
     try:
         return write(), None
     except StaleVersion as stale:
-        return None, _stale(request, case.pk, stale, unsaved_note=unsaved_note)
+        return None, _stale(request, case.pk, stale, form_name, form)
     except ValidationError as error:
         add_service_errors(form, error)
         return None, _invalid(request, case, **{form_name: form})
@@ -149,7 +168,6 @@ def followup_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: followup_update(
             case=case, expected_version=data["version"], status=data["status"], outcome=data["outcome"]
         ),
-        unsaved_note=data["outcome"],
     )
     if refusal:
         return refusal

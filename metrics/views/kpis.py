@@ -19,7 +19,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
+from cxplatform.lib.forms import add_service_errors, delete_confirmation, posted_version, submit_versioned_edit
+from cxplatform.lib.versioning import StaleVersion
 from metrics.forms.kpis import KpiFilter, KpiForm, MeasurementForm, MeasurementImportForm
 from metrics.models import CustomKpi, KpiStatus
 from metrics.permissions import NOT_A_KPI_MANAGER, NOT_A_MEASURER, can_manage_kpis, can_record_measurements
@@ -204,12 +205,28 @@ def kpi_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def kpi_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     kpi = get_object_or_404(CustomKpi, pk=pk)
+    confirmation, status = None, 200
     if request.method == "POST":
-        kpi_delete(kpi=kpi)
-        messages.success(request, _("KPI “%(name)s” deleted.") % {"name": kpi.name})
-        return redirect("metrics:kpi-list")
-    count = kpi.measurements.count()
-    return render(request, "metrics/kpi_confirm_delete.html", {"kpi": kpi, "measurement_count": count})
+        try:
+            kpi_delete(kpi=kpi, expected_version=posted_version(request))
+        except StaleVersion as stale:
+            if stale.current is None:
+                messages.error(request, stale.message)
+                return redirect("metrics:kpi-list")
+            # Someone else changed it since the page was opened: ask again, saying what changed.
+            kpi = stale.current
+            form = KpiForm(instance=kpi)
+            confirmation = delete_confirmation(form, stale=True, posted_base=request.POST.get("_base", ""))
+            status = 409
+        else:
+            messages.success(request, _("KPI “%(name)s” deleted.") % {"name": kpi.name})
+            return redirect("metrics:kpi-list")
+    context = {
+        "kpi": kpi,
+        "measurement_count": kpi.measurements.count(),
+        "confirmation": confirmation or delete_confirmation(KpiForm(instance=kpi)),
+    }
+    return render(request, "metrics/kpi_confirm_delete.html", context, status=status)
 
 
 urlpatterns = [

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
+from cxplatform.lib.forms import add_service_errors, delete_confirmation, posted_version, submit_versioned_edit
 from cxplatform.lib.versioning import StaleVersion
 from metrics.formatting import target_text
 from metrics.forms.targets import TargetForm, journey_label
@@ -204,18 +204,19 @@ def target_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     target = get_object_or_404(_with_scope(), pk=pk)
     status = 200
+    confirmation = None
     if request.method == "POST":
         try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
-        try:
-            target_delete(target=target, expected_version=version)
+            target_delete(target=target, expected_version=posted_version(request))
         except StaleVersion as stale:
-            messages.error(request, stale.message)
             if stale.current is None:
+                messages.error(request, stale.message)
                 return redirect("metrics:target-list")
+            # Someone else changed it since the page was opened: ask again, saying what changed.
             target, status = _with_scope().get(pk=pk), 409
+            confirmation = delete_confirmation(
+                TargetForm(instance=target), stale=True, posted_base=request.POST.get("_base", "")
+            )
         else:
             messages.success(
                 request,
@@ -223,7 +224,11 @@ def target_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"metric": target.get_metric_display(), "scope": scope_text(target)},
             )
             return redirect("metrics:target-list")
-    context = {"target": _for_display(target), "after_removal": _after_removal(target)}
+    context = {
+        "target": _for_display(target),
+        "after_removal": _after_removal(target),
+        "confirmation": confirmation or delete_confirmation(TargetForm(instance=target)),
+    }
     return render(request, "metrics/target_confirm_delete.html", context, status=status)
 
 

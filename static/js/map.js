@@ -114,7 +114,8 @@
   }
 
   function focusFirstField(container) {
-    var field = container.querySelector("[aria-invalid='true'], input:not([type='hidden']), select, textarea");
+    // After a stale edit, the panel that says so and lists theirs beside yours comes first.
+    var field = container.querySelector("[data-stale-edit], [aria-invalid='true'], input:not([type='hidden']), select, textarea");
     if (field) field.focus();
   }
 

@@ -4,7 +4,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -44,6 +45,25 @@ from .serializers import (
 )
 
 CONFLICT = OpenApiResponse(StaleVersionSerializer, description=_("Someone else changed it first; nothing was saved."))
+DELETE_VERSION = OpenApiParameter(
+    "version",
+    OpenApiTypes.INT,
+    OpenApiParameter.QUERY,
+    required=False,
+    description=_(
+        "The version the deletion is based on (or `version` in the body): when someone else changed or deleted the "
+        "object since, nothing is deleted and the answer is 409 with the object as it is now. Without it, the "
+        "object is deleted whatever its version."
+    ),
+)
+VERSIONED_DELETE = extend_schema(
+    parameters=[DELETE_VERSION],
+    responses={
+        204: None,
+        400: OpenApiResponse(description=_("`version` is not a whole number of at least 1.")),
+        409: CONFLICT,
+    },
+)
 
 
 class TeamsAPIMixin:
@@ -60,6 +80,18 @@ class TeamsAPIMixin:
                 detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
             exc = ValidationError(detail)
         return super().handle_exception(exc)
+
+    def delete_version(self) -> int | None:
+        """The version a DELETE is based on: `?version=N` or `version` in the body; None when not sent."""
+        raw = self.request.query_params.get("version")
+        if raw is None and isinstance(self.request.data, dict):
+            raw = self.request.data.get("version")
+        if raw in (None, ""):
+            return None
+        try:
+            return serializers.IntegerField(min_value=1).run_validation(raw)
+        except ValidationError as exc:
+            raise ValidationError({"version": exc.detail}) from exc
 
     def render_current(self, current: models.Model | None):
         fresh = self.get_queryset().filter(pk=current.pk).first() if current is not None else None
@@ -167,6 +199,7 @@ class MandateViewSet(
 @extend_schema_view(
     update=extend_schema(responses={200: ActionSerializer, 409: CONFLICT}),
     partial_update=extend_schema(responses={200: ActionSerializer, 409: CONFLICT}),
+    destroy=VERSIONED_DELETE,
 )
 class ActionViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
     """Improvement actions, filtered by team, journey, touchpoint, assignee, status and `overdue`.
@@ -195,7 +228,7 @@ class ActionViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
         serializer.instance = self.fresh(action)
 
     def perform_destroy(self, instance):
-        services.action_delete(action=instance)
+        services.action_delete(action=instance, expected_version=self.delete_version())
 
     @extend_schema(
         request=ActionTransitionRequestSerializer,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxplatform.accounts.models import Role
-from journeys.services.versioning import save_if_current
+from journeys.services.versioning import delete_if_current, save_if_current
 from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
 from teams.permissions import NOT_YOUR_TEAM, can_manage_action
 
@@ -142,5 +142,10 @@ def action_comment_add(*, action: ImprovementAction, author, text: str) -> Actio
 
 
 @transaction.atomic
-def action_delete(*, action: ImprovementAction) -> None:
-    action.delete()
+def action_delete(*, action: ImprovementAction, expected_version: int | None = None) -> None:
+    """Delete the action. With `expected_version`, raises StaleVersion (nothing deleted) when someone else
+    changed or deleted it since."""
+    if expected_version is None:
+        action.delete()
+    else:
+        delete_if_current(action, expected_version=expected_version)

@@ -21,7 +21,13 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
+from cxplatform.lib.forms import (
+    add_service_errors,
+    delete_confirmation,
+    posted_version,
+    rebase_stale_form,
+    submit_versioned_edit,
+)
 from journeys.models import Finding, Touchpoint
 from journeys.services import StaleVersion
 from teams.charts import priority_matrix_figure
@@ -247,7 +253,16 @@ def action_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             action_update(action=action, expected_version=data["version"], progress=data["progress"])
         except StaleVersion as stale:
-            messages.error(request, stale.message)
+            if stale.current is None:
+                messages.error(request, stale.message)
+                return redirect("teams:actions")
+            # The progress typed stays in the form, now based on the current version, beside theirs (409).
+            current = _load_detail(pk)
+            rebased = rebase_stale_form(
+                form, stale, fresh_form=lambda _c: _progress_form(None, current), bound_form=_progress_form
+            )
+            context = _detail_context(request, current, progress_form=rebased)
+            return render(request, "teams/action_detail.html", context, status=409)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -288,6 +303,10 @@ def _business_case_url(action: ImprovementAction) -> str | None:
         return None
 
 
+def _progress_form(data, action: ImprovementAction) -> ActionProgressForm:
+    return ActionProgressForm(data, initial={"progress": action.progress, "version": action.version})
+
+
 def _detail_context(request: HttpRequest, action: ImprovementAction, **forms) -> dict:
     can_progress = can_progress_action(request.user, action)
     return {
@@ -297,7 +316,7 @@ def _detail_context(request: HttpRequest, action: ImprovementAction, **forms) ->
         "next_statuses": _next_statuses(action, _status_labels()) if can_progress else [],
         "roi": _roi(action),
         "comment_form": forms.get("comment_form") or ActionCommentForm(),
-        "progress_form": ActionProgressForm(initial={"progress": action.progress, "version": action.version}),
+        "progress_form": forms.get("progress_form") or _progress_form(None, action),
         "map_url": reverse("journeys:map", args=[action.journey_id]),
         "business_case_url": _business_case_url(action),
     }
@@ -410,11 +429,24 @@ def action_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(ImprovementAction.objects.select_related("journey"), pk=pk)
     if not can_manage_action(request.user, action):
         raise PermissionDenied(NOT_YOUR_ACTION)
+    confirmation, status = None, 200
     if request.method == "POST":
-        action_delete(action=action)
-        messages.success(request, _("Improvement action “%(title)s” deleted.") % {"title": action.title})
-        return redirect("teams:actions")
-    return render(request, "teams/action_confirm_delete.html", {"action": action})
+        try:
+            action_delete(action=action, expected_version=posted_version(request))
+        except StaleVersion as stale:
+            if stale.current is None:
+                messages.error(request, stale.message)
+                return redirect("teams:actions")
+            # Someone else changed it since the page was opened: ask again, saying what changed.
+            action = ImprovementAction.objects.select_related("journey").get(pk=pk)
+            form = ActionForm(instance=action)
+            confirmation = delete_confirmation(form, stale=True, posted_base=request.POST.get("_base", ""))
+            status = 409
+        else:
+            messages.success(request, _("Improvement action “%(title)s” deleted.") % {"title": action.title})
+            return redirect("teams:actions")
+    context = {"action": action, "confirmation": confirmation or delete_confirmation(ActionForm(instance=action))}
+    return render(request, "teams/action_confirm_delete.html", context, status=status)
 
 
 urlpatterns = [

@@ -1,10 +1,14 @@
+import json
+from datetime import date
+from decimal import Decimal
 from types import SimpleNamespace
 
+import pytest
 from django import forms
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
 
-from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
+from cxplatform.lib.forms import _canon, add_service_errors, submit_versioned_edit
 from cxplatform.lib.versioning import StaleVersion
 
 
@@ -31,14 +35,19 @@ class VersionedNameForm(NameForm):
     version = forms.IntegerField(required=False)
 
 
-def submit(rf, save):
+def submit(rf, save, *, data=None):
     request = rf.post("/")
     request._messages = CookieStorage(request)
-    form = VersionedNameForm(data={"name": "new", "version": "3"})
+    form = VersionedNameForm(data=data or {"name": "new", "version": "3"})
     assert form.is_valid()
     stored = SimpleNamespace(name="stored by someone else")
     edit = submit_versioned_edit(
-        request, form, instance=stored, save=save, fresh_form=lambda current: NameForm(initial={"name": current.name})
+        request,
+        form,
+        instance=stored,
+        save=save,
+        fresh_form=lambda current: VersionedNameForm(initial={"name": current.name, "version": current.version}),
+        bound_form=lambda data, current: VersionedNameForm(data),
     )
     return edit, [str(message) for message in request._messages]
 
@@ -50,16 +59,65 @@ def test_a_versioned_edit_passes_the_version_and_the_fields_to_the_service(rf):
     assert (edit.saved, edit.instance, edit.status, notices) == (True, "saved", 200, [])
 
 
-def test_an_edit_based_on_an_older_version_shows_what_is_stored_now(rf):
-    current = SimpleNamespace(name="changed meanwhile")
+def test_an_edit_based_on_an_older_version_keeps_my_input_based_on_the_current_version(rf):
+    current = SimpleNamespace(name="changed meanwhile", version=4)
 
     def save(**data):
         raise StaleVersion(current)
 
     edit, notices = submit(rf, save)
     assert (edit.saved, edit.deleted, edit.instance, edit.status) == (False, False, current, 409)
-    assert edit.form.initial == {"name": "changed meanwhile"}  # not the refused "new"
-    assert notices == [str(StaleVersion(current).message)]
+    assert edit.form.data["name"] == "new"  # what I typed, not thrown away
+    assert edit.form.data["version"] == "4"  # saving again is based on what is stored now
+    [conflict] = edit.form.stale_edit.conflicts
+    assert (conflict.name, conflict.theirs_text, conflict.yours_text, conflict.choice) == (
+        "name",
+        "changed meanwhile",
+        "new",
+        "yours",  # without the values the form was opened with, my input is what it holds
+    )
+    assert notices == []  # the message is in the form, not at the top of the page
+
+
+def _opened(name: str) -> str:
+    return json.dumps({"name": name})
+
+
+def test_a_field_only_they_changed_takes_their_value(rf):
+    current = SimpleNamespace(name="theirs", version=4)
+
+    def save(**data):
+        raise StaleVersion(current)
+
+    edit, _notices = submit(rf, save, data={"name": "opened", "version": "3", "_base": _opened("opened")})
+    [conflict] = edit.form.stale_edit.conflicts
+    assert conflict.choice == "theirs"
+    assert edit.form.data["name"] == "theirs"
+
+
+def test_a_field_only_i_changed_is_no_conflict(rf):
+    current = SimpleNamespace(name="opened", version=4)
+
+    def save(**data):
+        raise StaleVersion(current)
+
+    edit, _notices = submit(rf, save, data={"name": "mine", "version": "3", "_base": _opened("opened")})
+    assert edit.form.stale_edit.conflicts == []
+    assert edit.form.data["name"] == "mine"
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (Decimal("70.00"), Decimal("70")),
+        (3, "3"),
+        ("line one\r\nline two ", "line one\nline two"),
+        (date(2026, 2, 28), "2026-02-28"),
+        (None, ""),
+    ],
+)
+def test_values_from_the_database_and_from_the_form_compare_equal(a, b):
+    assert _canon(a) == _canon(b)
 
 
 def test_an_edit_of_something_deleted_meanwhile_says_so(rf):

@@ -216,7 +216,7 @@ def test_an_editor_renames_a_stage(editor_client, journey):
     assert (stage.name, stage.version) == ("Application", 2)
 
 
-def test_a_stale_stage_edit_is_refused_and_shows_the_fresh_content(editor_client, journey):
+def test_a_stale_stage_edit_is_refused_and_shows_theirs_beside_mine(editor_client, journey):
     stage = journey.stages.get(name="Apply")
     url = reverse("journeys:stage-edit", args=[journey.pk, stage.pk])
     editor_client.post(url, {"name": "Their name", "version": 1}, **HTMX)  # someone else saves first
@@ -225,7 +225,7 @@ def test_a_stale_stage_edit_is_refused_and_shows_the_fresh_content(editor_client
     content = response.content.decode()
     assert "Someone else changed this in the meantime" in content
     assert "Their name" in content
-    assert "My name" not in content
+    assert 'value="My name"' in content  # what I typed stays in the form (tests/journeys/test_map_stale_edit.py)
     stage.refresh_from_db()
     assert stage.name == "Their name"
 

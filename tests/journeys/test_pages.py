@@ -11,6 +11,7 @@ from journeys.models import Journey, JourneyState, Persona
 from journeys.services import journey_create_future_state
 from journeys.services.transfer import journey_export
 from tests.journeys.factories import JourneyFactory, JourneyGroupFactory, PersonaFactory, build_map
+from tests.stale_forms import conflict_rows, hidden_value, resend
 
 pytestmark = pytest.mark.django_db
 
@@ -85,15 +86,24 @@ def test_a_journey_without_a_name_is_refused_naming_the_field(editor_client):
     assert not Journey.objects.exists()
 
 
-def test_a_stale_journey_edit_is_refused_and_the_fresh_values_are_shown(editor_client):
-    journey = JourneyFactory(name="Original")
+def test_a_stale_journey_edit_is_refused_and_keeps_mine_beside_theirs(editor_client):
+    journey = JourneyFactory(name="Original", description="")
+    url = reverse("journeys:edit", args=[journey.pk])
+    opened = hidden_value(editor_client.get(url).content.decode(), "_base")
     data = {"name": "Mine", "group": journey.group.pk, "state": "current", "phase": "discover", "version": 1}
-    Journey.objects.filter(pk=journey.pk).update(name="Theirs", version=2)
-    response = editor_client.post(reverse("journeys:edit", args=[journey.pk]), data)
+    Journey.objects.filter(pk=journey.pk).update(name="Theirs", description="Their words", version=2)
+    response = editor_client.post(url, {**data, "_base": opened})
+    assert response.status_code == 409
     html = response.content.decode()
     assert "Someone else changed this in the meantime." in html
-    assert 'value="Theirs"' in html
+    assert 'value="Mine"' in html  # what I typed is kept
+    rows = conflict_rows(html)
+    assert (rows["name"]["theirs"], rows["name"]["checked"]) == ("Theirs", "yours")
+    assert (rows["description"]["theirs"], rows["description"]["checked"]) == ("Their words", "theirs")
     assert Journey.objects.get(pk=journey.pk).name == "Theirs"
+    assert editor_client.post(url, resend(response)).status_code == 302
+    journey.refresh_from_db()
+    assert (journey.name, journey.description, journey.version) == ("Mine", "Their words", 3)
 
 
 def test_deleting_a_journey_asks_first(editor_client):

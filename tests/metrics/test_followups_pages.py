@@ -237,7 +237,7 @@ def test_the_owner_records_contact_then_resolves_with_an_outcome(client_of, priy
     assert (case.status, case.outcome) == (CaseStatus.RESOLVED, "Refunded the excess.")
 
 
-def test_a_stale_form_is_refused_with_the_case_as_it_is_now_and_the_unsaved_note(client_of, priya, claims):
+def test_a_stale_form_is_refused_with_the_case_as_it_is_now_and_my_note_kept(client_of, priya, claims):
     case = open_case(claims)
     client = client_of(priya)
     url = reverse("metrics:followup-status", args=[case.pk])
@@ -245,7 +245,7 @@ def test_a_stale_form_is_refused_with_the_case_as_it_is_now_and_the_unsaved_note
     response = client.post(url, {"status": "open", "outcome": "My older note", "version": 1})
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Someone else changed this case in the meantime" in page
+    assert "Someone else changed this in the meantime" in page
     assert "My older note" in page and "Left a voicemail" in page
     case.refresh_from_db()
     assert (case.status, case.outcome, case.version) == (CaseStatus.CONTACTED, "Left a voicemail", 2)

@@ -570,7 +570,7 @@ def test_the_team_edits_an_action(client_of, editor, journey, process_owner):
     assert (action.title, action.assignee, action.version) == ("Renamed", process_owner, 2)
 
 
-def test_a_stale_edit_is_refused_shows_the_fresh_values_and_overwrites_nothing(client_of, editor, journey):
+def test_a_stale_edit_is_refused_keeps_mine_beside_theirs_and_overwrites_nothing(client_of, editor, journey):
     action = make_action(journey, title="Original")
     stale = edit_data(action, title="Mine")
     client = client_of(editor)
@@ -581,8 +581,8 @@ def test_a_stale_edit_is_refused_shows_the_fresh_values_and_overwrites_nothing(c
     assert response.status_code == 409
     html = html_of(response)
     assert "Someone else changed this in the meantime" in html
-    assert 'value="Theirs"' in html and 'value="Mine"' not in html
-    assert response.context["form"]["version"].value() == 2
+    assert 'value="Mine"' in html and "Theirs" in html  # mine in the form, theirs beside it
+    assert response.context["form"]["version"].value() == "2"
     action.refresh_from_db()
     assert (action.title, action.version) == ("Theirs", 2)
 
