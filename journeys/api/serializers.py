@@ -269,6 +269,36 @@ class FutureStateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("Defaults to the journey's name with '(future state)' after it."),
     )
+    another = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Make another future state although one exists (named '(future state 2)' and so on); without it, "
+            "an existing future state is answered with 409 and the existing one."
+        ),
+    )
+
+
+class FutureStateExistsSerializer(serializers.Serializer):
+    """The body of a 409 from future-state: the journey has a future state already."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    existing = serializers.JSONField(help_text=_("The existing future state (as GET /journeys/{id}/ gives it)."))
+
+
+class VersionSerializer(serializers.Serializer):
+    """The body of an archive or restore: the version it is based on."""
+
+    version = serializers.IntegerField(min_value=1)
+
+
+class HasDependentsSerializer(serializers.Serializer):
+    """The body of a 409 from a delete: responses, actions or cases depend on the object; archive it instead."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    dependents = serializers.ListField(child=serializers.CharField())
 
 
 class StaleVersionSerializer(serializers.Serializer):

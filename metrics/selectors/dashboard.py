@@ -208,7 +208,8 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
     )
     touchpoints = {
         pk: (stage_id, name)
-        for pk, stage_id, name in Touchpoint.objects.filter(journey_id__in=journey_ids)
+        # Archived touchpoints too: their responses still count for their stage.
+        for pk, stage_id, name in Touchpoint.all_objects.filter(journey_id__in=journey_ids)
         .order_by("journey_id", "stage__position", "position", "id")
         .values_list("id", "stage_id", "name")
     }
