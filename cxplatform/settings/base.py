@@ -236,7 +236,11 @@ MAP_MEASURES = "metrics.selectors.map_measures.map_measures"
 MAP_DRIVERS_URL = "metrics:journey-drivers"
 # What keeps a journey, stage or touchpoint from being deleted (it is archived instead): each callable counts
 # its app's dependents (survey responses and follow-up cases; improvement actions), so journeys imports neither.
-MAP_DEPENDENTS = ["metrics.services.map_dependents.map_dependents", "teams.services.map_dependents.map_dependents"]
+MAP_DEPENDENTS = [
+    "metrics.services.map_dependents.response_dependents",
+    "teams.services.map_dependents.map_dependents",
+    "metrics.services.map_dependents.followup_dependents",
+]
 # Called in the transaction of every change to a journey's shape (delete, archive, restore, move to another
 # stage): the figures per stage and touchpoint are marked stale and recomputed after commit, as on an ingest.
 MAP_STRUCTURE_CHANGED = "metrics.services.recompute.structure_changed"

@@ -11,28 +11,30 @@ from journeys.models import Touchpoint
 from metrics.models import FollowUpCase, SurveyResponse
 
 
-def map_dependents(
+def response_dependents(
     *, journey_id: int | None = None, stage_id: int | None = None, touchpoint_id: int | None = None
 ) -> list[tuple[int, str]]:
     if journey_id is not None:
-        responses, cases = Q(journey_id=journey_id), Q(touchpoint__journey_id=journey_id)
+        responses = Q(journey_id=journey_id)
     elif stage_id is not None:
         # Archived touchpoints of the stage too: deleting the stage would delete them.
-        touchpoints = Touchpoint.all_objects.filter(stage_id=stage_id).values("id")
-        responses, cases = Q(touchpoint_id__in=touchpoints), Q(touchpoint__stage_id=stage_id)
+        responses = Q(touchpoint_id__in=Touchpoint.all_objects.filter(stage_id=stage_id).values("id"))
     else:
-        responses, cases = Q(touchpoint_id=touchpoint_id), Q(touchpoint_id=touchpoint_id)
-    n_responses = SurveyResponse.objects.filter(responses).order_by().count()
-    n_cases = FollowUpCase.objects.filter(cases).order_by().count()
-    return [
-        (
-            n_responses,
-            ngettext("%(count)s survey response", "%(count)s survey responses", n_responses)
-            % {"count": number_format(n_responses, force_grouping=True)},
-        ),
-        (
-            n_cases,
-            ngettext("%(count)s follow-up case", "%(count)s follow-up cases", n_cases)
-            % {"count": number_format(n_cases, force_grouping=True)},
-        ),
-    ]
+        responses = Q(touchpoint_id=touchpoint_id)
+    count = SurveyResponse.objects.filter(responses).order_by().count()
+    phrase = ngettext("%(count)s survey response", "%(count)s survey responses", count)
+    return [(count, phrase % {"count": number_format(count, force_grouping=True)})]
+
+
+def followup_dependents(
+    *, journey_id: int | None = None, stage_id: int | None = None, touchpoint_id: int | None = None
+) -> list[tuple[int, str]]:
+    if journey_id is not None:
+        cases = Q(touchpoint__journey_id=journey_id)
+    elif stage_id is not None:
+        cases = Q(touchpoint__stage_id=stage_id)
+    else:
+        cases = Q(touchpoint_id=touchpoint_id)
+    count = FollowUpCase.objects.filter(cases).order_by().count()
+    phrase = ngettext("%(count)s follow-up case", "%(count)s follow-up cases", count)
+    return [(count, phrase % {"count": number_format(count, force_grouping=True)})]
