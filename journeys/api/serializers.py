@@ -94,8 +94,9 @@ class JourneySerializer(VersionedSerializer):
             "structure_version",
             "created_at",
             "updated_at",
+            "archived_at",
         ]
-        read_only_fields = ["current_state", "structure_version", "created_at", "updated_at"]
+        read_only_fields = ["current_state", "structure_version", "created_at", "updated_at", "archived_at"]
 
     def get_chain_owner_name(self, journey: Journey) -> str | None:
         return _user_name(journey.chain_owner)
@@ -122,7 +123,9 @@ class StageSerializer(VersionedSerializer):
             "customer_expectation",
             "version",
             "structure_version",
+            "archived_at",
         ]
+        read_only_fields = ["archived_at"]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -169,8 +172,9 @@ class TouchpointSerializer(VersionedSerializer):
             "copied_from",
             "version",
             "structure_version",
+            "archived_at",
         ]
-        read_only_fields = ["copied_from"]
+        read_only_fields = ["copied_from", "archived_at"]
 
     def get_owner_name(self, touchpoint: Touchpoint) -> str | None:
         return _user_name(touchpoint.owner)

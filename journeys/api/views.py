@@ -197,6 +197,8 @@ class ArchiveActionsMixin:
 
 def archive_schema(serializer_class):
     return extend_schema_view(
+        # A paginated, filterable list, like the list itself.
+        archived=extend_schema(responses=serializer_class(many=True), filters=True),
         archive=extend_schema(request=VersionSerializer, responses={200: serializer_class, 409: CONFLICT}),
         restore=extend_schema(
             request=VersionSerializer,

@@ -241,7 +241,9 @@ def journey_future_state(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def journey_compare_view(request: HttpRequest, pk: int) -> HttpResponse:
-    future = get_object_or_404(Journey, pk=pk, state=JourneyState.FUTURE, current_state__isnull=False)
+    future = get_object_or_404(
+        Journey, pk=pk, state=JourneyState.FUTURE, current_state__isnull=False, current_state__archived_at__isnull=True
+    )
     comparison = journey_compare(future=future)
     return render(request, "journeys/compare.html", {"c": comparison})
 

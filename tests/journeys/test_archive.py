@@ -182,22 +182,6 @@ def test_the_journey_list_keeps_its_query_count_with_archived_journeys(editor_cl
     assert body["count"] == 3
 
 
-# Versioned deletes
-
-
-def test_a_stale_delete_of_a_touchpoint_or_stage_gets_409_with_the_current_object(editor_client, claim):
-    _journey, _reporting, empty_stage, _phone, letter, _form = claim
-    services.touchpoint_update(touchpoint=letter, expected_version=1, name="Claim by post")
-    stale = editor_client.delete(f"/api/v1/touchpoints/{letter.pk}/?version=1")
-    assert stale.status_code == 409
-    assert stale.json()["current"]["name"] == "Claim by post"
-    services.stage_update(stage=empty_stage, expected_version=1, name="Waiting for news")
-    stale = editor_client.delete(f"/api/v1/stages/{empty_stage.pk}/?version=1")
-    assert stale.status_code == 409
-    assert stale.json()["current"]["version"] == 2
-    assert Stage.objects.filter(pk=empty_stage.pk).exists()
-
-
 # The pages
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -281,3 +265,12 @@ def test_the_journey_list_page_runs_the_same_queries_with_archived_journeys(
     with django_assert_num_queries(7):
         response = editor_client.get(reverse("journeys:index"))
     assert response.context["page"].paginator.count == 3
+
+
+def test_a_future_state_whose_current_state_is_archived_has_nothing_to_compare(editor_client, claim):
+    journey, *_ = claim
+    future = services.journey_create_future_state(journey=journey)
+    services.journey_archive(journey=journey, expected_version=journey.version)
+    assert editor_client.get(reverse("journeys:compare", args=[future.pk])).status_code == 404
+    page = editor_client.get(reverse("journeys:map", args=[future.pk])).content.decode()
+    assert reverse("journeys:compare", args=[future.pk]) not in page

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from journeys import services
 from metrics import formulas
+from metrics.forms.periods import CUSTOM, ReportPeriod
 from metrics.models import PendingRecompute, SurveyResponse
+from metrics.selectors.dashboard import Scope, dashboard_scores
 from metrics.selectors.kpis import kpi_summary
 from metrics.services.recompute import snapshots_rebuild_all
 from tests.metrics.factories import SurveyResponseFactory
@@ -319,3 +321,19 @@ def test_deleting_a_measured_touchpoint_is_refused_and_its_figures_stay(editor_c
     assert after == before
     assert stale is False
     assert without_row_meta(after[None]) == direct(journey=org.open_account, touchpoint__isnull=True)
+
+
+def test_the_dashboard_keeps_the_figures_of_an_archived_stage_and_its_touchpoint(org):
+    services.stage_archive(stage=org.signing, expected_version=org.signing.version)
+    spring = ReportPeriod(CUSTOM, date(2024, 3, 1), date(2024, 6, 30))
+    scores = dashboard_scores(scope=Scope(journey_id=org.open_account.pk), period=spring)
+    stages = {row.label: row for row in scores.stages}
+    expected = kpi_summary(
+        journey=org.open_account, date_from=spring.date_from, date_to=spring.date_to, group_by="stage"
+    )["results"]
+    assert "Signing" in stages
+    assert [row.label for row in scores.stages] == [r["label"] for r in expected if r["key"] is not None]
+    assert (
+        stages["Signing"].figures["nps"].n
+        == direct(touchpoint__stage=org.signing, day__gte=date(2024, 3, 1))["nps"]["n"]
+    )
