@@ -235,11 +235,13 @@ MAP_ACTION_CREATE_URL = "teams:action-create"
 MAP_MEASURES = "metrics.selectors.map_measures.map_measures"
 MAP_DRIVERS_URL = "metrics:journey-drivers"
 # What keeps a journey, stage or touchpoint from being deleted (it is archived instead): each callable counts
-# its app's dependents (survey responses and follow-up cases; improvement actions), so journeys imports neither.
+# its app's dependents (survey responses, follow-up cases and measured custom KPIs; improvement actions), so
+# journeys imports neither.
 MAP_DEPENDENTS = [
     "metrics.services.map_dependents.response_dependents",
     "teams.services.map_dependents.map_dependents",
     "metrics.services.map_dependents.followup_dependents",
+    "metrics.services.map_dependents.kpi_dependents",
 ]
 # Called in the transaction of every change to a journey's shape (delete, archive, restore, move to another
 # stage): the figures per stage and touchpoint are marked stale and recomputed after commit, as on an ingest.

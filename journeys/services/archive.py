@@ -6,9 +6,11 @@ restores it from the archive.
 A stage or journey is archived with its stages and touchpoints that were on the map, all at the same moment
 (`archived_at`); restoring it brings back exactly those, not a touchpoint archived on its own before.
 
-Stages: a stage whose touchpoints have dependents is archived (with them) rather than refused, because a
-refusal would leave a stage that can never leave the map once its touchpoints were measured: archiving its
-touchpoints one by one keeps them in the stage, so the stage could still not be deleted.
+Stages: deleting a stage whose touchpoints (archived ones too) have dependents is refused like any other
+hard delete, and the stage can be archived instead, with its touchpoints. Refusing alone would not do: a
+stage measured once could then never leave the map (archiving its touchpoints one by one keeps them in the
+stage, so it could still not be deleted); deleting it would take its touchpoints, and with them the link of
+their responses to the stage.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 from journeys.models import Touchpoint
-from metrics.models import FollowUpCase, SurveyResponse
+from metrics.models import CustomKpi, FollowUpCase, SurveyResponse
 
 
 def response_dependents(
@@ -37,4 +37,19 @@ def followup_dependents(
         cases = Q(touchpoint_id=touchpoint_id)
     count = FollowUpCase.objects.filter(cases).order_by().count()
     phrase = ngettext("%(count)s follow-up case", "%(count)s follow-up cases", count)
+    return [(count, phrase % {"count": number_format(count, force_grouping=True)})]
+
+
+def kpi_dependents(
+    *, journey_id: int | None = None, stage_id: int | None = None, touchpoint_id: int | None = None
+) -> list[tuple[int, str]]:
+    """Custom KPIs with measurements on the journey or touchpoint: deleting it would delete them (CASCADE)."""
+    if journey_id is not None:
+        kpis = Q(journey_id=journey_id) | Q(touchpoint__journey_id=journey_id)
+    elif stage_id is not None:
+        kpis = Q(touchpoint__stage_id=stage_id)
+    else:
+        kpis = Q(touchpoint_id=touchpoint_id)
+    count = CustomKpi.objects.filter(kpis, measurements__isnull=False).order_by().distinct().count()
+    phrase = ngettext("%(count)s measured custom KPI", "%(count)s measured custom KPIs", count)
     return [(count, phrase % {"count": number_format(count, force_grouping=True)})]

@@ -11,7 +11,7 @@ from journeys.models import Finding, Journey, Stage, Touchpoint
 from journeys.selectors import touchpoint_list
 from metrics.models import FollowUpCase, SurveyResponse
 from tests.journeys.factories import FindingFactory, JourneyFactory, StageFactory, TouchpointFactory
-from tests.metrics.factories import SurveyResponseFactory
+from tests.metrics.factories import CustomKpiFactory, KpiMeasurementFactory, SurveyResponseFactory
 from tests.teams.factories import ActionFactory, owning_every_journey_group
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,16 @@ def test_a_stage_whose_touchpoint_has_dependents_is_refused_and_an_empty_one_del
     assert refused.status_code == 409
     assert "3 survey responses" in refused.json()["detail"]
     assert editor_client.delete(f"/api/v1/stages/{empty_stage.pk}/?version=1").status_code == 204
+
+
+def test_a_touchpoint_with_a_measured_custom_kpi_is_archived_not_deleted(editor_client, claim):
+    *_rest, letter, _form = claim
+    kpi = CustomKpiFactory(touchpoint=letter, journey=None)
+    KpiMeasurementFactory(kpi=kpi)
+    response = editor_client.delete(f"/api/v1/touchpoints/{letter.pk}/?version=1")
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Claim by letter has 1 measured custom KPI: archive it instead."
+    assert kpi.measurements.count() == 1
 
 
 def test_the_database_refuses_to_delete_what_responses_or_actions_name(claim):
