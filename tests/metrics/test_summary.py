@@ -12,6 +12,7 @@ from metrics.models import PendingRecompute, SurveyResponse
 from metrics.selectors.dashboard import Scope, dashboard_scores
 from metrics.selectors.kpis import kpi_summary
 from metrics.services.recompute import snapshots_rebuild_all
+from tests.journeys.factories import TouchpointFactory
 from tests.metrics.factories import SurveyResponseFactory
 from tests.metrics.recompute_data import at, expected_from_responses, starts
 from tests.teams.factories import owning_every_journey_group
@@ -337,3 +338,41 @@ def test_the_dashboard_keeps_the_figures_of_an_archived_stage_and_its_touchpoint
         stages["Signing"].figures["nps"].n
         == direct(touchpoint__stage=org.signing, day__gte=date(2024, 3, 1))["nps"]["n"]
     )
+
+
+def test_deleting_an_unmeasured_touchpoint_marks_its_journey_stale_until_the_recompute(
+    editor_client, cx_editor, org, django_capture_on_commit_callbacks
+):
+    spare = TouchpointFactory(stage=org.signing, name="Welcome letter", position=1)
+    with owning_every_journey_group(cx_editor), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = editor_client.delete(f"/api/v1/touchpoints/{spare.pk}/?version={spare.version}")
+    assert response.status_code == 204
+    assert rows_by_key(editor_client, journey=org.open_account.pk, group_by="touchpoint")[1] is True
+    assert rows_by_key(editor_client, journey=org.complaint.pk, group_by="touchpoint")[1] is False
+    for callback in callbacks:
+        callback()
+    by_touchpoint, stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="touchpoint")
+    assert stale is False
+    assert spare.pk not in by_touchpoint
+    for touchpoint in (org.website, org.call, org.contract):
+        assert without_row_meta(by_touchpoint[touchpoint.pk]) == direct(touchpoint=touchpoint)
+
+
+def test_a_reorder_that_moves_a_touchpoint_to_another_stage_recomputes_the_stages(
+    editor_client, org, django_capture_on_commit_callbacks
+):
+    order = [
+        {"id": org.orientation.pk, "touchpoints": [org.website.pk]},
+        {"id": org.signing.pk, "touchpoints": [org.call.pk, org.contract.pk]},
+    ]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.journey_reorder(
+            journey=org.open_account, stages=order, expected_structure_version=org.open_account.structure_version
+        )
+    assert rows_by_key(editor_client, stage=org.signing.pk)[1] is True
+    for callback in callbacks:
+        callback()
+    by_stage, stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="stage")
+    assert stale is False
+    assert without_row_meta(by_stage[org.signing.pk]) == direct(touchpoint__stage=org.signing)
+    assert without_row_meta(by_stage[org.orientation.pk]) == direct(touchpoint__stage=org.orientation)
