@@ -199,12 +199,23 @@ def archive_schema(serializer_class):
     return extend_schema_view(
         # A paginated, filterable list, like the list itself.
         archived=extend_schema(responses=serializer_class(many=True), filters=True),
-        archive=extend_schema(request=VersionSerializer, responses={200: serializer_class, 409: CONFLICT}),
+        archive=extend_schema(
+            request=VersionSerializer,
+            responses={
+                200: serializer_class,
+                400: OpenApiResponse(description=gettext_lazy("The version is missing or not a whole number.")),
+                409: CONFLICT,
+            },
+        ),
         restore=extend_schema(
             request=VersionSerializer,
             responses={
                 200: serializer_class,
-                400: OpenApiResponse(description=gettext_lazy("Its journey or stage is archived: restore that first.")),
+                400: OpenApiResponse(
+                    description=gettext_lazy(
+                        "The version is missing, or its journey or stage is archived: restore that first."
+                    )
+                ),
                 409: CONFLICT,
             },
         ),
@@ -365,6 +376,9 @@ class JourneyViewSet(ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSe
         request=FutureStateSerializer,
         responses={
             201: JourneySerializer,
+            400: OpenApiResponse(
+                description=gettext_lazy("Not a current-state journey, or a future state of it has this name.")
+            ),
             409: OpenApiResponse(
                 FutureStateExistsSerializer,
                 description=gettext_lazy("It has a future state already; send another: true to make one more."),

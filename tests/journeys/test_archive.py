@@ -1,5 +1,6 @@
 """Nothing lost by editing a map: what responses, actions or cases depend on is archived, never deleted."""
 
+import json
 from datetime import date
 
 import pytest
@@ -284,3 +285,11 @@ def test_a_future_state_whose_current_state_is_archived_has_nothing_to_compare(e
     assert editor_client.get(reverse("journeys:compare", args=[future.pk])).status_code == 404
     page = editor_client.get(reverse("journeys:map", args=[future.pk])).content.decode()
     assert reverse("journeys:compare", args=[future.pk]) not in page
+
+
+@pytest.mark.parametrize("body", [None, [], "x", {"version": "one"}, {"version": 0}, {}])
+def test_a_bad_archive_body_is_a_400_naming_the_field(editor_client, claim, body):
+    *_rest, letter, _form = claim
+    response = editor_client.post(f"/api/v1/touchpoints/{letter.pk}/archive/", json.dumps(body), content_type=JSON)
+    assert response.status_code == 400
+    assert Touchpoint.objects.filter(pk=letter.pk).exists()
