@@ -13,6 +13,7 @@ from journeys.selectors import touchpoint_list
 from metrics.models import FollowUpCase, SurveyResponse
 from tests.journeys.factories import FindingFactory, JourneyFactory, StageFactory, TouchpointFactory
 from tests.metrics.factories import CustomKpiFactory, KpiMeasurementFactory, SurveyResponseFactory
+from tests.metrics.ingest_data import make_map, record
 from tests.teams.factories import ActionFactory, owning_every_journey_group
 
 pytestmark = pytest.mark.django_db
@@ -293,3 +294,12 @@ def test_a_bad_archive_body_is_a_400_naming_the_field(editor_client, claim, body
     response = editor_client.post(f"/api/v1/touchpoints/{letter.pk}/archive/", json.dumps(body), content_type=JSON)
     assert response.status_code == 400
     assert Touchpoint.objects.filter(pk=letter.pk).exists()
+
+
+def test_answers_that_still_come_in_for_an_archived_touchpoint_are_kept(editor_client):
+    voc_map = make_map()
+    touchpoint = voc_map.touchpoint
+    services.touchpoint_archive(touchpoint=touchpoint, expected_version=touchpoint.version)
+    response = editor_client.post("/api/v1/responses/", record(voc_map), content_type=JSON)
+    assert response.status_code == 201, response.json()
+    assert SurveyResponse.objects.get().touchpoint_id == touchpoint.pk
