@@ -45,7 +45,8 @@ def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Jour
     """The demo journeys with their maps. A journey that already exists (same group and name) is left alone."""
     personas = seed_personas()
     channels = {c.slug: c for c in Channel.objects.all()}
-    existing = set(Journey.objects.filter(state=JourneyState.CURRENT).values_list("group__slug", "name"))
+    # Archived ones too: seeding again must not bring a second copy of an archived demo journey.
+    existing = set(Journey.all_objects.filter(state=JourneyState.CURRENT).values_list("group__slug", "name"))
     created = []
     for spec in JOURNEYS:
         if (spec["group"], spec["name"]) in existing:
@@ -109,7 +110,7 @@ def _seed_future_state() -> None:
     from .services import journey_create_future_state, touchpoint_create, touchpoint_delete, touchpoint_update
 
     current = Journey.objects.filter(name=FUTURE_STATE_OF, state=JourneyState.CURRENT).first()
-    if current is None or current.future_states.exists():
+    if current is None or Journey.all_objects.filter(current_state=current).exists():
         return
     future = journey_create_future_state(journey=current)
     touchpoints = {t.name: t for t in future.touchpoints.select_related("stage")}

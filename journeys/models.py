@@ -71,6 +71,22 @@ class Channel(models.Model):
         return self.name
 
 
+class OnTheMapManager(models.Manager):
+    """`objects` of journeys, stages and touchpoints: only those on the map, not archived ones.
+
+    An archived row keeps its responses, actions and cases, and its figures, but leaves every list, picker,
+    map and comparison; it is reached through `all_objects` (the archive, a restore, the figures' labels) and
+    through foreign keys (Django follows those with the unfiltered base manager).
+    """
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
+class WithArchivedManager(models.Manager):
+    """`all_objects`: archived rows too."""
+
+
 class JourneyState(models.TextChoices):
     CURRENT = "current", _("Current state")
     FUTURE = "future", _("Future state")
@@ -120,6 +136,13 @@ class Journey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set when the object was archived instead of deleted, because responses, actions or cases depend on it
+    # (journeys.services.archive); the same moment on the stages and touchpoints archived with it.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+
+    objects = OnTheMapManager()
+    all_objects = WithArchivedManager()
+
     class Meta:
         ordering = ["group__position", "name", "id"]
         verbose_name = _("journey")
@@ -144,6 +167,13 @@ class Stage(models.Model):
     customer_goal = models.TextField(_("customer goal"), blank=True)
     customer_expectation = models.TextField(_("customer expectation"), blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    # Set when the object was archived instead of deleted, because responses, actions or cases depend on it
+    # (journeys.services.archive); the same moment on the stages and touchpoints archived with it.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+
+    objects = OnTheMapManager()
+    all_objects = WithArchivedManager()
 
     class Meta:
         ordering = ["journey", "position", "id"]
@@ -198,6 +228,13 @@ class Touchpoint(models.Model):
         help_text=_("The current-state touchpoint this future-state touchpoint was copied from."),
     )
     version = models.PositiveIntegerField(default=1)
+
+    # Set when the object was archived instead of deleted, because responses, actions or cases depend on it
+    # (journeys.services.archive); the same moment on the stages and touchpoints archived with it.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+
+    objects = OnTheMapManager()
+    all_objects = WithArchivedManager()
 
     class Meta:
         ordering = ["stage__position", "position", "id"]

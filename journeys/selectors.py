@@ -6,6 +6,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import Channel, Finding, Journey, JourneyGroup, Persona, Stage, Touchpoint
 
+# Findings on the map: not on an archived stage or touchpoint (those keep their findings for a restore).
+ON_THE_MAP_FINDING = Q(stage__archived_at__isnull=True) & (
+    Q(touchpoint__isnull=True) | Q(touchpoint__archived_at__isnull=True)
+)
+
 COMPARED_FIELDS = [
     "name",
     "channel_id",
@@ -29,14 +34,19 @@ def persona_list() -> QuerySet[Persona]:
     return Persona.objects.annotate(journey_count=Count("journeys")).order_by("name")
 
 
-def journey_list() -> QuerySet[Journey]:
-    """Journeys with what a list row shows: group, chain owner, personas and the size of the map."""
+def journey_list(*, archived: bool = False) -> QuerySet[Journey]:
+    """Journeys with what a list row shows: group, chain owner, personas and the size of the map; `archived`:
+    the archived ones instead (with the size their map had)."""
+    journeys = Journey.all_objects.filter(archived_at__isnull=False) if archived else Journey.objects
+    on_map = Q() if archived else Q(stages__archived_at__isnull=True)
+    tp_on_map = Q() if archived else Q(touchpoints__archived_at__isnull=True)
     return (
-        Journey.objects.select_related("group", "chain_owner", "current_state")
+        journeys.select_related("group", "chain_owner", "current_state")
         .prefetch_related(Prefetch("personas", queryset=Persona.objects.order_by("name")))
         .annotate(
-            stage_count=Count("stages", distinct=True),
-            touchpoint_count=Count("touchpoints", distinct=True),
+            # Joins see archived rows too (managers filter only their own queries): count those on the map.
+            stage_count=Count("stages", filter=on_map, distinct=True),
+            touchpoint_count=Count("touchpoints", filter=tp_on_map, distinct=True),
         )
         .order_by("group__position", "name", "id")
     )
@@ -49,18 +59,39 @@ def journey_search(queryset: QuerySet[Journey], text: str) -> QuerySet[Journey]:
     return queryset.filter(Q(name__icontains=text) | Q(description__icontains=text))
 
 
-def stage_list() -> QuerySet[Stage]:
+def stage_list(*, archived: bool = False) -> QuerySet[Stage]:
+    """Stages on the map; `archived`: the archived stages of journeys on the map, newest first."""
+    if archived:
+        return (
+            Stage.all_objects.filter(archived_at__isnull=False, journey__archived_at__isnull=True)
+            .select_related("journey")
+            .order_by("journey_id", "-archived_at", "id")
+        )
     return Stage.objects.select_related("journey").order_by("journey_id", "position", "id")
 
 
-def touchpoint_list() -> QuerySet[Touchpoint]:
+def touchpoint_list(*, archived: bool = False) -> QuerySet[Touchpoint]:
+    """Touchpoints on the map; `archived`: those archived on their own (their stage and journey are on the map),
+    newest first."""
+    if archived:
+        return (
+            Touchpoint.all_objects.filter(
+                archived_at__isnull=False, stage__archived_at__isnull=True, journey__archived_at__isnull=True
+            )
+            .select_related("stage", "channel", "owner")
+            .order_by("journey_id", "-archived_at", "id")
+        )
     return Touchpoint.objects.select_related("stage", "channel", "owner").order_by(
         "journey_id", "stage__position", "position", "id"
     )
 
 
 def finding_list() -> QuerySet[Finding]:
-    return Finding.objects.select_related("stage", "touchpoint").order_by("journey_id", "-severity", "id")
+    return (
+        Finding.objects.filter(ON_THE_MAP_FINDING, journey__archived_at__isnull=True)
+        .select_related("stage", "touchpoint")
+        .order_by("journey_id", "-severity", "id")
+    )
 
 
 def journey_map_queryset() -> QuerySet[Journey]:
@@ -75,7 +106,7 @@ def journey_map_queryset() -> QuerySet[Journey]:
                     "touchpoints",
                     queryset=Touchpoint.objects.select_related("channel", "owner").order_by("position", "id"),
                 ),
-                Prefetch("findings", queryset=Finding.objects.order_by("-severity", "id")),
+                Prefetch("findings", queryset=Finding.objects.filter(ON_THE_MAP_FINDING).order_by("-severity", "id")),
             ),
         ),
     )

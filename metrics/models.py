@@ -50,10 +50,12 @@ class SurveyResponse(models.Model):
     # The composite indexes below cover these foreign keys; a separate index each would slow every import.
     # No foreign-key constraints in the database either: their per-row triggers took longer than the insert of a
     # large import itself (bench/import_bench.py). The ingest checks and locks the referenced rows once per
-    # ingest instead (metrics/ingest/staging.py); the ORM still cascades deletions.
+    # ingest instead (metrics/ingest/staging.py). Customers' answers never go as a side effect of editing a map:
+    # the ORM refuses to delete a journey or touchpoint they name (PROTECT), and journeys' services archive
+    # such a journey or touchpoint instead (settings.MAP_DEPENDENTS names what depends on it).
     journey = models.ForeignKey(
         Journey,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="responses",
         verbose_name=_("journey"),
         db_index=False,
@@ -61,7 +63,7 @@ class SurveyResponse(models.Model):
     )
     touchpoint = models.ForeignKey(
         Touchpoint,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="responses",
@@ -344,7 +346,7 @@ class FollowUpCase(models.Model):
         SurveyResponse, on_delete=models.CASCADE, related_name="followup", verbose_name=_("response")
     )
     touchpoint = models.ForeignKey(
-        Touchpoint, on_delete=models.CASCADE, related_name="followups", verbose_name=_("touchpoint")
+        Touchpoint, on_delete=models.PROTECT, related_name="followups", verbose_name=_("touchpoint")
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -170,12 +170,14 @@ class ImprovementAction(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("user story or description"), blank=True)
+    # An action keeps its place: a journey, stage or touchpoint with actions is archived, never deleted
+    # (journeys.services.archive); PROTECT makes the database refuse it too.
     journey = models.ForeignKey(
-        Journey, on_delete=models.CASCADE, related_name="improvement_actions", verbose_name=_("journey")
+        Journey, on_delete=models.PROTECT, related_name="improvement_actions", verbose_name=_("journey")
     )
     stage = models.ForeignKey(
         Stage,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="improvement_actions",
@@ -183,7 +185,7 @@ class ImprovementAction(models.Model):
     )
     touchpoint = models.ForeignKey(
         Touchpoint,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="improvement_actions",

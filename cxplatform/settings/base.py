@@ -234,6 +234,18 @@ MAP_ACTION_CREATE_URL = "teams:action-create"
 # the map shows the designed journey only); and the map header's link to the key-driver analysis of the journey.
 MAP_MEASURES = "metrics.selectors.map_measures.map_measures"
 MAP_DRIVERS_URL = "metrics:journey-drivers"
+# What keeps a journey, stage or touchpoint from being deleted (it is archived instead): each callable counts
+# its app's dependents (survey responses, follow-up cases and measured custom KPIs; improvement actions), so
+# journeys imports neither.
+MAP_DEPENDENTS = [
+    "metrics.services.map_dependents.response_dependents",
+    "teams.services.map_dependents.map_dependents",
+    "metrics.services.map_dependents.followup_dependents",
+    "metrics.services.map_dependents.kpi_dependents",
+]
+# Called in the transaction of every change to a journey's shape (delete, archive, restore, move to another
+# stage): the figures per stage and touchpoint are marked stale and recomputed after commit, as on an ingest.
+MAP_STRUCTURE_CHANGED = "metrics.services.recompute.structure_changed"
 # An improvement action's page links to its business case here (the URL name takes the action's pk), so that
 # teams needs no import of metrics.
 ACTION_BUSINESS_CASE_URL = "metrics:business-case"

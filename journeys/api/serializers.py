@@ -94,8 +94,9 @@ class JourneySerializer(VersionedSerializer):
             "structure_version",
             "created_at",
             "updated_at",
+            "archived_at",
         ]
-        read_only_fields = ["current_state", "structure_version", "created_at", "updated_at"]
+        read_only_fields = ["current_state", "structure_version", "created_at", "updated_at", "archived_at"]
 
     def get_chain_owner_name(self, journey: Journey) -> str | None:
         return _user_name(journey.chain_owner)
@@ -122,7 +123,9 @@ class StageSerializer(VersionedSerializer):
             "customer_expectation",
             "version",
             "structure_version",
+            "archived_at",
         ]
+        read_only_fields = ["archived_at"]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -169,8 +172,9 @@ class TouchpointSerializer(VersionedSerializer):
             "copied_from",
             "version",
             "structure_version",
+            "archived_at",
         ]
-        read_only_fields = ["copied_from"]
+        read_only_fields = ["copied_from", "archived_at"]
 
     def get_owner_name(self, touchpoint: Touchpoint) -> str | None:
         return _user_name(touchpoint.owner)
@@ -269,6 +273,36 @@ class FutureStateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("Defaults to the journey's name with '(future state)' after it."),
     )
+    another = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Make another future state although one exists (named '(future state 2)' and so on); without it, "
+            "an existing future state is answered with 409 and the existing one."
+        ),
+    )
+
+
+class FutureStateExistsSerializer(serializers.Serializer):
+    """The body of a 409 from future-state: the journey has a future state already."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    existing = serializers.JSONField(help_text=_("The existing future state (as GET /journeys/{id}/ gives it)."))
+
+
+class VersionSerializer(serializers.Serializer):
+    """The body of an archive or restore: the version it is based on."""
+
+    version = serializers.IntegerField(min_value=1)
+
+
+class HasDependentsSerializer(serializers.Serializer):
+    """The body of a 409 from a delete: responses, actions or cases depend on the object; archive it instead."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    dependents = serializers.ListField(child=serializers.CharField())
 
 
 class StaleVersionSerializer(serializers.Serializer):

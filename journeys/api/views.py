@@ -7,7 +7,13 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
@@ -36,7 +42,9 @@ from .permissions import CanEditJourneysOrReadOnly, check_can_edit_journey
 from .serializers import (
     ChannelSerializer,
     FindingSerializer,
+    FutureStateExistsSerializer,
     FutureStateSerializer,
+    HasDependentsSerializer,
     JourneyGroupSerializer,
     JourneyMapSerializer,
     JourneySerializer,
@@ -45,6 +53,7 @@ from .serializers import (
     StageSerializer,
     StaleVersionSerializer,
     TouchpointSerializer,
+    VersionSerializer,
 )
 
 VERSION_PARAMETER = OpenApiParameter(
@@ -56,6 +65,17 @@ VERSION_PARAMETER = OpenApiParameter(
 )
 CONFLICT = OpenApiResponse(
     StaleVersionSerializer, description=gettext_lazy("Someone else changed it first; nothing was saved.")
+)
+DELETE_CONFLICT = OpenApiResponse(
+    PolymorphicProxySerializer(
+        component_name="DeleteConflict",
+        serializers=[StaleVersionSerializer, HasDependentsSerializer],
+        resource_type_field_name=None,
+    ),
+    description=gettext_lazy(
+        "Someone else changed it first, or survey responses, improvement actions or follow-up cases depend on it "
+        "(archive it instead); nothing was deleted."
+    ),
 )
 
 
@@ -102,6 +122,9 @@ class JourneysAPIMixin:
         if isinstance(exc, StaleVersion):
             body = {"detail": str(exc.message), "code": "stale_version", "current": self.render_current(exc.current)}
             return Response(body, status=status.HTTP_409_CONFLICT)
+        if isinstance(exc, services.HasDependents):
+            body = {"detail": str(exc.message), "code": "has_dependents", "dependents": exc.dependents}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         if isinstance(exc, DjangoValidationError):
             exc = ValidationError(_django_errors(exc))
         return super().handle_exception(exc)
@@ -128,7 +151,74 @@ def versioned_schema(serializer_class):
     return extend_schema_view(
         update=extend_schema(responses={200: serializer_class, 409: CONFLICT}),
         partial_update=extend_schema(responses={200: serializer_class, 409: CONFLICT}),
-        destroy=extend_schema(parameters=[VERSION_PARAMETER], responses={204: None, 409: CONFLICT}),
+        destroy=extend_schema(parameters=[VERSION_PARAMETER], responses={204: None, 409: DELETE_CONFLICT}),
+    )
+
+
+class ArchiveActionsMixin:
+    """archive, restore and archived of journeys, stages and touchpoints (journeys.services.archive): what
+    responses, actions or cases depend on is archived instead of deleted, and restored from the archive."""
+
+    archive_service: str
+    restore_service: str
+
+    def get_queryset(self):
+        return self.archived_queryset() if self.action in ("restore", "archived") else self.live_queryset()
+
+    def _versioned(self, request: Request, service: str, status_code: int = status.HTTP_200_OK) -> Response:
+        obj = self.get_object()
+        body = VersionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        kind = self.archive_service.rpartition("_")[0]
+        result = getattr(services, service)(**{kind: obj, "expected_version": body.validated_data["version"]})
+        fresh = (self.archived_queryset() if result.archived_at else self.live_queryset()).get(pk=result.pk)
+        return Response(
+            self.get_serializer_class()(fresh, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk=None) -> Response:
+        """Take it off the map, the lists and the pickers, keeping its responses, actions, cases and figures."""
+        return self._versioned(request, self.archive_service)
+
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk=None) -> Response:
+        """Bring an archived one back (a stage or touchpoint last in its journey or stage)."""
+        return self._versioned(request, self.restore_service)
+
+    @action(detail=False, methods=["get"])
+    def archived(self, request: Request) -> Response:
+        """The archived ones (filters as for the list)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page if page is not None else queryset, many=True)
+        return self.get_paginated_response(serializer.data) if page is not None else Response(serializer.data)
+
+
+def archive_schema(serializer_class):
+    return extend_schema_view(
+        # A paginated, filterable list, like the list itself.
+        archived=extend_schema(responses=serializer_class(many=True), filters=True),
+        archive=extend_schema(
+            request=VersionSerializer,
+            responses={
+                200: serializer_class,
+                400: OpenApiResponse(description=gettext_lazy("The version is missing or not a whole number.")),
+                409: CONFLICT,
+            },
+        ),
+        restore=extend_schema(
+            request=VersionSerializer,
+            responses={
+                200: serializer_class,
+                400: OpenApiResponse(
+                    description=gettext_lazy(
+                        "The version is missing, or its journey or stage is archived: restore that first."
+                    )
+                ),
+                409: CONFLICT,
+            },
+        ),
     )
 
 
@@ -203,18 +293,27 @@ class ChannelViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
             ) from exc
 
 
+@archive_schema(JourneySerializer)
 @versioned_schema(JourneySerializer)
-class JourneyViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
+class JourneyViewSet(ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet):
     """Journeys, filtered by group, persona, state, phase and `search` (name or description)."""
 
     serializer_class = JourneySerializer
     filterset_class = JourneyFilter
     ordering_fields = ["name", "created_at", "updated_at"]
 
+    archive_service, restore_service = "journey_archive", "journey_restore"
+
     def get_queryset(self):
         if self.action == "map":
             return journey_map_queryset()
+        return super().get_queryset()
+
+    def live_queryset(self):
         return journey_list()
+
+    def archived_queryset(self):
+        return journey_list(archived=True)
 
     def get_serializer_class(self):
         return {
@@ -273,14 +372,36 @@ class JourneyViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
         )
         return Response(JourneyMapSerializer(journey_map(journey_id=journey.pk)).data)
 
-    @extend_schema(request=FutureStateSerializer, responses={201: JourneySerializer})
+    @extend_schema(
+        request=FutureStateSerializer,
+        responses={
+            201: JourneySerializer,
+            400: OpenApiResponse(
+                description=gettext_lazy("Not a current-state journey, or a future state of it has this name.")
+            ),
+            409: OpenApiResponse(
+                FutureStateExistsSerializer,
+                description=gettext_lazy("It has a future state already; send another: true to make one more."),
+            ),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="future-state")
     def future_state(self, request: Request, pk=None) -> Response:
-        """Copy a current-state journey, with its stages, touchpoints and findings, as a future state linked to it."""
+        """Copy a current-state journey, with its stages, touchpoints and findings, as a future state linked to it.
+        While it has one, answered with 409 and the existing one, unless `another` asks for a second."""
         journey = self.get_object()
         serializer = FutureStateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        future = services.journey_create_future_state(journey=journey, name=serializer.validated_data.get("name"))
+        try:
+            future = services.journey_create_future_state(
+                journey=journey,
+                name=serializer.validated_data.get("name"),
+                another=serializer.validated_data["another"],
+            )
+        except services.FutureStateExists as exists:
+            existing = JourneySerializer(self.fresh(exists.existing), context=self.get_serializer_context()).data
+            body = {"detail": str(exists.message), "code": "future_state_exists", "existing": existing}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         data = JourneySerializer(self.fresh(future), context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -291,16 +412,22 @@ def _structure_version(data: dict, message: str) -> int:
     return data["structure_version"]
 
 
+@archive_schema(StageSerializer)
 @versioned_schema(StageSerializer)
-class StageViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
+class StageViewSet(ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet):
     """The ordered steps of journeys. Changing `position` moves the stage (send `structure_version`)."""
 
     serializer_class = StageSerializer
     filterset_class = StageFilter
     ordering_fields = ["position", "name"]
 
-    def get_queryset(self):
+    archive_service, restore_service = "stage_archive", "stage_restore"
+
+    def live_queryset(self):
         return stage_list()
+
+    def archived_queryset(self):
+        return stage_list(archived=True)
 
     def perform_create(self, serializer):
         check_can_edit_journey(self.request.user, serializer.validated_data["journey"])
@@ -330,8 +457,9 @@ class StageViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
         services.stage_delete(stage=instance, expected_version=_expected_version(self.request))
 
 
+@archive_schema(TouchpointSerializer)
 @versioned_schema(TouchpointSerializer)
-class TouchpointViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
+class TouchpointViewSet(ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet):
     """Touchpoints, filtered by journey, stage, channel and owner. Changing `stage` or `position` moves the
     touchpoint (send `structure_version`); its findings follow it."""
 
@@ -340,8 +468,13 @@ class TouchpointViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
     search_fields = ["name", "description"]
     ordering_fields = ["position", "name", "emotion"]
 
-    def get_queryset(self):
+    archive_service, restore_service = "touchpoint_archive", "touchpoint_restore"
+
+    def live_queryset(self):
         return touchpoint_list()
+
+    def archived_queryset(self):
+        return touchpoint_list(archived=True)
 
     def perform_create(self, serializer):
         check_can_edit_journey(self.request.user, serializer.validated_data["stage"].journey)

@@ -1,7 +1,16 @@
 """Writes to journeys, personas, channels and maps. Every function is keyword-only and atomic."""
 
-from .errors import StaleVersion
-from .future_state import journey_create_future_state
+from .archive import (
+    dependents_of,
+    journey_archive,
+    journey_restore,
+    stage_archive,
+    stage_restore,
+    touchpoint_archive,
+    touchpoint_restore,
+)
+from .errors import HasDependents, StaleVersion
+from .future_state import FutureStateExists, journey_create_future_state
 from .journeys import (
     channel_create,
     channel_delete,
@@ -29,27 +38,36 @@ from .map import (
 )
 
 __all__ = [
+    "FutureStateExists",
+    "HasDependents",
     "StaleVersion",
     "channel_create",
     "channel_delete",
     "channel_update",
+    "dependents_of",
     "finding_create",
     "finding_delete",
     "finding_update",
+    "journey_archive",
     "journey_create",
     "journey_create_future_state",
     "journey_delete",
     "journey_reorder",
+    "journey_restore",
     "journey_update",
     "persona_create",
     "persona_delete",
     "persona_update",
+    "stage_archive",
     "stage_create",
     "stage_delete",
     "stage_move",
+    "stage_restore",
     "stage_update",
+    "touchpoint_archive",
     "touchpoint_create",
     "touchpoint_delete",
     "touchpoint_move",
+    "touchpoint_restore",
     "touchpoint_update",
 ]

@@ -1,5 +1,22 @@
 """The errors journeys' services raise; StaleVersion is shared by every app (cxplatform.lib.versioning)."""
 
+from django.db import models
+
 from cxplatform.lib.versioning import StaleVersion
 
-__all__ = ["StaleVersion"]
+
+class HasDependents(Exception):
+    """A hard delete refused: survey responses, improvement actions or follow-up cases depend on the object.
+
+    `message` names them ("Report a claim has 12,304 survey responses and 3 improvement actions: archive it
+    instead"); `dependents` lists the phrases; `current` is the object, to offer its archiving.
+    """
+
+    def __init__(self, current: models.Model, dependents: list[str], message: str):
+        self.current = current
+        self.dependents = dependents
+        self.message = message
+        super().__init__(message)
+
+
+__all__ = ["HasDependents", "StaleVersion"]

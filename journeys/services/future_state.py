@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from journeys.models import Finding, Journey, JourneyState, Phase, Stage, Touchpoint
+from journeys.selectors import ON_THE_MAP_FINDING
 
 STAGE_COPY = ["name", "customer_goal", "customer_expectation", "position"]
 TOUCHPOINT_COPY = [
@@ -18,13 +19,47 @@ TOUCHPOINT_COPY = [
 FINDING_COPY = ["kind", "text", "source", "severity"]
 
 
+class FutureStateExists(Exception):
+    """A future state of the journey exists already: `existing` (the first). Ask again with `another=True`
+    to make one more, named distinctly ("… (future state 2)")."""
+
+    def __init__(self, journey: Journey, existing: Journey):
+        self.journey = journey
+        self.existing = existing
+        self.message = _(
+            "“%(name)s” already has a future state, “%(future)s”. Open it, or create another one on purpose."
+        ) % {"name": journey.name, "future": existing.name}
+        super().__init__(self.message)
+
+
+def future_state_name(journey: Journey) -> str:
+    """“X (future state)”, or “X (future state 2)”, 3... when the name is taken by another of its future states
+    (archived ones included: two journeys of one name look the same in every list and chart)."""
+    taken = set(Journey.all_objects.filter(current_state=journey).values_list("name", flat=True))
+    name = _("%(name)s (future state)") % {"name": journey.name}
+    number = 1
+    while name in taken:
+        number += 1
+        name = _("%(name)s (future state %(number)s)") % {"name": journey.name, "number": number}
+    return name
+
+
 @transaction.atomic
-def journey_create_future_state(*, journey: Journey, name: str | None = None) -> Journey:
-    """Copy the whole journey (stages, touchpoints, findings) as a future state linked to it."""
+def journey_create_future_state(*, journey: Journey, name: str | None = None, another: bool = False) -> Journey:
+    """Copy the whole journey (stages, touchpoints, findings) as a future state linked to it.
+
+    Never a second one silently: while it has a future state on the map, refused with FutureStateExists
+    unless `another` (or a name of its own) says a second one is meant; a second default name is numbered."""
     if journey.state != JourneyState.CURRENT:
         raise ValidationError(_("Only a current-state journey can get a future state."))
+    Journey.objects.select_for_update().filter(pk=journey.pk).first()  # two clicks at once: one waits
+    existing = Journey.objects.filter(current_state=journey).order_by("id").first()
+    if existing is not None and not another and not name:
+        raise FutureStateExists(journey, existing)
+    if name and Journey.all_objects.filter(current_state=journey, name=name).exists():
+        raise ValidationError({"name": _("A future state of this journey already has this name.")})
     future = Journey(
-        name=name or _("%(name)s (future state)") % {"name": journey.name},
+        name=name or future_state_name(journey),
         description=journey.description,
         group_id=journey.group_id,
         state=JourneyState.FUTURE,
@@ -64,7 +99,7 @@ def journey_create_future_state(*, journey: Journey, name: str | None = None) ->
                 touchpoint_id=touchpoint_map.get(f.touchpoint_id),
                 **{name: getattr(f, name) for name in FINDING_COPY},
             )
-            for f in journey.findings.order_by("id")
+            for f in journey.findings.filter(ON_THE_MAP_FINDING).order_by("id")
         ]
     )
     return future

@@ -3,9 +3,11 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max
 
+from journeys import hooks
 from journeys.models import Channel, Journey, JourneyGroup, JourneyState, Persona, Phase
 
-from .versioning import delete_if_current, save_if_current
+from .archive import delete_unless_depended_on
+from .versioning import save_if_current
 
 JOURNEY_FIELDS = ["name", "description", "group", "state", "phase", "chain_owner"]
 PERSONA_FIELDS = ["name", "segment", "quote", "goals", "frustrations", "colour"]
@@ -55,7 +57,9 @@ def journey_update(
 
 @transaction.atomic
 def journey_delete(*, journey: Journey, expected_version: int) -> None:
-    delete_if_current(journey, expected_version=expected_version)
+    """Refused (HasDependents) while responses, actions or cases depend on it: those journeys are archived."""
+    deleted = delete_unless_depended_on(journey, expected_version=expected_version)
+    hooks.structure_changed(journey_ids=[deleted.pk])
 
 
 @transaction.atomic

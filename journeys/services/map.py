@@ -5,8 +5,10 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from journeys import hooks
 from journeys.models import Finding, Journey, Stage, Touchpoint
 
+from .archive import delete_unless_depended_on
 from .versioning import bump_structure, delete_if_current, lock_structure, save_if_current
 
 STAGE_FIELDS = ["name", "customer_goal", "customer_expectation"]
@@ -55,11 +57,13 @@ def stage_update(*, stage: Stage, expected_version: int, **changes) -> Stage:
 
 @transaction.atomic
 def stage_delete(*, stage: Stage, expected_version: int) -> None:
-    """Deletes the stage with its touchpoints and findings; the stages after it move up."""
+    """Deletes the stage with its touchpoints and findings; the stages after it move up. Refused
+    (HasDependents) while responses, actions or cases depend on it or its touchpoints: archive it instead."""
     journey = lock_structure(Journey, stage.journey_id, None)
-    deleted = delete_if_current(stage, expected_version=expected_version)
+    deleted = delete_unless_depended_on(stage, expected_version=expected_version)
     journey.stages.filter(position__gt=deleted.position).update(position=F("position") - 1)
     bump_structure(journey)
+    hooks.structure_changed(journey_ids=[journey.pk])
 
 
 @transaction.atomic
@@ -108,12 +112,14 @@ def touchpoint_update(*, touchpoint: Touchpoint, expected_version: int, **change
 
 @transaction.atomic
 def touchpoint_delete(*, touchpoint: Touchpoint, expected_version: int) -> None:
+    """Refused (HasDependents) while responses, actions or cases depend on it: archive it instead."""
     journey = lock_structure(Journey, touchpoint.journey_id, None)
-    deleted = delete_if_current(touchpoint, expected_version=expected_version)
+    deleted = delete_unless_depended_on(touchpoint, expected_version=expected_version)
     Touchpoint.objects.filter(stage_id=deleted.stage_id, position__gt=deleted.position).update(
         position=F("position") - 1
     )
     bump_structure(journey)
+    hooks.structure_changed(journey_ids=[journey.pk])
 
 
 @transaction.atomic
@@ -131,6 +137,7 @@ def touchpoint_move(
     if not 0 <= position <= len(target):
         raise ValidationError({"position": _("Position must be between 0 and %(max)s.") % {"max": len(target)}})
     target.insert(position, moving)
+    other_stage = moving.stage_id != stage.pk
     moving.stage = stage
     _renumber(source)
     _renumber(target)
@@ -138,6 +145,8 @@ def touchpoint_move(
     Touchpoint.objects.bulk_update(changed.values(), ["stage", "position"])
     Finding.objects.filter(touchpoint=moving).update(stage=stage)
     bump_structure(journey)
+    if other_stage:  # its responses now count for another stage
+        hooks.structure_changed(journey_ids=[journey.pk])
     return moving
 
 
@@ -155,6 +164,7 @@ def journey_reorder(*, journey: Journey, stages: list[dict], expected_structure_
         raise ValidationError({"stages": _("List every stage of this journey exactly once.")})
     if len(touchpoint_ids) != len(set(touchpoint_ids)) or set(touchpoint_ids) != set(known_touchpoints):
         raise ValidationError({"touchpoints": _("List every touchpoint of this journey exactly once.")})
+    moved_stage = any(known_touchpoints[tp] != entry["id"] for entry in stages for tp in entry.get("touchpoints", []))
     Stage.objects.bulk_update(
         [Stage(pk=stage_id, position=index) for index, stage_id in enumerate(stage_ids)], ["position"]
     )
@@ -171,6 +181,8 @@ def journey_reorder(*, journey: Journey, stages: list[dict], expected_structure_
         stage_id=Subquery(Touchpoint.objects.filter(pk=OuterRef("touchpoint_id")).values("stage_id")[:1])
     )
     bump_structure(journey)
+    if moved_stage:  # their responses now count for another stage
+        hooks.structure_changed(journey_ids=[journey.pk])
     return journey
 
 

@@ -233,13 +233,23 @@ def _map_context(request: HttpRequest, journey: Journey, message: str = "", leve
     }
 
 
-def _board(request: HttpRequest, pk: int, *, status: int = 200, message: str = "", level: str = "success"):
-    """The answer to a write: the fresh board (for htmx), else the page itself."""
+def _board(
+    request: HttpRequest,
+    pk: int,
+    *,
+    status: int = 200,
+    message: str = "",
+    level: str = "success",
+    offer: dict | None = None,
+):
+    """The answer to a write: the fresh board (for htmx), else the page itself. `offer`: a button beside the
+    message ({"url", "version", "label"}: archive what could not be deleted)."""
     if not request.htmx:
         if status == 200:
             return redirect("journeys:map", pk=pk)
-        return render(request, "journeys/map.html", _map_context(request, _load(pk), message, level), status=status)
-    context = {**_map_context(request, _load(pk), message, level), "oob": True}
+        context = {**_map_context(request, _load(pk), message, level), "offer": offer}
+        return render(request, "journeys/map.html", context, status=status)
+    context = {**_map_context(request, _load(pk), message, level), "oob": True, "offer": offer}
     response = render(request, "journeys/_map_board.html", context, status=status)
     # Whatever asked (a button in the board, a form in the dialog), the board is what gets replaced.
     response["HX-Retarget"] = "#map-board"
@@ -370,12 +380,35 @@ def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
     return _form_view(request, pk, form, title=_("Edit the stage"), action=action, save=save, form_for=form_for)
 
 
+def _refused_delete(request: HttpRequest, pk: int, refused: services.HasDependents, url_name: str) -> HttpResponse:
+    """409 with the board, the message naming what depends on it, and a button to archive it instead."""
+    part = refused.current
+    offer = {
+        "url": reverse(f"journeys:{url_name}", args=[pk, part.pk]),
+        "version": part.version,
+        "label": _("Archive “%(name)s”") % {"name": part.name},
+    }
+    return _board(request, pk, status=409, message=str(refused.message), level="error", offer=offer)
+
+
 @map_write("POST")
 def stage_delete(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
     version = _posted_int(request, "version")
     stage = _part_of(Stage, stage_pk, pk)
-    services.stage_delete(stage=stage, expected_version=version)
+    try:
+        services.stage_delete(stage=stage, expected_version=version)
+    except services.HasDependents as refused:
+        return _refused_delete(request, pk, refused, "stage-archive")
     return _board(request, pk, message=_("Stage “%(name)s” deleted.") % {"name": stage.name})
+
+
+@map_write("POST")
+def stage_archive(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    version = _posted_int(request, "version")
+    stage = _part_of(Stage, stage_pk, pk)
+    services.stage_archive(stage=stage, expected_version=version)
+    message = _("Stage “%(name)s” archived with its touchpoints; restore it from “Archived”.") % {"name": stage.name}
+    return _board(request, pk, message=message)
 
 
 @map_write("POST")
@@ -425,8 +458,20 @@ def touchpoint_edit(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpRe
 def touchpoint_delete(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpResponse:
     version = _posted_int(request, "version")
     touchpoint = _part_of(Touchpoint, touchpoint_pk, pk)
-    services.touchpoint_delete(touchpoint=touchpoint, expected_version=version)
+    try:
+        services.touchpoint_delete(touchpoint=touchpoint, expected_version=version)
+    except services.HasDependents as refused:
+        return _refused_delete(request, pk, refused, "touchpoint-archive")
     return _board(request, pk, message=_("Touchpoint “%(name)s” deleted.") % {"name": touchpoint.name})
+
+
+@map_write("POST")
+def touchpoint_archive(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpResponse:
+    version = _posted_int(request, "version")
+    touchpoint = _part_of(Touchpoint, touchpoint_pk, pk)
+    services.touchpoint_archive(touchpoint=touchpoint, expected_version=version)
+    message = _("Touchpoint “%(name)s” archived; restore it from “Archived”.") % {"name": touchpoint.name}
+    return _board(request, pk, message=message)
 
 
 TOUCHPOINT_MOVES = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}
@@ -515,6 +560,8 @@ urlpatterns = [
     path("<int:pk>/stages/<int:stage_pk>/edit/", stage_edit, name="stage-edit"),
     path("<int:pk>/stages/<int:stage_pk>/delete/", stage_delete, name="stage-delete"),
     path("<int:pk>/stages/<int:stage_pk>/move/", stage_move, name="stage-move"),
+    path("<int:pk>/stages/<int:stage_pk>/archive/", stage_archive, name="stage-archive"),
+    path("<int:pk>/touchpoints/<int:touchpoint_pk>/archive/", touchpoint_archive, name="touchpoint-archive"),
     path("<int:pk>/stages/<int:stage_pk>/touchpoints/add/", touchpoint_create, name="touchpoint-create"),
     path("<int:pk>/stages/<int:stage_pk>/findings/add/", finding_create, name="finding-create"),
     path("<int:pk>/touchpoints/<int:touchpoint_pk>/edit/", touchpoint_edit, name="touchpoint-edit"),

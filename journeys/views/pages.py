@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -17,9 +17,11 @@ from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
 from journeys import services
 from journeys.filters import JourneyFilter
 from journeys.journey_forms import JourneyForm, JourneyImportForm, PersonaForm
-from journeys.models import Journey, JourneyState, Persona
+from journeys.models import Journey, JourneyState, Persona, Stage, Touchpoint
 from journeys.permissions import can_edit_journeys, edit_refusal_reason
-from journeys.selectors import journey_compare, journey_list, persona_list
+from journeys.selectors import journey_compare, journey_list, persona_list, stage_list, touchpoint_list
+from journeys.services.archive import join_phrases
+from journeys.services.future_state import future_state_name
 from journeys.services.transfer import (
     ImportRefused,
     journey_export,
@@ -107,19 +109,120 @@ def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "journeys/journey_form.html", {"form": form, "journey": journey}, status=status)
 
 
+def _posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        raise BadRequest("version must be a whole number.") from None
+
+
+def _confirm_delete(request: HttpRequest, journey: Journey, *, message: str = "", status: int = 200):
+    """The confirmation, carrying the version it shows; with dependents it offers archiving instead."""
+    dependents = services.dependents_of(journey)
+    refusal = ""
+    if dependents:
+        refusal = _("%(name)s has %(dependents)s: archive it instead.") % {
+            "name": journey.name,
+            "dependents": join_phrases(dependents),
+        }
+    context = {"journey": journey, "refusal": refusal, "message": message}
+    return render(request, "journeys/journey_confirm_delete.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def journey_delete(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(journey_list(), pk=pk)
     require_editor(request, journey)
     if request.method == "POST":
         try:
-            services.journey_delete(journey=journey, expected_version=int(request.POST.get("version", 0)))
+            services.journey_delete(journey=journey, expected_version=_posted_version(request))
         except services.StaleVersion as stale:
-            messages.error(request, stale.message)
-            return redirect("journeys:map", pk=pk) if stale.current else redirect("journeys:index")
+            if stale.current is None:
+                messages.error(request, stale.message)
+                return redirect("journeys:index")
+            # 409 with the journey as it is now: the user confirms again, or not, knowing what changed.
+            fresh = journey_list().get(pk=pk)
+            return _confirm_delete(request, fresh, message=str(stale.message), status=409)
+        except services.HasDependents:
+            return _confirm_delete(request, journey, status=409)
         messages.success(request, _("Journey “%(name)s” deleted.") % {"name": journey.name})
         return redirect("journeys:index")
-    return render(request, "journeys/journey_confirm_delete.html", {"journey": journey})
+    return _confirm_delete(request, journey)
+
+
+@require_POST
+def journey_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = get_object_or_404(Journey, pk=pk)
+    require_editor(request, journey)
+    try:
+        services.journey_archive(journey=journey, expected_version=_posted_version(request))
+    except services.StaleVersion as stale:
+        if stale.current is None:
+            messages.error(request, stale.message)
+            return redirect("journeys:index")
+        return _confirm_delete(request, journey_list().get(pk=pk), message=str(stale.message), status=409)
+    messages.success(
+        request,
+        _("Journey “%(name)s” archived: its responses and figures are kept, and it can be restored from the archive.")
+        % {"name": journey.name},
+    )
+    return redirect("journeys:index")
+
+
+def journey_archived(request: HttpRequest) -> HttpResponse:
+    """The archived journeys, to restore."""
+    page = Paginator(journey_list(archived=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "journeys/archived.html",
+        {"page": page, "query": "", "can_edit": can_edit_journeys(request.user)},
+    )
+
+
+@require_POST
+def journey_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = get_object_or_404(Journey.all_objects, pk=pk, archived_at__isnull=False)
+    require_editor(request, journey)
+    try:
+        services.journey_restore(journey=journey, expected_version=_posted_version(request))
+    except (services.StaleVersion, ValidationError) as refused:
+        messages.error(request, getattr(refused, "message", None) or " ".join(refused.messages))
+        return redirect("journeys:archived")
+    messages.success(request, _("Journey “%(name)s” restored.") % {"name": journey.name})
+    return redirect("journeys:map", pk=pk)
+
+
+def journey_map_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """The archived stages and touchpoints of a journey, to restore."""
+    journey = get_object_or_404(Journey, pk=pk)
+    return render(
+        request,
+        "journeys/map_archive.html",
+        {
+            "journey": journey,
+            "stages": stage_list(archived=True).filter(journey=journey),
+            "touchpoints": touchpoint_list(archived=True).filter(journey=journey),
+            "can_edit": can_edit_journeys(request.user, journey),
+        },
+    )
+
+
+@require_POST
+def map_part_restore(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpResponse:
+    journey = get_object_or_404(Journey, pk=pk)
+    require_editor(request, journey)
+    model, restore = {
+        "stages": (Stage, services.stage_restore),
+        "touchpoints": (Touchpoint, services.touchpoint_restore),
+    }[kind]
+    part = get_object_or_404(model.all_objects, pk=part_pk, journey=journey, archived_at__isnull=False)
+    try:
+        restore(**{model._meta.model_name: part, "expected_version": _posted_version(request)})
+    except (services.StaleVersion, ValidationError) as refused:
+        messages.error(request, getattr(refused, "message", None) or " ".join(refused.messages))
+        return redirect("journeys:map-archive", pk=pk)
+    messages.success(request, _("“%(name)s” is back on the map.") % {"name": part.name})
+    return redirect("journeys:map", pk=pk)
 
 
 @require_POST
@@ -127,7 +230,10 @@ def journey_future_state(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(Journey, pk=pk)
     require_editor(request, journey)
     try:
-        future = services.journey_create_future_state(journey=journey)
+        future = services.journey_create_future_state(journey=journey, another=request.POST.get("another") == "1")
+    except services.FutureStateExists as exists:
+        context = {"journey": journey, "existing": exists.existing, "another_name": future_state_name(journey)}
+        return render(request, "journeys/future_state_exists.html", context, status=409)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("journeys:map", pk=pk)
@@ -136,7 +242,9 @@ def journey_future_state(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def journey_compare_view(request: HttpRequest, pk: int) -> HttpResponse:
-    future = get_object_or_404(Journey, pk=pk, state=JourneyState.FUTURE, current_state__isnull=False)
+    future = get_object_or_404(
+        Journey, pk=pk, state=JourneyState.FUTURE, current_state__isnull=False, current_state__archived_at__isnull=True
+    )
     comparison = journey_compare(future=future)
     return render(request, "journeys/compare.html", {"c": comparison})
 
@@ -232,6 +340,17 @@ urlpatterns = [
     path("import/", journey_import_view, name="import"),
     path("<int:pk>/edit/", journey_edit, name="edit"),
     path("<int:pk>/delete/", journey_delete, name="delete"),
+    path("<int:pk>/archive/", journey_archive, name="archive"),
+    path("<int:pk>/restore/", journey_restore, name="restore"),
+    path("archived/", journey_archived, name="archived"),
+    path("<int:pk>/archived/", journey_map_archive, name="map-archive"),
+    path("<int:pk>/stages/<int:part_pk>/restore/", map_part_restore, {"kind": "stages"}, name="stage-restore"),
+    path(
+        "<int:pk>/touchpoints/<int:part_pk>/restore/",
+        map_part_restore,
+        {"kind": "touchpoints"},
+        name="touchpoint-restore",
+    ),
     path("<int:pk>/future-state/", journey_future_state, name="future-state"),
     path("<int:pk>/compare/", journey_compare_view, name="compare"),
     path("<int:pk>/export.json", journey_export_json_view, name="export-json"),

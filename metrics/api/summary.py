@@ -39,13 +39,13 @@ class KpiSummaryQuerySerializer(serializers.Serializer):
     """The query parameters of the summary; `from` and `to` are Python keywords, hence get_fields."""
 
     journey = serializers.PrimaryKeyRelatedField(
-        queryset=Journey.objects.all(), required=False, help_text=gettext_lazy("Journey id.")
+        queryset=Journey.all_objects.all(), required=False, help_text=gettext_lazy("Journey id.")
     )
     stage = serializers.PrimaryKeyRelatedField(
-        queryset=Stage.objects.all(), required=False, help_text=gettext_lazy("Stage id.")
+        queryset=Stage.all_objects.all(), required=False, help_text=gettext_lazy("Stage id.")
     )
     touchpoint = serializers.PrimaryKeyRelatedField(
-        queryset=Touchpoint.objects.all(), required=False, help_text=gettext_lazy("Touchpoint id.")
+        queryset=Touchpoint.all_objects.all(), required=False, help_text=gettext_lazy("Touchpoint id.")
     )
     channel = serializers.SlugRelatedField(
         slug_field="slug",

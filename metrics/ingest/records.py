@@ -71,8 +71,9 @@ class Lookups:
     def load(cls, *, journey_ids: Iterable[int] | None = None, touchpoint_ids: Iterable[int] | None = None) -> Lookups:
         """Everything (a CSV stream: the ids are not known in advance), or only the given ids (an API list)."""
         # order_by(): no join for the models' default ordering, which a lookup table does not need.
-        journeys = Journey.objects.order_by()
-        touchpoints = Touchpoint.objects.order_by()
+        # Archived journeys and touchpoints too: answers that still come in for them are kept, never refused.
+        journeys = Journey.all_objects.order_by()
+        touchpoints = Touchpoint.all_objects.order_by()
         if journey_ids is not None:
             journeys = journeys.filter(pk__in=set(journey_ids))
         if touchpoint_ids is not None:

@@ -201,14 +201,15 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
 
     journeys = list(scope.journeys().order_by("group__position", "name", "id").values_list("id", "name"))
     journey_ids = [pk for pk, _name in journeys]
+    # Archived stages and touchpoints too: their responses keep counting, and the dashboards keep their figures.
     stages = list(
-        Stage.objects.filter(journey_id__in=journey_ids)
+        Stage.all_objects.filter(journey_id__in=journey_ids)
         .order_by("journey_id", "position", "id")
         .values_list("id", "journey_id", "name")
     )
     touchpoints = {
         pk: (stage_id, name)
-        for pk, stage_id, name in Touchpoint.objects.filter(journey_id__in=journey_ids)
+        for pk, stage_id, name in Touchpoint.all_objects.filter(journey_id__in=journey_ids)
         .order_by("journey_id", "stage__position", "position", "id")
         .values_list("id", "stage_id", "name")
     }

@@ -90,7 +90,7 @@ def scoped_cells(
     if group is not None:
         cells = cells.filter(journey__group_id=group)
     if stage is not None:
-        cells = cells.filter(touchpoint_id__in=Touchpoint.objects.filter(stage_id=stage).values("id"))
+        cells = cells.filter(touchpoint_id__in=Touchpoint.all_objects.filter(stage_id=stage).values("id"))
     if touchpoint is not None:
         cells = cells.filter(touchpoint_id=touchpoint)
     if channel is not None:
@@ -115,7 +115,7 @@ def _key_expression(group_by: str | None):
         return F("period_start")
     if group_by == "stage":
         # touchpoint_id is a plain integer (0 = none), not a foreign key: the stage comes by subquery.
-        return Subquery(Touchpoint.objects.filter(pk=OuterRef("touchpoint_id")).order_by().values("stage_id"))
+        return Subquery(Touchpoint.all_objects.filter(pk=OuterRef("touchpoint_id")).order_by().values("stage_id"))
     if group_by == "journey":
         return F("journey_id")
     return F(f"{group_by}_id")
@@ -137,7 +137,8 @@ def _ordered_labels(group_by: str, counts: dict[Any, dict]) -> list[tuple[Any, s
     model, ordering = ENTITY_ORDER[group_by]
     labelled = [
         (pk, name)
-        for pk, name in model.objects.filter(pk__in=[k for k in counts if k])
+        # Archived journeys, stages and touchpoints keep their figures, under their names.
+        for pk, name in model._base_manager.filter(pk__in=[k for k in counts if k])
         .order_by(*ordering)
         .values_list("pk", "name")
     ]
@@ -193,9 +194,11 @@ def is_stale(ids: dict[str, int | None], date_from: date | None, date_to: date |
     if ids["group"] is not None:
         pending = pending.filter(journey__group_id=ids["group"])
     if ids["stage"] is not None:
-        pending = pending.filter(journey_id__in=Stage.objects.filter(pk=ids["stage"]).values("journey_id"))
+        pending = pending.filter(journey_id__in=Stage.all_objects.filter(pk=ids["stage"]).values("journey_id"))
     if ids["touchpoint"] is not None:
-        pending = pending.filter(journey_id__in=Touchpoint.objects.filter(pk=ids["touchpoint"]).values("journey_id"))
+        pending = pending.filter(
+            journey_id__in=Touchpoint.all_objects.filter(pk=ids["touchpoint"]).values("journey_id")
+        )
     if date_from is not None:
         pending = pending.filter(day_to__gte=date_from)
     if date_to is not None:

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from metrics.models import METRIC_BUCKETS, KpiSnapshot, PendingRecompute, Period, SurveyResponse
@@ -362,3 +363,16 @@ class _Dialect:
     @classmethod
     def for_connection(cls) -> _Dialect:
         return cls(connection.vendor)
+
+
+def structure_changed(*, journey_ids: Sequence[int]) -> None:
+    """settings.MAP_STRUCTURE_CHANGED: the shape of these journeys changed (a touchpoint or stage deleted,
+    archived, restored or moved to another stage; a journey archived, restored or deleted). Mark every day of
+    their responses out of date and recompute after commit, as an ingest does: `stale` is true meanwhile."""
+    days = (
+        SurveyResponse.objects.filter(journey_id__in=list(journey_ids))
+        .order_by()
+        .values("journey_id")
+        .annotate(first=Min("day"), last=Max("day"))
+    )
+    recompute_request(ranges={row["journey_id"]: (row["first"], row["last"]) for row in days})

@@ -5,12 +5,17 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from journeys import services
 from metrics import formulas
+from metrics.forms.periods import CUSTOM, ReportPeriod
 from metrics.models import PendingRecompute, SurveyResponse
+from metrics.selectors.dashboard import Scope, dashboard_scores
 from metrics.selectors.kpis import kpi_summary
 from metrics.services.recompute import snapshots_rebuild_all
+from tests.journeys.factories import TouchpointFactory
 from tests.metrics.factories import SurveyResponseFactory
 from tests.metrics.recompute_data import at, expected_from_responses, starts
+from tests.teams.factories import owning_every_journey_group
 
 pytestmark = pytest.mark.django_db
 URL = reverse("api:kpi-summary")
@@ -255,3 +260,119 @@ def test_the_midnight_response_is_in_april_through_the_api(editor_client, org):
     # 31 March: 10 9 7 3 0 at noon UTC. 1 April: 8 and 6, and the 9 given at 22:30 UTC on 31 March.
     assert days == {"2024-03-31": 5, "2024-04-01": 3}
     assert starts(date(2024, 4, 1))["week"] == date(2024, 4, 1)
+
+
+# Structural changes of the map (issue 11): the figures per stage and touchpoint follow the map, `stale` until
+# the recompute ran, and nothing a customer answered drops out.
+
+
+def rows_by_key(editor_client, **params) -> dict:
+    body = editor_client.get(URL, params).json()
+    return {row["key"]: row for row in body["results"]}, body["stale"]
+
+
+def test_an_archived_touchpoint_keeps_its_figures_for_its_journey_and_stage(
+    editor_client, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.touchpoint_archive(touchpoint=org.call, expected_version=org.call.version)
+    by_stage, stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="stage")
+    assert stale is True  # a recompute is pending until the callbacks (the worker) ran
+    for callback in callbacks:
+        callback()  # Celery runs eagerly in tests: the recompute itself
+    by_stage, stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="stage")
+    assert stale is False
+    assert without_row_meta(by_stage[org.orientation.pk]) == direct(touchpoint__stage=org.orientation)
+    # The Call's CSAT answers are among them (the Website has none).
+    assert by_stage[org.orientation.pk]["csat"]["n"] == direct(touchpoint=org.call)["csat"]["n"] == 5
+    by_touchpoint, _stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="touchpoint")
+    assert by_touchpoint[org.call.pk]["label"] == "Call"
+    assert without_row_meta(by_touchpoint[org.call.pk]) == direct(touchpoint=org.call)
+    assert without_row_meta(by_touchpoint[None]) == direct(journey=org.open_account, touchpoint__isnull=True)
+
+
+def test_a_touchpoint_moved_to_another_stage_counts_there_after_the_recompute(
+    editor_client, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.touchpoint_move(
+            touchpoint=org.call,
+            stage=org.signing,
+            position=0,
+            expected_structure_version=org.open_account.structure_version,
+        )
+    assert PendingRecompute.objects.filter(journey=org.open_account).exists()
+    assert editor_client.get(URL, {"stage": org.signing.pk}).json()["stale"] is True
+    for callback in callbacks:
+        callback()
+    by_stage, stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="stage")
+    assert stale is False
+    for stage in (org.orientation, org.signing):
+        assert without_row_meta(by_stage[stage.pk]) == direct(touchpoint__stage=stage)
+    assert by_stage[org.signing.pk]["csat"]["n"] == direct(touchpoint__stage=org.signing)["csat"]["n"] > 0
+
+
+def test_deleting_a_measured_touchpoint_is_refused_and_its_figures_stay(editor_client, cx_editor, org):
+    before, _stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="touchpoint")
+    with owning_every_journey_group(cx_editor):
+        response = editor_client.delete(f"/api/v1/touchpoints/{org.call.pk}/?version={org.call.version}")
+    assert response.status_code == 409
+    assert SurveyResponse.objects.filter(touchpoint=org.call).exists()
+    after, stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="touchpoint")
+    assert after == before
+    assert stale is False
+    assert without_row_meta(after[None]) == direct(journey=org.open_account, touchpoint__isnull=True)
+
+
+def test_the_dashboard_keeps_the_figures_of_an_archived_stage_and_its_touchpoint(org):
+    services.stage_archive(stage=org.signing, expected_version=org.signing.version)
+    spring = ReportPeriod(CUSTOM, date(2024, 3, 1), date(2024, 6, 30))
+    scores = dashboard_scores(scope=Scope(journey_id=org.open_account.pk), period=spring)
+    stages = {row.label: row for row in scores.stages}
+    expected = kpi_summary(
+        journey=org.open_account, date_from=spring.date_from, date_to=spring.date_to, group_by="stage"
+    )["results"]
+    assert "Signing" in stages
+    assert [row.label for row in scores.stages] == [r["label"] for r in expected if r["key"] is not None]
+    assert (
+        stages["Signing"].figures["nps"].n
+        == direct(touchpoint__stage=org.signing, day__gte=date(2024, 3, 1))["nps"]["n"]
+    )
+
+
+def test_deleting_an_unmeasured_touchpoint_marks_its_journey_stale_until_the_recompute(
+    editor_client, cx_editor, org, django_capture_on_commit_callbacks
+):
+    spare = TouchpointFactory(stage=org.signing, name="Welcome letter", position=1)
+    with owning_every_journey_group(cx_editor), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = editor_client.delete(f"/api/v1/touchpoints/{spare.pk}/?version={spare.version}")
+    assert response.status_code == 204
+    assert rows_by_key(editor_client, journey=org.open_account.pk, group_by="touchpoint")[1] is True
+    assert rows_by_key(editor_client, journey=org.complaint.pk, group_by="touchpoint")[1] is False
+    for callback in callbacks:
+        callback()
+    by_touchpoint, stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="touchpoint")
+    assert stale is False
+    assert spare.pk not in by_touchpoint
+    for touchpoint in (org.website, org.call, org.contract):
+        assert without_row_meta(by_touchpoint[touchpoint.pk]) == direct(touchpoint=touchpoint)
+
+
+def test_a_reorder_that_moves_a_touchpoint_to_another_stage_recomputes_the_stages(
+    editor_client, org, django_capture_on_commit_callbacks
+):
+    order = [
+        {"id": org.orientation.pk, "touchpoints": [org.website.pk]},
+        {"id": org.signing.pk, "touchpoints": [org.call.pk, org.contract.pk]},
+    ]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.journey_reorder(
+            journey=org.open_account, stages=order, expected_structure_version=org.open_account.structure_version
+        )
+    assert rows_by_key(editor_client, stage=org.signing.pk)[1] is True
+    for callback in callbacks:
+        callback()
+    by_stage, stale = rows_by_key(editor_client, journey=org.open_account.pk, group_by="stage")
+    assert stale is False
+    assert without_row_meta(by_stage[org.signing.pk]) == direct(touchpoint__stage=org.signing)
+    assert without_row_meta(by_stage[org.orientation.pk]) == direct(touchpoint__stage=org.orientation)
