@@ -10,3 +10,14 @@ class CurrentUserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "first_name", "last_name", "email", "role", "role_display", "job_title"]
         read_only_fields = fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    """An error answer: what went wrong, and a machine-readable code (null when DRF gives none)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(allow_null=True)
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """A 400 answer (its schema is cxplatform.api.schema.ValidationErrorExtension's)."""

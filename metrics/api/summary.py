@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ from journeys.models import Channel, Journey, JourneyGroup, Stage, Touchpoint
 from metrics.selectors.kpis import GROUP_BYS, kpi_summary
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class JourneyGroupField(serializers.RelatedField):
     """A journey group by id (as the journeys API filters on) or by its key (slug)."""
 
