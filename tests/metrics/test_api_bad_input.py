@@ -112,3 +112,15 @@ def test_the_summary_refuses_a_key_it_cannot_look_up_by_name(editor_client, quer
     response = editor_client.get("/api/v1/kpis/summary/", query)
     assert response.status_code == 400, response.content
     assert list(response.json()) == list(query)
+
+
+def test_a_search_with_a_nul_character_is_refused_by_name(editor_client):
+    response = editor_client.get("/api/v1/channels/", {"search": "w\x00b"})
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["search"]
+
+
+def test_a_summary_of_days_before_any_period_is_empty_not_an_error(editor_client):
+    response = editor_client.get("/api/v1/kpis/summary/", {"to": "0536-04-01", "group_by": "month"})
+    assert response.status_code == 200, response.content
+    assert response.json()["results"] == []
