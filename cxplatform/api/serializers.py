@@ -1,10 +1,17 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cxplatform.accounts.models import User
 
 
+@extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]})
+class OptionalEmailField(serializers.CharField):
+    """An email address, or "" for a user who has none (the schema's "format: email" alone would refuse that)."""
+
+
 class CurrentUserSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
+    email = OptionalEmailField(read_only=True)
 
     class Meta:
         model = User

@@ -100,6 +100,12 @@ def openapi_schema() -> dict:
     return json.loads(OpenApiJsonRenderer().render(generated, renderer_context={}))
 
 
+def load_schema():
+    schema = schemathesis.openapi.from_dict(openapi_schema())
+    schema.app = WSGIHandler()
+    return schema
+
+
 def build_data(admin) -> None:
     """A small organisation like the demo's: every kind of object an operation's {id} can name."""
     org = build_org()
@@ -169,12 +175,12 @@ def in_process_requests():
 
 @pytest.mark.django_db
 def test_no_operation_answers_a_server_error_or_anything_its_schema_does_not_document(in_process_requests, capsys):
-    admin = UserFactory(username="fuzz-admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    # No email address, as many users have: me/ must still answer what its schema says.
+    admin = UserFactory(username="fuzz-admin", role=Role.ADMIN, is_staff=True, is_superuser=True, email="")
     headers = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
     build_data(admin)
     ids = existing_ids()
-    schema = schemathesis.openapi.from_dict(openapi_schema())
-    schema.app = WSGIHandler()
+    schema = load_schema()
     tally = Tally()
     started = time.monotonic()
 
@@ -220,3 +226,12 @@ def test_no_operation_answers_a_server_error_or_anything_its_schema_does_not_doc
 def test_the_schema_validates_without_a_warning():
     # drf-spectacular's own check: a field it cannot type (W001) makes the schema guess, and guess wrong.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email", ["", "anne@example.org"])
+def test_me_answers_as_its_schema_says_with_or_without_an_email_address(in_process_requests, email):
+    user = UserFactory(email=email)
+    case = load_schema()["/api/v1/me/"]["GET"].Case()
+    response = case.call_and_validate(headers={"Authorization": f"Token {Token.objects.create(user=user).key}"})
+    assert response.json()["email"] == email
