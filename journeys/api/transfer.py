@@ -6,11 +6,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cxplatform.api.parsers import JSONParser
 from journeys.models import Journey
 from journeys.selectors import journey_list
 from journeys.services.transfer import ImportRefused, journey_export, journey_import, parse_import_file

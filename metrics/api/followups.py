@@ -3,6 +3,8 @@ metrics.services.followups, rules in metrics.permissions (the pages use the same
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -128,7 +130,8 @@ def _refuse(permission: permissions.BasePermission, reason) -> bool:
 
 
 def _changes_owner(data, case: FollowUpCase) -> bool:
-    if "owner" not in data:
+    # A body that is not an object (null, 1, true...) changes nothing: the serializer refuses it with a 400.
+    if not isinstance(data, Mapping) or "owner" not in data:
         return False
     value = data["owner"]
     if value in (None, ""):

@@ -14,14 +14,16 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cxplatform.api.parsers import JSONParser
 from metrics.forms.kpis import KpiFilter
 from metrics.permissions import NOT_A_KPI_MANAGER, NOT_A_MEASURER, can_manage_kpis, can_record_measurements
 from metrics.selectors.custom_kpis import kpi_list, measurement_list
-from metrics.services.kpi_csv import ImportRefused, measurements_import_csv
+from metrics.services.kpi_csv import ImportRefused, LineProblem, measurements_import_csv
 from metrics.services.kpis import (
     ItemProblem,
     MeasurementInput,
@@ -60,11 +62,21 @@ class KpiPermission(permissions.BasePermission):
         return allowed
 
 
-def _batch_refused(problems: list[ItemProblem]) -> Response:
+def _batch_refused(problems: list[ItemProblem], *, detail: str = "", code: str = "invalid_batch") -> Response:
     body = {
-        "detail": _("Nothing was stored: %(count)s problem(s) in the measurements sent.") % {"count": len(problems)},
-        "code": "invalid_batch",
+        "detail": detail
+        or _("Nothing was stored: %(count)s problem(s) in the measurements sent.") % {"count": len(problems)},
+        "code": code,
         "errors": [{"index": p.index, "field": p.field, "message": str(p.message)} for p in problems],
+    }
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _import_refused(problems: list[LineProblem]) -> Response:
+    body = {
+        "detail": _("Nothing was stored: %(count)s problem(s) in the file.") % {"count": len(problems)},
+        "code": "invalid_file",
+        "errors": [{"line": p.line, "field": p.field, "message": str(p.message)} for p in problems],
     }
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
@@ -128,7 +140,13 @@ class CustomKpiViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
         methods=["POST"],
         request=MeasurementInputSerializer,
         responses={
-            201: MeasurementSerializer(many=True),
+            # As sent: one object for one object, a list for a list (never a page).
+            201: {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Measurement"},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/Measurement"}},
+                ]
+            },
             400: OpenApiResponse(MeasurementBatchRefusedSerializer, description=gettext_lazy("Nothing was stored.")),
         },
         description=gettext_lazy(
@@ -137,14 +155,18 @@ class CustomKpiViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
             "already has a value replaces it."
         ),
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser])
+    # No KPI filters here (they are the list's): a bad ?kind= must not answer for the measurements sent.
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser], filter_backends=[])
     def measurements(self, request: Request, pk=None) -> Response:
         """The KPI's measurements, latest period first, each with its status against the target."""
         kpi = self.get_object()
         if request.method == "GET":
             page = self.paginate_queryset(measurement_list(kpi=kpi))
             return self.get_paginated_response(MeasurementSerializer(page, many=True).data)
-        data = request.data if isinstance(request.data, list) else [request.data]
+        try:
+            data = request.data if isinstance(request.data, list) else [request.data]
+        except ParseError as error:
+            return _batch_refused([], detail=str(error.detail), code="parse_error")
         if len(data) > MAX_BATCH:
             message = _("Send at most %(max)s measurements at once.") % {"max": MAX_BATCH}
             return _batch_refused([ItemProblem(MAX_BATCH, "non_field_errors", message)])
@@ -174,23 +196,20 @@ class CustomKpiViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
         url_path="measurements/import",
         url_name="measurements-import",
         parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
     )
     def import_measurements(self, request: Request, pk=None) -> Response:
         """Record the measurements of a CSV file (field `file`; columns period,value[,note]), all or nothing:
         every bad line is reported with its number and the reason."""
         kpi = self.get_object()
-        upload = request.FILES.get("file")
+        try:
+            upload = request.FILES.get("file")
+        except ParseError as error:
+            return _import_refused([LineProblem(None, "file", str(error.detail))])
         if upload is None:
-            return Response(
-                {"file": [_("Send the CSV file in the form field “file”.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return _import_refused([LineProblem(None, "file", _("Send the CSV file in the form field “file”."))])
         try:
             result = measurements_import_csv(kpi=kpi, file=upload)
         except ImportRefused as refused:
-            body = {
-                "detail": _("Nothing was stored: %(count)s problem(s) in the file.") % {"count": len(refused.problems)},
-                "code": "invalid_file",
-                "errors": [{"line": p.line, "field": p.field, "message": str(p.message)} for p in refused.problems],
-            }
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            return _import_refused(refused.problems)
         return Response(MeasurementImportResultSerializer(result).data)

@@ -9,7 +9,7 @@ from metrics.models import Metric, SurveyResponse
 
 
 class ResponseSerializer(serializers.ModelSerializer):
-    channel = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    channel = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = SurveyResponse

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ from journeys.models import Channel, Journey, JourneyGroup, Stage, Touchpoint
 from metrics.selectors.kpis import GROUP_BYS, kpi_summary
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class JourneyGroupField(serializers.RelatedField):
     """A journey group by id (as the journeys API filters on) or by its key (slug)."""
 
@@ -25,7 +27,8 @@ class JourneyGroupField(serializers.RelatedField):
 
     def to_internal_value(self, data):
         value = str(data).strip()
-        lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+        # ASCII digits only: "²" is a digit to str.isdigit, but no number to int().
+        lookup = {"pk": int(value)} if value.isascii() and value.isdigit() else {"slug": value}
         group = self.get_queryset().filter(**lookup).first()
         if group is None:
             self.fail("does_not_exist", value=value)
@@ -71,6 +74,13 @@ class KpiSummaryQuerySerializer(serializers.Serializer):
         fields["from"] = fields.pop("date_from")
         fields["to"] = fields.pop("date_to")
         return fields
+
+    def to_internal_value(self, data):
+        # Postgres text cannot hold a NUL character: a key with one is refused here, not by a database error.
+        nul = {name: [_("Null characters are not allowed.")] for name, value in data.items() if "\x00" in str(value)}
+        if nul:
+            raise serializers.ValidationError(nul)
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         errors = {}

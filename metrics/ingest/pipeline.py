@@ -142,7 +142,7 @@ def stage_items(items: Sequence[Any], *, default_source: str) -> Staged:
         if not isinstance(item, Mapping):
             prepared.append((index, None, [(None, _("Expected an object with the response's fields."))]))
             continue
-        unknown = [(name, _("Unknown field.")) for name in item if name not in known]
+        unknown = [(field_label(name), _("Unknown field.")) for name in item if name not in known]
         values = [item.get(name) for name in FIELDS]
         prepared.append((index, values, unknown))
         for ids, value in ((journey_ids, values[2]), (touchpoint_ids, values[3])):
@@ -169,6 +169,12 @@ def stage_items(items: Sequence[Any], *, default_source: str) -> Staged:
                         continue
             tally.reject(index, problems)
     return Staged(staging=staging, counts=tally.check(staging), rows_read=len(items))
+
+
+def field_label(name: str) -> str:
+    """A field name as it can be stored and shown: a NUL character (which Postgres text cannot hold) spelled out
+    as its JSON escape."""
+    return name.replace("\x00", "\\u0000")
 
 
 def describe(rejection: Rejection, *, noun: str) -> Problem:

@@ -170,10 +170,11 @@ class RecordCleaner:
     # Field rules, each used by the fast path and by explain().
 
     def metric_scale(self, value: Any) -> tuple[str, tuple[int, int]]:
-        scale = SCALES.get(value)
+        # Only text is looked up: a list or an object (JSON) cannot be a dict key.
+        scale = SCALES.get(value) if type(value) is str else None
         if scale is None:
             metric = value.strip().lower() if type(value) is str else value
-            scale = SCALES.get(metric)
+            scale = SCALES.get(metric) if type(metric) is str else None
             if scale is None:
                 if _is_blank(value):
                     raise RecordError("metric", _("This field is required."))
@@ -234,10 +235,11 @@ class RecordCleaner:
     def channel(self, value: Any) -> int | None:
         if _is_blank(value):
             return None
-        channel_id = self.lookups.channels.get(value)
+        # Only text is looked up: a list or an object (JSON) cannot be a dict key.
+        channel_id = self.lookups.channels.get(value) if type(value) is str else None
         if channel_id is None:
-            slug = value.strip().lower() if type(value) is str else value
-            channel_id = self.lookups.channels.get(slug)
+            slug = value.strip().lower() if type(value) is str else None
+            channel_id = None if slug is None else self.lookups.channels.get(slug)
             if channel_id is None:
                 known = ", ".join(sorted(self.lookups.channels))
                 raise RecordError(

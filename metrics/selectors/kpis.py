@@ -99,6 +99,8 @@ def scoped_cells(
 
 
 def cover_q(ranges: list[CellRange]) -> Q:
+    if not ranges:  # days that no period covers (before periods.EARLIEST, say): no cell
+        return Q(pk__in=[])
     return reduce(
         operator.or_, (Q(period=r.period, period_start__gte=r.first, period_start__lte=r.last) for r in ranges)
     )

@@ -3,6 +3,8 @@
 A refusal carries the reason from teams.permissions as its `detail`.
 """
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
@@ -69,5 +71,7 @@ class ActionPermission(permissions.BasePermission):
         if view.action in ("transition", "comments"):
             return can_progress_action(user, action) or _refuse(self, NOT_ASSIGNED)
         if view.action == "partial_update" and can_progress_action(user, action):
+            if not isinstance(request.data, Mapping):
+                return True  # null, 1, a list...: changes nothing, and the serializer refuses it with a 400
             return set(request.data) <= ASSIGNEE_FIELDS or _refuse(self, NOT_YOUR_ACTION)
         return _refuse(self, NOT_YOUR_ACTION)

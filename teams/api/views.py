@@ -251,7 +251,7 @@ class ActionViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
         return Response(body)
 
     @extend_schema(responses=ActionTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def transitions(self, request: Request, pk=None) -> Response:
         """The action's status history, oldest first: from, to, by whom, when."""
         rows = action_transition_list(action=self.get_object())
@@ -259,7 +259,7 @@ class ActionViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
 
     @extend_schema(methods=["GET"], responses=ActionCommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=ActionCommentSerializer, responses={201: ActionCommentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def comments(self, request: Request, pk=None) -> Response:
         """The action's comments, oldest first; its team's CX editors, its assignee and admins add one."""
         action: ImprovementAction = self.get_object()

@@ -271,7 +271,9 @@ def test_a_bad_csv_file_is_refused_line_by_line_and_nothing_is_stored(client_of,
 def test_an_import_without_a_file_says_which_field_to_send(client_of, cx_editor):
     response = client_of(cx_editor).post(f"{measurements_url(CustomKpiFactory())}import/", {})
     assert response.status_code == 400
-    assert "file" in response.json()
+    body = response.json()
+    assert body["code"] == "invalid_file"
+    assert [(e["line"], e["field"]) for e in body["errors"]] == [(None, "file")]
 
 
 def test_a_process_owner_cannot_import(client_of, process_owner):
