@@ -11,6 +11,7 @@ docker-compose.yml does this job.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -32,10 +33,8 @@ class Supervisor:
     def stop(self, signum: int, _frame) -> None:
         self.stopping = True
         if self.child is not None and self.child.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.child.pid, signum)
-            except ProcessLookupError:
-                pass
 
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self.stop)
@@ -43,7 +42,7 @@ class Supervisor:
         pause = FIRST_PAUSE
         while True:
             started = time.monotonic()
-            self.child = subprocess.Popen(self.command, start_new_session=True)  # noqa: S603 - the Procfile's own
+            self.child = subprocess.Popen(self.command, start_new_session=True)
             code = self.child.wait()
             if self.stopping:
                 return code if code >= 0 else 128 - code

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from metrics.models import PendingRecompute
 from tests.journeys.factories import JourneyFactory
-
 from tests.services import free_port
 
 DEAD_REDIS = {
