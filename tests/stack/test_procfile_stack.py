@@ -94,6 +94,7 @@ def test_the_stack_serves_logs_in_and_answers_health_with_everything_up(services
             "database": "up",
             "cache": "up",
             "queue": "up",
+            "recompute": "up",
         }
         assert report["components"]["database"]["engine"] == "postgresql"
         assert report["components"]["cache"]["backend"] == "RedisCache"
