@@ -12,6 +12,7 @@ docker-compose.yml does this job.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -22,6 +23,14 @@ FIRST_PAUSE = 1.0
 LONGEST_PAUSE = 30.0
 # A program that ran at least this long before it died starts again after the first pause.
 STEADY_SECONDS = 30.0
+PR_SET_PDEATHSIG = 1
+
+
+def _end_with_parent() -> None:
+    """In the child, on Linux: a SIGTERM when the supervisor dies (even by SIGKILL), so that no orphan is left
+    running unsupervised and honcho sees the line's output end."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Supervisor:
@@ -42,7 +51,7 @@ class Supervisor:
         pause = FIRST_PAUSE
         while True:
             started = time.monotonic()
-            self.child = subprocess.Popen(self.command, start_new_session=True)
+            self.child = subprocess.Popen(self.command, start_new_session=True, preexec_fn=_end_with_parent)
             code = self.child.wait()
             if self.stopping:
                 return code if code >= 0 else 128 - code

@@ -117,6 +117,13 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def parent(pid: int) -> int:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
 def descendants(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
@@ -135,10 +142,9 @@ def command_line(pid: int) -> list[str]:
 
 def alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
         return False
-    state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
     return state != "Z"
 
 
@@ -420,10 +426,15 @@ def test_killing_the_workers_process_group_leaves_web_and_beat_running_and_the_w
     try:
         wait_for(lambda: get(f"{base}/health/")[0] == 200, timeout=120, what="/health/ to answer 200")
 
+        def is_celery_worker(pid: int) -> bool:
+            words = command_line(pid)
+            celery = any(w.endswith("celery") for w in words) and "cxplatform.respawn" not in words
+            return celery and "worker" in words
+
         def celery_worker() -> int | None:
+            """The worker's main process (its pool processes are celery workers too, children of it)."""
             for pid in descendants(process.pid):
-                words = command_line(pid)
-                if "worker" in words and any(w.endswith("celery") for w in words) and os.getpgid(pid) == pid:
+                if is_celery_worker(pid) and not is_celery_worker(parent(pid)) and alive(pid):
                     return pid
             return None
 
@@ -434,7 +445,7 @@ def test_killing_the_workers_process_group_leaves_web_and_beat_running_and_the_w
         web_and_beat = program("gunicorn") + program(" beat ")
         assert len(program("gunicorn")) >= 2 and program(" beat ")  # master and worker; beat
 
-        os.killpg(first, signal.SIGKILL)
+        os.killpg(os.getpgid(first), signal.SIGKILL)  # the worker's process group, as `kill -9 -<pgid>`
 
         # The worker comes back as a new process, and the queue answers again through it.
         second = wait_for(lambda: (pid := celery_worker()) and pid != first and pid, timeout=60, what="a new worker")
