@@ -1,4 +1,6 @@
-"""The checks behind /health/: the database, the cache and the task queue, each up or down."""
+"""The checks behind /health/: the database, the cache and the task queue, each up or down, and whether the
+KPI recompute keeps up (the figures are stale while requests wait; "overdue" once one has waited longer than
+RECOMPUTE_OVERDUE_SECONDS, which the sweeper should never let happen with a worker and beat running)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
+from django.utils import timezone
 
+from cxplatform.lib.resilient_cache import ResilientRedisCache
 from cxplatform.tasks import BEAT_HEARTBEAT_KEY, ping
+from metrics.selectors.recompute import recompute_backlog
 
 Component = dict[str, Any]
 
@@ -34,6 +39,9 @@ def check_database() -> Component:
 
 
 def check_cache() -> Component:
+    backend = caches["default"]
+    if isinstance(backend, ResilientRedisCache):
+        backend.check()  # the real error, which the cache's own calls would turn into a miss
     key = f"health:{uuid.uuid4().hex}"
     cache.set(key, "ok", timeout=10)
     if cache.get(key) != "ok":
@@ -62,11 +70,23 @@ def check_queue() -> Component:
     return component
 
 
+def check_recompute() -> Component:
+    pending, oldest = recompute_backlog()
+    waited = 0 if oldest is None else max(0, round((timezone.now() - oldest).total_seconds()))
+    component: Component = {"pending": pending, "oldest_pending_seconds": waited}
+    if waited > settings.RECOMPUTE_OVERDUE_SECONDS:
+        component["status"] = "overdue"
+    return component
+
+
 def health_report() -> tuple[bool, dict[str, Any]]:
     components = {
         "database": _timed(check_database),
         "cache": _timed(check_cache),
         "queue": _timed(check_queue),
+        "recompute": _timed(check_recompute),
     }
     healthy = all(component["status"] == "up" for component in components.values())
-    return healthy, {"status": "ok" if healthy else "unavailable", "components": components}
+    services_up = all(components[name]["status"] == "up" for name in ("database", "cache", "queue"))
+    status = "ok" if healthy else "degraded" if services_up else "unavailable"
+    return healthy, {"status": status, "components": components}

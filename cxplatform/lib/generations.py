@@ -6,24 +6,36 @@ statement that writes (INSERT, UPDATE, DELETE, MERGE) and names a table of those
 its transaction commits (nothing happens on a rollback). That covers model saves, queryset updates and
 deletes, bulk creates and the raw SQL of the ingest and recompute services alike, with no list of write paths
 to keep up to date. The number lives in the cache (Redis in production, so every process sees the same one).
+
+With the cache down a write still succeeds and answers normally: the bump is skipped (the pages are not cached
+meanwhile either) and done on this process's next use of the generation once the cache answers again, so a
+page cached before the outage is not served after it as if nothing had changed.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.signals import connection_created
 
+from cxplatform.lib.resilient_cache import CacheUnavailable
+
 KEY = "data-generation"
 WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "WITH")
 TABLE_PREFIXES = ("journeys_", "teams_", "metrics_")
 WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+logger = logging.getLogger(__name__)
+# A bump this process could not make (the cache was down); made on the next current() or bump().
+_missed_bump = False
 
 
 def current() -> int:
     """The current generation (1 until the first write this cache has seen)."""
+    if _missed_bump:
+        bump()
     value = cache.get(KEY)
     if value is None:
         cache.add(KEY, 1, timeout=None)
@@ -32,10 +44,22 @@ def current() -> int:
 
 
 def bump() -> None:
+    """Move the generation on. Never raises: it runs after a write has committed, and the write must answer
+    its normal status whatever the cache does."""
+    global _missed_bump
     try:
-        cache.incr(KEY)
-    except ValueError:  # not in the cache (yet, or any more): start above the generation anyone may have read
-        cache.set(KEY, 2, timeout=None)
+        try:
+            cache.incr(KEY)
+        except CacheUnavailable:
+            raise
+        except ValueError:  # not in the cache (yet, or any more): start above the generation anyone may have read
+            cache.set(KEY, 2, timeout=None)
+    except Exception:  # CacheUnavailable, or a cache backend that raises its own errors
+        if not _missed_bump:
+            logger.warning("could not move the data generation on; will retry when the cache answers", exc_info=True)
+        _missed_bump = True
+        return
+    _missed_bump = False
 
 
 def is_data_write(sql: str) -> bool:

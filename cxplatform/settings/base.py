@@ -100,14 +100,17 @@ DATABASES = {"default": database_config("DATABASE_URL", default=f"sqlite:///{BAS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: absent, tasks run in-process and the cache is local memory; present, Redis is broker and cache.
+# With Redis down the site keeps working: the cache degrades to misses (cxplatform/lib/resilient_cache.py), a
+# task that cannot be queued is left to the recompute sweeper (its request is a row in Postgres), and the short
+# timeouts below keep a request from waiting long on an unreachable Redis.
 REDIS_URL = redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cxplatform.lib.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cx",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -127,7 +130,13 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# Recompute tasks are acknowledged only once they have finished (acks_late on the tasks, metrics/tasks.py): a
+# worker killed in the middle leaves the message unacknowledged, and Redis hands it out again after the
+# visibility timeout, which must outlast the longest task (the nightly rebuild's hard limit of 1,800 s) or a
+# task still running would be handed out twice. The sweeper below is the quick way back; this is the backstop.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5, "visibility_timeout": 3600}
+# With late acknowledgement a worker holds no more than the task it runs and one more.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 # Give up on an unreachable result store after a few seconds instead of Celery's default of about twenty.
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
@@ -143,7 +152,16 @@ CELERY_BEAT_SCHEDULE = {
     "overdue-action-digests": {"task": "metrics.send_morning_digests", "schedule": crontab(hour=7, minute=0)},
     # Each night at 02:30 (TIME_ZONE), every KPI snapshot is rebuilt from the responses.
     "kpi-full-recompute": {"task": "metrics.recompute_all", "schedule": crontab(hour=2, minute=30)},
+    # Recompute requests left behind (a worker killed, Redis down when the ingest committed) are queued again.
+    "kpi-recompute-sweep": {
+        "task": "metrics.sweep_pending_recomputes",
+        "schedule": env_int("RECOMPUTE_SWEEP_SECONDS", 30, minimum=1),
+    },
 }
+# The sweeper queues a recompute for requests older than this many seconds that no recompute is working on;
+# /health/ reports the recompute "overdue" once a request is older than RECOMPUTE_OVERDUE_SECONDS.
+RECOMPUTE_SWEEP_AFTER_SECONDS = env_int("RECOMPUTE_SWEEP_AFTER_SECONDS", 60, minimum=1)
+RECOMPUTE_OVERDUE_SECONDS = env_int("RECOMPUTE_OVERDUE_SECONDS", 300, minimum=1)
 HEALTH_QUEUE_TIMEOUT = env_int("HEALTH_QUEUE_TIMEOUT", 5, minimum=1)
 
 # Email: EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587; console by default.

@@ -14,6 +14,11 @@ from all its days. Recomputes are serialised by a transaction-level advisory loc
 serialises writers itself), so two at once give the result of one; readers see the previous snapshot until
 the transaction commits. PendingRecompute rows are consumed (deleted) in that same transaction, so `stale`
 turns false exactly when the fresh figures become visible.
+
+Nothing is lost when a worker dies or Redis is down: a request is a row in Postgres until a recompute has
+committed its figures. The recompute tasks are acknowledged late (a killed worker's task is handed out again),
+and a sweeper (metrics.tasks.sweep_pending_recomputes, every RECOMPUTE_SWEEP_SECONDS) queues a recompute for
+requests that have waited longer than RECOMPUTE_SWEEP_AFTER_SECONDS with no recompute working on them.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -99,6 +104,19 @@ def snapshots_rebuild_all() -> dict:
     stats["pending"] = len(pending_ids)
     logger.info("rebuilt all KPI snapshots: %s", stats)
     return stats
+
+
+def pending_requests_left_behind(*, older_than: timedelta) -> bool:
+    """Whether a recompute request older than `older_than` waits with no recompute working on it: the sweeper's
+    question. A request a running recompute is consuming is locked by it (skip_locked leaves it out), so a long
+    recompute is not queued twice; one whose worker died is unlocked again (its transaction rolled back)."""
+    with transaction.atomic():
+        return (
+            PendingRecompute.objects.filter(requested_at__lt=timezone.now() - older_than)
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[:1]
+            .exists()
+        )
 
 
 def merge_ranges(requests: Sequence[tuple[int, date, date]]) -> list[tuple[list[int], tuple[date, date]]]:

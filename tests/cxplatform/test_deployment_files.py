@@ -12,10 +12,15 @@ COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 PROCFILE = dict(line.split(":", 1) for line in (PROJECT_ROOT / "Procfile").read_text().splitlines() if line.strip())
 
 
+RESPAWN = ["python", "-m", "cxplatform.respawn"]
+
+
 def words(command: str | list[str]) -> list[str]:
     parts = command if isinstance(command, list) else shlex.split(command)
     if parts[:2] == ["sh", "-c"]:  # web runs migrations first, then the server
         parts = shlex.split(parts[2].split("&&")[-1])
+    if parts[:3] == RESPAWN:  # the Procfile's supervisor; compose restarts a container instead
+        parts = parts[3:]
     return parts
 
 
@@ -35,6 +40,13 @@ def test_compose_has_the_five_services():
 @pytest.mark.parametrize("process", ["web", "worker", "beat"])
 def test_each_procfile_process_runs_the_same_program_in_compose(process):
     assert program(COMPOSE["services"][process]["command"]) == program(PROCFILE[process])
+
+
+@pytest.mark.parametrize("process", ["web", "worker", "beat"])
+def test_each_procfile_process_is_started_again_when_it_dies(process):
+    # honcho stops the whole stack when one process exits: each runs under the respawn supervisor.
+    assert shlex.split(PROCFILE[process])[:3] == RESPAWN
+    assert COMPOSE["services"][process]["restart"] == "unless-stopped"
 
 
 def test_the_wsgi_module_and_the_celery_app_exist():

@@ -94,9 +94,10 @@ def test_the_stack_serves_logs_in_and_answers_health_with_everything_up(services
             "database": "up",
             "cache": "up",
             "queue": "up",
+            "recompute": "up",
         }
         assert report["components"]["database"]["engine"] == "postgresql"
-        assert report["components"]["cache"]["backend"] == "RedisCache"
+        assert report["components"]["cache"]["backend"] == "ResilientRedisCache"
         assert report["components"]["queue"]["mode"] == "worker"
         # beat schedules the heartbeat every second; the worker runs it; health shows it.
         wait_for(
