@@ -6,11 +6,18 @@ statement that writes (INSERT, UPDATE, DELETE, MERGE) and names a table of those
 its transaction commits (nothing happens on a rollback). That covers model saves, queryset updates and
 deletes, bulk creates and the raw SQL of the ingest and recompute services alike, with no list of write paths
 to keep up to date. The number lives in the cache (Redis in production, so every process sees the same one).
+
+Beside it, finer generations (topics) for a page that should not be rebuilt on every write: each table of the
+stream of survey responses (STREAM_TABLES: what an ingest writes, and the KPI snapshots its recompute writes)
+has a generation of its own, and every other table of the data shares the generation REST. A page cached under
+current(REST) and current("metrics_kpisnapshot") stays valid while responses come in, and moves when their
+recompute commits changed cells, or when anything else (a target, a label, an action...) changes.
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
@@ -20,22 +27,55 @@ KEY = "data-generation"
 WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "WITH")
 TABLE_PREFIXES = ("journeys_", "teams_", "metrics_")
 WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+# The table a statement (or a data-modifying WITH of it) writes: INSERT INTO t, UPDATE t, DELETE FROM t, MERGE
+# INTO t. "DO UPDATE SET" of an upsert yields "SET", which names no table of the data.
+WRITTEN_TABLE = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|MERGE\s+INTO)\s+(?:ONLY\s+)?"?(\w+)', re.I)
+# Written with every ingest of survey responses (the responses, the recompute requests, the follow-up cases
+# opened for detractors, the staging table), and by the recompute that follows (the snapshots, the requests).
+KPI_SNAPSHOTS = "metrics_kpisnapshot"
+STREAM_TABLES = frozenset(
+    {
+        "metrics_surveyresponse",
+        "metrics_ingest_staging",
+        "metrics_pendingrecompute",
+        "metrics_followupcase",
+        KPI_SNAPSHOTS,
+    }
+)
+REST = "rest"
 
 
-def current() -> int:
-    """The current generation (1 until the first write this cache has seen)."""
-    value = cache.get(KEY)
+def current(topic: str | None = None) -> int:
+    """The current generation of the data, or of one topic (a table of STREAM_TABLES, or REST): 1 until the
+    first write this cache has seen."""
+    key = topic_key(topic)
+    value = cache.get(key)
     if value is None:
-        cache.add(KEY, 1, timeout=None)
-        value = cache.get(KEY, 1)
+        cache.add(key, 1, timeout=None)
+        value = cache.get(key, 1)
     return value
 
 
-def bump() -> None:
+def bump(topic: str | None = None) -> None:
+    key = topic_key(topic)
     try:
-        cache.incr(KEY)
+        cache.incr(key)
     except ValueError:  # not in the cache (yet, or any more): start above the generation anyone may have read
-        cache.set(KEY, 2, timeout=None)
+        cache.set(key, 2, timeout=None)
+
+
+def topic_key(topic: str | None) -> str:
+    return KEY if topic is None else f"{KEY}:{topic}"
+
+
+def topics_written(sql: str) -> set[str]:
+    """The topics a write to the data moves: the stream tables it writes, and REST for any other table of the
+    data it writes, or when the written table cannot be told (so that nothing is ever missed). A write to a
+    table outside the data (the recompute's temporary table, filled from the responses) moves none."""
+    tables = {name.lower() for name in WRITTEN_TABLE.findall(sql)}
+    if not tables:
+        return {REST}
+    return {name if name in STREAM_TABLES else REST for name in tables if name.startswith(TABLE_PREFIXES)}
 
 
 def is_data_write(sql: str) -> bool:
@@ -51,6 +91,8 @@ def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and is_data_write(sql):
         transaction.on_commit(bump, using=context["connection"].alias)
+        for topic in topics_written(sql):
+            transaction.on_commit(partial(bump, topic), using=context["connection"].alias)
     return result
 
 
