@@ -91,7 +91,10 @@ def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and is_data_write(sql):
         transaction.on_commit(bump, using=context["connection"].alias)
-        for topic in topics_written(sql):
+        # A statement that changed no row (a recompute's upsert of cells that are all the same) moves no topic.
+        # The count of a WITH statement is its outer query's, not its writes': it always moves them.
+        unchanged = getattr(context.get("cursor"), "rowcount", -1) == 0 and sql.lstrip()[:4].upper() != "WITH"
+        for topic in () if unchanged else topics_written(sql):
             transaction.on_commit(partial(bump, topic), using=context["connection"].alias)
     return result
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from metrics.models import MetricTarget
-from metrics.services.recompute import snapshots_recompute_pending
+from metrics.services.recompute import snapshots_rebuild_all, snapshots_recompute_pending
 from metrics.services.responses import responses_create
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +153,12 @@ def test_the_notice_is_not_shared_between_scopes(client, manager, org, commits, 
     commits(lambda: ingest_spring_promoters(org))
     assert REFRESHING not in main(client.get(URL, other_journey))
     assert REFRESHING in main(client.get(URL, {**SPRING, "journey": org.open_account.pk}))
+
+
+def test_a_recompute_that_changes_no_figure_leaves_it_cached(client, manager, org, commits):
+    client.force_login(manager)
+    client.get(URL, SPRING)
+    commits(snapshots_rebuild_all)  # the nightly rebuild, over data that has not changed
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL, SPRING)
+    assert snapshot_reads(queries) == []
