@@ -7,18 +7,22 @@ its transaction commits (nothing happens on a rollback). That covers model saves
 deletes, bulk creates and the raw SQL of the ingest and recompute services alike, with no list of write paths
 to keep up to date. The number lives in the cache (Redis in production, so every process sees the same one).
 
-Beside it, finer generations (topics) for a page that should not be rebuilt on every write: each table of the
-stream of survey responses (STREAM_TABLES: what an ingest writes, and the KPI snapshots its recompute writes)
-has a generation of its own, and every other table of the data shares the generation REST. A page cached under
-current(REST) and current("metrics_kpisnapshot") stays valid while responses come in, and moves when their
-recompute commits changed cells, or when anything else (a target, a label, an action...) changes.
+Beside it, a generation per table (a topic) for a page that should not be rebuilt on every write: a page cached
+under state() of the tables it shows (data_tables() without those it does not read) stays valid while survey
+responses come in, and moves when their recompute commits changed KPI snapshots, or when a target, a label, an
+action... changes. A write whose table cannot be told moves the topic ANY, which every state() includes; a
+statement that changed no row moves no topic.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
+from functools import cache as once
 from functools import partial
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.signals import connection_created
@@ -30,23 +34,17 @@ WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 # The table a statement (or a data-modifying WITH of it) writes: INSERT INTO t, UPDATE t, DELETE FROM t, MERGE
 # INTO t. "DO UPDATE SET" of an upsert yields "SET", which names no table of the data.
 WRITTEN_TABLE = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|MERGE\s+INTO)\s+(?:ONLY\s+)?"?(\w+)', re.I)
-# Written with every ingest of survey responses (the responses, the recompute requests, the follow-up cases
-# opened for detractors, the staging table), and by the recompute that follows (the snapshots, the requests).
 KPI_SNAPSHOTS = "metrics_kpisnapshot"
-STREAM_TABLES = frozenset(
-    {
-        "metrics_surveyresponse",
-        "metrics_ingest_staging",
-        "metrics_pendingrecompute",
-        "metrics_followupcase",
-        KPI_SNAPSHOTS,
-    }
+# What an ingest of survey responses writes: the responses (through a staging table), the recompute requests and
+# the follow-up cases opened for detractors. The recompute that follows writes the snapshots.
+INGEST_TABLES = frozenset(
+    {"metrics_surveyresponse", "metrics_ingest_staging", "metrics_pendingrecompute", "metrics_followupcase"}
 )
-REST = "rest"
+ANY = "any"
 
 
 def current(topic: str | None = None) -> int:
-    """The current generation of the data, or of one topic (a table of STREAM_TABLES, or REST): 1 until the
+    """The current generation of the data, or of one topic (a table, or ANY): 1 until the
     first write this cache has seen."""
     key = topic_key(topic)
     value = cache.get(key)
@@ -69,13 +67,35 @@ def topic_key(topic: str | None) -> str:
 
 
 def topics_written(sql: str) -> set[str]:
-    """The topics a write to the data moves: the stream tables it writes, and REST for any other table of the
-    data it writes, or when the written table cannot be told (so that nothing is ever missed). A write to a
-    table outside the data (the recompute's temporary table, filled from the responses) moves none."""
+    """The tables of the data a write statement writes, or {ANY} when its table cannot be told (so that
+    nothing is ever missed). A write to a table outside the data (the recompute's temporary table, filled from
+    the responses) moves none."""
     tables = {name.lower() for name in WRITTEN_TABLE.findall(sql)}
     if not tables:
-        return {REST}
-    return {name if name in STREAM_TABLES else REST for name in tables if name.startswith(TABLE_PREFIXES)}
+        return {ANY}
+    return {name for name in tables if name.startswith(TABLE_PREFIXES)}
+
+
+@once
+def data_tables() -> frozenset[str]:
+    """Every table of the journeys, teams and metrics apps (many-to-many tables included)."""
+    return frozenset(
+        model._meta.db_table
+        for label in ("journeys", "teams", "metrics")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    )
+
+
+def state(topics: Iterable[str]) -> str:
+    """A short digest of the generations of `topics` and of ANY (one round trip to the cache): it changes
+    whenever a write to one of them commits."""
+    keys = [topic_key(topic) for topic in sorted({*topics, ANY})]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, 1, timeout=None)
+            found[key] = cache.get(key, 1)
+    return hashlib.sha256(repr([found[key] for key in keys]).encode()).hexdigest()[:16]
 
 
 def is_data_write(sql: str) -> bool:

@@ -6,12 +6,13 @@ download of the same figures (?csv=<section> with the same filters). While a rec
 scope, the page says so and polls ?fragment=status, which asks htmx to reload the page once it is done.
 
 The content below the header is cached (settings.REPORT_CACHE_SECONDS) in two parts, each under the state of
-what it shows (cxplatform/lib/generations.py), so that a steady stream of ingested responses does not rebuild
+what it shows, so that a steady stream of ingested responses (and editors at work on the map) does not rebuild
 it on every request:
-- the scores, custom KPIs and improvement work, under the KPI snapshots' generation (it moves when a recompute
-  commits changed cells, not when responses come in) and the generation of every other table of the data
-  (targets, the map's labels, actions, business cases, KPIs...);
-- the inner loop, under the follow-up cases' generation (an ingest opens cases for detractors) and the rest's.
+- the scores, custom KPIs and improvement work, under the generations (cxplatform/lib/generations.py) of the
+  KPI snapshots (they move when a recompute commits changed cells, not when responses come in) and of every
+  other table of the data (targets, journeys, stages, actions, business cases, KPIs...) but the responses';
+  the touchpoints by what the page shows of them (touchpoints_state: not their descriptions);
+- the inner loop, under the same and the follow-up cases' generation (an ingest opens cases for detractors).
 Whether a recompute is pending (the notice that the figures are being refreshed) is read at every request and
 put into the cached content, so that it shows as soon as responses are in. A cached part never outlives the
 figures it shows; building the page afresh takes a few tens of milliseconds, serving it a few.
@@ -36,25 +37,34 @@ from cxplatform.lib import generations
 from metrics import charts
 from metrics.forms.dashboard import DashboardFilterForm
 from metrics.permissions import can_manage_kpis
-from metrics.selectors.dashboard import dashboard_scores, scope_is_stale
+from metrics.selectors.dashboard import dashboard_scores, scope_is_stale, touchpoints_state
 from metrics.selectors.dashboard_work import custom_kpi_overview, improvement_work, inner_loop
 from metrics.views.dashboard_csv import CSV_SECTIONS, csv_response
 
-# What each cached part shows besides the snapshots' and the other tables' state.
-MAIN_TOPICS = (generations.KPI_SNAPSHOTS, generations.REST)
-LOOP_TOPICS = ("metrics_followupcase", generations.REST)
+FOLLOWUP_CASES = "metrics_followupcase"
+# The tables whose writes do not change the cached parts: what an ingest writes (the responses reach the page
+# through the KPI snapshots, once recomputed; the inner loop reads the follow-up cases), and the touchpoints,
+# which editors change all day, mostly in fields the page does not show (it is keyed on touchpoints_state()).
+NOT_SHOWN = {*generations.INGEST_TABLES, "journeys_touchpoint"}
+
+
+def _topics(part: str) -> frozenset[str]:
+    shown = generations.data_tables() - NOT_SHOWN
+    return shown | {FOLLOWUP_CASES} if part == "loop" else shown
+
+
 # Where the parts read at every request go into the cached content (comments: nothing a user could type).
 HOLES = {"status": "<!--dashboard:status-->", "loop": "<!--dashboard:loop-->"}
 
 
-def _cache_key(request: HttpRequest, today, part: str, topics: tuple[str, ...]) -> str:
+def _cache_key(request: HttpRequest, today, part: str, touchpoints: str) -> str:
     """Everything a part depends on besides the data: the filters as given (errors included), the language,
     the day (presets and overdue counts move with it), and what the user may do; and the state of its data."""
     query = sorted((key, value) for key, value in request.GET.items() if key not in ("csv", "fragment"))
     digest = hashlib.sha256(repr(query).encode()).hexdigest()[:24]
     manage = int(can_manage_kpis(request.user))
-    state = ".".join(str(generations.current(topic)) for topic in topics)
-    return f"dashboard:{part}:{state}:{get_language()}:{today.isoformat()}:{manage}:{digest}"
+    state = generations.state(_topics(part))
+    return f"dashboard:{part}:{state}:{touchpoints}:{get_language()}:{today.isoformat()}:{manage}:{digest}"
 
 
 def _cached(key: str | None, build) -> str:
@@ -101,8 +111,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         links = {"followups": "?" + urlencode({**query, "csv": "followups"})}
         return render_to_string("metrics/_dashboard_loop.html", {"loop": loop, "csv_links": links}, request=request)
 
-    main = _cached(_cache_key(request, today, "main", MAIN_TOPICS) if caching else None, build_main)
-    loop = _cached(_cache_key(request, today, "loop", LOOP_TOPICS) if caching else None, build_loop)
+    touchpoints = touchpoints_state() if caching else ""
+    main = _cached(_cache_key(request, today, "main", touchpoints) if caching else None, build_main)
+    loop = _cached(_cache_key(request, today, "loop", touchpoints) if caching else None, build_loop)
     stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
     status = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
     content = main.replace(HOLES["status"], status, 1).replace(HOLES["loop"], loop, 1)

@@ -73,8 +73,9 @@ def snapshot_reads(queries) -> list[str]:
 def test_a_second_visit_is_served_from_the_cache(client, manager, org, django_assert_num_queries):
     client.force_login(manager)
     first = client.get(URL, SPRING)
-    # session, user, whether a recompute is pending (read at every request: the notice must not wait)
-    with django_assert_num_queries(3):
+    # session, user, what the page shows of the touchpoints (in the cache key), whether a recompute is pending
+    # (read at every request: the notice must not wait)
+    with django_assert_num_queries(4):
         second = client.get(URL, SPRING)
     assert main(second) == main(first)
     assert "n = " in main(second)
@@ -128,6 +129,18 @@ def test_a_renamed_stage_shows_at_once(client, manager, org, commits):
     page = main(client.get(URL, SPRING))
     assert "Signature" in page
     assert "Signing" not in page
+
+
+def test_editing_a_touchpoint_description_leaves_it_cached_and_a_rename_shows_at_once(client, manager, org, commits):
+    client.force_login(manager)
+    client.get(URL, SPRING)
+    website = type(org.website).objects.filter(pk=org.website.pk)
+    commits(lambda: website.update(description="Now with a chat button", version=2))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL, SPRING)
+    assert snapshot_reads(queries) == []
+    commits(lambda: website.update(name="Web shop", version=3))
+    assert "Web shop" in main(client.get(URL, SPRING))
 
 
 def test_what_one_user_may_do_does_not_leak_to_another(client, manager, process_owner, org):
