@@ -213,12 +213,39 @@ def stack_cpu(processes: dict[str, subprocess.Popen]) -> dict[int, float]:
     return found
 
 
-def database_cpu() -> dict[int, float]:
-    from django.db import connection
+class DatabaseCpu:
+    """CPU seconds of the PostgreSQL backends of the bench database (found by their process title, which names
+    the database), sampled every half second so that connections opened and closed meanwhile count too."""
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-        return benchlib.process_cpu([pid for (pid,) in cursor.fetchall()])
+    def __init__(self, database: str) -> None:
+        self.marker = f" {database} ".encode()
+        self.first = self._read()
+        self.last = dict(self.first)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> dict[int, float]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    title = (entry / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if title.startswith(b"postgres:") and self.marker in title:
+                    pids.append(int(entry.name))
+        return benchlib.process_cpu(pids)
+
+    def _sample(self) -> None:
+        while not self.stopping.wait(0.5):
+            self.last.update(self._read())
+
+    def stop(self) -> float:
+        self.stopping.set()
+        self.thread.join()
+        self.last.update(self._read())
+        return benchlib.cpu_used(self.first, self.last)
 
 
 # --- the users ------------------------------------------------------------------------------------------------
@@ -412,14 +439,15 @@ def main() -> None:
     try:
         for path in plan["dashboards"][:2] + plan["maps"][:1]:  # warm: imports, templates, query plans
             benchlib.http_get(port, path, plan["manager_cookies"])
-        cpu = {"stack": stack_cpu(processes), "database": database_cpu(), "machine": benchlib.machine_cpu()}
+        cpu = {"stack": stack_cpu(processes), "machine": benchlib.machine_cpu()}
+        database = DatabaseCpu(connection.settings_dict["NAME"])
         window = time.perf_counter()
         client_cpu = time.process_time()
         results = run_load(port, plan, args, run)
         window = time.perf_counter() - window
         used = {
             "stack": benchlib.cpu_used(cpu["stack"], stack_cpu(processes)),
-            "database": benchlib.cpu_used(cpu["database"], database_cpu()),
+            "database": database.stop(),
             "client": time.process_time() - client_cpu,
         }
         used["others"] = max(benchlib.machine_cpu() - cpu["machine"] - sum(used.values()), 0)
