@@ -288,25 +288,48 @@ def improvement_work(
     date_from: datetime.date,
     date_to: datetime.date,
     today: datetime.date | None = None,
+    effects: bool = True,
 ) -> dict[str, Any]:
     """The improvement work in scope: all current actions by status with the overdue count (not bound to the
-    period), the business cases with expected and realised ROI (not bound to the period either), and the
-    before/after effect of the actions finished in the period.
+    period), the business cases with expected and realised ROI (not bound to the period either), and (unless
+    `effects` is false: the dashboard caches them apart, as they read the KPI snapshots) the before/after
+    effect of the actions finished in the period (action_effects).
 
-    Queries: actions per status (1), business cases with their summed gains (1), finished actions (1), the
-    snapshot cells of their windows (1, only when an action was finished in the period): 4, or 3.
-    Raises ValueError when the period is missing or reversed."""
+    Queries: actions per status (1), business cases with their summed gains (1), and action_effects' (2, or 1):
+    4, or 3 (2 without effects). Raises ValueError when the period is missing or reversed."""
     _check_period(date_from, date_to)
     today = today or timezone.localdate()
     scope = {"group_id": group_id, "journey_id": journey_id, "channel_id": channel_id}
     action_scope = _scope_q(**scope, journey="journey", touchpoint="touchpoint")
-    return {
+    work = {
         "actions": _actions_by_status(action_scope, today),
         "business_cases": _business_cases(
             _scope_q(**scope, journey="action__journey", touchpoint="action__touchpoint")
         ),
-        "effects": _effects(action_scope, date_from, date_to, today),
     }
+    if effects:
+        work["effects"] = _effects(action_scope, date_from, date_to, today)
+    return work
+
+
+def action_effects(
+    *,
+    group_id: int | None = None,
+    journey_id: int | None = None,
+    channel_id: int | None = None,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The before/after effect of the actions in scope finished in the period that name a touchpoint, most
+    recent first, at most EFFECT_LIMIT: {"rows", "total", "more", "limit"}. Queries: the actions (1), the
+    snapshot cells of their windows (1, only when an action was finished in the period).
+    Raises ValueError when the period is missing or reversed."""
+    _check_period(date_from, date_to)
+    scope = _scope_q(
+        group_id=group_id, journey_id=journey_id, channel_id=channel_id, journey="journey", touchpoint="touchpoint"
+    )
+    return _effects(scope, date_from, date_to, today or timezone.localdate())
 
 
 # The inner loop

@@ -5,14 +5,16 @@ The page reads snapshots (never the responses) through a fixed number of queries
 download of the same figures (?csv=<section> with the same filters). While a recompute is pending for the
 scope, the page says so and polls ?fragment=status, which asks htmx to reload the page once it is done.
 
-The content below the header is cached (settings.REPORT_CACHE_SECONDS) in two parts, each under the state of
-what it shows, so that a steady stream of ingested responses (and editors at work on the map) does not rebuild
-it on every request:
-- the scores, custom KPIs and improvement work, under the generations (cxplatform/lib/generations.py) of the
-  KPI snapshots (they move when a recompute commits changed cells, not when responses come in) and of every
-  other table of the data (targets, journeys, stages, actions, business cases, KPIs...) but the responses';
-  the touchpoints by what the page shows of them (touchpoints_state: not their descriptions);
-- the inner loop, under the same and the follow-up cases' generation (an ingest opens cases for detractors).
+The content below the header is cached (settings.REPORT_CACHE_SECONDS) in parts, each under the state of what
+it shows, so that a steady stream of ingested responses (and editors at work on the map) does not rebuild it on
+every request, and a recompute rebuilds only what reads the KPI snapshots:
+- the filters, the scores and their charts ("main"), and the effect of finished actions ("effects"), under the
+  generations (cxplatform/lib/generations.py) of the KPI snapshots (they move when a recompute commits changed
+  cells, not when responses come in) and of every other table of the data (targets, journeys, stages, actions,
+  business cases, KPIs...) but those an ingest writes;
+- the custom KPIs and the improvement work ("work"), under the same but the KPI snapshots';
+- the inner loop ("loop"), under those and the follow-up cases' generation (an ingest opens cases for detractors);
+- the touchpoints count in every key by what the page shows of them (touchpoints_state: not their descriptions).
 Whether a recompute is pending (the notice that the figures are being refreshed) is read at every request and
 put into the cached content, so that it shows as soon as responses are in. A cached part never outlives the
 figures it shows; building the page afresh takes a few tens of milliseconds, serving it a few.
@@ -38,7 +40,7 @@ from metrics import charts
 from metrics.forms.dashboard import DashboardFilterForm
 from metrics.permissions import can_manage_kpis
 from metrics.selectors.dashboard import dashboard_scores, scope_is_stale, touchpoints_state
-from metrics.selectors.dashboard_work import custom_kpi_overview, improvement_work, inner_loop
+from metrics.selectors.dashboard_work import action_effects, custom_kpi_overview, improvement_work, inner_loop
 from metrics.views.dashboard_csv import CSV_SECTIONS, csv_response
 
 FOLLOWUP_CASES = "metrics_followupcase"
@@ -46,15 +48,20 @@ FOLLOWUP_CASES = "metrics_followupcase"
 # through the KPI snapshots, once recomputed; the inner loop reads the follow-up cases), and the touchpoints,
 # which editors change all day, mostly in fields the page does not show (it is keyed on touchpoints_state()).
 NOT_SHOWN = {*generations.INGEST_TABLES, "journeys_touchpoint"}
+# v2: the parts below; a part cached by an earlier version of the page (another layout) is never read.
+# The parts of the content, each cached under the state of the tables it shows: every table of the data but
+# NOT_SHOWN, with or without the KPI snapshots, and the follow-up cases for the inner loop. "main" (the filters,
+# the scores and their charts) holds the others' places; "work" holds those of "effects" and "loop".
+PARTS = ("main", "work", "effects", "loop")
+HOLES = {name: f"<!--dashboard:{name}-->" for name in ("status", *PARTS[1:])}
 
 
 def _topics(part: str) -> frozenset[str]:
     shown = generations.data_tables() - NOT_SHOWN
-    return shown | {FOLLOWUP_CASES} if part == "loop" else shown
-
-
-# Where the parts read at every request go into the cached content (comments: nothing a user could type).
-HOLES = {"status": "<!--dashboard:status-->", "loop": "<!--dashboard:loop-->"}
+    if part in ("main", "effects"):
+        return shown
+    without_snapshots = shown - {generations.KPI_SNAPSHOTS}
+    return without_snapshots | {FOLLOWUP_CASES} if part == "loop" else without_snapshots
 
 
 def _cache_key(request: HttpRequest, today, part: str, touchpoints: str) -> str:
@@ -64,7 +71,7 @@ def _cache_key(request: HttpRequest, today, part: str, touchpoints: str) -> str:
     digest = hashlib.sha256(repr(query).encode()).hexdigest()[:24]
     manage = int(can_manage_kpis(request.user))
     state = generations.state(_topics(part))
-    return f"dashboard:{part}:{state}:{touchpoints}:{get_language()}:{today.isoformat()}:{manage}:{digest}"
+    return f"dashboard:v2:{part}:{state}:{touchpoints}:{get_language()}:{today.isoformat()}:{manage}:{digest}"
 
 
 def _cached(key: str | None, build) -> str:
@@ -91,48 +98,64 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return response
     today = timezone.localdate()
     where = {"group_id": scope.group_id, "journey_id": scope.journey_id, "channel_id": scope.channel_id}
-    if "csv" in request.GET:
+    dates = {"date_from": period.date_from, "date_to": period.date_to, "today": today}
+    if request.GET.get("csv") in CSV_SECTIONS:
         sections = {
-            **_main_sections(scope, period, where, today),
-            "loop": inner_loop(**where, date_from=period.date_from, date_to=period.date_to, today=today),
+            "scores": dashboard_scores(scope=scope, period=period),
+            "kpis": custom_kpi_overview(**where),
+            "work": improvement_work(**where, **dates),
+            "loop": inner_loop(**where, **dates),
         }
-        if request.GET["csv"] in CSV_SECTIONS:
-            return csv_response(request.GET["csv"], sections, period)
-    caching = bool(settings.REPORT_CACHE_SECONDS)
-    built: dict[str, object] = {}
+        return csv_response(request.GET["csv"], sections, period)
+    csv_links = {name: "?" + urlencode({**query, "csv": name}) for name in CSV_SECTIONS}
+    holes = {name: SafeString(mark) for name, mark in HOLES.items()}
+    built: dict[str, bool] = {}
 
     def build_main() -> str:
-        sections = _main_sections(scope, period, where, today)
-        built["stale"] = sections["scores"].stale  # read just now: no need to ask again below
-        return _render_main(request, form, query, status_url, sections)
+        scores = dashboard_scores(scope=scope, period=period)
+        built["stale"] = scores.stale  # read just now: no need to ask again below
+        return _render_main(request, form, query, status_url, scores, csv_links, holes)
+
+    def build_work() -> str:
+        kpis, work = custom_kpi_overview(**where), improvement_work(**where, **dates, effects=False)
+        figures = {
+            "actions": charts.actions_status_figure(work["actions"]["by_status"]),
+            "roi": charts.roi_figure(work["business_cases"]["rows"]),
+        }
+        context = {"kpis": kpis, "work": work, "figures": figures, "csv_links": csv_links, "live": holes}
+        return render_to_string("metrics/_dashboard_work.html", context, request=request)
+
+    def build_effects() -> str:
+        effects = action_effects(**where, **dates)
+        for item in effects["rows"]:
+            # The metrics measured at the touchpoint in either window; the others would be rows of dashes.
+            item["measured_rows"] = [row for row in item["effect"].rows if row.before.n or row.after.n]
+        context = {"work": {"effects": effects}, "csv_links": csv_links}
+        return render_to_string("metrics/_dashboard_effects.html", context, request=request)
 
     def build_loop() -> str:
-        loop = inner_loop(**where, date_from=period.date_from, date_to=period.date_to, today=today)
-        links = {"followups": "?" + urlencode({**query, "csv": "followups"})}
-        return render_to_string("metrics/_dashboard_loop.html", {"loop": loop, "csv_links": links}, request=request)
+        context = {"loop": inner_loop(**where, **dates), "csv_links": csv_links}
+        return render_to_string("metrics/_dashboard_loop.html", context, request=request)
 
+    caching = bool(settings.REPORT_CACHE_SECONDS)
     touchpoints = touchpoints_state() if caching else ""
-    main = _cached(_cache_key(request, today, "main", touchpoints) if caching else None, build_main)
-    loop = _cached(_cache_key(request, today, "loop", touchpoints) if caching else None, build_loop)
+    builds = {"main": build_main, "work": build_work, "effects": build_effects, "loop": build_loop}
+    parts = {
+        name: _cached(_cache_key(request, today, name, touchpoints) if caching else None, build)
+        for name, build in builds.items()
+    }
     stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
-    status = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
-    content = main.replace(HOLES["status"], status, 1).replace(HOLES["loop"], loop, 1)
+    parts["status"] = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
+    content = parts["main"]
+    for name in ("status", "work", "effects", "loop"):  # "work" first: it holds the places of the next two
+        content = content.replace(HOLES[name], parts[name], 1)
     return render(request, "metrics/dashboard.html", {"content": mark_safe(content)})  # noqa: S308 - rendered
 
 
-def _main_sections(scope, period, where: dict, today) -> dict:
-    return {
-        "scores": dashboard_scores(scope=scope, period=period),
-        "kpis": custom_kpi_overview(**where),
-        "work": improvement_work(**where, date_from=period.date_from, date_to=period.date_to, today=today),
-    }
-
-
-def _render_main(request: HttpRequest, form: DashboardFilterForm, query: dict, status_url: str, sections: dict) -> str:
-    period, scope, scores = form.chosen(), form.scope(), sections["scores"]
-    for item in sections["work"]["effects"]["rows"]:
-        # The metrics measured at the touchpoint in either window; the others would be rows of dashes.
-        item["measured_rows"] = [row for row in item["effect"].rows if row.before.n or row.after.n]
+def _render_main(
+    request: HttpRequest, form: DashboardFilterForm, query: dict, status_url: str, scores, csv_links, holes
+) -> str:
+    period, scope = form.chosen(), form.scope()
     heatmap_metric = form.heatmap_metric()
     figures = {
         "trend": charts.nps_trend_figure(scores.trend),
@@ -140,11 +163,9 @@ def _render_main(request: HttpRequest, form: DashboardFilterForm, query: dict, s
         "stages": charts.scores_by_figure(scores.stages),
         "touchpoints": charts.scores_by_figure(charts.weakest_rows(scores.touchpoints)),
         "heatmap": charts.heatmap_figure(scores.heatmaps[heatmap_metric], heatmap_metric),
-        "actions": charts.actions_status_figure(sections["work"]["actions"]["by_status"]),
-        "roi": charts.roi_figure(sections["work"]["business_cases"]["rows"]),
     }
     context = {
-        **sections,
+        "scores": scores,
         "form": form,
         "can_manage_targets": can_manage_kpis(request.user),
         "period": period,
@@ -153,8 +174,8 @@ def _render_main(request: HttpRequest, form: DashboardFilterForm, query: dict, s
         "figures": figures,
         "heatmap_metric": heatmap_metric,
         "query": urlencode(query),
-        "csv_links": {name: "?" + urlencode({**query, "csv": name}) for name in CSV_SECTIONS},
+        "csv_links": csv_links,
         "status_url": status_url,
-        "live": {name: SafeString(mark) for name, mark in HOLES.items()},
+        "live": holes,
     }
     return render_to_string("metrics/_dashboard_content.html", context, request=request)

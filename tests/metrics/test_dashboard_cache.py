@@ -113,6 +113,21 @@ def test_the_recompute_commit_shows_the_new_figures_at_once(client, manager, org
     assert REFRESHING not in main(after)
 
 
+def test_a_recompute_rebuilds_only_what_reads_the_snapshots(client, manager, org, commits, idle_worker):
+    client.force_login(manager)
+    client.get(URL, SPRING)
+    commits(lambda: ingest_spring_promoters(org))
+    commits(snapshots_recompute_pending)
+    with CaptureQueriesContext(connection) as queries:
+        after = client.get(URL, SPRING)
+    assert "n = 14" in nps_tile(after)
+    assert snapshot_reads(queries)
+    # the custom KPIs, actions and business cases were served from the cache
+    assert not [q["sql"] for q in queries.captured_queries if "metrics_customkpi" in q["sql"]]
+    assert not [q["sql"] for q in queries.captured_queries if "metrics_businesscase" in q["sql"]]
+    assert "Custom KPIs against their targets" in main(after)
+
+
 def test_a_target_change_shows_at_once(client, manager, org, commits):
     client.force_login(manager)
     assert "No target set" in client.get(URL, SPRING).content.decode()
