@@ -123,8 +123,8 @@ def test_a_recompute_rebuilds_only_what_reads_the_snapshots(client, manager, org
     assert "n = 14" in nps_tile(after)
     assert snapshot_reads(queries)
     # the custom KPIs, actions and business cases were served from the cache
-    assert not [q["sql"] for q in queries.captured_queries if "metrics_customkpi" in q["sql"]]
-    assert not [q["sql"] for q in queries.captured_queries if "metrics_businesscase" in q["sql"]]
+    read = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in read if sql.startswith(('SELECT "metrics_customkpi"', 'SELECT "metrics_businesscase"'))]
     assert "Custom KPIs against their targets" in main(after)
 
 
