@@ -8,11 +8,12 @@ scope, the page says so and polls ?fragment=status, which asks htmx to reload th
 The content below the header is cached (settings.REPORT_CACHE_SECONDS) in parts, each under the state of what
 it shows, so that a steady stream of ingested responses (and editors at work on the map) does not rebuild it on
 every request, and a recompute rebuilds only what reads the KPI snapshots:
-- the filters, the scores and their charts ("main"), and the effect of finished actions ("effects"), under the
+- the scores and their charts ("main"), and the effect of finished actions ("effects"), under the
   generations (cxplatform/lib/generations.py) of the KPI snapshots (they move when a recompute commits changed
   cells, not when responses come in) and of every other table of the data (targets, journeys, stages, actions,
   business cases, KPIs...) but those an ingest writes;
-- the custom KPIs and the improvement work ("work"), under the same but the KPI snapshots';
+- the filters ("filters"), the custom KPIs and the improvement work ("work"), under the same but the KPI
+  snapshots';
 - the inner loop ("loop"), under those and the follow-up cases' generation (an ingest opens cases for detractors);
 - the touchpoints count in every key by what the page shows of them (touchpoints_state: not their descriptions).
 Whether a recompute is pending (the notice that the figures are being refreshed) is read at every request and
@@ -50,16 +51,16 @@ FOLLOWUP_CASES = "metrics_followupcase"
 NOT_SHOWN = {*generations.INGEST_TABLES, "journeys_touchpoint"}
 # v2: the parts below; a part cached by an earlier version of the page (another layout) is never read.
 # The parts of the content, each cached under the state of the tables it shows: every table of the data but
-# NOT_SHOWN, with or without the KPI snapshots, and the follow-up cases for the inner loop. "main" (the filters,
-# the scores and their charts) holds the others' places; "work" holds those of "effects" and "loop".
-PARTS = ("main", "work", "effects", "loop")
+# NOT_SHOWN, with or without the KPI snapshots, and the follow-up cases for the inner loop. "main" (the scores
+# and their charts) holds the others' places; "work" holds those of "effects" and "loop".
+PARTS = ("main", "filters", "work", "effects", "loop")
 HOLES = {name: f"<!--dashboard:{name}-->" for name in ("status", *PARTS[1:])}
 
 
 def _topics(part: str) -> frozenset[str]:
     shown = generations.data_tables() - NOT_SHOWN
     if part in ("main", "effects"):
-        return shown
+        return shown  # "filters" lists journey groups, journeys and channels: the rest below
     without_snapshots = shown - {generations.KPI_SNAPSHOTS}
     return without_snapshots | {FOLLOWUP_CASES} if part == "loop" else without_snapshots
 
@@ -116,6 +117,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         built["stale"] = scores.stale  # read just now: no need to ask again below
         return _render_main(request, form, query, status_url, scores, csv_links, holes)
 
+    def build_filters() -> str:
+        context = {"form": form, "heatmap_metric": form.heatmap_metric()}
+        return render_to_string("metrics/_dashboard_filters.html", context, request=request)
+
     def build_work() -> str:
         kpis, work = custom_kpi_overview(**where), improvement_work(**where, **dates, effects=False)
         figures = {
@@ -139,7 +144,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     caching = bool(settings.REPORT_CACHE_SECONDS)
     touchpoints = touchpoints_state() if caching else ""
-    builds = {"main": build_main, "work": build_work, "effects": build_effects, "loop": build_loop}
+    builds = {"main": build_main, "filters": build_filters, "work": build_work, "effects": build_effects,
+              "loop": build_loop}  # fmt: skip
     parts = {
         name: _cached(_cache_key(request, today, name, touchpoints) if caching else None, build)
         for name, build in builds.items()
@@ -147,7 +153,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
     parts["status"] = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
     content = parts["main"]
-    for name in ("status", "work", "effects", "loop"):  # "work" first: it holds the places of the next two
+    for name in ("status", "filters", "work", "effects", "loop"):  # "work" holds the places of the next two
         content = content.replace(HOLES[name], parts[name], 1)
     return render(request, "metrics/dashboard.html", {"content": mark_safe(content)})  # noqa: S308 - rendered
 
