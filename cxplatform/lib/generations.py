@@ -87,15 +87,24 @@ def data_tables() -> frozenset[str]:
 
 
 def state(topics: Iterable[str]) -> str:
-    """A short digest of the generations of `topics` and of ANY (one round trip to the cache): it changes
-    whenever a write to one of them commits."""
-    keys = [topic_key(topic) for topic in sorted({*topics, ANY})]
+    """A short digest of the generations of `topics` and of ANY: it changes whenever a write to one of them
+    commits."""
+    return states({"": topics})[""]
+
+
+def states(groups: dict[str, Iterable[str]]) -> dict[str, str]:
+    """state() of each group of topics, in one round trip to the cache."""
+    wanted = {name: sorted({*topics, ANY}) for name, topics in groups.items()}
+    keys = sorted({topic_key(topic) for topics in wanted.values() for topic in topics})
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, 1, timeout=None)
             found[key] = cache.get(key, 1)
-    return hashlib.sha256(repr([found[key] for key in keys]).encode()).hexdigest()[:16]
+    return {
+        name: hashlib.sha256(repr([found[topic_key(topic)] for topic in topics]).encode()).hexdigest()[:16]
+        for name, topics in wanted.items()
+    }
 
 
 def is_data_write(sql: str) -> bool:

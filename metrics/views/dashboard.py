@@ -65,24 +65,34 @@ def _topics(part: str) -> frozenset[str]:
     return without_snapshots | {FOLLOWUP_CASES} if part == "loop" else without_snapshots
 
 
-def _cache_key(request: HttpRequest, today, part: str, touchpoints: str) -> str:
-    """Everything a part depends on besides the data: the filters as given (errors included), the language,
-    the day (presets and overdue counts move with it), and what the user may do; and the state of its data."""
+def _cache_keys(request: HttpRequest, today, touchpoints: str) -> dict[str, str]:
+    """The key of each part: everything it depends on besides the data (the filters as given, errors included;
+    the language; the day, as presets and overdue counts move with it; what the user may do), and the state
+    of its data (one round trip to the cache for all of them)."""
     query = sorted((key, value) for key, value in request.GET.items() if key not in ("csv", "fragment"))
     digest = hashlib.sha256(repr(query).encode()).hexdigest()[:24]
     manage = int(can_manage_kpis(request.user))
-    state = generations.state(_topics(part))
-    return f"dashboard:v2:{part}:{state}:{touchpoints}:{get_language()}:{today.isoformat()}:{manage}:{digest}"
+    states = generations.states({part: _topics(part) for part in PARTS})
+    rest = f"{touchpoints}:{get_language()}:{today.isoformat()}:{manage}:{digest}"
+    return {part: f"dashboard:v2:{part}:{states[part]}:{rest}" for part in PARTS}
 
 
-def _cached(key: str | None, build) -> str:
-    """The part under `key` (None: no cache), built and stored when missing."""
-    content = cache.get(key) if key else None
-    if content is None:
-        content = build()
-        if key:
-            cache.set(key, content, settings.REPORT_CACHE_SECONDS)
-    return content
+def _cached(keys: dict[str, str] | None, builds: dict) -> dict[str, str]:
+    """Each part from the cache (keys None: no cache), built and stored when missing (one round trip to the
+    cache to read them all, one to store those built)."""
+    found = cache.get_many(list(keys.values())) if keys else {}
+    parts, built = {}, {}
+    for part, build in builds.items():
+        key = keys[part] if keys else None
+        if key in found:
+            parts[part] = found[key]
+        else:
+            parts[part] = build()
+            if key:
+                built[key] = parts[part]
+    if built:
+        cache.set_many(built, settings.REPORT_CACHE_SECONDS)
+    return parts
 
 
 @require_GET
@@ -143,13 +153,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render_to_string("metrics/_dashboard_loop.html", context, request=request)
 
     caching = bool(settings.REPORT_CACHE_SECONDS)
-    touchpoints = touchpoints_state() if caching else ""
     builds = {"main": build_main, "filters": build_filters, "work": build_work, "effects": build_effects,
               "loop": build_loop}  # fmt: skip
-    parts = {
-        name: _cached(_cache_key(request, today, name, touchpoints) if caching else None, build)
-        for name, build in builds.items()
-    }
+    parts = _cached(_cache_keys(request, today, touchpoints_state()) if caching else None, builds)
     stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
     parts["status"] = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
     content = parts["main"]
