@@ -94,17 +94,27 @@ def state(topics: Iterable[str]) -> str:
 
 def states(groups: dict[str, Iterable[str]]) -> dict[str, str]:
     """state() of each group of topics, in one round trip to the cache."""
-    wanted = {name: sorted({*topics, ANY}) for name, topics in groups.items()}
-    keys = sorted({topic_key(topic) for topics in wanted.values() for topic in topics})
-    found = cache.get_many(keys)
-    for key in keys:
+    found = values({topic for topics in groups.values() for topic in topics})
+    return {name: digest(found, topics) for name, topics in groups.items()}
+
+
+def values(topics: Iterable[str]) -> dict[str, int]:
+    """The generation of each of `topics` and of ANY, in one round trip to the cache."""
+    wanted = {*topics, ANY}
+    found = cache.get_many([topic_key(topic) for topic in wanted])
+    result = {}
+    for topic in wanted:
+        key = topic_key(topic)
         if key not in found:
             cache.add(key, 1, timeout=None)
             found[key] = cache.get(key, 1)
-    return {
-        name: hashlib.sha256(repr([found[topic_key(topic)] for topic in topics]).encode()).hexdigest()[:16]
-        for name, topics in wanted.items()
-    }
+        result[topic] = found[key]
+    return result
+
+
+def digest(found: dict[str, int], topics: Iterable[str]) -> str:
+    """The state of `topics` (and ANY) from the generations values() found."""
+    return hashlib.sha256(repr([found[topic] for topic in sorted({*topics, ANY})]).encode()).hexdigest()[:16]
 
 
 def is_data_write(sql: str) -> bool:

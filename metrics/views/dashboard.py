@@ -16,8 +16,9 @@ every request, and a recompute rebuilds only what reads the KPI snapshots:
   snapshots';
 - the inner loop ("loop"), under those and the follow-up cases' generation (an ingest opens cases for detractors);
 - the touchpoints count in every key by what the page shows of them (touchpoints_state: not their descriptions).
-Whether a recompute is pending (the notice that the figures are being refreshed) is read at every request and
-put into the cached content, so that it shows as soon as responses are in. A cached part never outlives the
+Whether a recompute is pending (the notice that the figures are being refreshed) is put into the cached content
+at every request, from the cache under the state of the recompute requests (an ingest moves it), so that it
+shows as soon as responses are in. A cached part never outlives the
 figures it shows; building the page afresh takes a few tens of milliseconds, serving it a few.
 """
 
@@ -48,7 +49,11 @@ FOLLOWUP_CASES = "metrics_followupcase"
 # The tables whose writes do not change the cached parts: what an ingest writes (the responses reach the page
 # through the KPI snapshots, once recomputed; the inner loop reads the follow-up cases), and the touchpoints,
 # which editors change all day, mostly in fields the page does not show (it is keyed on touchpoints_state()).
-NOT_SHOWN = {*generations.INGEST_TABLES, "journeys_touchpoint"}
+TOUCHPOINTS = "journeys_touchpoint"
+NOT_SHOWN = {*generations.INGEST_TABLES, TOUCHPOINTS}
+# What tells whether a recompute is pending for the scope (scope_is_stale): the requests, and the journeys'
+# groups. The answer is cached under their state, like what the page shows of the touchpoints.
+STALE_TOPICS = frozenset({"metrics_pendingrecompute", "journeys_journey"})
 # v2: the parts below; a part cached by an earlier version of the page (another layout) is never read.
 # The parts of the content, each cached under the state of the tables it shows: every table of the data but
 # NOT_SHOWN, with or without the KPI snapshots, and the follow-up cases for the inner loop. "main" (the scores
@@ -65,16 +70,21 @@ def _topics(part: str) -> frozenset[str]:
     return without_snapshots | {FOLLOWUP_CASES} if part == "loop" else without_snapshots
 
 
-def _cache_keys(request: HttpRequest, today, touchpoints: str) -> dict[str, str]:
+def _cache_keys(request: HttpRequest, today) -> dict[str, str]:
     """The key of each part: everything it depends on besides the data (the filters as given, errors included;
     the language; the day, as presets and overdue counts move with it; what the user may do), and the state
-    of its data (one round trip to the cache for all of them)."""
+    of its data (one round trip to the cache for all of them). Besides the parts': "touchpoints", of what the
+    page shows of the touchpoints (in the parts' keys), and "stale", of whether a recompute is pending."""
     query = sorted((key, value) for key, value in request.GET.items() if key not in ("csv", "fragment"))
     digest = hashlib.sha256(repr(query).encode()).hexdigest()[:24]
     manage = int(can_manage_kpis(request.user))
-    states = generations.states({part: _topics(part) for part in PARTS})
-    rest = f"{touchpoints}:{get_language()}:{today.isoformat()}:{manage}:{digest}"
-    return {part: f"dashboard:v2:{part}:{states[part]}:{rest}" for part in PARTS}
+    topics = {topic for part in PARTS for topic in _topics(part)} | {*STALE_TOPICS, TOUCHPOINTS}
+    found = generations.values(topics)
+    about = f"{get_language()}:{today.isoformat()}:{manage}:{digest}"
+    keys = {part: f"dashboard:v2:{part}:{generations.digest(found, _topics(part))}:{about}" for part in PARTS}
+    keys["touchpoints"] = f"dashboard:v2:touchpoints:{generations.digest(found, {TOUCHPOINTS})}"
+    keys["stale"] = f"dashboard:v2:stale:{generations.digest(found, STALE_TOPICS)}:{today.isoformat()}:{digest}"
+    return keys
 
 
 def _cached(keys: dict[str, str] | None, builds: dict) -> dict[str, str]:
@@ -152,11 +162,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = {"loop": inner_loop(**where, **dates), "csv_links": csv_links}
         return render_to_string("metrics/_dashboard_loop.html", context, request=request)
 
-    caching = bool(settings.REPORT_CACHE_SECONDS)
     builds = {"main": build_main, "filters": build_filters, "work": build_work, "effects": build_effects,
               "loop": build_loop}  # fmt: skip
-    parts = _cached(_cache_keys(request, today, touchpoints_state()) if caching else None, builds)
-    stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
+    if settings.REPORT_CACHE_SECONDS:
+        keys = _cache_keys(request, today)
+        found = cache.get_many([keys["touchpoints"], keys["stale"]])
+        touchpoints = found.get(keys["touchpoints"])
+        if touchpoints is None:
+            touchpoints = touchpoints_state()
+            cache.set(keys["touchpoints"], touchpoints, settings.REPORT_CACHE_SECONDS)
+        parts = _cached({part: f"{keys[part]}:{touchpoints}" for part in PARTS}, builds)
+        stale = built.get("stale", found.get(keys["stale"]))
+        if stale is None:
+            stale = scope_is_stale(scope, period)
+        if keys["stale"] not in found:
+            cache.set(keys["stale"], stale, settings.REPORT_CACHE_SECONDS)
+    else:
+        parts = _cached(None, builds)
+        stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
     parts["status"] = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
     content = parts["main"]
     for name in ("status", "filters", "work", "effects", "loop"):  # "work" holds the places of the next two
