@@ -25,6 +25,7 @@ figures it shows; building the page afresh takes a few tens of milliseconds, ser
 from __future__ import annotations
 
 import hashlib
+import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+from redis.exceptions import RedisError
 
 from cxplatform.lib import generations
 from metrics import charts
@@ -45,6 +47,7 @@ from metrics.selectors.dashboard import dashboard_scores, scope_is_stale, touchp
 from metrics.selectors.dashboard_work import action_effects, custom_kpi_overview, improvement_work, inner_loop
 from metrics.views.dashboard_csv import CSV_SECTIONS, csv_response
 
+logger = logging.getLogger(__name__)
 FOLLOWUP_CASES = "metrics_followupcase"
 # The tables whose writes do not change the cached parts: what an ingest writes (the responses reach the page
 # through the KPI snapshots, once recomputed; the inner loop reads the follow-up cases), and the touchpoints,
@@ -164,20 +167,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     builds = {"main": build_main, "filters": build_filters, "work": build_work, "effects": build_effects,
               "loop": build_loop}  # fmt: skip
+    parts, stale = None, None
     if settings.REPORT_CACHE_SECONDS:
-        keys = _cache_keys(request, today)
-        found = cache.get_many([keys["touchpoints"], keys["stale"]])
-        touchpoints = found.get(keys["touchpoints"])
-        if touchpoints is None:
-            touchpoints = touchpoints_state()
-            cache.set(keys["touchpoints"], touchpoints, settings.REPORT_CACHE_SECONDS)
-        parts = _cached({part: f"{keys[part]}:{touchpoints}" for part in PARTS}, builds)
-        stale = built.get("stale", found.get(keys["stale"]))
-        if stale is None:
-            stale = scope_is_stale(scope, period)
-        if keys["stale"] not in found:
-            cache.set(keys["stale"], stale, settings.REPORT_CACHE_SECONDS)
-    else:
+        try:
+            parts, stale = _through_cache(request, today, builds, built, scope, period)
+        except RedisError:  # the cache is down: the page is built afresh, as with the cache off
+            logger.warning("the dashboard's cache is unavailable; building the page afresh", exc_info=True)
+    if parts is None:
         parts = _cached(None, builds)
         stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
     parts["status"] = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
@@ -185,6 +181,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for name in ("status", "filters", "work", "effects", "loop"):  # "work" holds the places of the next two
         content = content.replace(HOLES[name], parts[name], 1)
     return render(request, "metrics/dashboard.html", {"content": mark_safe(content)})  # noqa: S308 - rendered
+
+
+def _through_cache(request: HttpRequest, today, builds: dict, built: dict, scope, period) -> tuple[dict, bool]:
+    """The parts from the cache (those missing built and stored), and whether a recompute is pending."""
+    keys = _cache_keys(request, today)
+    found = cache.get_many([keys["touchpoints"], keys["stale"]])
+    touchpoints = found.get(keys["touchpoints"])
+    if touchpoints is None:
+        touchpoints = touchpoints_state()
+        cache.set(keys["touchpoints"], touchpoints, settings.REPORT_CACHE_SECONDS)
+    parts = _cached({part: f"{keys[part]}:{touchpoints}" for part in PARTS}, builds)
+    stale = built.get("stale", found.get(keys["stale"]))
+    if stale is None:
+        stale = scope_is_stale(scope, period)
+    if keys["stale"] not in found:
+        cache.set(keys["stale"], stale, settings.REPORT_CACHE_SECONDS)
+    return parts, stale
 
 
 def _render_main(

@@ -2,11 +2,13 @@
 commits changed cells), targets, labels and the improvement work; responses coming in alone do not rebuild it,
 but the notice that the figures are being refreshed shows at once."""
 
+import socket
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -156,6 +158,24 @@ def test_editing_a_touchpoint_description_leaves_it_cached_and_a_rename_shows_at
     assert snapshot_reads(queries) == []
     commits(lambda: website.update(name="Web shop", version=3))
     assert "Web shop" in main(client.get(URL, SPRING))
+
+
+def test_with_the_cache_down_the_page_is_built_afresh(client, manager, org):
+    with socket.socket() as probe:  # a port nothing listens on: every cache call fails at once
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    client.force_login(manager)
+    with override_settings(CACHES=down):
+        response = client.get(URL, SPRING)
+    assert response.status_code == 200
+    assert "n = 11" in nps_tile(response)
 
 
 def test_what_one_user_may_do_does_not_leak_to_another(client, manager, process_owner, org):
