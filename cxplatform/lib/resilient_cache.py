@@ -69,7 +69,9 @@ class ResilientRedisCache(RedisCache):
                 self._down_until = time.monotonic() + RETRY_SECONDS
         if name in ("incr", "decr"):
             raise CacheUnavailable(f"the cache is unavailable; {name} was not done")
-        return FALLBACKS[name]
+        fallback = FALLBACKS[name]
+        # A fresh {} or [] each time: a caller may fill in what it got (generations.values() does).
+        return fallback.copy() if isinstance(fallback, dict | list) else fallback
 
     def get(self, key, default=None, version=None):
         value = self._call("get", super().get, key, MISS, version)

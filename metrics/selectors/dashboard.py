@@ -12,6 +12,7 @@ touchpoints and channels of the scope (labels), the targets, the pending-recompu
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,6 +157,25 @@ class DashboardScores:
     @property
     def has_data(self) -> bool:
         return any(tile.current.n for tile in self.tiles.values())
+
+
+# Touchpoint fields the dashboard never shows nor filters by: editing them (what editors do all day on the map)
+# leaves the dashboard as it is. Every other field is part of touchpoints_state().
+TOUCHPOINT_FIELDS_NOT_SHOWN = frozenset(
+    {"description", "customer_expectation", "emotion", "is_moment_of_truth", "copied_from", "version"}
+)
+
+
+def touchpoints_state() -> str:
+    """A digest of what the dashboard shows of the touchpoints (names, stages, order, channels, owners...), for
+    its cache key: the cache is keyed on this rather than on every write to the touchpoints (one query)."""
+    fields = [
+        field.attname
+        for field in Touchpoint._meta.concrete_fields
+        if field.name not in TOUCHPOINT_FIELDS_NOT_SHOWN and field.attname not in TOUCHPOINT_FIELDS_NOT_SHOWN
+    ]
+    rows = list(Touchpoint.objects.order_by("pk").values_list(*fields))
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
 
 def trend_start(period: ReportPeriod) -> datetime.date:
