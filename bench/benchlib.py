@@ -98,11 +98,11 @@ def stop_process(process: subprocess.Popen, timeout: float = 30) -> int:
 
 
 def process_cpu(pids: Iterable[int] = (), *, children_of: int | None = None) -> dict[int, float]:
-    """CPU seconds (user + system) used so far by each live process of `pids`, and by `children_of` and its
-    children (gunicorn's master and workers). Compare two readings with cpu_used()."""
-    wanted = set(pids)
+    """CPU seconds (user + system) used so far by each live process of `pids`, and by `children_of` and all its
+    descendants (the Procfile's respawn supervisor, gunicorn's master and its workers). Compare two readings with
+    cpu_used()."""
     tick = os.sysconf("SC_CLK_TCK")
-    found = {}
+    seconds, parents = {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -110,11 +110,20 @@ def process_cpu(pids: Iterable[int] = (), *, children_of: int | None = None) -> 
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        pid = int(entry.name)
         # after "(comm)": state, ppid, ..., utime (12th), stime (13th)
-        if pid in wanted or (children_of is not None and children_of in (pid, int(fields[1]))):
-            found[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return found
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+    wanted = set(pids)
+    if children_of is not None:
+        family = {children_of}
+        grew = True
+        while grew:
+            more = {pid for pid, parent in parents.items() if parent in family} - family
+            family |= more
+            grew = bool(more)
+        wanted |= family
+    return {pid: seconds[pid] for pid in wanted if pid in seconds}
 
 
 def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
