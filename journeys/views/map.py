@@ -289,6 +289,36 @@ def _part_of(model: type[Model], pk: int, journey_pk: int):
     return obj
 
 
+def _edited_part(request: HttpRequest, model: type[Model], pk: int, journey_pk: int, gone_form: Callable[[], object]):
+    """The stage/touchpoint/finding an edit dialog is for. When someone else deleted (or archived) it while this
+    user was typing, a save raises Gone with the dialog still open and the input kept, to copy; opening the
+    dialog of a part that is gone answers the board that says so."""
+    obj = model.objects.filter(pk=pk, journey_id=journey_pk).first()
+    if obj is not None:
+        return obj
+    if request.method != "POST":
+        raise services.StaleVersion(None)
+    raise _Gone(gone_form())
+
+
+class _Gone(Exception):
+    def __init__(self, form) -> None:
+        super().__init__()
+        self.form = form
+
+
+def _gone_dialog(request: HttpRequest, form, *, title: str, action: str) -> HttpResponse:
+    message = _(
+        "Someone else deleted or archived this in the meantime, so nothing was saved. What you typed is kept below: "
+        "copy what you need before you close this dialog."
+    )
+    context = {"form": form, "title": title, "action": action, "gone": message}
+    response = render(request, "journeys/_map_form.html", context, status=409)
+    response["HX-Retarget"] = FORM_TARGET
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
 def _posted_int(request: HttpRequest, name: str) -> int:
     try:
         return int(request.POST[name])
@@ -368,14 +398,17 @@ def stage_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @map_write("GET", "POST")
 def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
-    stage = _part_of(Stage, stage_pk, pk)
+    action = reverse("journeys:stage-edit", args=[pk, stage_pk])
+    try:
+        stage = _edited_part(request, Stage, stage_pk, pk, lambda: StageForm(request.POST, instance=Stage(pk=stage_pk)))
+    except _Gone as gone:
+        return _gone_dialog(request, gone.form, title=_("Edit the stage"), action=action)
     form = StageForm(_data(request), instance=stage)
 
     def save() -> str:
         services.stage_update(stage=stage, expected_version=form.cleaned_data["version"], **form.changes())
         return _("Stage “%(name)s” saved.") % {"name": stage.name}
 
-    action = reverse("journeys:stage-edit", args=[pk, stage_pk])
     form_for = lambda data, current: StageForm(data, instance=current)  # noqa: E731
     return _form_view(request, pk, form, title=_("Edit the stage"), action=action, save=save, form_for=form_for)
 
@@ -439,7 +472,18 @@ def touchpoint_create(request: HttpRequest, pk: int, stage_pk: int) -> HttpRespo
 
 @map_write("GET", "POST")
 def touchpoint_edit(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpResponse:
-    touchpoint = _part_of(Touchpoint, touchpoint_pk, pk)
+    action = reverse("journeys:touchpoint-edit", args=[pk, touchpoint_pk])
+    title = _("Edit the touchpoint")
+    try:
+        touchpoint = _edited_part(
+            request,
+            Touchpoint,
+            touchpoint_pk,
+            pk,
+            lambda: TouchpointForm(request.POST, instance=Touchpoint(pk=touchpoint_pk)),
+        )
+    except _Gone as gone:
+        return _gone_dialog(request, gone.form, title=title, action=action)
     form = TouchpointForm(_data(request), instance=touchpoint)
 
     def save() -> str:
@@ -448,9 +492,7 @@ def touchpoint_edit(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpRe
         )
         return _("Touchpoint “%(name)s” saved.") % {"name": touchpoint.name}
 
-    action = reverse("journeys:touchpoint-edit", args=[pk, touchpoint_pk])
     form_for = lambda data, current: TouchpointForm(data, instance=current)  # noqa: E731
-    title = _("Edit the touchpoint")
     return _form_view(request, pk, form, title=title, action=action, save=save, form_for=form_for)
 
 
@@ -532,16 +574,25 @@ def finding_create(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse
 
 @map_write("GET", "POST")
 def finding_edit(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
-    finding = _part_of(Finding, finding_pk, pk)
+    action = reverse("journeys:finding-edit", args=[pk, finding_pk])
+    title = _("Edit the finding")
+    try:
+        finding = _edited_part(
+            request,
+            Finding,
+            finding_pk,
+            pk,
+            lambda: FindingForm(request.POST, instance=Finding(pk=finding_pk), stage=None),
+        )
+    except _Gone as gone:
+        return _gone_dialog(request, gone.form, title=title, action=action)
     form = FindingForm(_data(request), instance=finding, stage=finding.stage)
 
     def save() -> str:
         services.finding_update(finding=finding, expected_version=form.cleaned_data["version"], **form.changes())
         return _("%(kind)s saved.") % {"kind": finding.get_kind_display()}
 
-    action = reverse("journeys:finding-edit", args=[pk, finding_pk])
     form_for = lambda data, current: FindingForm(data, instance=current, stage=current.stage)  # noqa: E731
-    title = _("Edit the finding")
     return _form_view(request, pk, form, title=title, action=action, save=save, form_for=form_for)
 
 

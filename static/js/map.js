@@ -115,7 +115,7 @@
 
   function focusFirstField(container) {
     // After a stale edit, the panel that says so and lists theirs beside yours comes first.
-    var field = container.querySelector("[data-stale-edit], [aria-invalid='true'], input:not([type='hidden']), select, textarea");
+    var field = container.querySelector("[data-stale-edit], [data-gone], [aria-invalid='true'], input:not([type='hidden']), select, textarea");
     if (field) field.focus();
   }
 

@@ -248,6 +248,7 @@ def test_an_empty_period_shows_no_scores_and_only_the_designed_curve(editor_clie
     assert curve(content)["layout"]["showlegend"] is False
     assert "map-score-legend" not in content
     assert 'name="from" value="2001-01-01"' in content  # the period stays chosen in the form
+    assert "No CSAT or CES scores between 1 Jan 2001 and 31 Jan 2001 to draw the measured curve." in content
 
 
 def test_a_bad_period_is_named_and_the_default_is_shown(editor_client, demo):

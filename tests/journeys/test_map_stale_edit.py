@@ -150,10 +150,55 @@ def test_a_stale_finding_edit_in_the_dialog_keeps_my_text(editor_client):
     assert set(conflict_rows(content)) == {"severity"}
 
 
-def test_editing_a_card_someone_else_deleted_still_answers_with_the_board(editor_client, touchpoint):
+def test_saving_a_card_someone_else_deleted_keeps_the_dialog_open_with_the_typed_text(editor_client, touchpoint):
     url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
     opened = opened_form(editor_client, url)
     Touchpoint.objects.filter(pk=touchpoint.pk).delete()
-    response = editor_client.post(url, touchpoint_data(touchpoint, **opened), **HTMX)
+
+    response = editor_client.post(url, touchpoint_data(touchpoint, description=LONG, **opened), **HTMX)
+
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#map-editor-body"  # the dialog stays open
+    content = response.content.decode()
+    assert "Someone else deleted or archived this in the meantime" in content
+    assert html.escape(LONG.strip()) in content  # what was typed, to copy
+    assert ">Save<" not in content  # nothing to save it to
+    assert not Touchpoint.all_objects.filter(pk=touchpoint.pk).exists()  # and nothing brought back
+
+
+def test_saving_a_card_someone_else_archived_keeps_the_typed_text_and_changes_nothing(editor_client, touchpoint):
+    url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
+    opened = opened_form(editor_client, url)
+    services.touchpoint_archive(touchpoint=Touchpoint.objects.get(pk=touchpoint.pk), expected_version=1)
+
+    response = editor_client.post(url, touchpoint_data(touchpoint, name="Welcome mail", **opened), **HTMX)
+
+    assert response.status_code == 409
+    assert 'value="Welcome mail"' in response.content.decode()
+    assert Touchpoint.all_objects.get(pk=touchpoint.pk).name == "Welcome email"
+
+
+@pytest.mark.parametrize("kind", ["stage", "finding"])
+def test_saving_a_stage_or_finding_someone_else_deleted_keeps_the_typed_text(editor_client, kind):
+    if kind == "stage":
+        part = StageFactory(name="Apply", customer_goal="Get an account")
+        data = {"name": "Apply", "customer_goal": "Open it in ten minutes"}
+    else:
+        part = FindingFactory(text="Slow", severity=3)
+        data = {"kind": part.kind, "text": "Open it in ten minutes", "source": part.source, "severity": "3"}
+    url = reverse(f"journeys:{kind}-edit", args=[part.journey_id, part.pk])
+    opened = opened_form(editor_client, url)
+    type(part).objects.filter(pk=part.pk).delete()
+
+    response = editor_client.post(url, {**data, **opened}, **HTMX)
+
+    assert response.status_code == 409
+    assert "Open it in ten minutes" in response.content.decode()
+
+
+def test_opening_the_dialog_of_a_card_someone_else_deleted_answers_with_the_board(editor_client, touchpoint):
+    url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
+    Touchpoint.objects.filter(pk=touchpoint.pk).delete()
+    response = editor_client.get(url, **HTMX)
     assert response.status_code == 409
     assert "Someone else deleted this in the meantime" in response.content.decode()
