@@ -48,7 +48,8 @@ class Scope:
         )
 
     def journeys(self):
-        journeys = Journey.objects.all()
+        # Archived journeys too: their responses keep counting in the totals, so their rows stay beside the rest.
+        journeys = Journey.all_objects.all()
         if self.journey_id is not None:
             journeys = journeys.filter(pk=self.journey_id)
         if self.group_id is not None:
@@ -174,7 +175,7 @@ def touchpoints_state() -> str:
         for field in Touchpoint._meta.concrete_fields
         if field.name not in TOUCHPOINT_FIELDS_NOT_SHOWN and field.attname not in TOUCHPOINT_FIELDS_NOT_SHOWN
     ]
-    rows = list(Touchpoint.objects.order_by("pk").values_list(*fields))
+    rows = list(Touchpoint.all_objects.order_by("pk").values_list(*fields))
     return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
 
@@ -219,19 +220,23 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
         month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
         trend_counts[month][row["metric"]] = _counts(row)
 
-    journeys = list(scope.journeys().order_by("group__position", "name", "id").values_list("id", "name"))
-    journey_ids = [pk for pk, _name in journeys]
-    # Archived stages and touchpoints too: their responses keep counting, and the dashboards keep their figures.
-    stages = list(
-        Stage.all_objects.filter(journey_id__in=journey_ids)
-        .order_by("journey_id", "position", "id")
-        .values_list("id", "journey_id", "name")
+    all_journeys = list(
+        scope.journeys().order_by("group__position", "name", "id").values_list("id", "name", "archived_at")
     )
+    journey_ids = [pk for pk, _name, _archived in all_journeys]
+    # Archived stages and touchpoints too: their responses keep counting, and the dashboards keep their figures
+    # (named as archived).
+    stages = [
+        (pk, journey_id, archived_name(name, archived))
+        for pk, journey_id, name, archived in Stage.all_objects.filter(journey_id__in=journey_ids)
+        .order_by("journey_id", "position", "id")
+        .values_list("id", "journey_id", "name", "archived_at")
+    ]
     touchpoints = {
-        pk: (stage_id, name)
-        for pk, stage_id, name in Touchpoint.all_objects.filter(journey_id__in=journey_ids)
+        pk: (stage_id, archived_name(name, archived))
+        for pk, stage_id, name, archived in Touchpoint.all_objects.filter(journey_id__in=journey_ids)
         .order_by("journey_id", "stage__position", "position", "id")
-        .values_list("id", "stage_id", "name")
+        .values_list("id", "stage_id", "name", "archived_at")
     }
     channels = list(Channel.objects.order_by("position", "name", "id").values_list("id", "name"))
     targets = target_index()
@@ -252,6 +257,14 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
             _add(by_touchpoint[row["touchpoint_id"]], metric, counts)
             _add(by_stage[touchpoints[row["touchpoint_id"]][0]], metric, counts)
         computed_at = max(filter(None, (computed_at, row["computed_at"])), default=None)
+
+    # An archived journey keeps its row (and heatmap row) while it has responses in the period, so the rows add
+    # up to the totals; without any, it is left out like from every other list.
+    journeys = [
+        (pk, archived_name(name, archived))
+        for pk, name, archived in all_journeys
+        if archived is None or pk in by_journey
+    ]
 
     def figures(counts: dict[str, formulas.Counts], **where) -> dict[str, MetricFigure]:
         return {m: metric_figure(m, counts.get(m, formulas.Counts()), targets.get(m, **where)) for m in METRICS}
@@ -302,6 +315,10 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
         stale=stale,
         targets=targets,
     )
+
+
+def archived_name(name: str, archived_at) -> str:
+    return name if archived_at is None else _("%(name)s (archived)") % {"name": name}
 
 
 def _counts(row: dict) -> formulas.Counts:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from journeys.services import journey_archive
 from metrics.forms.periods import CUSTOM, ReportPeriod
 from metrics.models import MetricTarget, PendingRecompute
 from metrics.selectors.dashboard import Scope, dashboard_scores, trend_start
@@ -137,3 +138,16 @@ def test_it_says_when_the_figures_were_computed_and_when_a_recompute_is_pending(
     PendingRecompute.objects.create(journey=org.complaint, day_from=date(2024, 5, 1), day_to=date(2024, 5, 1))
     assert dashboard_scores(scope=Scope(), period=SPRING).stale
     assert not dashboard_scores(scope=Scope(journey_id=org.open_account.pk), period=SPRING).stale
+
+
+def test_an_archived_journey_keeps_its_rows_named_as_archived_so_the_rows_add_up_to_the_totals(org):
+    journey_archive(journey=org.complaint, expected_version=org.complaint.version)
+    scores = dashboard_scores(scope=Scope(), period=SPRING)
+    labels = {row.key: row.label for row in scores.journeys}
+    assert labels[org.complaint.pk] == "Make a complaint (archived)"
+    for metric in ("nps", "csat", "ces"):
+        assert sum(row.figures[metric].n for row in scores.journeys) == scores.tiles[metric].current.n, metric
+    heatmap = scores.heatmaps["csat"]
+    assert (org.complaint.pk, "Make a complaint (archived)") in heatmap.journeys
+    complaint_stages = [row for row in scores.stages if row.context == "Make a complaint (archived)"]
+    assert complaint_stages and all(row.label.endswith("(archived)") for row in complaint_stages)
