@@ -328,3 +328,39 @@ def delete_confirmation(form: forms.BaseForm, *, stale: bool = False, posted_bas
                 value = form.get_initial_for_field(form.fields[name], name)
                 changes.append((str(form.fields[name].label or name), _text(form.fields[name], value)))
     return DeleteConfirmation(version=form.instance.version, base=json.dumps(now), stale=stale, changes=changes)
+
+
+@dataclass
+class VersionedDelete:
+    """What a delete confirmation page's submission came to: `done` (deleted, or someone else deleted it first:
+    back to the list, with the message already added for the latter), or refused because someone else changed
+    it (409): `instance` as it is now and the `confirmation` that says what changed, to ask again."""
+
+    done: bool
+    deleted: bool
+    instance: models.Model | None = None
+    confirmation: DeleteConfirmation | None = None
+    status: int = 200
+
+
+def submit_versioned_delete(
+    request: HttpRequest,
+    *,
+    delete: Callable[[int | None], object],
+    form_of: Callable[[models.Model], forms.BaseForm],
+    current: Callable[[models.Model], models.Model] = lambda fresh: fresh,
+) -> VersionedDelete:
+    """A delete confirmation page's POST: `delete(version)` through a service with the version the page was
+    opened with. A stale version is refused and the page asks again: `current(stale.current)` is the object as
+    it is now (re-read when the page needs more of it), `form_of(instance)` an unbound edit form of it, whose
+    fields name what changed since the page was opened."""
+    try:
+        delete(posted_version(request))
+    except StaleVersion as stale:
+        if stale.current is None:
+            messages.error(request, stale.message)
+            return VersionedDelete(done=True, deleted=False, status=409)
+        instance = current(stale.current)
+        confirmation = delete_confirmation(form_of(instance), stale=True, posted_base=request.POST.get(BASE_FIELD, ""))
+        return VersionedDelete(done=False, deleted=False, instance=instance, confirmation=confirmation, status=409)
+    return VersionedDelete(done=True, deleted=True)

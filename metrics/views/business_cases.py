@@ -16,8 +16,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cxplatform.lib.forms import add_service_errors, delete_confirmation, posted_version, submit_versioned_edit
-from cxplatform.lib.versioning import StaleVersion
+from cxplatform.lib.forms import (
+    add_service_errors,
+    delete_confirmation,
+    submit_versioned_delete,
+    submit_versioned_edit,
+)
 from metrics.forms.business_cases import BusinessCaseForm, BusinessCasePageFilter
 from metrics.models import BusinessCase
 from metrics.permissions import NOT_YOUR_BUSINESS_CASE, can_edit_business_case
@@ -121,21 +125,16 @@ def business_case_delete_view(request: HttpRequest, action_pk: int) -> HttpRespo
         raise PermissionDenied(NOT_YOUR_BUSINESS_CASE)
     confirmation, status = None, 200
     if request.method == "POST":
-        try:
-            business_case_delete(case=case, expected_version=posted_version(request))
-        except StaleVersion as stale:
-            if stale.current is None:
-                messages.error(request, stale.message)
-                return redirect("metrics:business-case", action_pk=action.pk)
-            # Someone else changed it since the page was opened: ask again, saying what changed.
-            case = stale.current
-            confirmation = delete_confirmation(
-                _form(action, case), stale=True, posted_base=request.POST.get("_base", "")
-            )
-            status = 409
-        else:
+        outcome = submit_versioned_delete(
+            request,
+            delete=lambda version: business_case_delete(case=case, expected_version=version),
+            form_of=lambda current: _form(action, current),
+        )
+        if outcome.deleted:
             messages.success(request, _("Business case of “%(title)s” deleted.") % {"title": action.title})
+        if outcome.done:
             return redirect("metrics:business-case", action_pk=action.pk)
+        case, confirmation, status = outcome.instance, outcome.confirmation, outcome.status
     context = {"action": action, "case": case, "confirmation": confirmation or delete_confirmation(_form(action, case))}
     return render(request, "metrics/business_case_confirm_delete.html", context, status=status)
 

@@ -19,8 +19,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxplatform.lib.forms import add_service_errors, delete_confirmation, posted_version, submit_versioned_edit
-from cxplatform.lib.versioning import StaleVersion
+from cxplatform.lib.forms import (
+    add_service_errors,
+    delete_confirmation,
+    submit_versioned_delete,
+    submit_versioned_edit,
+)
 from metrics.forms.kpis import KpiFilter, KpiForm, MeasurementForm, MeasurementImportForm
 from metrics.models import CustomKpi, KpiStatus
 from metrics.permissions import NOT_A_KPI_MANAGER, NOT_A_MEASURER, can_manage_kpis, can_record_measurements
@@ -207,20 +211,16 @@ def kpi_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     kpi = get_object_or_404(CustomKpi, pk=pk)
     confirmation, status = None, 200
     if request.method == "POST":
-        try:
-            kpi_delete(kpi=kpi, expected_version=posted_version(request))
-        except StaleVersion as stale:
-            if stale.current is None:
-                messages.error(request, stale.message)
-                return redirect("metrics:kpi-list")
-            # Someone else changed it since the page was opened: ask again, saying what changed.
-            kpi = stale.current
-            form = KpiForm(instance=kpi)
-            confirmation = delete_confirmation(form, stale=True, posted_base=request.POST.get("_base", ""))
-            status = 409
-        else:
+        outcome = submit_versioned_delete(
+            request,
+            delete=lambda version: kpi_delete(kpi=kpi, expected_version=version),
+            form_of=lambda current: KpiForm(instance=current),
+        )
+        if outcome.deleted:
             messages.success(request, _("KPI “%(name)s” deleted.") % {"name": kpi.name})
+        if outcome.done:
             return redirect("metrics:kpi-list")
+        kpi, confirmation, status = outcome.instance, outcome.confirmation, outcome.status
     context = {
         "kpi": kpi,
         "measurement_count": kpi.measurements.count(),

@@ -18,8 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from cxplatform.lib.forms import add_service_errors, delete_confirmation, posted_version, submit_versioned_edit
-from cxplatform.lib.versioning import StaleVersion
+from cxplatform.lib.forms import (
+    add_service_errors,
+    delete_confirmation,
+    submit_versioned_delete,
+    submit_versioned_edit,
+)
 from metrics.formatting import target_text
 from metrics.forms.targets import TargetForm, journey_label
 from metrics.models import Metric, MetricTarget
@@ -206,24 +210,21 @@ def target_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     confirmation = None
     if request.method == "POST":
-        try:
-            target_delete(target=target, expected_version=posted_version(request))
-        except StaleVersion as stale:
-            if stale.current is None:
-                messages.error(request, stale.message)
-                return redirect("metrics:target-list")
-            # Someone else changed it since the page was opened: ask again, saying what changed.
-            target, status = _with_scope().get(pk=pk), 409
-            confirmation = delete_confirmation(
-                TargetForm(instance=target), stale=True, posted_base=request.POST.get("_base", "")
-            )
-        else:
+        outcome = submit_versioned_delete(
+            request,
+            delete=lambda version: target_delete(target=target, expected_version=version),
+            form_of=lambda current: TargetForm(instance=current),
+            current=lambda _fresh: _with_scope().get(pk=pk),
+        )
+        if outcome.deleted:
             messages.success(
                 request,
                 _("%(metric)s target of %(scope)s removed.")
                 % {"metric": target.get_metric_display(), "scope": scope_text(target)},
             )
+        if outcome.done:
             return redirect("metrics:target-list")
+        target, confirmation, status = outcome.instance, outcome.confirmation, outcome.status
     context = {
         "target": _for_display(target),
         "after_removal": _after_removal(target),

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cxplatform.lib.forms import (
     add_service_errors,
     delete_confirmation,
-    posted_version,
     rebase_stale_form,
+    submit_versioned_delete,
     submit_versioned_edit,
 )
 from journeys.models import Finding, Touchpoint
@@ -431,20 +431,17 @@ def action_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(NOT_YOUR_ACTION)
     confirmation, status = None, 200
     if request.method == "POST":
-        try:
-            action_delete(action=action, expected_version=posted_version(request))
-        except StaleVersion as stale:
-            if stale.current is None:
-                messages.error(request, stale.message)
-                return redirect("teams:actions")
-            # Someone else changed it since the page was opened: ask again, saying what changed.
-            action = ImprovementAction.objects.select_related("journey").get(pk=pk)
-            form = ActionForm(instance=action)
-            confirmation = delete_confirmation(form, stale=True, posted_base=request.POST.get("_base", ""))
-            status = 409
-        else:
+        outcome = submit_versioned_delete(
+            request,
+            delete=lambda version: action_delete(action=action, expected_version=version),
+            form_of=lambda current: ActionForm(instance=current),
+            current=lambda _fresh: ImprovementAction.objects.select_related("journey").get(pk=pk),
+        )
+        if outcome.deleted:
             messages.success(request, _("Improvement action “%(title)s” deleted.") % {"title": action.title})
+        if outcome.done:
             return redirect("teams:actions")
+        action, confirmation, status = outcome.instance, outcome.confirmation, outcome.status
     context = {"action": action, "confirmation": confirmation or delete_confirmation(ActionForm(instance=action))}
     return render(request, "teams/action_confirm_delete.html", context, status=status)
 
