@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform.lib.csv_files import CsvWriter
 from journeys.models import Channel, Finding, FindingKind, Journey, JourneyGroup, Persona, Stage, Touchpoint
 from journeys.selectors import journey_map
 from journeys.transfer_schema import FILE_FORMAT, FILE_FORMAT_VERSION, JourneyFileSerializer, flatten_errors
@@ -108,10 +108,11 @@ def journey_export(*, journey: Journey) -> dict[str, Any]:
 
 
 def journey_export_csv(*, journey: Journey) -> str:
-    """One row per touchpoint, in map order; findings joined with " | "."""
+    """One row per touchpoint, in map order; findings joined with " | ". Text a spreadsheet would run as a
+    formula (a touchpoint named =HYPERLINK(...)) is neutralised by the writer; numbers stay numbers."""
     journey = journey_map(journey_id=journey.pk)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     for stage in journey.stages.all():
         findings = list(stage.findings.all())

@@ -1,9 +1,9 @@
 """Reading a survey-response CSV as a stream: UTF-8 with or without BOM, comma or semicolon (Dutch Excel writes
-semicolons), header names = the API's field names. Line numbers are spreadsheet rows: the header is line 1."""
+semicolons), header names = the API's field names. Line numbers are spreadsheet rows: the header is line 1.
+Read and written through cxplatform.lib.csv_files: a cell our error CSV wrote as '=SUM(1) reads as =SUM(1)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.utils.translation import gettext as _
+
+from cxplatform.lib import csv_files
 
 from .records import FIELDS, REQUIRED
 
@@ -80,9 +82,9 @@ class CsvStream:
         if not first.strip():
             raise FileRefused(_("The file is empty."), line=1)
         delimiter = sniff_delimiter(first)
-        names = next(csv.reader([first], delimiter=delimiter))
+        names = next(csv_files.reader([first], delimiter=delimiter))
         self.header = Header(names=names, columns=check_header(names), delimiter=delimiter)
-        self.reader = csv.reader(self.text, delimiter=delimiter, strict=True)
+        self.reader = csv_files.reader(self.text, delimiter=delimiter, strict=True)
 
     @property
     def bytes_read(self) -> int:
@@ -105,7 +107,7 @@ class CsvStream:
             yield
         except UnicodeDecodeError as error:
             raise FileRefused(self._not_utf8(error), line=self.reader.line_num + 1) from None
-        except csv.Error as error:
+        except csv_files.Error as error:
             raise FileRefused(
                 _("The CSV is malformed: %(reason)s.") % {"reason": error}, line=self.reader.line_num
             ) from None
@@ -119,7 +121,7 @@ class CsvStream:
                     yield line, row
         except UnicodeDecodeError as error:
             raise FileRefused(self._not_utf8(error), line=line + 1) from None
-        except csv.Error as error:
+        except csv_files.Error as error:
             raise FileRefused(_("The CSV is malformed: %(reason)s.") % {"reason": error}, line=line + 1) from None
 
     def close(self) -> None:
@@ -135,12 +137,11 @@ def width_message(width: int, found: int) -> str:
 
 class ErrorCsv:
     """An error CSV: rejected lines as they were read, plus an `error` column; the file's separator, and a BOM so
-    that Excel reads the UTF-8."""
+    that Excel reads the UTF-8. Cells a spreadsheet would run are neutralised; CsvStream restores them."""
 
     def __init__(self, target: IO[str], header: Header) -> None:
         self.keep = [i for i, column in enumerate(header.columns) if column != ERROR_COLUMN]
-        target.write("\ufeff")
-        self.writer = csv.writer(target, delimiter=header.delimiter, lineterminator="\r\n")
+        self.writer = csv_files.CsvWriter(target, delimiter=header.delimiter, bom=True)
         self.writer.writerow([*(header.names[i] for i in self.keep), ERROR_COLUMN])
 
     def write(self, values: list[str], error: str) -> None:

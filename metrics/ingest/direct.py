@@ -11,7 +11,6 @@ looked up before the COPY starts, and goes to the staging path at once.
 
 from __future__ import annotations
 
-import csv
 import gc
 import itertools
 import tempfile
@@ -23,6 +22,8 @@ from typing import IO
 import psycopg
 from django.db import connection
 from django.utils.translation import gettext as _
+
+from cxplatform.lib import csv_files
 
 from .csvfile import CsvStream, ErrorCsv, FileRefused, Header, width_message
 from .fastpath import fast_cleaner
@@ -54,7 +55,7 @@ class Direct:
         if self.spool is None:
             return
         self.spool.seek(0)
-        for position, field_name, message in csv.reader(self.spool):
+        for position, field_name, message in csv_files.reader(self.spool):
             on_problem(Problem(int(position), field_name or None, message))
 
     def close(self) -> None:
@@ -106,7 +107,7 @@ def _import(stream: CsvStream, *, default_source, received_at, skip_invalid, lim
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {RESPONSES}")  # noqa: S608
         (result.after_id,) = cursor.fetchone()
         result.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115  Direct.close
-        problems_out = csv.writer(result.spool)
+        problems_out = csv_files.CsvWriter(result.spool)
         rejected_out = ErrorCsv(error_csv, header) if error_csv is not None else None
         created = line = 0
         # Nothing below makes reference cycles: pausing the cyclic collector spares it walking a million rows.

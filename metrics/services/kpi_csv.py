@@ -3,12 +3,12 @@
 What spreadsheets write is accepted: UTF-8 with or without a byte-order mark, comma or semicolon separated
 (Dutch Excel writes semicolons, and then a decimal comma: "12,5"), dates as 2025-03-31 or 31-03-2025.
 The import is all or nothing: one bad line and nothing is stored, and every bad line is reported with its
-number (the header is line 1) and the reason.
+number (the header is line 1) and the reason. A cell a spreadsheet would run, which our CSV files write as
+'-2+3, reads as -2+3 (cxplatform.lib.csv_files).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cxplatform.lib import csv_files
 from metrics.models import CustomKpi, KpiMeasurement
 from metrics.services.kpis import MeasurementInput, measurement_problems, measurements_record
 
@@ -103,7 +104,7 @@ def _read(file: IO[bytes] | bytes) -> str:
 def _header(first_line: str) -> tuple[str, list[str]]:
     """The separator and the column names, from the header line."""
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
-    names = [name.strip().lower() for name in next(csv.reader([first_line], delimiter=separator))]
+    names = [name.strip().lower() for name in next(csv_files.reader([first_line], delimiter=separator))]
     while names and not names[-1]:
         names.pop()  # Excel writes a separator after the last column when a later line is longer
     if names not in (COLUMNS[:2], COLUMNS):
@@ -127,7 +128,7 @@ def parse_measurements(text: str) -> tuple[list[MeasurementInput], list[int], li
         raise ImportRefused([LineProblem(None, "file", _("The file is empty."))])
     first_line = text.splitlines()[0]
     separator, names = _header(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    reader = csv_files.reader(io.StringIO(text, newline=""), delimiter=separator)
     next(reader)
     items: list[MeasurementInput] = []
     lines: list[int] = []
