@@ -190,6 +190,15 @@ def test_csv_export_has_a_row_per_touchpoint(editor_client):
     assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 7
 
 
+def test_the_csv_download_does_not_let_a_touchpoint_name_run_as_a_formula(editor_client):
+    journey = build_map(stages=1, touchpoints_per_stage=1)
+    journey.touchpoints.update(name='=HYPERLINK("http://x","y")')
+    response = editor_client.get(reverse("journeys:export-csv", args=[journey.pk]))
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeffjourney,")  # a byte-order mark: Excel reads the UTF-8
+    assert '"\'=HYPERLINK(""http://x"",""y"")"' in body.splitlines()[1]
+
+
 def test_persona_pages_list_their_journeys(editor_client):
     sam = PersonaFactory(name="Starter Sam", quote="Keep it simple")
     JourneyFactory(name="Open an account", personas=[sam])

@@ -1,10 +1,13 @@
 """The journeys services: create, move, reorder, copy to a future state, import/export, and every refusal."""
 
+import csv
+import io
 import json
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from cxplatform.lib import csv_files
 from journeys import services
 from journeys.models import Finding, FindingKind, Journey, JourneyState, Stage, Touchpoint
 from journeys.selectors import journey_compare, journey_map
@@ -332,3 +335,41 @@ def test_the_csv_export_has_one_row_per_touchpoint_in_map_order():
     assert lines[1].split(",")[:5] == [journey.name, "1", "Stage 1", "1", "Stage 1 touchpoint 1"]
     assert lines[-1].split(",")[4] == "Stage 2 touchpoint 3"
     assert lines[1].endswith("Pain 0,,")
+
+
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTab first",
+    "\rCarriage return first",
+]
+
+
+def test_the_csv_export_neutralises_formula_cells_and_reads_back_as_they_were():
+    journey = JourneyFactory(name="=1+1")
+    stage = StageFactory(journey=journey, name="@stage")
+    for name in FORMULAS:
+        TouchpointFactory(stage=stage, name=name, emotion=-2, description="-5 minutes, then =x")
+    FindingFactory(touchpoint=stage.touchpoints.first(), stage=stage, kind=FindingKind.PAIN_POINT, text="+1 call")
+    exported = journey_export_csv(journey=journey)
+
+    # What a spreadsheet gets: text cells a formula would start, behind an apostrophe; numbers as numbers.
+    opened = list(csv.reader(io.StringIO(exported, newline="")))[1:]
+    assert [row[4] for row in opened] == ["'" + name for name in FORMULAS]
+    assert {(row[0], row[2]) for row in opened} == {("'=1+1", "'@stage")}
+    assert opened[0][11] == "'+1 call"
+    assert [row[8] for row in opened] == ["-2"] * len(FORMULAS)  # the emotion: a number, untouched
+    assert opened[0][6] == "'-5 minutes, then =x"
+
+    # Read back through the importers' reader: every cell as it was in the journey.
+    read = list(csv_files.reader(io.StringIO(exported, newline="")))[1:]
+    assert [row[4] for row in read] == FORMULAS
+    assert (read[0][0], read[0][2], read[0][6], read[0][8], read[0][11]) == (
+        "=1+1",
+        "@stage",
+        "-5 minutes, then =x",
+        "-2",
+        "+1 call",
+    )
