@@ -135,11 +135,13 @@ def test_the_csv_holds_the_figures_the_page_shows(manager_client, org):
     assert kpis[1][0] == "Retention" and kpis[1][-1] == "At risk"
 
 
-def test_a_csv_cell_that_would_run_as_a_formula_is_defused(manager_client, org):
-    org.call.name = "=HYPERLINK(1)"
+@pytest.mark.parametrize("name", ["=HYPERLINK(1)", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTab first"])
+def test_a_csv_cell_that_would_run_as_a_formula_is_defused(manager_client, org, name):
+    org.call.name = name
     org.call.save()
-    rows = csv_rows(manager_client.get(URL, {**SPRING, "csv": "touchpoints"}))
-    assert "'=HYPERLINK(1)" in [row[1] for row in rows]
+    response = manager_client.get(URL, {**SPRING, "csv": "touchpoints"})
+    assert "'" + name in [row[1] for row in csv_rows(response)]
+    assert f'"\'{name}"' in response.content.decode("utf-8-sig")  # and the cell quoted (OWASP)
 
 
 def test_user_text_is_escaped(manager_client, org):

@@ -225,6 +225,14 @@ def test_names_are_escaped_on_the_page_and_in_the_csv_no_formula_runs(client_of,
     assert "'=HYPERLINK(1)" in body
 
 
+def test_a_negative_importance_stays_a_number_in_the_csv(client_of, cx_editor):
+    journey = driver_journey()  # "Claim form", the null driver, correlates slightly negatively with the NPS
+    body = client_of(cx_editor).get(url_of(journey, "format=csv")).content.decode("utf-8-sig")
+    form = next(row for row in csv.DictReader(io.StringIO(body)) if row["Touchpoint"] == "Claim form")
+    assert form["Importance (r)"].startswith("-0.0")  # not '-0.038: a spreadsheet would read that as text
+    assert float(form["Importance (r)"]) < 0
+
+
 @pytest.mark.parametrize("respondents", [40, 1500])
 def test_the_page_and_the_csv_run_a_fixed_number_of_queries(
     client_of, cx_editor, django_assert_num_queries, respondents

@@ -1,5 +1,6 @@
 """manage.py import_responses FILE.csv [--skip-invalid] [--check]."""
 
+import csv
 import io
 
 import pytest
@@ -95,3 +96,38 @@ def test_check_reports_without_storing(tmp_path, voc_map):
     out, _err = run(str(path), "--check", "--no-progress")
     assert "Check only: 1 responses would be stored" in out
     assert not SurveyResponse.objects.exists()
+
+
+def test_the_error_csv_defuses_formulas_and_imports_again_unchanged_once_fixed(tmp_path, voc_map):
+    rows = [
+        csv_row(voc_map, comment='=HYPERLINK("http://x","y")'),
+        csv_row(voc_map, score="11", comment="-2+3", respondent="+cmd|' /C calc'!A0", external_id="a"),
+        csv_row(voc_map, score="-2", comment="@SUM(A1)", respondent="'=already quoted", external_id="b"),
+    ]
+    path = write(tmp_path, rows)
+    run(str(path), "--skip-invalid", "--no-progress")
+    error_csv = tmp_path / "responses.errors.csv"
+    text = error_csv.read_text(encoding="utf-8-sig")
+
+    # What a spreadsheet opening the error file sees: no cell that runs; the scores still numbers.
+    opened = {row["external_id"]: row for row in csv.DictReader(io.StringIO(text, newline=""))}
+    assert (opened["a"]["score"], opened["a"]["comment"], opened["a"]["respondent"]) == (
+        "11",
+        "'-2+3",
+        "'+cmd|' /C calc'!A0",
+    )
+    # A cell neutralised by hand (or by another program) reads as the text behind the apostrophe.
+    assert (opened["b"]["score"], opened["b"]["comment"], opened["b"]["respondent"]) == (
+        "-2",
+        "'@SUM(A1)",
+        "'=already quoted",
+    )
+
+    # Fixed (the scores) and imported again: the texts are stored as they were in the first file.
+    error_csv.write_text(text.replace("nps,11,", "nps,9,").replace("nps,-2,", "nps,7,"), encoding="utf-8-sig")
+    run(str(error_csv), "--no-progress")
+    stored = dict(SurveyResponse.objects.exclude(external_id="").values_list("external_id", "comment"))
+    assert stored == {"a": "-2+3", "b": "@SUM(A1)"}
+    assert SurveyResponse.objects.get(external_id="a").respondent == "+cmd|' /C calc'!A0"
+    assert SurveyResponse.objects.get(external_id="b").respondent == "=already quoted"
+    assert SurveyResponse.objects.get(external_id="").comment == '=HYPERLINK("http://x","y")'

@@ -170,3 +170,23 @@ def test_the_direct_path_opens_follow_up_cases_for_the_new_detractors(voc_map, s
     assert staging_path == []
     assert result.followups_opened == 1
     assert FollowUpCase.objects.get().owner == voc_map.touchpoint.owner
+
+
+@pytest.mark.parametrize("path", ["direct", "staging"])
+def test_either_way_the_error_csv_defuses_formulas_and_reads_back_unchanged(voc_map, staging_path, path):
+    rows = [csv_row(voc_map, score="12", comment="=SUM(1)", respondent="\tTab first", external_id="bad")]
+    rows += [csv_row(voc_map, external_id=f"x-{i}") for i in range(1_100)]
+    if path == "staging":
+        rows.append(csv_row(voc_map, external_id="x-1050"))  # repeated beyond the probe: staging names it
+    errors = io.StringIO()
+    load(csv_bytes(rows), skip_invalid=True, error_csv=errors)
+    assert staging_path == ([1] if path == "staging" else [])
+    first = errors.getvalue().lstrip("\ufeff").splitlines()[1]
+    assert first.startswith("nps,12,") and ',"\'=SUM(1)",' in first
+
+    fixed = errors.getvalue().replace("nps,12,", "nps,3,").encode()
+    load(fixed, skip_invalid=True)
+    assert SurveyResponse.objects.filter(external_id="bad").values_list("comment", "respondent").get() == (
+        "=SUM(1)",
+        "Tab first",  # a text's blanks are trimmed on import, the tab as any other
+    )

@@ -222,6 +222,16 @@ def test_a_dutch_excel_file_with_bom_semicolons_decimal_commas_and_day_first_dat
     assert stored(kpi) == [(date(2025, 1, 31), Decimal("12.5"), "januari"), (date(2025, 2, 28), Decimal("13"), "")]
 
 
+def test_cells_neutralised_against_formulas_are_read_as_the_text_behind_the_apostrophe():
+    kpi = CustomKpiFactory()
+    text = "period,value,note\n2025-01-01,'-12.5,\"'=SUM(1)\"\n2025-02-01,-3,'-2+3 after the campaign\n"
+    assert import_csv(kpi, text).recorded == 2
+    assert stored(kpi) == [
+        (date(2025, 1, 1), Decimal("-12.5"), "=SUM(1)"),
+        (date(2025, 2, 1), Decimal("-3"), "-2+3 after the campaign"),
+    ]
+
+
 def test_an_import_replaces_the_values_of_periods_already_recorded():
     kpi = CustomKpiFactory()
     KpiMeasurementFactory(kpi=kpi, period_start=date(2025, 1, 1), value=Decimal("1"))
