@@ -3,7 +3,9 @@
 Streams: memory does not grow with the file. A progress bar on stderr follows the bytes read; every rejected
 line is printed with its number and reason. Without --skip-invalid a single bad line stores nothing and the
 command exits with status 1; with it, the valid lines are stored and the rejected ones written to
-FILE.errors.csv beside the file (as they were, plus an `error` column).
+FILE.errors.csv beside the file (as they were, plus an `error` column). In it, a text a spreadsheet would run as a
+formula (=SUM(1)) is written behind an apostrophe ('=SUM(1)), which the import takes off again: the file, fixed,
+imports as it is (cxplatform.lib.csv_files).
 """
 
 from __future__ import annotations
