@@ -249,13 +249,15 @@ def test_deleting_a_stage_someone_else_changed_is_refused(editor_client, journey
     assert Stage.objects.filter(pk=stage.pk).exists()
 
 
-def test_editing_a_stage_someone_else_deleted_says_so(editor_client, journey):
+def test_editing_a_stage_someone_else_deleted_says_so_and_keeps_what_was_typed(editor_client, journey):
     stage = journey.stages.get(name="Apply")
     url = reverse("journeys:stage-edit", args=[journey.pk, stage.pk])
     stage.delete()
     response = editor_client.post(url, {"name": "Too late", "version": 1}, **HTMX)
     assert response.status_code == 409
-    assert "Someone else deleted this in the meantime" in response.content.decode()
+    content = response.content.decode()
+    assert "Someone else deleted or archived this in the meantime" in content
+    assert 'value="Too late"' in content
 
 
 def test_the_move_buttons_move_a_stage(editor_client, journey):
