@@ -17,12 +17,16 @@ thousands of clients; it is still welcome, but the stack no longer depends on it
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import logging
 import socket
 
 from gunicorn.workers import gthread
 
 from cxplatform.lib.config import env_int
 
+logger = logging.getLogger("gunicorn.error")
 WEB_CLIENT_TIMEOUT = env_int("WEB_CLIENT_TIMEOUT", 30, minimum=1)
 
 worker_class = "cxplatform.web_server.ThreadWorker"
@@ -39,7 +43,7 @@ class _ClientSocket(socket.socket):
 
     gunicorn switches the socket between blocking (a thread reading the request) and non-blocking (waiting in
     the poller for the next request on a kept-alive connection); blocking becomes "blocking with a timeout". A
-    recv that times out raises TimeoutError: the request is abandoned and the connection closed.
+    recv that times out ends the request and closes the connection.
     """
 
     __slots__ = ()
@@ -49,6 +53,28 @@ class _ClientSocket(socket.socket):
             self.settimeout(WEB_CLIENT_TIMEOUT)
         else:
             super().setblocking(False)
+
+    def recv(self, *args, **kwargs) -> bytes:
+        try:
+            return super().recv(*args, **kwargs)
+        except TimeoutError:
+            raise self._silent() from None
+
+    def recv_into(self, *args, **kwargs) -> int:
+        try:
+            return super().recv_into(*args, **kwargs)
+        except TimeoutError:
+            raise self._silent() from None
+
+    def _silent(self) -> ConnectionResetError:
+        # One line in the log, not gunicorn's traceback for an unexpected socket error: a crowd of slow clients
+        # must not flood it. As a reset connection, the request is dropped quietly (in the headers) or its
+        # body is unreadable (Django's UnreadablePostError).
+        with contextlib.suppress(OSError):
+            logger.warning(
+                "Disconnected %s: silent for %s s while sending its request", self.getpeername(), WEB_CLIENT_TIMEOUT
+            )
+        return ConnectionResetError(errno.ECONNRESET, f"the client sent nothing for {WEB_CLIENT_TIMEOUT} s")
 
 
 class ThreadWorker(gthread.ThreadWorker):

@@ -74,7 +74,9 @@ def test_two_stalled_uploads_do_not_keep_a_page_from_answering(services, tmp_pat
         for client in stalled:
             with contextlib.suppress(OSError):
                 client.close()
-        stop_process(process)
+        output = stop_process(process)
+    # One line per disconnected client in the log, not a traceback.
+    assert output.count(f"silent for {CLIENT_TIMEOUT} s") == 2 and "Traceback" not in output, output[-3000:]
 
 
 def test_a_client_that_stops_in_the_middle_of_its_headers_is_disconnected(services, tmp_path):
@@ -90,4 +92,5 @@ def test_a_client_that_stops_in_the_middle_of_its_headers_is_disconnected(servic
         if client is not None:
             with contextlib.suppress(OSError):
                 client.close()
-        stop_process(process)
+        output = stop_process(process)
+    assert f"silent for {CLIENT_TIMEOUT} s" in output and "Traceback" not in output, output[-3000:]
