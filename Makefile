@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-calendar install lint format messages chromium demo lock
+.PHONY: run dev test test-calendar install lint format messages chromium demo lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,18 +18,35 @@ $(VENV)/.installed: requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Without DATABASE_URL / REDIS_URL: SQLite and in-process tasks, Django's development server.
+# Served like the product: DEBUG off, gunicorn (cxplatform/web_server.py), static files collected and served by
+# WhiteNoise, a secret key generated once into SECRET_KEY_FILE (mode 600) unless SECRET_KEY is set.
+# Without DATABASE_URL / REDIS_URL: an SQLite file and in-process tasks, one gunicorn.
 # With REDIS_URL: the Procfile stack (gunicorn web, Celery worker and beat) through honcho.
+SECRET_KEY_FILE ?= var/secret_key
+
 run: install
+	@mkdir -p var "$(dir $(SECRET_KEY_FILE))"; \
+	if [ -z "$$SECRET_KEY" ] && [ ! -s "$(SECRET_KEY_FILE)" ]; then \
+		(umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$(SECRET_KEY_FILE)"); \
+	fi; \
+	export DEBUG=$${DEBUG:-0} SECRET_KEY_FILE="$(abspath $(SECRET_KEY_FILE))"; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py seed_demo && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	echo "CX Platform: http://$(HOST):$(PORT)/ (developers: make dev)" && \
+	if [ -n "$$REDIS_URL" ]; then \
+		PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) exec $(BIN)/honcho start -f Procfile -p $(PORT); \
+	else \
+		exec $(BIN)/gunicorn cxplatform.wsgi -c python:cxplatform.web_server --bind $(HOST):$(PORT) \
+			--workers $${WEB_CONCURRENCY:-2} --access-logfile -; \
+	fi
+
+# For developers: Django's autoreloading development server with DEBUG on (tracebacks, the debug 404 page).
+dev: install
 	@export DEBUG=$${DEBUG:-1}; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py seed_demo && \
-	echo "CX Platform: http://$(HOST):$(PORT)/" && \
-	if [ -n "$$REDIS_URL" ]; then \
-		mkdir -p var && PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT); \
-	else \
-		$(BIN)/python manage.py runserver $(HOST):$(PORT); \
-	fi
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 demo: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --reset-passwords

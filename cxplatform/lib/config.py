@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,6 +42,21 @@ def env_bool(name: str, default: bool, env: Mapping[str, str] | None = None) -> 
 def env_str(name: str, default: str | None = None, env: Mapping[str, str] | None = None) -> str | None:
     value = _raw(name, env)
     return default if value in (None, "") else value
+
+
+def env_file_str(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    """The stripped content of the file the variable names (a secret kept out of the environment); None when the
+    variable is unset. A file that cannot be read, or is empty, stops start-up."""
+    path = env_str(name, None, env)
+    if path is None:
+        return None
+    try:
+        content = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name} must name a readable file; {path!r}: {error.strerror}.") from None
+    if not content:
+        raise ImproperlyConfigured(f"{name} must name a file that is not empty; {path!r} is.")
+    return content
 
 
 def env_int(name: str, default: int, env: Mapping[str, str] | None = None, minimum: int = 0) -> int:

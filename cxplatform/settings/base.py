@@ -15,6 +15,7 @@ from cxplatform.lib.config import (
     email_config,
     env_bool,
     env_choice,
+    env_file_str,
     env_int,
     env_list,
     env_str,
@@ -24,11 +25,13 @@ from cxplatform.lib.config import (
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
-SECRET_KEY = env_str("SECRET_KEY")
+# The key itself, or a file holding it (SECRET_KEY_FILE: `make run` generates var/secret_key once; a Docker or
+# Kubernetes secret mounted as a file works the same way).
+SECRET_KEY = env_str("SECRET_KEY") or env_file_str("SECRET_KEY_FILE")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (generate one with: "
+            "SECRET_KEY must be set when DEBUG is off, or SECRET_KEY_FILE name a file holding it (generate one with: "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"  # noqa: S105
@@ -199,10 +202,20 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Deployment security. Everything that needs HTTPS is off by default, so that http://127.0.0.1:8000 works; the
+# README's "Production settings" switch it on behind a TLS-terminating proxy, and `manage.py check --deploy`
+# then reports nothing (tests/cxplatform/test_deploy_check.py).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The proxy says in X-Forwarded-Proto how the browser connected; it must set (or strip) that header itself.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# /health/ stays reachable over plain HTTP for a monitor or load balancer inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

@@ -88,3 +88,26 @@ def test_lists_and_booleans_are_read_forgivingly_but_strictly():
     with pytest.raises(ImproperlyConfigured, match="DEBUG must be one of"):
         config.env_bool("DEBUG", False, env={"DEBUG": "2"})
     assert config.redis_url("REDIS_URL", env={}) is None
+
+
+def test_the_secret_key_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("k" * 50 + "\n")
+    assert config.env_file_str("SECRET_KEY_FILE", env={"SECRET_KEY_FILE": str(key_file)}) == "k" * 50
+    assert config.env_file_str("SECRET_KEY_FILE", env={}) is None
+    result = start_django(
+        SECRET_KEY="", SECRET_KEY_FILE=str(key_file), DEBUG="0", DATABASE_URL=f"sqlite:///{tmp_path}/db"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("content", [None, ""])
+def test_a_missing_or_empty_secret_key_file_stops_start_up(tmp_path, content):
+    key_file = tmp_path / "secret_key"
+    if content is not None:
+        key_file.write_text(content)
+    result = start_django(
+        SECRET_KEY="", SECRET_KEY_FILE=str(key_file), DEBUG="0", DATABASE_URL=f"sqlite:///{tmp_path}/db"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY_FILE must name" in result.stderr

@@ -80,3 +80,21 @@ def test_the_requirements_are_fully_pinned():
         assert pins, name
         assert all("==" in line for line in pins), [line for line in pins if "==" not in line]
         assert any(line.lower().startswith("django==5.2.") for line in pins)
+
+
+def dockerfile_command() -> list[str]:
+    line = next(line for line in (PROJECT_ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD "))
+    return yaml.safe_load(line.removeprefix("CMD "))
+
+
+def test_every_web_server_runs_the_threaded_workers_with_client_timeouts():
+    # Sync workers let two half-sent uploads freeze the site (issue 12): each web command loads the settings
+    # that choose gthread workers and disconnect silent clients.
+    for command in (PROCFILE["web"], COMPOSE["services"]["web"]["command"], dockerfile_command()):
+        parts = words(command)
+        assert parts[:2] == ["gunicorn", "cxplatform.wsgi"], parts
+        assert parts[parts.index("-c") + 1] == "python:cxplatform.web_server", parts
+    web_server = importlib.import_module("cxplatform.web_server")
+    assert web_server.worker_class == "cxplatform.web_server.ThreadWorker"
+    assert web_server.threads >= 4
+    assert 1 <= web_server.WEB_CLIENT_TIMEOUT <= 60
