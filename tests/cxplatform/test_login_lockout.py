@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from cxplatform.accounts.models import Role
 from tests.cxplatform.factories import PASSWORD, UserFactory
+from tests.cxplatform.test_config import start_django
 
 
 def log_in(client: Client, username: str, password: str, address: str = "10.0.0.1"):
@@ -109,3 +110,19 @@ def test_a_successful_login_clears_the_count_of_earlier_failures(client):
     client.post(reverse("logout"))
     for i in range(4):
         assert log_in(client, "carla", f"again-{i}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("AXES_FAILURE_LIMIT", "0"),
+        ("LOGIN_LOCKOUT_MINUTES", "a while"),
+        ("AXES_LOCKOUT_PARAMETERS", "username,email"),
+        ("API_BAD_TOKEN_RATE", "ten a minute"),
+        ("TRUSTED_PROXY_COUNT", "-1"),
+    ],
+)
+def test_a_bad_throttling_setting_stops_start_up_naming_the_variable(variable, value):
+    result = start_django(**{variable: value})
+    assert result.returncode != 0
+    assert f"{variable} must" in result.stderr
