@@ -238,7 +238,9 @@ if not all(
     )
 # Tries made while locked out do not push the end of the lockout further, so the time the page names holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_RESET_ON_SUCCESS = True
+# A successful login leaves the failures counted: otherwise anyone with an account of their own could log in
+# between guesses to wipe their address's count. Failures age out after the cool-off anyway.
+AXES_RESET_ON_SUCCESS = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "cxplatform.accounts.views.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cxplatform.lib.client_ip.client_ip"
