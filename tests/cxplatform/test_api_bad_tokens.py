@@ -59,3 +59,11 @@ def test_a_malformed_authorization_header_counts_as_a_bad_token():
 def test_the_rate_is_configurable(settings):
     settings.API_BAD_TOKEN_RATE = "3/minute"
     assert [me(f"{i:040x}", ATTACKER).status_code for i in range(4)] == [401, 401, 401, 429]
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_the_429_with_retry_after(admin_client):
+    schema = admin_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    answer = schema["paths"]["/api/v1/me/"]["get"]["responses"]["429"]
+    assert "Retry-After" in answer["headers"]
+    assert "Too many bad tokens" in answer["description"]
