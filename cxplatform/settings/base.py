@@ -245,7 +245,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "cxplatform.accounts.views.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cxplatform.lib.client_ip.client_ip"
 # Behind this many reverse proxies that each append to X-Forwarded-For, the client address is read from that
-# header (the one the nearest trusted proxy saw); 0: the connection's own address. Login lockouts and the API's
+# header (the address the outermost trusted proxy saw); 0: the connection's own address. Login lockouts and the API's
 # bad-token throttle both count per this address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # The API answers 429 with Retry-After to a client address that sent this many bad tokens in the period
