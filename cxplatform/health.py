@@ -1,6 +1,9 @@
 """The checks behind /health/: the database, the cache and the task queue, each up or down, and whether the
 KPI recompute keeps up (the figures are stale while requests wait; "overdue" once one has waited longer than
-RECOMPUTE_OVERDUE_SECONDS, which the sweeper should never let happen with a worker and beat running)."""
+RECOMPUTE_OVERDUE_SECONDS, which the sweeper should never let happen with a worker and beat running).
+
+Anyone may ask (monitoring needs no login) but only staff see the details: error text names hosts and ports,
+and the worker's host name and the backlog are nobody else's business. Everyone else gets the status words."""
 
 from __future__ import annotations
 
@@ -90,3 +93,11 @@ def health_report() -> tuple[bool, dict[str, Any]]:
     services_up = all(components[name]["status"] == "up" for name in ("database", "cache", "queue"))
     status = "ok" if healthy else "degraded" if services_up else "unavailable"
     return healthy, {"status": status, "components": components}
+
+
+def status_words(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without its details: the overall status and each component's status word."""
+    return {
+        "status": report["status"],
+        "components": {name: {"status": component["status"]} for name, component in report["components"].items()},
+    }

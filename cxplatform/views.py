@@ -2,16 +2,33 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found, server_error
+from rest_framework.exceptions import APIException
 
+from cxplatform.api.authentication import ThrottledTokenAuthentication
 from cxplatform.api.errors import api_not_found, api_server_error, is_api_request
-from cxplatform.health import health_report
+from cxplatform.health import health_report, status_words
+
+
+def is_staff_caller(request: HttpRequest) -> bool:
+    """A staff member or admin, by session or by API token (monitoring that wants the details uses a token)."""
+    user = request.user
+    if not user.is_authenticated:
+        try:
+            found = ThrottledTokenAuthentication().authenticate(request)
+        except APIException:  # a bad or throttled token: the caller is simply not staff
+            found = None
+        user = found[0] if found else user
+    return user.is_authenticated and (user.is_staff or user.is_admin)
 
 
 @login_not_required
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """Open to monitoring without login; says up/down per component and nothing about the data."""
+    """Open to monitoring without login; says up/down per component and nothing about the data. Staff (logged in,
+    or with the API token of a staff user) also see each component's details and errors."""
     healthy, report = health_report()
+    if not is_staff_caller(request):
+        report = status_words(report)
     return JsonResponse(report, status=200 if healthy else 503)
 
 

@@ -1,11 +1,16 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
+from .selectors import login_lockout_ends_at
 from .services import token_create, token_revoke
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 (a session key name, not a secret)
@@ -42,3 +47,21 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You have been logged out."))
         return response
+
+
+def lockout_response(request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None):
+    """The login page again, saying the login is locked and for how long (axes' AXES_LOCKOUT_CALLABLE): 429 with
+    Retry-After. The form is unbound: validating it would try the password once more."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    ends_at = login_lockout_ends_at(username=username, ip_address=getattr(request, "axes_ip_address", None))
+    seconds = max(1, math.ceil((ends_at - timezone.now()).total_seconds()))
+    context = {
+        "form": AuthenticationForm(request, initial={"username": username}),
+        "next": request.POST.get("next", ""),
+        "locked_out": True,
+        "lockout_minutes": math.ceil(seconds / 60),
+        "lockout_ends_at": ends_at,
+    }
+    response = render(request, "registration/login.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

@@ -2,7 +2,7 @@
 
 An operation can answer 400 (a parameter or the body is not valid), 401 (no or a bad token), 403 (the user may
 not do this), 404 (no such object, or a page past the last) and 415 (a body of another media type than the
-operation reads); the schema says so, with the bodies
+operation reads), and 429 (too many bad tokens from the caller's address, with Retry-After); the schema says so, with the bodies
 cxplatform.api.errors gives them. An operation that documents one of these itself keeps its own; one that
 documents only a description gets the default body. 409 is documented by the operations that can answer it.
 """
@@ -25,7 +25,12 @@ DEFAULT_ERRORS = {
     "403": OpenApiResponse(ErrorSerializer, description=_("You may not do this.")),
     "404": OpenApiResponse(ErrorSerializer, description=_("Not found (or a page past the last).")),
     "415": OpenApiResponse(ErrorSerializer, description=_("The body is not of a media type this operation reads.")),
+    "429": OpenApiResponse(
+        ErrorSerializer,
+        description=_("Too many bad tokens from your address: wait the seconds in Retry-After. Valid tokens pass."),
+    ),
 }
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": _("Seconds to wait before trying again.")}}
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -43,17 +48,19 @@ class AutoSchema(SpectacularAutoSchema):
             elif "content" not in declared:
                 body = self._get_response_for_code(default.response, code)
                 responses[code] = {**body, "description": declared.get("description") or default.description}
+            if code == "429":
+                responses[code] = {**responses[code], "headers": RETRY_AFTER}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
     def _error_codes(self, parameters: list[dict], *, has_body: bool) -> list[str]:
         """400 where something is sent (a body or a parameter), 404 where a path names an object or a list has
-        pages, 415 where a body is read; 401 and 403 where a user must be authenticated."""
+        pages, 415 where a body is read; 401, 403 and 429 where a user must be authenticated."""
         codes = []
         if has_body or any(p["in"] != "path" for p in parameters):
             codes.append("400")
         if self.get_auth():
-            codes += ["401", "403"]
+            codes += ["401", "403", "429"]
         if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
             codes.append("404")
         if has_body:

@@ -3,6 +3,7 @@
 The variables are listed, with their defaults, in README.md ("Configuration").
 """
 
+import re
 from pathlib import Path
 
 import plotly
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "cxplatform",
     "cxplatform.accounts",
     "journeys",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the flag a failed login set and answers with the lockout page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cxplatform.urls"
@@ -219,10 +223,55 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Login throttling (django-axes, issue 12): failed logins are counted in the database (no Redis needed), per
+# username and per client address, each on its own; at AXES_FAILURE_LIMIT failures within the cool-off the
+# username (or address) is locked out for LOGIN_LOCKOUT_MINUTES, and the login page says so with status 429.
+# An administrator unlocks at once in the admin (Axes > Access attempts: delete the row) or with
+# `manage.py axes_reset_username <name>` (`axes_reset_ip <address>` for an address, `axes_reset` for all).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = LOGIN_LOCKOUT_MINUTES / 60  # axes reads a float as hours
+# "username,ip_address": each locks on its own; "username+ip_address" counts the pair together.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item for item in env_list("AXES_LOCKOUT_PARAMETERS", ["username", "ip_address"])
+]
+if not all(
+    part in ("username", "ip_address", "user_agent")
+    for item in AXES_LOCKOUT_PARAMETERS
+    for part in ([item] if isinstance(item, str) else item)
+):
+    raise ImproperlyConfigured(
+        "AXES_LOCKOUT_PARAMETERS must list username, ip_address or user_agent (comma-separated, + to combine); "
+        f"got {AXES_LOCKOUT_PARAMETERS!r}."
+    )
+# Tries made while locked out do not push the end of the lockout further, so the time the page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login leaves the failures counted: otherwise anyone with an account of their own could log in
+# between guesses to wipe their address's count. Failures age out after the cool-off anyway.
+AXES_RESET_ON_SUCCESS = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "cxplatform.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cxplatform.lib.client_ip.client_ip"
+# Behind this many reverse proxies that each append to X-Forwarded-For, the client address is read from that
+# header (the address the outermost trusted proxy saw); 0: the connection's own address. Login lockouts and the API's
+# bad-token throttle both count per this address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The API answers 429 with Retry-After to a client address that sent this many bad tokens in the period
+# (DRF rate: number/second|minute|hour|day); requests with a valid token are never throttled.
+API_BAD_TOKEN_RATE = env_str("API_BAD_TOKEN_RATE", "10/minute")
+if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", API_BAD_TOKEN_RATE or ""):
+    raise ImproperlyConfigured(f"API_BAD_TOKEN_RATE must look like 10/minute; got {API_BAD_TOKEN_RATE!r}.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first: an anonymous API request then gets 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first: an anonymous API request then gets 401 with "WWW-Authenticate: Token". Bad tokens are
+        # throttled per client address (API_BAD_TOKEN_RATE, below).
+        "cxplatform.api.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -53,6 +53,22 @@ def test_a_wrong_password_shows_an_error_and_no_navigation(live_server, page: Pa
     expect(page.get_by_role("navigation", name="Main")).to_have_count(0)
 
 
+def test_five_wrong_passwords_lock_the_login_with_the_time_and_whom_to_ask(live_server, page: Page, screenshot):
+    password = demo_password("editor")
+    for attempt in range(5):
+        log_in(page, live_server.url, "editor", f"wrong-{attempt}")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Too many failed logins.")
+    expect(alert).to_contain_text("Logging in is locked for 15 minutes")
+    expect(alert).to_contain_text("Ask an administrator of CX Platform to unlock your account.")
+    screenshot("login-locked")
+    # The right password is refused too while the lock lasts.
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Too many failed logins.")
+    expect(page.get_by_role("navigation", name="Main")).to_have_count(0)
+
+
 def test_the_language_switcher_shows_the_ui_in_dutch(live_server, page: Page, screenshot):
     log_in(page, live_server.url, "editor", demo_password("editor"))
     page.get_by_role("button", name="NL").click()

@@ -50,13 +50,13 @@ def test_a_real_worker_process_runs_the_task(worker):
 
 
 @pytest.mark.django_db
-def test_health_makes_a_round_trip_through_the_worker(client, worker):
+def test_health_makes_a_round_trip_through_the_worker(admin_client, worker):
     queue, node = worker
     ping.apply_async(queue=queue).get(timeout=60)  # the worker is up
     with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_TASK_DEFAULT_QUEUE=queue):
         celery_app.conf.task_default_queue = queue
         try:
-            response = client.get(reverse("health"))
+            response = admin_client.get(reverse("health"))
         finally:
             celery_app.conf.task_default_queue = "cxplatform"
     assert response.status_code == 200, response.json()

@@ -17,6 +17,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Max, Sum
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -43,6 +44,11 @@ def seed(*args: str) -> str:
     out = StringIO()
     call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
+
+
+def request():
+    """A login request: the lockout backend (django-axes) counts failures per request, so it needs one."""
+    return RequestFactory().post("/login/")
 
 
 def printed_passwords(output: str) -> dict[str, str]:
@@ -137,7 +143,7 @@ def test_every_role_has_a_demo_user_whose_printed_password_works(first_run):
     passwords = printed_passwords(first_run.output)
     roles = {}
     for username, password in passwords.items():
-        user = authenticate(username=username, password=password)
+        user = authenticate(request(), username=username, password=password)
         assert user is not None, username
         roles[user.role] = username
     assert set(roles) == {Role.CX_EDITOR, Role.MANAGER, Role.PROCESS_OWNER, Role.ADMIN}
@@ -151,8 +157,8 @@ def test_reset_passwords_prints_new_working_passwords(first_run):
     assert set(new) == set(old)
     for username, password in new.items():
         assert password != old[username]
-        assert authenticate(username=username, password=password) is not None
-        assert authenticate(username=username, password=old[username]) is None
+        assert authenticate(request(), username=username, password=password) is not None
+        assert authenticate(request(), username=username, password=old[username]) is None
 
 
 @pytest.mark.django_db

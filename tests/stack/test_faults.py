@@ -43,7 +43,7 @@ from tests.services import (
     stop_process,
     wait_for,
 )
-from tests.stack.test_procfile_stack import database_url, get, start
+from tests.stack.test_procfile_stack import database_url, get, staff_opener, start
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 SUMMARY = "/api/v1/kpis/summary/"
@@ -268,7 +268,7 @@ def test_with_redis_down_every_page_and_write_answers_normally_and_the_figures_c
             assert status == 200, page[-2000:]
         assert "Complain" in page
         # /health/ says the cache and the queue are down (503), not ok.
-        status, body = get(f"{base}/health/")
+        status, body = get(f"{base}/health/", staff_opener())
         assert status == 503
         report = json.loads(body)
         assert report["components"]["cache"]["status"] == "down"

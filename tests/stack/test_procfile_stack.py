@@ -13,6 +13,7 @@ import uuid
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import connection
+from rest_framework.authtoken.models import Token
 
 from tests.cxplatform.factories import PASSWORD, UserFactory
 from tests.services import (
@@ -41,6 +42,14 @@ def get(url: str, opener=None) -> tuple[int, str]:
         return error.code, error.read().decode()
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, ""
+
+
+def staff_opener() -> urllib.request.OpenerDirector:
+    """An opener that calls as monitoring with a staff user's token: /health/ shows the details to staff only."""
+    key = Token.objects.create(user=UserFactory(username=f"monitor-{uuid.uuid4().hex[:8]}", is_staff=True)).key
+    opener = urllib.request.build_opener()
+    opener.addheaders = [("Authorization", f"Token {key}")]
+    return opener
 
 
 def start(processes: list[str], tmp_path, **env_overrides: str) -> tuple[subprocess.Popen, str]:
@@ -88,7 +97,8 @@ def test_the_stack_serves_logs_in_and_answers_health_with_everything_up(services
     try:
         # Healthy means: Postgres answers, Redis caches, and a worker ran the ping task.
         wait_for(lambda: get(f"{base}/health/")[0] == 200, timeout=90, what="/health/ to answer 200")
-        status, body = get(f"{base}/health/")
+        monitor = staff_opener()
+        status, body = get(f"{base}/health/", monitor)
         report = json.loads(body)
         assert {k: v["status"] for k, v in report["components"].items()} == {
             "database": "up",
@@ -101,7 +111,7 @@ def test_the_stack_serves_logs_in_and_answers_health_with_everything_up(services
         assert report["components"]["queue"]["mode"] == "worker"
         # beat schedules the heartbeat every second; the worker runs it; health shows it.
         wait_for(
-            lambda: json.loads(get(f"{base}/health/")[1])["components"]["queue"].get("beat_last_seen"),
+            lambda: json.loads(get(f"{base}/health/", monitor)[1])["components"]["queue"].get("beat_last_seen"),
             timeout=30,
             what="a beat heartbeat",
         )
