@@ -64,7 +64,7 @@ def test_the_edit_dialog_offers_the_channels_by_their_dutch_names(dutch, journey
     select = re.search(r'<select name="channel".*?</select>', html, re.S).group(0)
     options = re.findall(r"<option[^>]*>(.*?)</option>", select)
     assert options[1:] == ["Website", "App", "Telefoon", "Winkel", "E-mail", "Chat", "Sociale media", "Brief"]
-    assert '<option value="%d" selected>Telefoon</option>' % touchpoint.channel_id in select
+    assert f'<option value="{touchpoint.channel_id}" selected>Telefoon</option>' in select
 
 
 def test_a_channel_an_admin_adds_without_a_dutch_name_shows_its_english_one():
