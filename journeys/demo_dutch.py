@@ -386,6 +386,16 @@ NL = {
     "Renew a policy in the chat": "Een polis verlengen in de chat",
     "Confirm a cancellation by email the same day": "Een opzegging dezelfde dag per e-mail bevestigen",
     "No win-back mail to customers who left after a claim": "Geen terugwinmail aan klanten die na een schade vertrokken",
+    # Follow-up outcomes (metrics.demo.OUTCOMES; the Dutch ones there are seeded as they are)
+    "Called back, explained the next steps; the customer is satisfied.": (
+        "Teruggebeld en de volgende stappen uitgelegd; de klant is tevreden."
+    ),
+    "Called back; the waiting time was the issue. Passed on to the action on the claim line.": (
+        "Teruggebeld; de wachttijd was het probleem. Doorgegeven aan de actie op de schadelijn."
+    ),
+    "No answer twice; sent an email with a direct number.": (
+        "Twee keer geen gehoor; een e-mail gestuurd met een direct nummer."
+    ),
     # Custom KPIs
     "Customer retention": "Klantbehoud",
     "Customer lifetime value": "Klantwaarde (CLV)",

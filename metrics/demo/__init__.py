@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from journeys.demo_dutch import demo_text, english_of
+from journeys.demo_dutch import NL, demo_text, english_of
 from journeys.models import Channel, JourneyState, Touchpoint
 from metrics.models import (
     BusinessCase,
@@ -183,7 +183,8 @@ def seed_followup_history() -> None:
         if age > 4 and draw < 0.85:
             case.status = CaseStatus.RESOLVED
             case.resolved_at = min(case.contacted_at + datetime.timedelta(hours=rng.randint(1, 48)), now)
-            case.outcome = rng.choice(OUTCOMES)
+            outcome = rng.choice(OUTCOMES)
+            case.outcome = demo_text(outcome) if outcome in NL else outcome
         if rng.random() < 0.3:  # the outer loop: the cause is one the open action on the touchpoint tackles
             case.action_id = open_actions.get(case.touchpoint_id)
     fields = ["opened_at", "due_date", "status", "contacted_at", "resolved_at", "outcome", "action"]

@@ -12,7 +12,7 @@ from journeys.demo_content import JOURNEYS, PERSONAS
 from journeys.demo_dutch import NL
 from journeys.models import Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
 from metrics.demo import BUSINESS_CASES, KPIS, TARGETS
-from metrics.models import BusinessCase, CustomKpi, Metric, MetricTarget, SurveyResponse
+from metrics.models import BusinessCase, CustomKpi, FollowUpCase, Metric, MetricTarget, SurveyResponse
 from teams.demo import DEMO_ACTIONS
 from teams.models import ActionStatus, ActionTransition, Department, ImprovementAction, Team
 from tests.cxplatform.test_seed_demo import FirstRun, seeded_once
@@ -60,6 +60,7 @@ def test_no_english_demo_text_is_left_on_the_maps_teams_actions_or_kpis():
         "departments": set(Department.objects.values_list("name", flat=True)),
         "actions": set(ImprovementAction.objects.values_list("title", flat=True)),
         "kpis": set(CustomKpi.objects.values_list("name", flat=True)),
+        "follow-up outcomes": set(FollowUpCase.objects.exclude(outcome="").values_list("outcome", flat=True)),
     }
     assert {kind: texts & ENGLISH_TEXTS for kind, texts in seeded.items()} == {kind: set() for kind in seeded}
     assert "Schadeformulier in de app" in seeded["touchpoints"]
