@@ -72,7 +72,8 @@ class Channel(models.Model):
 
     slug = models.SlugField(_("key"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80, unique=True)
-    name_nl = models.CharField(_("Dutch name"), max_length=80, blank=True)
+    # A default in the database too: rows written by SQL (imports, other tools) need not know the column.
+    name_nl = models.CharField(_("Dutch name"), max_length=80, blank=True, default="", db_default="")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

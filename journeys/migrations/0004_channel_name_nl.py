@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="channel",
             name="name_nl",
-            field=models.CharField(blank=True, max_length=80, verbose_name="Dutch name"),
+            field=models.CharField(blank=True, db_default="", default="", max_length=80, verbose_name="Dutch name"),
         ),
         migrations.RunPython(add_dutch_names, migrations.RunPython.noop),
     ]
