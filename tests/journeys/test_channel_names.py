@@ -72,3 +72,19 @@ def test_a_channel_an_admin_adds_without_a_dutch_name_shows_its_english_one():
     assert Channel.objects.create(slug="fax", name="Fax", name_nl="Telefax").label == "Fax"
     with translation.override("nl"):
         assert (str(channel), Channel.objects.get(slug="fax").label) == ("Kiosk", "Telefax")
+
+
+def test_an_editor_gives_a_new_channel_its_dutch_name_through_the_api(editor_client, journey):
+    created = editor_client.post(
+        "/api/v1/channels/", {"name": "Kiosk", "name_nl": "Zuil", "slug": "kiosk"}, content_type="application/json"
+    )
+    assert created.status_code == 201 and created.json()["name_nl"] == "Zuil"
+    touchpoint = journey.touchpoints.first()
+    touchpoint.channel = Channel.objects.get(slug="kiosk")
+    touchpoint.save()
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert card_channels(editor_client.get(reverse("journeys:map", args=[journey.pk])).content.decode())[0] == "Zuil"
+    too_long = editor_client.patch(
+        f"/api/v1/channels/{created.json()['id']}/", {"name_nl": "x" * 81}, content_type="application/json"
+    )
+    assert too_long.status_code == 400 and "name_nl" in too_long.json()

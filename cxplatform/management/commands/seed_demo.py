@@ -1,4 +1,8 @@
-"""manage.py seed_demo: load the demo organisation. Idempotent: a second run changes nothing."""
+"""manage.py seed_demo: load the demo organisation. Idempotent: a second run changes nothing.
+
+The demo is written in the installation's language, settings.LANGUAGE_CODE: with "nl" its journeys, stages,
+touchpoints, personas, findings, teams, actions and KPIs are Dutch (journeys.demo_dutch). Seeding again in the
+other language adds the demo a second time under its other names."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -12,7 +16,8 @@ from teams.demo import seed_departments, seed_teams, seed_work
 class Command(BaseCommand):
     help = (
         "Load the demo organisation: journey groups, people for every role, departments, teams, journeys, "
-        "mandates, improvement actions, a year of survey responses, custom KPIs, business cases and follow-up cases."
+        "mandates, improvement actions, a year of survey responses, custom KPIs, business cases and follow-up cases, "
+        "in the language of LANGUAGE_CODE (en or nl)."
     )
 
     def add_arguments(self, parser):
