@@ -1,8 +1,9 @@
 """manage.py seed_demo: load the demo organisation. Idempotent: a second run changes nothing.
 
 The demo is written in the installation's language, settings.LANGUAGE_CODE: with "nl" its journeys, stages,
-touchpoints, personas, findings, teams, actions and KPIs are Dutch (journeys.demo_dutch). Seeding again in the
-other language adds the demo a second time under its other names."""
+touchpoints, personas, findings, teams, actions and KPIs are Dutch (journeys.demo_dutch). Seed a fresh database in
+the language wanted: seeding again in the other language would add the journeys, personas and KPIs a second time
+under their other names (without survey responses), and keep the teams as first named."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
