@@ -11,7 +11,7 @@ class JourneyGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "position")
+    list_display = ("name", "name_nl", "slug", "position")
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("name",)}
 

@@ -1,8 +1,11 @@
 """The demo organisation's journey groups, personas, channels and journeys (bulk inserts, idempotent)."""
 
-from django.utils.translation import gettext_noop
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from .demo_content import JOURNEYS, PERSONAS
+from .demo_dutch import demo_text, english_of
 from .models import Channel, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
 
 DEMO_JOURNEY_GROUPS = [
@@ -26,19 +29,22 @@ FUTURE_STATE_OF = "Report a claim"
 
 
 def seed_journey_groups() -> dict[str, JourneyGroup]:
-    JourneyGroup.objects.bulk_create(
-        [
-            JourneyGroup(slug=slug, name=name, description=description, position=position)
+    """In the installation's language (settings.LANGUAGE_CODE): the group names are in the message catalogue."""
+    with translation.override(settings.LANGUAGE_CODE):
+        groups = [
+            JourneyGroup(slug=slug, name=gettext(name), description=gettext(description), position=position)
             for position, (slug, name, description) in enumerate(DEMO_JOURNEY_GROUPS, start=1)
-        ],
-        ignore_conflicts=True,
-    )
+        ]
+    JourneyGroup.objects.bulk_create(groups, ignore_conflicts=True)
     return {group.slug: group for group in JourneyGroup.objects.filter(slug__in=[g[0] for g in DEMO_JOURNEY_GROUPS])}
 
 
 def seed_personas() -> dict[str, Persona]:
-    Persona.objects.bulk_create([Persona(**data) for data in PERSONAS], ignore_conflicts=True)
-    return {p.name: p for p in Persona.objects.filter(name__in=[data["name"] for data in PERSONAS])}
+    """The demo personas, by their English names."""
+    texts = ("name", "segment", "quote", "goals", "frustrations")
+    rows = [{key: demo_text(value) if key in texts else value for key, value in data.items()} for data in PERSONAS]
+    Persona.objects.bulk_create([Persona(**data) for data in rows], ignore_conflicts=True)
+    return {data["name"]: Persona.objects.get(name=demo_text(data["name"])) for data in PERSONAS}
 
 
 def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Journey]:
@@ -49,11 +55,11 @@ def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Jour
     existing = set(Journey.all_objects.filter(state=JourneyState.CURRENT).values_list("group__slug", "name"))
     created = []
     for spec in JOURNEYS:
-        if (spec["group"], spec["name"]) in existing:
+        if (spec["group"], demo_text(spec["name"])) in existing:
             continue
         journey = Journey.objects.create(
-            name=spec["name"],
-            description=spec["description"],
+            name=demo_text(spec["name"]),
+            description=demo_text(spec["description"]),
             group=groups[spec["group"]],
             phase=spec["phase"],
             chain_owner=people.get(spec["chain_owner"]),
@@ -68,7 +74,13 @@ def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Jour
 def _build_map(journey: Journey, stage_specs: list, channels: dict, people: dict) -> None:
     stages = Stage.objects.bulk_create(
         [
-            Stage(journey=journey, position=i, name=name, customer_goal=goal, customer_expectation=expectation)
+            Stage(
+                journey=journey,
+                position=i,
+                name=demo_text(name),
+                customer_goal=demo_text(goal),
+                customer_expectation=demo_text(expectation),
+            )
             for i, (name, goal, expectation, _touchpoints) in enumerate(stage_specs)
         ]
     )
@@ -79,12 +91,12 @@ def _build_map(journey: Journey, stage_specs: list, channels: dict, people: dict
                 journey=journey,
                 stage=stage,
                 position=position,
-                name=name,
+                name=demo_text(name),
                 channel=channels.get(channel),
                 emotion=emotion,
                 owner=people.get(owner) if owner else None,
                 is_moment_of_truth=truth,
-                customer_expectation=expectation,
+                customer_expectation=demo_text(expectation),
             )
             rows.append((touchpoint, findings))
     Touchpoint.objects.bulk_create([touchpoint for touchpoint, _ in rows])
@@ -95,7 +107,7 @@ def _build_map(journey: Journey, stage_specs: list, channels: dict, people: dict
                 stage_id=touchpoint.stage_id,
                 touchpoint=touchpoint,
                 kind=kind,
-                text=text,
+                text=demo_text(text),
                 source=source,
                 severity=severity,
             )
@@ -109,25 +121,25 @@ def _seed_future_state() -> None:
     """A redesign of "Report a claim", so the compare page has something to show."""
     from .services import journey_create_future_state, touchpoint_create, touchpoint_delete, touchpoint_update
 
-    current = Journey.objects.filter(name=FUTURE_STATE_OF, state=JourneyState.CURRENT).first()
+    current = Journey.objects.filter(name=demo_text(FUTURE_STATE_OF), state=JourneyState.CURRENT).first()
     if current is None or Journey.all_objects.filter(current_state=current).exists():
         return
     future = journey_create_future_state(journey=current)
-    touchpoints = {t.name: t for t in future.touchpoints.select_related("stage")}
+    touchpoints = {english_of(t.name): t for t in future.touchpoints.select_related("stage")}
     form = touchpoints["Claim form in the app"]
     touchpoint_update(
         touchpoint=form,
         expected_version=form.version,
-        name="Claim form in the app, saved as you go",
+        name=demo_text("Claim form in the app, saved as you go"),
         emotion=1,
-        customer_expectation="Start now, add photos later, never lose what I typed",
+        customer_expectation=demo_text("Start now, add photos later, never lose what I typed"),
     )
     letter = touchpoints["Request for extra documents"]
     touchpoint_delete(touchpoint=letter, expected_version=letter.version)
     touchpoint_create(
         stage=touchpoints["Status update in the app"].stage,
-        name="Checklist of documents per claim type",
+        name=demo_text("Checklist of documents per claim type"),
         channel=Channel.objects.filter(slug="app").first(),
         emotion=1,
-        customer_expectation="Know at once everything that is needed",
+        customer_expectation=demo_text("Know at once everything that is needed"),
     )

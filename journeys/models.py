@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,11 +56,24 @@ class Persona(models.Model):
         return "".join(part[0] for part in self.name.split()[:2]).upper()
 
 
+def channel_label(name: str, name_nl: str) -> str:
+    """The name of a channel to show in the active language: the Dutch one in Dutch when it has one."""
+    if name_nl and (get_language() or "").split("-")[0] == "nl":
+        return name_nl
+    return name
+
+
 class Channel(models.Model):
-    """Where a touchpoint happens: web, app, phone, store, email, chat, social, letter... (an editable list)."""
+    """Where a touchpoint happens: web, app, phone, store, email, chat, social, letter... (an editable list).
+
+    Channels are data, so their names are not in the message catalogue: each carries its English name and
+    its Dutch one (an admin adding a channel gives both; without a Dutch name the English one is shown).
+    `label` (and `str()`) is the one that follows the active language; `name` stays the key of imports."""
 
     slug = models.SlugField(_("key"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80, unique=True)
+    # A default in the database too: rows written by SQL (imports, other tools) need not know the column.
+    name_nl = models.CharField(_("Dutch name"), max_length=80, blank=True, default="", db_default="")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -68,7 +82,11 @@ class Channel(models.Model):
         verbose_name_plural = _("channels")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return channel_label(self.name, self.name_nl)
 
 
 class OnTheMapManager(models.Manager):

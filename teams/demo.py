@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from journeys.demo_dutch import demo_text, english_of
 from journeys.models import Finding, Journey, JourneyGroup, JourneyState, Touchpoint
 
 from .models import (
@@ -187,7 +188,7 @@ PROGRESS = {PROPOSED: 0, PLANNED: 0, IN_PROGRESS: 50, DONE: 100, DROPPED: 0}
 
 def seed_departments() -> dict[str, Department]:
     Department.objects.bulk_create(
-        [Department(slug=slug, name=name) for slug, name in DEMO_DEPARTMENTS], ignore_conflicts=True
+        [Department(slug=slug, name=demo_text(name)) for slug, name in DEMO_DEPARTMENTS], ignore_conflicts=True
     )
     return {d.slug: d for d in Department.objects.filter(slug__in=[slug for slug, _ in DEMO_DEPARTMENTS])}
 
@@ -206,7 +207,10 @@ def seed_department_members(*, people: dict, departments: dict[str, Department])
 
 def seed_teams(*, people: dict, groups: dict[str, JourneyGroup]) -> dict[str, Team]:
     Team.objects.bulk_create(
-        [Team(slug=slug, name=name, description=description) for slug, name, description, _, _ in DEMO_TEAMS],
+        [
+            Team(slug=slug, name=demo_text(name), description=demo_text(description))
+            for slug, name, description, _, _ in DEMO_TEAMS
+        ],
         ignore_conflicts=True,
     )
     teams = {team.slug: team for team in Team.objects.filter(slug__in=[t[0] for t in DEMO_TEAMS])}
@@ -253,7 +257,7 @@ def seed_mandates(*, people: dict, teams: dict[str, Team]) -> None:
                 status=status,
                 decided_by=manager if decided is not None else None,
                 decided_at=now + datetime.timedelta(days=decided) if decided is not None else None,
-                decision_note=note,
+                decision_note=demo_text(note),
             )
             for slug, rows in DEMO_MANDATES.items()
             if teams[slug].pk not in with_mandates
@@ -275,12 +279,16 @@ def seed_actions(*, people: dict, teams: dict[str, Team]) -> None:
     to their status; the moves are dated back from today so the history reads in order."""
     now = timezone.now()
     today = timezone.localdate()
+    # By their English names (journeys.demo_dutch): the Dutch demo looks them up by the same keys.
+    names = [demo_text(name) for name in DEMO_ACTIONS]
     journeys = {
-        j.name: j for j in Journey.objects.filter(state=JourneyState.CURRENT, name__in=DEMO_ACTIONS).select_related("group")
-    }  # fmt: skip
+        english_of(j.name): j
+        for j in Journey.objects.filter(state=JourneyState.CURRENT, name__in=names).select_related("group")
+    }
     team_of_group = {group_slug: teams[slug] for slug, _, _, group_slug, _ in DEMO_TEAMS}
     touchpoints = {
-        (tp.journey_id, tp.name): tp for tp in Touchpoint.objects.filter(journey__in=journeys.values()).order_by("id")
+        (tp.journey_id, english_of(tp.name)): tp
+        for tp in Touchpoint.objects.filter(journey__in=journeys.values()).order_by("id")
     }
     findings = list(Finding.objects.filter(journey__in=journeys.values()).only("id", "touchpoint_id", "text"))
     existing = set(ImprovementAction.objects.filter(journey__in=journeys.values()).values_list("journey_id", "title"))
@@ -293,11 +301,12 @@ def seed_actions(*, people: dict, teams: dict[str, Team]) -> None:
             continue
         team = team_of_group[journey.group.slug]
         for tp_name, finding_text, title, status, impact, effort, due, investment, gains, assignee in rows:
+            title = demo_text(title)
             if (journey.pk, title) in existing:
                 continue
             touchpoint = touchpoints[(journey.pk, tp_name)]
             finding = next(
-                (f for f in findings if finding_text and f.touchpoint_id == touchpoint.pk and f.text.startswith(finding_text)),
+                (f for f in findings if finding_text and f.touchpoint_id == touchpoint.pk and english_of(f.text).startswith(finding_text)),
                 None,
             )  # fmt: skip
             if finding_text and finding is None:

@@ -63,7 +63,7 @@ class PersonaSummarySerializer(serializers.ModelSerializer):
 class ChannelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Channel
-        fields = ["id", "slug", "name", "position"]
+        fields = ["id", "slug", "name", "name_nl", "position"]
 
 
 class JourneySerializer(VersionedSerializer):

@@ -87,10 +87,10 @@ def persona_delete(*, persona: Persona) -> None:
 
 
 @transaction.atomic
-def channel_create(*, name: str, slug: str, position: int | None = None) -> Channel:
+def channel_create(*, name: str, slug: str, name_nl: str = "", position: int | None = None) -> Channel:
     if position is None:
         position = (Channel.objects.aggregate(m=Max("position"))["m"] or 0) + 1
-    channel = Channel(name=name, slug=slug, position=position)
+    channel = Channel(name=name, name_nl=name_nl, slug=slug, position=position)
     channel.full_clean()
     channel.save()
     return channel
@@ -99,7 +99,7 @@ def channel_create(*, name: str, slug: str, position: int | None = None) -> Chan
 @transaction.atomic
 def channel_update(*, channel: Channel, **changes) -> Channel:
     for name, value in changes.items():
-        if name not in {"name", "slug", "position"}:
+        if name not in {"name", "name_nl", "slug", "position"}:
             raise TypeError(f"channel_update() got an unexpected field: {name}")
         setattr(channel, name, value)
     channel.full_clean()

@@ -180,7 +180,7 @@ def _columns(
             if controls:
                 controls.attach("touchpoint", touchpoint, touchpoint.name)
             if touchpoint.channel_id and touchpoint.channel_id not in channel_names:
-                channel_names[touchpoint.channel_id] = _(touchpoint.channel.name)
+                channel_names[touchpoint.channel_id] = touchpoint.channel.label
             touchpoint.card_html = touchpoint_card(
                 touchpoint,
                 labels,

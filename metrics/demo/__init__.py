@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from journeys.demo_dutch import NL, demo_text, english_of
 from journeys.models import Channel, JourneyState, Touchpoint
 from metrics.models import (
     BusinessCase,
@@ -115,9 +116,11 @@ def seed_business_cases() -> None:
     """Business cases for the demo actions that have none. The action behind the improved touchpoint is moved
     back in time when its case is created, so that its before/after window lies in the demo's data."""
     actions = {
-        a.title: a
+        english_of(a.title): a
         for a in ImprovementAction.objects.filter(
-            journey__in=current_journeys().values(), title__in=BUSINESS_CASES, business_case=None
+            journey__in=current_journeys().values(),
+            title__in=[demo_text(title) for title in BUSINESS_CASES],
+            business_case=None,
         )
     }
     if not actions:
@@ -129,7 +132,7 @@ def seed_business_cases() -> None:
         [
             BusinessCaseGain(case=case, type=gain, expected=Decimal(expected), realised=_decimal(realised))
             for case in cases
-            for gain, (expected, realised) in BUSINESS_CASES[case.action.title][1].items()
+            for gain, (expected, realised) in BUSINESS_CASES[english_of(case.action.title)][1].items()
         ]
     )
     improved = actions.get(IMPROVED[2])
@@ -180,7 +183,8 @@ def seed_followup_history() -> None:
         if age > 4 and draw < 0.85:
             case.status = CaseStatus.RESOLVED
             case.resolved_at = min(case.contacted_at + datetime.timedelta(hours=rng.randint(1, 48)), now)
-            case.outcome = rng.choice(OUTCOMES)
+            outcome = rng.choice(OUTCOMES)
+            case.outcome = demo_text(outcome) if outcome in NL else outcome
         if rng.random() < 0.3:  # the outer loop: the cause is one the open action on the touchpoint tackles
             case.action_id = open_actions.get(case.touchpoint_id)
     fields = ["opened_at", "due_date", "status", "contacted_at", "resolved_at", "outcome", "action"]
@@ -199,22 +203,23 @@ def _month_starts(today: datetime.date, count: int) -> list[datetime.date]:
 def seed_kpis(*, people: dict) -> None:
     """The demo's custom KPIs that do not exist yet (by name), each with twelve monthly measurements moving from
     its first to its last value, so that the latest statuses differ: on track, at risk, off track."""
-    existing = set(CustomKpi.objects.filter(name__in=[spec[0] for spec in KPIS]).values_list("name", flat=True))
-    specs = [spec for spec in KPIS if spec[0] not in existing]
+    names = [demo_text(spec[0]) for spec in KPIS]
+    existing = set(CustomKpi.objects.filter(name__in=names).values_list("name", flat=True))
+    specs = [spec for spec in KPIS if demo_text(spec[0]) not in existing]
     if not specs:
         return
     journeys = current_journeys()
     rows = Touchpoint.objects.filter(journey__in=journeys.values()).values_list("journey_id", "name", "id")
-    touchpoints = {(journey_id, name): pk for journey_id, name, pk in rows}
+    touchpoints = {(journey_id, english_of(name)): pk for journey_id, name, pk in rows}
     channels = dict(Channel.objects.values_list("slug", "id"))
     kpis = []
     for name, kind, unit, direction, target, owner, scope, channel, _first, _last in specs:
         journey = journeys.get(scope[0]) if scope else None
         kpis.append(
             CustomKpi(
-                name=name,
+                name=demo_text(name),
                 kind=kind,
-                unit=unit,
+                unit=demo_text(unit),
                 direction=direction,
                 target=Decimal(target),
                 owner=people.get(owner),
@@ -242,7 +247,7 @@ def seed_targets(*, people: dict) -> None:
     """The demo's NPS, CSAT and CES targets (TARGETS) whose scope has none yet, set by the demo manager."""
     journeys = current_journeys()
     rows = Touchpoint.objects.filter(journey__in=journeys.values()).values_list("journey_id", "name", "id")
-    touchpoints = {(journey_id, name): pk for journey_id, name, pk in rows}
+    touchpoints = {(journey_id, english_of(name)): pk for journey_id, name, pk in rows}
     existing = set(MetricTarget.objects.values_list("metric", "journey_id", "touchpoint_id"))
     targets = []
     for metric, journey_name, touchpoint_name, value in TARGETS:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from journeys.demo_dutch import demo_text, english_of
 from journeys.models import Journey, JourneyState, Touchpoint
 from metrics.ingest.staging import STORED_COLUMNS
 from metrics.models import Metric, SurveyResponse
@@ -75,14 +76,18 @@ WEAK_COMMENTS = {
 
 
 def current_journeys() -> dict[str, Journey]:
-    return {j.name: j for j in Journey.objects.filter(state=JourneyState.CURRENT, name__in=JOURNEY_SHARE)}
+    """The demo's current journeys by their English names (journeys.demo_dutch), in whichever language seeded."""
+    names = [demo_text(name) for name in JOURNEY_SHARE]
+    return {english_of(j.name): j for j in Journey.objects.filter(state=JourneyState.CURRENT, name__in=names)}
 
 
 def _improved_since() -> datetime.datetime:
     """When the improved touchpoint's action was done (as seeded, or as someone has moved it since)."""
     done = (
         ActionTransition.objects.filter(
-            action__journey__state=JourneyState.CURRENT, action__title=IMPROVED[2], to_status=ActionStatus.DONE
+            action__journey__state=JourneyState.CURRENT,
+            action__title=demo_text(IMPROVED[2]),
+            to_status=ActionStatus.DONE,
         )
         .order_by("-at")
         .values_list("at", flat=True)
@@ -97,7 +102,7 @@ class _Touchpoint:
     __slots__ = ("channel_id", "driver", "id", "improved", "metric", "name", "quality", "weak", "weight")
 
     def __init__(self, row: dict, journey_name: str) -> None:
-        self.id, self.channel_id, self.name = row["id"], row["channel_id"], row["name"]
+        self.id, self.channel_id, self.name = row["id"], row["channel_id"], english_of(row["name"])
         self.metric = (Metric.CES if row["channel__slug"] in SELF_SERVICE_CHANNELS else Metric.CSAT).value
         self.weak = (journey_name, self.name) in WEAK
         self.improved = (journey_name, self.name) == IMPROVED[:2]

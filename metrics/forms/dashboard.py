@@ -76,11 +76,11 @@ class DashboardFilterForm(PeriodForm):
         elif group is not None:
             scope = gettext("the journey group “%(name)s”") % {"name": group.name}
         elif channel is not None:
-            return channel.name
+            return channel.label
         else:
             return gettext("all journeys")
         if channel is not None:
-            return gettext("%(scope)s on %(channel)s") % {"scope": scope, "channel": channel.name}
+            return gettext("%(scope)s on %(channel)s") % {"scope": scope, "channel": channel.label}
         return scope
 
     def is_filtered(self) -> bool:

@@ -21,7 +21,7 @@ from django.db.models import Max, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from journeys.models import Channel, Journey, Stage, Touchpoint
+from journeys.models import Channel, Journey, Stage, Touchpoint, channel_label
 from metrics import formulas
 from metrics.forms.periods import ReportPeriod
 from metrics.models import Metric, Period
@@ -238,7 +238,10 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
         .order_by("journey_id", "stage__position", "position", "id")
         .values_list("id", "stage_id", "name", "archived_at")
     }
-    channels = list(Channel.objects.order_by("position", "name", "id").values_list("id", "name"))
+    channels = [
+        (pk, channel_label(name, name_nl))
+        for pk, name, name_nl in Channel.objects.order_by("position", "name", "id").values_list("id", "name", "name_nl")
+    ]
     targets = target_index()
     stale = scope_is_stale(scope, period)
 

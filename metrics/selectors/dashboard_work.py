@@ -118,7 +118,7 @@ def custom_kpi_overview(
                 "journey_id": kpi.journey_id,
                 "journey": kpi.journey.name if kpi.journey else None,
                 "touchpoint": kpi.touchpoint.name if kpi.touchpoint else None,
-                "channel": channel.name if channel else None,
+                "channel": channel.label if channel else None,
                 "owner": (kpi.owner.get_full_name() or kpi.owner.get_username()) if kpi.owner else None,
             }
         )

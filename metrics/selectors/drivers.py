@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cxplatform.lib import generations
-from journeys.models import Journey, Touchpoint
+from journeys.models import Journey, Touchpoint, channel_label
 from metrics.models import METRIC_BUCKETS, METRIC_SCALES, Metric, SurveyResponse
 
 ALPHA = 0.05
@@ -358,14 +358,16 @@ def driver_analysis(*, journey: Journey, date_from: date, date_to: date) -> Driv
     touchpoints = (
         Touchpoint.objects.filter(journey=journey)
         .order_by("stage__position", "position", "id")
-        .values_list("id", "name", "stage__name", "channel__name")
+        .values_list("id", "name", "stage__name", "channel__name", "channel__name_nl")
     )
     minimum, overall_minimum = min_per_touchpoint(), min_linked()
     # Too few linked respondents in all: no importance for any touchpoint, however many it has.
     required = minimum if linked >= overall_minimum else math.inf
     rows = []
-    for touchpoint_id, name, stage, channel in touchpoints:
-        row = DriverRow(touchpoint_id=touchpoint_id, name=name, stage=stage, channel=channel or "")
+    for touchpoint_id, name, stage, channel, channel_nl in touchpoints:
+        row = DriverRow(
+            touchpoint_id=touchpoint_id, name=name, stage=stage, channel=channel_label(channel or "", channel_nl or "")
+        )
         if touchpoint_id in sums:
             _fill(row, sums[touchpoint_id], required)
         rows.append(row)

@@ -1,5 +1,6 @@
 """The UI ships English and Dutch: every user-facing string is extracted and translated."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -14,12 +15,58 @@ from tests.services import PROJECT_ROOT, require
 PO_FILE = PROJECT_ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 
 
-def test_every_dutch_message_is_translated_and_none_is_fuzzy():
+# Words a Dutch screen shows as they are in English: loanwords and the names of the measures.
+SAME_IN_DUTCH = {
+    "CX Platform", "Accounts", "Manager", "Persona", "persona", "segment", "Significant", "Status", "status",
+    "score", "Score", "Week", "KPI", "Open", "deadline", "Deadline", "Cross-sell", "NPS", "CSAT", "CES", "NPS n",
+    "CSAT n", "CES n", "n", "CSAT / CES", "CSAT %(value)s%%", "CES %(value)s", "Team", "team", "Teams", "teams",
+    "Quick win", "Quick wins", "Impact", "impact", "budget (€)", "Budget", "BI / IT", "Coach", "Sponsor",
+    "sponsor", "Dashboard", "CSV", "respondent", "User story", "Details", "Sprint",
+}  # fmt: skip
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|\{\w*\}")
+
+
+def where(entry: polib.POEntry) -> str:
+    """An entry as a translator finds it: its text and its first place in the code."""
+    place = ":".join(entry.occurrences[0]) if entry.occurrences else "?"
+    return f"{entry.msgid!r} ({place})"
+
+
+def dutch_catalogue() -> polib.POFile:
     po = polib.pofile(str(PO_FILE))
     assert len(po) > 50
-    assert [e.msgid for e in po.untranslated_entries()] == []
-    assert [e.msgid for e in po.fuzzy_entries()] == []
-    assert [e.msgid for e in po.obsolete_entries()] == []
+    return po
+
+
+def test_no_dutch_message_is_empty():
+    assert [where(e) for e in dutch_catalogue().untranslated_entries()] == [], "fill in these msgstr"
+
+
+def test_no_dutch_message_is_fuzzy_or_obsolete():
+    po = dutch_catalogue()
+    assert [where(e) for e in po.fuzzy_entries()] == [], "check these translations and remove their fuzzy flag"
+    assert [where(e) for e in po.obsolete_entries()] == []
+
+
+def test_no_dutch_message_is_left_in_english():
+    """A msgstr that only repeats its English msgid (as "Key drivers" did) is a translation nobody wrote."""
+    copies = [where(e) for e in dutch_catalogue() if e.msgstr == e.msgid and e.msgid not in SAME_IN_DUTCH]
+    assert copies == [], "translate these, or add a word that is the same in Dutch to SAME_IN_DUTCH"
+
+
+def test_every_dutch_message_keeps_the_placeholders_of_its_english_one():
+    """A placeholder lost or misspelt in a translation shows as a raw "%(name)s" or fails when the text is built."""
+    wrong = []
+    for entry in dutch_catalogue().translated_entries():
+        english = set(PLACEHOLDER.findall(entry.msgid))
+        if entry.msgid_plural:
+            # A Dutch singular may name the count in words; no form may bring in a placeholder of its own.
+            english |= set(PLACEHOLDER.findall(entry.msgid_plural))
+            if any(not set(PLACEHOLDER.findall(form)) <= english for form in entry.msgstr_plural.values()):
+                wrong.append(where(entry))
+        elif set(PLACEHOLDER.findall(entry.msgstr)) != english:
+            wrong.append(where(entry))
+    assert wrong == []
 
 
 def test_the_compiled_catalogue_matches_the_po_file():

@@ -1,4 +1,9 @@
-"""manage.py seed_demo: load the demo organisation. Idempotent: a second run changes nothing."""
+"""manage.py seed_demo: load the demo organisation. Idempotent: a second run changes nothing.
+
+The demo is written in the installation's language, settings.LANGUAGE_CODE: with "nl" its journeys, stages,
+touchpoints, personas, findings, teams, actions and KPIs are Dutch (journeys.demo_dutch). Seed a fresh database in
+the language wanted: seeding again in the other language would add the journeys, personas and KPIs a second time
+under their other names (without survey responses), and keep the teams as first named."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -12,7 +17,8 @@ from teams.demo import seed_departments, seed_teams, seed_work
 class Command(BaseCommand):
     help = (
         "Load the demo organisation: journey groups, people for every role, departments, teams, journeys, "
-        "mandates, improvement actions, a year of survey responses, custom KPIs, business cases and follow-up cases."
+        "mandates, improvement actions, a year of survey responses, custom KPIs, business cases and follow-up cases, "
+        "in the language of LANGUAGE_CODE (en or nl)."
     )
 
     def add_arguments(self, parser):
