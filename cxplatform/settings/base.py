@@ -257,7 +257,7 @@ AXES_RESET_ON_SUCCESS = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "cxplatform.accounts.views.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cxplatform.lib.client_ip.client_ip"
-# The start-up banner and every lockout are logged by our own code paths; axes need not print its version.
+# No version banner from axes on every manage.py command and process start.
 AXES_VERBOSE = False
 # Behind this many reverse proxies that each append to X-Forwarded-For, the client address is read from that
 # header (the address the outermost trusted proxy saw); 0: the connection's own address. Login lockouts and the API's
