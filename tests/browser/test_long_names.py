@@ -64,7 +64,7 @@ def test_the_ownership_page_wraps_a_long_journey_name_without_widening_the_page(
         card_box = card.bounding_box()
         assert card_box["x"] + card_box["width"] <= WIDTH
     # a name cut short says the whole of it on hover
-    expect(page.locator(f'.stat-value-text[title^="Owner"]')).to_have_count(1)
+    expect(page.locator('.stat-value-text[title^="Owner"]')).to_have_count(1)
 
 
 def test_the_map_banner_wraps_a_long_journey_name(live_server, page: Page):
