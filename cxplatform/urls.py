@@ -10,7 +10,8 @@ from cxplatform.accounts import views as account_views
 from metrics.views import dashboard
 
 urlpatterns = [
-    path("", dashboard, name="home"),
+    path("", views.home, name="home"),
+    path("dashboard/", dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("profile/", include("cxplatform.accounts.urls")),

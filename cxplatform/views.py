@@ -1,12 +1,16 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found, server_error
 from rest_framework.exceptions import APIException
 
+from cxplatform.accounts.models import Role
 from cxplatform.api.authentication import ThrottledTokenAuthentication
 from cxplatform.api.errors import api_not_found, api_server_error, is_api_request
 from cxplatform.health import health_report, status_words
+from metrics.views import dashboard
 
 
 def is_staff_caller(request: HttpRequest) -> bool:
@@ -19,6 +23,16 @@ def is_staff_caller(request: HttpRequest) -> bool:
             found = None
         user = found[0] if found else user
     return user.is_authenticated and (user.is_staff or user.is_admin)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page (after login, and behind the logo): a process owner's is "My work", the actions they
+    carry out; everyone else's the dashboard, served here as well as at /dashboard/ so that links to "/" with
+    filters keep working. A query string asks for the dashboard, whoever asks (its filters and downloads)."""
+    if request.user.role == Role.PROCESS_OWNER and not request.GET:
+        return redirect("teams:my-work")
+    return dashboard(request)
 
 
 @login_not_required

@@ -7,6 +7,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.db.models import F
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Journey
@@ -91,16 +92,22 @@ class BusinessCaseFilter(django_filters.FilterSet):
         fields = ["journey", "action_status"]
 
 
+# The list's orders: the field to sort by (None: the action's title) and whether highest first.
 SORTS = {
     "-expected_roi": ("expected_roi_value", True),
     "expected_roi": ("expected_roi_value", False),
     "-realised_roi": ("realised_roi_value", True),
     "realised_roi": ("realised_roi_value", False),
+    "title": (None, False),
 }
+# The best expected return first: every case has an expected ROI, while a realised one comes only once gains
+# are measured; ranking one case's measurement against another's estimate would mix the two.
+DEFAULT_SORT = "-expected_roi"
 
 
 class BusinessCasePageFilter(BusinessCaseFilter):
-    """The list page's filters, and its order by ROI (cases without a realised ROI last)."""
+    """The list page's filters, and its order: by expected ROI, highest first, unless another is chosen (cases
+    without the chosen ROI last). The order is a parameter of the URL like the filters."""
 
     sort = django_filters.ChoiceFilter(
         label=_("Sort"),
@@ -109,8 +116,9 @@ class BusinessCasePageFilter(BusinessCaseFilter):
             ("expected_roi", _("Expected ROI, lowest first")),
             ("-realised_roi", _("Realised ROI, highest first")),
             ("realised_roi", _("Realised ROI, lowest first")),
+            ("title", _("Action title")),
         ],
-        empty_label=_("Action title"),
+        empty_label=None,
         method="filter_sort",
     )
 
@@ -118,7 +126,20 @@ class BusinessCasePageFilter(BusinessCaseFilter):
         model = BusinessCase
         fields = ["journey", "action_status", "sort"]
 
+    def __init__(self, data=None, *args, **kwargs):
+        # No sort asked for: the default one, applied and shown as chosen in the form.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("sort"):
+            data["sort"] = DEFAULT_SORT
+        super().__init__(data, *args, **kwargs)
+
+    def chosen_sort(self) -> str:
+        value = self.data.get("sort")
+        return value if value in SORTS else DEFAULT_SORT
+
     def filter_sort(self, queryset, name, value):
         field, descending = SORTS[value]
+        if field is None:
+            return queryset.order_by("action__title", "id")
         order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
         return queryset.order_by(order, "action__title", "id")

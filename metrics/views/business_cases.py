@@ -140,8 +140,10 @@ def business_case_delete_view(request: HttpRequest, action_pk: int) -> HttpRespo
 
 
 def business_case_index(request: HttpRequest) -> HttpResponse:
-    filters = BusinessCasePageFilter(request.GET or None, queryset=business_case_list())
-    queryset = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
+    filters = BusinessCasePageFilter(request.GET, queryset=business_case_list())
+    sort = filters.chosen_sort()
+    # A filter the form refuses (it says so): every case, in the order asked for.
+    queryset = filters.qs if filters.is_valid() else filters.filter_sort(filters.queryset, "sort", sort)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.roi = case_roi(case)  # from the sums the query annotated: no query per case
@@ -154,9 +156,23 @@ def business_case_index(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
+            "sort": sort,
+            "sort_links": _sort_links(request, sort),
             "is_filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
         },
     )
+
+
+def _sort_links(request: HttpRequest, sort: str) -> dict[str, str]:
+    """The URL each ROI column's heading links to, with the filters kept: highest first, or lowest first when the
+    list is already sorted highest first by that column."""
+    links = {}
+    for column in ("expected_roi", "realised_roi"):
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = column if sort == f"-{column}" else f"-{column}"
+        links[column] = f"?{query.urlencode()}"
+    return links
 
 
 urlpatterns = [

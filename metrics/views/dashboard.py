@@ -18,7 +18,9 @@ every request, and a recompute rebuilds only what reads the KPI snapshots:
 - the touchpoints count in every key by what the page shows of them (touchpoints_state: not their descriptions).
 Whether a recompute is pending (the notice that the figures are being refreshed) is put into the cached content
 at every request, from the cache under the state of the recompute requests (an ingest moves it), so that it
-shows as soon as responses are in. A cached part never outlives the
+shows as soon as responses are in. So are the mandates waiting for the decision of a manager (or admin), read at
+every request (one query; none for the other roles), so that a decision shows at once. A cached part never
+outlives the
 figures it shows; building the page afresh takes a few tens of milliseconds, serving it a few.
 """
 
@@ -46,6 +48,8 @@ from metrics.permissions import can_manage_kpis
 from metrics.selectors.dashboard import dashboard_scores, scope_is_stale, touchpoints_state
 from metrics.selectors.dashboard_work import action_effects, custom_kpi_overview, improvement_work, inner_loop
 from metrics.views.dashboard_csv import CSV_SECTIONS, csv_response
+from teams.permissions import can_decide_mandate
+from teams.selectors.org import mandates_awaiting_decision
 
 logger = logging.getLogger(__name__)
 FOLLOWUP_CASES = "metrics_followupcase"
@@ -57,12 +61,14 @@ NOT_SHOWN = {*generations.INGEST_TABLES, TOUCHPOINTS}
 # What tells whether a recompute is pending for the scope (scope_is_stale): the requests, and the journeys'
 # groups. The answer is cached under their state, like what the page shows of the touchpoints.
 STALE_TOPICS = frozenset({"metrics_pendingrecompute", "journeys_journey"})
-# v2: the parts below; a part cached by an earlier version of the page (another layout) is never read.
+# v3: the parts below, "main" with the place of the mandates awaiting a decision; a part cached by an earlier
+# version of the page (another layout) is never read.
 # The parts of the content, each cached under the state of the tables it shows: every table of the data but
 # NOT_SHOWN, with or without the KPI snapshots, and the follow-up cases for the inner loop. "main" (the scores
 # and their charts) holds the others' places; "work" holds those of "effects" and "loop".
 PARTS = ("main", "filters", "work", "effects", "loop")
-HOLES = {name: f"<!--dashboard:{name}-->" for name in ("status", *PARTS[1:])}
+# "status" and "decisions" are read at every request, never cached.
+HOLES = {name: f"<!--dashboard:{name}-->" for name in ("status", "decisions", *PARTS[1:])}
 
 
 def _topics(part: str) -> frozenset[str]:
@@ -84,9 +90,9 @@ def _cache_keys(request: HttpRequest, today) -> dict[str, str]:
     topics = {topic for part in PARTS for topic in _topics(part)} | {*STALE_TOPICS, TOUCHPOINTS}
     found = generations.values(topics)
     about = f"{get_language()}:{today.isoformat()}:{manage}:{digest}"
-    keys = {part: f"dashboard:v2:{part}:{generations.digest(found, _topics(part))}:{about}" for part in PARTS}
-    keys["touchpoints"] = f"dashboard:v2:touchpoints:{generations.digest(found, {TOUCHPOINTS})}"
-    keys["stale"] = f"dashboard:v2:stale:{generations.digest(found, STALE_TOPICS)}:{today.isoformat()}:{digest}"
+    keys = {part: f"dashboard:v3:{part}:{generations.digest(found, _topics(part))}:{about}" for part in PARTS}
+    keys["touchpoints"] = f"dashboard:v3:touchpoints:{generations.digest(found, {TOUCHPOINTS})}"
+    keys["stale"] = f"dashboard:v3:stale:{generations.digest(found, STALE_TOPICS)}:{today.isoformat()}:{digest}"
     return keys
 
 
@@ -178,8 +184,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         parts = _cached(None, builds)
         stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
     parts["status"] = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
+    awaiting = mandates_awaiting_decision() if can_decide_mandate(request.user) else None
+    parts["decisions"] = render_to_string("metrics/_dashboard_decisions.html", {"awaiting": awaiting}, request=request)
     content = parts["main"]
-    for name in ("status", "filters", "work", "effects", "loop"):  # "work" holds the places of the next two
+    for name in ("status", "decisions", "filters", "work", "effects", "loop"):  # "work" holds the next two
         content = content.replace(HOLES[name], parts[name], 1)
     return render(request, "metrics/dashboard.html", {"content": mark_safe(content)})  # noqa: S308 - rendered
 

@@ -32,16 +32,34 @@
       window.Plotly.newPlot(element, figure.data, figure.layout, {displayModeBar: false, responsive: true});
       // The plot spans the stage columns: follow their width whatever changes it (window, print, new stage).
       if (window.ResizeObserver) {
-        new ResizeObserver(function () { window.Plotly.Plots.resize(element); }).observe(element);
+        var observer = new ResizeObserver(function () {
+          if (element.isConnected) {
+            resizeCurve(element);
+          } else {
+            // Swapped out by an edit (htmx puts in a new board with its own curve): let this one go, and its
+            // window listener with it.
+            observer.disconnect();
+            window.Plotly.purge(element);
+          }
+        });
+        observer.observe(element);
       }
     });
   }
 
+  /* Plotly refuses (a rejected promise: "Resize must be passed a displayed plot div element") a plot that is
+   * not in the page or not displayed: the old board's curve after a swap, or a hidden one. Only those shown. */
+  function isDisplayed(element) {
+    return element.isConnected && element.classList.contains("js-plotly-plot") && element.getClientRects().length > 0;
+  }
+
+  function resizeCurve(element) {
+    if (!window.Plotly || !isDisplayed(element)) return;
+    window.Plotly.Plots.resize(element);
+  }
+
   function resizeCurves() {
-    if (!window.Plotly) return;
-    document.querySelectorAll(".emotion-curve.js-plotly-plot").forEach(function (element) {
-      window.Plotly.Plots.resize(element);
-    });
+    document.querySelectorAll(".emotion-curve.js-plotly-plot").forEach(resizeCurve);
   }
 
   /* Drag and drop: after a drop, send the full order of the board (every stage with its touchpoints). */

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -269,6 +269,32 @@ def team_detail(*, team_id: int) -> TeamDetail:
 
 def mandate_for_decision(*, mandate_id: int) -> Mandate:
     return get_object_or_404(Mandate.objects.select_related("team", "sponsor", "decided_by"), pk=mandate_id)
+
+
+@dataclass(frozen=True)
+class AwaitingDecision:
+    """The first `mandates` proposed and not yet decided (oldest first: it has waited longest), and how many
+    there are in all."""
+
+    mandates: list[Mandate]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.mandates)
+
+
+def mandates_awaiting_decision(*, limit: int = 5) -> AwaitingDecision:
+    """The mandates awaiting a manager's decision, in one query: any manager or admin decides any mandate
+    (teams.permissions.can_decide_mandate), so they all wait for each of them. The count rides along on every
+    row (a window over the whole set), so "and 3 more" costs no second query."""
+    mandates = list(
+        Mandate.objects.filter(status=MandateStatus.PROPOSED)
+        .select_related("team", "sponsor")
+        .annotate(waiting=Window(Count("id")))
+        .order_by("created_at", "id")[:limit]
+    )
+    return AwaitingDecision(mandates=mandates, total=mandates[0].waiting if mandates else 0)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -183,6 +183,43 @@ def test_the_list_sorts_by_realised_roi_with_cases_without_one_last(client_of, m
     assert "200.0%" in html and "-80.0%" in html and "not yet" in html
 
 
+def cases_with_expected_gains(**gains_by_title: str) -> None:
+    """One case per title (investment 10,000), with the expected gains given."""
+    for title, expected in gains_by_title.items():
+        case = BusinessCaseFactory(action=ActionFactory(title=title))
+        BusinessCaseGain.objects.create(case=case, type=GainType.RETENTION, expected=Decimal(expected))
+
+
+def titles(response) -> list[str]:
+    return [case.action.title for case in response.context["page"]]
+
+
+def test_the_list_shows_the_best_expected_return_first(client_of, manager):
+    cases_with_expected_gains(**{"A small win": "11000", "B big win": "30000", "C loss": "5000", "D middle": "15000"})
+    response = client_of(manager).get(reverse("metrics:business-case-list"))
+    assert titles(response) == ["B big win", "D middle", "A small win", "C loss"]
+    html = html_of(response)
+    assert '<option value="-expected_roi" selected>Expected ROI, highest first</option>' in html
+    assert 'aria-sort="descending"' in html
+
+
+def test_the_order_is_chosen_in_the_url_and_kept_by_the_filters_and_the_pages(client_of, manager):
+    cases_with_expected_gains(**{f"Action {number:02}": str(10000 + number * 100) for number in range(30)})
+    client = client_of(manager)
+    url = reverse("metrics:business-case-list")
+    response = client.get(url, {"sort": "title"})
+    assert titles(response)[:2] == ["Action 00", "Action 01"]
+    assert 'href="?sort=title&amp;page=2"' in html_of(response)
+    # the column's heading turns the order round, keeping the filters
+    journey = ImprovementAction.objects.first().journey_id
+    html = html_of(client.get(url, {"journey": journey, "sort": "-expected_roi"}))
+    assert f'href="?journey={journey}&amp;sort=expected_roi"' in html
+    assert titles(client.get(url, {"journey": journey, "sort": "expected_roi"})) == ["Action 00"]
+    lowest_first = client.get(url, {"sort": "expected_roi"})
+    assert titles(lowest_first)[:2] == ["Action 00", "Action 01"]
+    assert 'aria-sort="ascending"' in html_of(lowest_first)
+
+
 def test_an_empty_list_says_where_cases_are_written(client_of, manager):
     assert "No business cases yet" in html_of(client_of(manager).get(reverse("metrics:business-case-list")))
 
@@ -225,3 +262,10 @@ def test_the_business_case_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         response = client.get(page_url(action))
     assert response.context["form"] is not None
+
+
+def test_an_unknown_order_falls_back_to_the_best_expected_return_first(client_of, manager):
+    cases_with_expected_gains(**{"A small win": "11000", "B big win": "30000"})
+    response = client_of(manager).get(reverse("metrics:business-case-list"), {"sort": "price"})
+    assert response.status_code == 200
+    assert titles(response) == ["B big win", "A small win"]

@@ -61,7 +61,7 @@ def test_the_list_filters_by_status(client_of, manager):
 
 
 def test_the_navigation_links_to_the_kpis_after_the_dashboard(client_of, process_owner):
-    html = html_of(client_of(process_owner).get(reverse("home")))
+    html = html_of(client_of(process_owner).get(reverse("dashboard")))
     assert html.index(f'href="{LIST}"') > html.index(">Dashboard<")
 
 

@@ -118,7 +118,10 @@ def test_the_page_shows_the_matrix_the_hand_overs_and_warns_about_orphans(editor
     assert "Sales → to IT “Application form” then “Policy documents”" in text
     assert "(Application → Onboarding)" in text
     assert "from Sales" in text  # the mark on "Policy documents" in its cell
-    assert '<th scope="col" class="col-none">No department</th>' in content
+    assert (
+        '<th scope="col" class="col-none"><span class="col-name" title="No department">No department</span></th>'
+        in content
+    )
     assert reverse("journeys:map", args=[journey.pk]) in content
 
 
