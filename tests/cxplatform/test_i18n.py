@@ -21,7 +21,7 @@ SAME_IN_DUTCH = {
     "score", "Score", "Week", "KPI", "Open", "deadline", "Deadline", "Cross-sell", "NPS", "CSAT", "CES", "NPS n",
     "CSAT n", "CES n", "n", "CSAT / CES", "CSAT %(value)s%%", "CES %(value)s", "Team", "team", "Teams", "teams",
     "Quick win", "Quick wins", "Impact", "impact", "budget (€)", "Budget", "BI / IT", "Coach", "Sponsor",
-    "sponsor", "Dashboard", "CSV", "respondent", "User story", "Details", "Sprint",
+    "sponsor", "sponsor %(sponsor)s", "Dashboard", "CSV", "respondent", "User story", "Details", "Sprint",
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|\{\w*\}")
 
