@@ -47,10 +47,37 @@ def seed_personas() -> dict[str, Persona]:
     return {data["name"]: Persona.objects.get(name=demo_text(data["name"])) for data in PERSONAS}
 
 
+# The default channels (migrations 0002 and 0004), made again when a database lost them (a flushed one), so
+# that the demo's touchpoints always have their channel: (slug, English name, Dutch name).
+DEFAULT_CHANNELS = [
+    ("web", "Web", "Website"),
+    ("app", "App", "App"),
+    ("phone", "Phone", "Telefoon"),
+    ("store", "Store", "Winkel"),
+    ("email", "Email", "E-mail"),
+    ("chat", "Chat", "Chat"),
+    ("social", "Social", "Sociale media"),
+    ("letter", "Letter", "Brief"),
+]
+
+
+def _channels() -> dict[str, Channel]:
+    channels = {c.slug: c for c in Channel.objects.all()}
+    missing = [
+        Channel(slug=slug, name=name, name_nl=name_nl, position=position)
+        for position, (slug, name, name_nl) in enumerate(DEFAULT_CHANNELS, start=1)
+        if slug not in channels
+    ]
+    if missing:
+        Channel.objects.bulk_create(missing, ignore_conflicts=True)
+        channels = {c.slug: c for c in Channel.objects.all()}
+    return channels
+
+
 def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Journey]:
     """The demo journeys with their maps. A journey that already exists (same group and name) is left alone."""
     personas = seed_personas()
-    channels = {c.slug: c for c in Channel.objects.all()}
+    channels = _channels()
     # Archived ones too: seeding again must not bring a second copy of an archived demo journey.
     existing = set(Journey.all_objects.filter(state=JourneyState.CURRENT).values_list("group__slug", "name"))
     created = []

@@ -1,13 +1,15 @@
 """Channels are data, so their names follow the active language through the channel's own Dutch name."""
 
+import io
 import re
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from journeys.models import Channel
+from journeys.models import Channel, Touchpoint
 from tests.journeys.factories import JourneyFactory, StageFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +90,13 @@ def test_an_editor_gives_a_new_channel_its_dutch_name_through_the_api(editor_cli
         f"/api/v1/channels/{created.json()['id']}/", {"name_nl": "x" * 81}, content_type="application/json"
     )
     assert too_long.status_code == 400 and "name_nl" in too_long.json()
+
+
+def test_the_demo_brings_back_the_default_channels_that_a_flushed_database_lost(db):
+    Channel.objects.all().delete()  # as a transactional test's flush leaves the database: no migration data
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Touchpoint.objects.exists()
+    assert not Touchpoint.objects.filter(channel__isnull=True).exists()
+    assert Channel.objects.get(slug="phone").label == "Phone"
+    with translation.override("nl"):
+        assert Channel.objects.get(slug="phone").label == "Telefoon"
