@@ -61,13 +61,17 @@ NOT_SHOWN = {*generations.INGEST_TABLES, TOUCHPOINTS}
 # What tells whether a recompute is pending for the scope (scope_is_stale): the requests, and the journeys'
 # groups. The answer is cached under their state, like what the page shows of the touchpoints.
 STALE_TOPICS = frozenset({"metrics_pendingrecompute", "journeys_journey"})
+# The mandates waiting for a decision are cached under the state of the mandates and teams: a decision or a new
+# proposal commits a write there, so it shows at once (a sponsor's new name may take REPORT_CACHE_SECONDS).
+DECISION_TOPICS = frozenset({"teams_mandate", "teams_team"})
 # v3: the parts below, "main" with the place of the mandates awaiting a decision; a part cached by an earlier
 # version of the page (another layout) is never read.
 # The parts of the content, each cached under the state of the tables it shows: every table of the data but
 # NOT_SHOWN, with or without the KPI snapshots, and the follow-up cases for the inner loop. "main" (the scores
 # and their charts) holds the others' places; "work" holds those of "effects" and "loop".
 PARTS = ("main", "filters", "work", "effects", "loop")
-# "status" and "decisions" are read at every request, never cached.
+# "status" is read at every request (from the cached answer of whether a recompute is pending); "decisions" is
+# cached apart, per who may decide.
 HOLES = {name: f"<!--dashboard:{name}-->" for name in ("status", "decisions", *PARTS[1:])}
 
 
@@ -87,11 +91,15 @@ def _cache_keys(request: HttpRequest, today) -> dict[str, str]:
     query = sorted((key, value) for key, value in request.GET.items() if key not in ("csv", "fragment"))
     digest = hashlib.sha256(repr(query).encode()).hexdigest()[:24]
     manage = int(can_manage_kpis(request.user))
-    topics = {topic for part in PARTS for topic in _topics(part)} | {*STALE_TOPICS, TOUCHPOINTS}
+    decide = int(can_decide_mandate(request.user))
+    topics = {topic for part in PARTS for topic in _topics(part)} | {*STALE_TOPICS, *DECISION_TOPICS, TOUCHPOINTS}
     found = generations.values(topics)
     about = f"{get_language()}:{today.isoformat()}:{manage}:{digest}"
     keys = {part: f"dashboard:v3:{part}:{generations.digest(found, _topics(part))}:{about}" for part in PARTS}
     keys["touchpoints"] = f"dashboard:v3:touchpoints:{generations.digest(found, {TOUCHPOINTS})}"
+    keys["decisions"] = (
+        f"dashboard:v3:decisions:{generations.digest(found, DECISION_TOPICS)}:{get_language()}:{today}:{decide}"
+    )
     keys["stale"] = f"dashboard:v3:stale:{generations.digest(found, STALE_TOPICS)}:{today.isoformat()}:{digest}"
     return keys
 
@@ -172,8 +180,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = {"loop": inner_loop(**where, **dates), "csv_links": csv_links}
         return render_to_string("metrics/_dashboard_loop.html", context, request=request)
 
+    def build_decisions() -> str:
+        awaiting = mandates_awaiting_decision() if can_decide_mandate(request.user) else None
+        return render_to_string("metrics/_dashboard_decisions.html", {"awaiting": awaiting}, request=request)
+
     builds = {"main": build_main, "filters": build_filters, "work": build_work, "effects": build_effects,
-              "loop": build_loop}  # fmt: skip
+              "loop": build_loop, "decisions": build_decisions}  # fmt: skip
     parts, stale = None, None
     if settings.REPORT_CACHE_SECONDS:
         try:
@@ -184,8 +196,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         parts = _cached(None, builds)
         stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
     parts["status"] = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
-    awaiting = mandates_awaiting_decision() if can_decide_mandate(request.user) else None
-    parts["decisions"] = render_to_string("metrics/_dashboard_decisions.html", {"awaiting": awaiting}, request=request)
     content = parts["main"]
     for name in ("status", "decisions", "filters", "work", "effects", "loop"):  # "work" holds the next two
         content = content.replace(HOLES[name], parts[name], 1)
@@ -200,7 +210,7 @@ def _through_cache(request: HttpRequest, today, builds: dict, built: dict, scope
     if touchpoints is None:
         touchpoints = touchpoints_state()
         cache.set(keys["touchpoints"], touchpoints, settings.REPORT_CACHE_SECONDS)
-    parts = _cached({part: f"{keys[part]}:{touchpoints}" for part in PARTS}, builds)
+    parts = _cached({**{part: f"{keys[part]}:{touchpoints}" for part in PARTS}, "decisions": keys["decisions"]}, builds)
     stale = built.get("stale", found.get(keys["stale"]))
     if stale is None:
         stale = scope_is_stale(scope, period)
