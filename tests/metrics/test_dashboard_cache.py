@@ -167,7 +167,7 @@ def test_with_the_cache_down_the_page_is_built_afresh(client, manager, org):
         port = probe.getsockname()[1]
     down = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cxplatform.lib.resilient_cache.ResilientRedisCache",  # production's, with REDIS_URL
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
         }
