@@ -291,10 +291,11 @@ def submit_versioned_edit(
 # A delete based on a version
 
 
-def posted_version(request: HttpRequest) -> int | None:
-    """The version a delete form was based on (its hidden `version`); None when it sends none."""
+def posted_version(request: HttpRequest, *, required: bool = False) -> int | None:
+    """The version a delete form was based on (its hidden `version`); None when it sends none, unless required
+    (then a 400, like a malformed one)."""
     raw = request.POST.get(VERSION_FIELD, "").strip()
-    if not raw:
+    if not raw and not required:
         return None
     if not raw.isdigit() or int(raw) < 1:
         raise BadRequest(_("version must be a whole number of at least 1."))

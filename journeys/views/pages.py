@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxplatform.lib.forms import add_service_errors, submit_versioned_edit
+from cxplatform.lib.forms import add_service_errors, posted_version, submit_versioned_edit
 from journeys import services
 from journeys.filters import JourneyFilter
 from journeys.journey_forms import JourneyForm, JourneyImportForm, PersonaForm
@@ -109,13 +109,6 @@ def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "journeys/journey_form.html", {"form": form, "journey": journey}, status=status)
 
 
-def _posted_version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise BadRequest("version must be a whole number.") from None
-
-
 def _confirm_delete(request: HttpRequest, journey: Journey, *, message: str = "", status: int = 200):
     """The confirmation, carrying the version it shows; with dependents it offers archiving instead."""
     dependents = services.dependents_of(journey)
@@ -135,7 +128,7 @@ def journey_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require_editor(request, journey)
     if request.method == "POST":
         try:
-            services.journey_delete(journey=journey, expected_version=_posted_version(request))
+            services.journey_delete(journey=journey, expected_version=posted_version(request, required=True))
         except services.StaleVersion as stale:
             if stale.current is None:
                 messages.error(request, stale.message)
@@ -155,7 +148,7 @@ def journey_archive(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(Journey, pk=pk)
     require_editor(request, journey)
     try:
-        services.journey_archive(journey=journey, expected_version=_posted_version(request))
+        services.journey_archive(journey=journey, expected_version=posted_version(request, required=True))
     except services.StaleVersion as stale:
         if stale.current is None:
             messages.error(request, stale.message)
@@ -184,7 +177,7 @@ def journey_restore(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(Journey.all_objects, pk=pk, archived_at__isnull=False)
     require_editor(request, journey)
     try:
-        services.journey_restore(journey=journey, expected_version=_posted_version(request))
+        services.journey_restore(journey=journey, expected_version=posted_version(request, required=True))
     except (services.StaleVersion, ValidationError) as refused:
         messages.error(request, getattr(refused, "message", None) or " ".join(refused.messages))
         return redirect("journeys:archived")
@@ -217,7 +210,7 @@ def map_part_restore(request: HttpRequest, pk: int, kind: str, part_pk: int) -> 
     }[kind]
     part = get_object_or_404(model.all_objects, pk=part_pk, journey=journey, archived_at__isnull=False)
     try:
-        restore(**{model._meta.model_name: part, "expected_version": _posted_version(request)})
+        restore(**{model._meta.model_name: part, "expected_version": posted_version(request, required=True)})
     except (services.StaleVersion, ValidationError) as refused:
         messages.error(request, getattr(refused, "message", None) or " ".join(refused.messages))
         return redirect("journeys:map-archive", pk=pk)
