@@ -1,7 +1,15 @@
 """Optimistic concurrency, shared by every app: each editable row carries a `version`, and an edit names the
-version it was based on."""
+version it was based on.
+
+Where a stale edit is refused: the services call `save_if_current` / `delete_if_current` here and raise
+`StaleVersion`; the API maps it to 409 in `cxplatform.api.exceptions`; the HTML pages keep what the user typed
+through `cxplatform.lib.forms`."""
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +27,37 @@ class StaleVersion(Exception):
             else _("Someone else deleted this in the meantime. Your change was not saved.")
         )
         super().__init__(str(self.message))
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def save_if_current(obj: M, *, expected_version: int, fields: list[str]) -> M:
+    """Clean obj and write `fields` only if the stored version still equals expected_version; bump it."""
+    obj.full_clean()
+    model = type(obj)
+    values = {name: getattr(obj, model._meta.get_field(name).attname) for name in fields}
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1, **values)
+    if not updated:
+        raise StaleVersion(model.objects.filter(pk=obj.pk).first())
+    obj.version = expected_version + 1
+    return obj
+
+
+def lock_if_current(obj: M, *, expected_version: int) -> M:
+    """The stored row, locked, if its version still equals expected_version; else StaleVersion with it."""
+    model = type(obj)
+    current = model.objects.select_for_update().filter(pk=obj.pk).first()
+    if current is None or current.version != expected_version:
+        raise StaleVersion(current)
+    return current
+
+
+def delete_if_current(obj: M, *, expected_version: int, check: Callable[[M], None] | None = None) -> M:
+    """Delete obj if the stored version still equals expected_version (and `check` of the locked row raises
+    nothing); returns the row as it was."""
+    current = lock_if_current(obj, expected_version=expected_version)
+    if check is not None:
+        check(current)
+    current.delete()
+    return current

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from cxplatform.lib.versioning import StaleVersion
 from journeys import services
 from journeys.filters import JourneyFilter, StageFilter, TouchpointFilter
 from journeys.models import Journey
@@ -36,7 +37,6 @@ from journeys.selectors import (
     stage_list,
     touchpoint_list,
 )
-from journeys.services import StaleVersion
 
 from .permissions import CanEditJourneysOrReadOnly, check_can_edit_journey
 from .serializers import (

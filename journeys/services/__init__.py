@@ -9,7 +9,7 @@ from .archive import (
     touchpoint_archive,
     touchpoint_restore,
 )
-from .errors import HasDependents, StaleVersion
+from .errors import HasDependents
 from .future_state import FutureStateExists, journey_create_future_state
 from .journeys import (
     channel_create,
@@ -40,7 +40,6 @@ from .map import (
 __all__ = [
     "FutureStateExists",
     "HasDependents",
-    "StaleVersion",
     "channel_create",
     "channel_delete",
     "channel_update",

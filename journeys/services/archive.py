@@ -21,11 +21,12 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform.lib.versioning import M, StaleVersion, delete_if_current
 from journeys import hooks
 from journeys.models import Journey, Stage, Touchpoint
 
-from .errors import HasDependents, StaleVersion
-from .versioning import M, bump_structure, delete_if_current, lock_structure
+from .errors import HasDependents
+from .versioning import bump_structure, lock_structure
 
 
 def dependents_of(obj: Journey | Stage | Touchpoint) -> list[str]:

@@ -1,8 +1,6 @@
-"""The errors journeys' services raise; StaleVersion is shared by every app (cxplatform.lib.versioning)."""
+"""The errors journeys' services raise besides StaleVersion (which is shared by every app: cxplatform.lib.versioning)."""
 
 from django.db import models
-
-from cxplatform.lib.versioning import StaleVersion
 
 
 class HasDependents(Exception):
@@ -19,4 +17,4 @@ class HasDependents(Exception):
         super().__init__(message)
 
 
-__all__ = ["HasDependents", "StaleVersion"]
+__all__ = ["HasDependents"]

@@ -3,11 +3,11 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max
 
+from cxplatform.lib.versioning import save_if_current
 from journeys import hooks
 from journeys.models import Channel, Journey, JourneyGroup, JourneyState, Persona, Phase
 
 from .archive import delete_unless_depended_on
-from .versioning import save_if_current
 
 JOURNEY_FIELDS = ["name", "description", "group", "state", "phase", "chain_owner"]
 PERSONA_FIELDS = ["name", "segment", "quote", "goals", "frustrations", "colour"]

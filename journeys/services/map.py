@@ -5,11 +5,12 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from cxplatform.lib.versioning import delete_if_current, save_if_current
 from journeys import hooks
 from journeys.models import Finding, Journey, Stage, Touchpoint
 
 from .archive import delete_unless_depended_on
-from .versioning import bump_structure, delete_if_current, lock_structure, save_if_current
+from .versioning import bump_structure, lock_structure
 
 STAGE_FIELDS = ["name", "customer_goal", "customer_expectation"]
 TOUCHPOINT_FIELDS = ["name", "channel", "description", "customer_expectation", "emotion", "is_moment_of_truth", "owner"]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cxplatform.lib.forms import add_service_errors, rebase_stale_form
+from cxplatform.lib.versioning import StaleVersion
 from journeys import services
 from journeys.charts import emotion_curve_spec
 from journeys.forms import FindingForm, StageForm, TouchpointForm
@@ -271,7 +272,7 @@ def map_write(*methods: str) -> Callable:
                 raise PermissionDenied(edit_refusal_reason(request.user, journey))
             try:
                 return view(request, pk, *args, **kwargs)
-            except services.StaleVersion as stale:
+            except StaleVersion as stale:
                 return _board(request, pk, status=409, message=str(stale.message), level="error")
             except ValidationError as error:
                 return _board(request, pk, status=422, message=" ".join(error.messages), level="error")
@@ -285,7 +286,7 @@ def _part_of(model: type[Model], pk: int, journey_pk: int):
     """The stage/touchpoint/finding of this journey; when it is gone, someone else deleted it meanwhile."""
     obj = model.objects.filter(pk=pk, journey_id=journey_pk).first()
     if obj is None:
-        raise services.StaleVersion(None)
+        raise StaleVersion(None)
     return obj
 
 
@@ -297,7 +298,7 @@ def _edited_part(request: HttpRequest, model: type[Model], pk: int, journey_pk: 
     if obj is not None:
         return obj
     if request.method != "POST":
-        raise services.StaleVersion(None)
+        raise StaleVersion(None)
     raise _Gone(gone_form())
 
 
@@ -353,7 +354,7 @@ def _form_view(
             return _board(request, pk, message=save())
         except ValidationError as error:
             add_service_errors(form, error)
-        except services.StaleVersion as stale:
+        except StaleVersion as stale:
             if form_for is None or stale.current is None:
                 raise  # someone else deleted it: the board says so
             form = rebase_stale_form(

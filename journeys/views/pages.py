@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cxplatform.lib.forms import add_service_errors, posted_version, submit_versioned_edit
+from cxplatform.lib.versioning import StaleVersion
 from journeys import services
 from journeys.filters import JourneyFilter
 from journeys.journey_forms import JourneyForm, JourneyImportForm, PersonaForm
@@ -129,7 +130,7 @@ def journey_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.journey_delete(journey=journey, expected_version=posted_version(request, required=True))
-        except services.StaleVersion as stale:
+        except StaleVersion as stale:
             if stale.current is None:
                 messages.error(request, stale.message)
                 return redirect("journeys:index")
@@ -149,7 +150,7 @@ def journey_archive(request: HttpRequest, pk: int) -> HttpResponse:
     require_editor(request, journey)
     try:
         services.journey_archive(journey=journey, expected_version=posted_version(request, required=True))
-    except services.StaleVersion as stale:
+    except StaleVersion as stale:
         if stale.current is None:
             messages.error(request, stale.message)
             return redirect("journeys:index")
@@ -178,7 +179,7 @@ def journey_restore(request: HttpRequest, pk: int) -> HttpResponse:
     require_editor(request, journey)
     try:
         services.journey_restore(journey=journey, expected_version=posted_version(request, required=True))
-    except (services.StaleVersion, ValidationError) as refused:
+    except (StaleVersion, ValidationError) as refused:
         messages.error(request, getattr(refused, "message", None) or " ".join(refused.messages))
         return redirect("journeys:archived")
     messages.success(request, _("Journey “%(name)s” restored.") % {"name": journey.name})
@@ -211,7 +212,7 @@ def map_part_restore(request: HttpRequest, pk: int, kind: str, part_pk: int) -> 
     part = get_object_or_404(model.all_objects, pk=part_pk, journey=journey, archived_at__isnull=False)
     try:
         restore(**{model._meta.model_name: part, "expected_version": posted_version(request, required=True)})
-    except (services.StaleVersion, ValidationError) as refused:
+    except (StaleVersion, ValidationError) as refused:
         messages.error(request, getattr(refused, "message", None) or " ".join(refused.messages))
         return redirect("journeys:map-archive", pk=pk)
     messages.success(request, _("“%(name)s” is back on the map.") % {"name": part.name})

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeys.services.versioning import delete_if_current, save_if_current
+from cxplatform.lib.versioning import delete_if_current, save_if_current
 from metrics.models import BusinessCase, BusinessCaseGain, GainType
 from teams.models import ImprovementAction
 

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 
 from cxplatform.accounts.models import Role
 from cxplatform.lib.dates import add_working_days
-from journeys.services import StaleVersion
-from journeys.services.versioning import save_if_current
+from cxplatform.lib.versioning import StaleVersion, save_if_current
 from metrics.models import METRIC_BUCKETS, CaseStatus, FollowUpCase, Metric, SurveyResponse
 from teams.models import ImprovementAction
 from teams.services.actions import action_create

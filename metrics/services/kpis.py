@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from journeys.services.versioning import delete_if_current, save_if_current
+from cxplatform.lib.versioning import delete_if_current, save_if_current
 from metrics.models import CustomKpi, KpiMeasurement
 
 # The fields of a KPI that its form and its service take, in the form's order.

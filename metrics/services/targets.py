@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxplatform.lib.versioning import delete_if_current, save_if_current
 from journeys.models import Journey, Touchpoint
-from journeys.services.versioning import delete_if_current, save_if_current
 from metrics.models import Metric, MetricTarget
 
 # (lowest, highest) target of each metric, on its reporting scale: the NPS score, the CSAT % satisfied (4-5),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxplatform.lib.forms import add_service_errors, rebase_stale_form
-from journeys.services import StaleVersion
+from cxplatform.lib.versioning import StaleVersion
 from metrics.forms.followups import CaseActionForm, CaseLinkForm, CaseReassignForm, CaseStatusForm, FollowUpFilter
 from metrics.models import CaseStatus, FollowUpCase
 from metrics.permissions import (

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from cxplatform.lib.versioning import StaleVersion
 from journeys.api.serializers import StaleVersionSerializer
-from journeys.services import StaleVersion
 from teams import services
 from teams.filters import ActionFilter
 from teams.models import ImprovementAction, Mandate

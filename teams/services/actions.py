@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxplatform.accounts.models import Role
-from journeys.services.versioning import delete_if_current, save_if_current
+from cxplatform.lib.versioning import delete_if_current, save_if_current
 from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
 from teams.permissions import NOT_YOUR_TEAM, can_manage_action
 

@@ -28,8 +28,8 @@ from cxplatform.lib.forms import (
     submit_versioned_delete,
     submit_versioned_edit,
 )
+from cxplatform.lib.versioning import StaleVersion
 from journeys.models import Finding, Touchpoint
-from journeys.services import StaleVersion
 from teams.charts import priority_matrix_figure
 from teams.forms.actions import (
     SHARED_FILTERS,

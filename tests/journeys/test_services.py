@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cxplatform.lib import csv_files
+from cxplatform.lib.versioning import StaleVersion
 from journeys import services
 from journeys.models import Finding, FindingKind, Journey, JourneyState, Stage, Touchpoint
 from journeys.selectors import journey_compare, journey_map
@@ -147,7 +148,7 @@ def test_a_move_based_on_a_stale_map_is_refused_and_nothing_moves():
     s1, s2 = journey.stages.order_by("position")
     services.touchpoint_create(stage=s2, name="Someone else's new touchpoint")
     before = order(journey)
-    with pytest.raises(services.StaleVersion) as refused:
+    with pytest.raises(StaleVersion) as refused:
         services.touchpoint_move(
             touchpoint=s1.touchpoints.first(), stage=s2, position=0, expected_structure_version=seen_version
         )
@@ -160,7 +161,7 @@ def test_an_edit_based_on_a_stale_version_is_refused_and_the_fresh_one_is_return
     mine = Touchpoint.objects.get(pk=touchpoint.pk)
     theirs = Touchpoint.objects.get(pk=touchpoint.pk)
     services.touchpoint_update(touchpoint=theirs, expected_version=1, name="Contact centre")
-    with pytest.raises(services.StaleVersion) as refused:
+    with pytest.raises(StaleVersion) as refused:
         services.touchpoint_update(touchpoint=mine, expected_version=1, name="Phone line")
     assert refused.value.current.name == "Contact centre"
     assert refused.value.current.version == 2
@@ -170,7 +171,7 @@ def test_an_edit_based_on_a_stale_version_is_refused_and_the_fresh_one_is_return
 def test_deleting_something_changed_in_the_meantime_is_refused():
     stage = StageFactory()
     services.stage_update(stage=Stage.objects.get(pk=stage.pk), expected_version=1, name="Renamed")
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(StaleVersion):
         services.stage_delete(stage=stage, expected_version=1)
     assert Stage.objects.filter(pk=stage.pk).exists()
 

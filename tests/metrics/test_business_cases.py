@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from journeys.services import StaleVersion
+from cxplatform.lib.versioning import StaleVersion
 from metrics.models import BusinessCase, BusinessCaseGain, GainType, KpiSnapshot, Metric, Period
 from metrics.selectors.business_cases import action_effect, business_case_for_action, case_roi
 from metrics.services.business_cases import business_case_delete, business_case_save

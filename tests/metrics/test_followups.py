@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cxplatform.accounts.models import Role
-from journeys.services import StaleVersion
+from cxplatform.lib.versioning import StaleVersion
 from metrics.digest_tasks import send_morning_digests
 from metrics.models import CaseStatus, FollowUpCase, Metric, SurveyResponse
 from metrics.services.followups import followup_action_create, followup_update, followups_open_for

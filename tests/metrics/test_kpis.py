@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from journeys.services import StaleVersion
+from cxplatform.lib.versioning import StaleVersion
 from metrics.models import CustomKpi, Direction, KpiMeasurement, KpiStatus
 from metrics.selectors.custom_kpis import kpi_detail, kpi_list, measurement_list
 from metrics.services.kpi_csv import ImportRefused, measurements_import_csv

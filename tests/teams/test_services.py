@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cxplatform.accounts.models import Role
-from journeys.services import StaleVersion
+from cxplatform.lib.versioning import StaleVersion
 from teams.models import ActionStatus, ActionTransition, ImprovementAction, MandateStatus
 from teams.services import (
     ActionRefused,
@@ -183,7 +183,7 @@ def test_a_mandate_is_decided_once_recording_who_when_and_why(manager, admin_use
 
 def test_a_progress_report_based_on_the_action_before_it_was_done_is_stale(db):
     """Moving to done sets progress to 100% and makes a new version, so a late 60% cannot overwrite it."""
-    from journeys.services import StaleVersion
+    from cxplatform.lib.versioning import StaleVersion
     from teams.models import ActionStatus
     from teams.services import action_transition, action_update
     from tests.teams.factories import ActionFactory
