@@ -55,6 +55,11 @@ def p50_p95(samples: list[float]) -> tuple[float, float]:
     return cuts[49], cuts[94]
 
 
+def met(ok: bool) -> str:
+    """A target's verdict in a summary line."""
+    return "MET" if ok else "NOT MET"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

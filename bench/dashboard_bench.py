@@ -54,6 +54,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import benchlib
+from benchrounds import combine, cpu_reading, print_run
 
 ROOT = benchlib.ROOT
 BENCH_DIR = ROOT / "bench"
@@ -288,74 +289,14 @@ def measure_http(client, views: list[tuple[str, str]], markers: dict[str, list[b
                         0,
                     )  # fmt: skip
                     runs[name].append(result)
-                    print_run(round_, name, result)
+                    print_run(round_, name, result, SECONDS)
     finally:
         status = benchlib.stop_process(server)
     print(f"gunicorn stopped (exit status {status})")
     return {name: combine(results) for name, results in runs.items()}
 
 
-def cpu_reading(server) -> dict:
-    """CPU seconds so far of gunicorn (master and workers), of the PostgreSQL backends connected to the bench
-    database (when PostgreSQL runs on this machine) and of the whole machine."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        backends = [pid for (pid,) in cursor.fetchall()]
-    return {
-        "server": benchlib.process_cpu(children_of=server.pid),
-        "database": benchlib.process_cpu(backends),
-        "machine": benchlib.machine_cpu(),
-    }
-
-
-def print_run(round_: int, name: str, result: dict) -> None:
-    line = (
-        f"  round {round_ + 1} {name:<18} {result['rps']:>8.1f} req/s, {result['errors']} errors; CPU seconds: "
-        f"gunicorn {result['server_cpu']:.1f}, database {result['database_cpu']:.1f}, client "
-        f"{result['client_cpu']:.1f} in the {SECONDS:.0f} s; other processes {result['other_cpu']:.1f} in "
-        f"{result['window']:.1f} s ({os.cpu_count()} cores)"
-    )
-    if result["examples"]:
-        line += f"; e.g. {result['examples'][0]}"
-    if result["late"] > 0.2:
-        line += f"; a client process started {result['late']:.1f} s late"
-    print(line)
-
-
-def combine(results: list[dict]) -> dict[str, object]:
-    """The rounds of one target together: per second and per request over all of them."""
-
-    def total(key: str) -> float:
-        return sum(result[key] for result in results)
-
-    seconds, ok = total("seconds"), total("ok")
-    latencies = sorted(ms for result in results for ms in result["latencies"])
-    p50, p95 = benchlib.p50_p95(latencies) if len(latencies) > 1 else (float("nan"), float("nan"))
-    return {
-        "rps": ok / seconds,
-        "rounds": [result["rps"] for result in results],
-        "errors": total("errors"),
-        "requests": ok + total("errors"),
-        "p50": p50,
-        "p95": p95,
-        "cpu_ms": (total("server_cpu") + total("database_cpu")) * 1000 / max(ok, 1),  # gunicorn + its database
-        "server_cpu": total("server_cpu") / seconds,  # cores busy
-        "database_cpu": total("database_cpu") / seconds,
-        "client_cpu": total("client_cpu") / seconds,
-        "other_cpu": total("other_cpu") / total("window"),
-        "late": max(result["late"] for result in results),
-    }
-
-
 # --- 4. the run ---------------------------------------------------------------------------------------------
-
-
-def met(ok: bool) -> str:
-    return "MET" if ok else "NOT MET"
 
 
 def main() -> None:
@@ -413,7 +354,7 @@ def main() -> None:
         f"seeding                {seeding:.1f} s" + (" (the seeded database was reused)" if reused else ""),
         f"page time in-process   p50 {pages['p50']:.1f} ms, p95 {pages['p95']:.1f} ms, max {pages['max']:.1f} ms "
         f"({pages['n']} requests, {len(views)} filter views, built afresh: cache off); target p95 < "
-        f"{P95_TARGET_MS:.0f} ms: " + met(pages["p95"] < P95_TARGET_MS),
+        f"{P95_TARGET_MS:.0f} ms: " + benchlib.met(pages["p95"] < P95_TARGET_MS),
         f"  CPU per fresh build   Python p50 {pages['cpu_p50']:.1f} ms, p95 {pages['cpu_p95']:.1f} ms; database "
         f"{pages['database_ms']:.1f} ms on average (hardly skewed by other work on the machine)",
         f"  from the cache       p50 {cached['p50']:.1f} ms, p95 {cached['p95']:.1f} ms, max {cached['max']:.1f} ms "
@@ -438,7 +379,7 @@ def main() -> None:
         clean = trivial["errors"] == 0 and dashboard["errors"] == 0
         lines.append(
             f"ratio vs {name + ':':<19} dashboard / trivial req/s = {ratio:.3f}; target >= 1/3 with no errors: "
-            f"{met(ratio >= RATIO_TARGET and clean)} (by CPU per request, which other load does not skew: "
+            f"{benchlib.met(ratio >= RATIO_TARGET and clean)} (by CPU per request, which other load does not skew: "
             f"{trivial['cpu_ms'] / max(dashboard['cpu_ms'], 1e-9):.3f})"
         )
     lines.append(f"total runtime          {total:.0f} s")

@@ -34,13 +34,10 @@ from __future__ import annotations
 
 import argparse
 import collections
-import contextlib
 import datetime
 import os
 import random
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,6 +45,7 @@ import time
 from pathlib import Path
 
 import benchlib
+from benchstack import DatabaseCpu, stack_cpu, start_stack, stop_stack
 
 ROOT = benchlib.ROOT
 os.environ["DJANGO_SETTINGS_MODULE"] = "cxplatform.settings.base"  # production's, as the Procfile runs it
@@ -148,104 +146,6 @@ def remove_own_responses() -> int:
     if deleted:
         snapshots_rebuild_all()
     return deleted
-
-
-# --- the stack ------------------------------------------------------------------------------------------------
-
-
-def procfile() -> dict[str, str]:
-    lines = (ROOT / "Procfile").read_text().splitlines()
-    return dict(line.split(":", 1) for line in lines if line.strip() and not line.startswith("#"))
-
-
-def start_stack(workdir: Path, port: int) -> dict[str, subprocess.Popen]:
-    env = {
-        **os.environ,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "BEAT_SCHEDULE_FILE": str(workdir / "celerybeat-schedule"),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PYTHONUNBUFFERED": "1",
-    }
-    processes = {}
-    for name, command in procfile().items():
-        log = open(workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        processes[name] = subprocess.Popen(
-            ["bash", "-c", f"exec {command.strip()}"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    deadline = time.monotonic() + 90
-    worker_log = workdir / "worker.log"
-    web_up = worker_up = False
-    while not (web_up and worker_up):
-        for name, process in processes.items():
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with status {process.returncode} while starting")
-        if not web_up:
-            with contextlib.suppress(OSError):
-                web_up = benchlib.http_get(port, "/health/")[0] == 200
-        worker_up = worker_up or b" ready." in worker_log.read_bytes()
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the stack was not up within 90 s (web {web_up}, worker {worker_up})")
-        time.sleep(0.2)
-    return processes
-
-
-def stop_stack(processes: dict[str, subprocess.Popen]) -> dict[str, int]:
-    """SIGTERM to each process group we started (gunicorn and celery shut down gracefully), SIGKILL after 30 s."""
-    for process in processes.values():
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 30
-    for process in processes.values():
-        try:
-            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    return {name: process.returncode for name, process in processes.items()}
-
-
-def stack_cpu(processes: dict[str, subprocess.Popen]) -> dict[int, float]:
-    found: dict[int, float] = {}
-    for process in processes.values():  # bash exec'd the program: its pid; gunicorn's and celery's children
-        found.update(benchlib.process_cpu([process.pid], children_of=process.pid))
-    return found
-
-
-class DatabaseCpu:
-    """CPU seconds of the PostgreSQL backends of the bench database (found by their process title, which names
-    the database), sampled every half second so that connections opened and closed meanwhile count too."""
-
-    def __init__(self, database: str) -> None:
-        self.marker = f" {database} ".encode()
-        self.first = self._read()
-        self.last = dict(self.first)
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-
-    def _read(self) -> dict[int, float]:
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    title = (entry / "cmdline").read_bytes()
-                except OSError:
-                    continue
-                if title.startswith(b"postgres:") and self.marker in title:
-                    pids.append(int(entry.name))
-        return benchlib.process_cpu(pids)
-
-    def _sample(self) -> None:
-        while not self.stopping.wait(0.5):
-            self.last.update(self._read())
-
-    def stop(self) -> float:
-        self.stopping.set()
-        self.thread.join()
-        self.last.update(self._read())
-        return benchlib.cpu_used(self.first, self.last)
 
 
 # --- the users ------------------------------------------------------------------------------------------------
@@ -417,10 +317,6 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return benchlib.p50_p95(samples)
 
 
-def met(ok: bool) -> str:
-    return "MET" if ok else "NOT MET"
-
-
 def main() -> None:
     args = arguments()
     began = time.perf_counter()
@@ -474,13 +370,13 @@ def main() -> None:
                      f"{by_status}")  # fmt: skip
     total = sum(len(samples) for samples in results.latencies.values())
     lines.append(f"{'all':<24} {total:>8}   ({total / window:.1f} requests/s)")
-    lines.append(f"server errors (5xx or no answer): {server_errors}; target 0: {met(server_errors == 0)}")
+    lines.append(f"server errors (5xx or no answer): {server_errors}; target 0: {benchlib.met(server_errors == 0)}")
     for (kind, status), example in list(results.examples.items())[:6]:
         lines.append(f"  unexpected {status or 'no answer'} on {kind}: {example}")
     lines.append(
         f"ingest: {len(results.sent):,} responses sent, {len(results.acknowledged):,} acknowledged (201), "
         f"{sum(counts.values()):,} stored; lost {len(lost)}, doubled {len(doubled)}, stored without an "
-        f"acknowledgement {len(unacknowledged)}; target 0 lost or doubled: {met(not lost and not doubled)}"
+        f"acknowledgement {len(unacknowledged)}; target 0 lost or doubled: {benchlib.met(not lost and not doubled)}"
     )
     lines.append(
         f"snapshots {'add up to every response' if caught_up else 'did NOT add up to the responses'} "
@@ -488,7 +384,9 @@ def main() -> None:
     )
     for kind in (MAP, DASHBOARD):
         p95 = percentiles(results.latencies.get(kind, []))[1]
-        lines.append(f"p95 of {kind}: {p95:.0f} ms; target < {P95_TARGET_MS:.0f} ms: {met(p95 < P95_TARGET_MS)}")
+        lines.append(
+            f"p95 of {kind}: {p95:.0f} ms; target < {P95_TARGET_MS:.0f} ms: {benchlib.met(p95 < P95_TARGET_MS)}"
+        )
     cores = os.cpu_count() or 1
     lines.append(
         f"CPU, cores busy on average ({cores} cores): stack {used['stack'] / window:.2f}, database "
