@@ -80,6 +80,12 @@ def process_owner(db):
 
 
 @pytest.fixture
+def outsider(db):
+    """A CX editor of no team that owns the journey at hand: may read, may not change others' work."""
+    return UserFactory(username="outsider", role=Role.CX_EDITOR, first_name="Olaf")
+
+
+@pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True, first_name="Anne")
 

@@ -68,21 +68,17 @@ def test_only_editors_import(client, manager):
     assert response.json()["detail"] == "Only CX editors and admins can change journey maps."
 
 
-def test_an_editor_cannot_import_into_a_group_their_team_does_not_own(client, world_outsider):
-    editor, data = world_outsider
-    client.force_login(editor)
+def test_an_editor_cannot_import_into_a_group_their_team_does_not_own(client, outsider, exported_map):
+    client.force_login(outsider)
     before = Journey.objects.count()
-    response = client.post("/api/v1/journeys/import/", data, content_type="application/json")
+    response = client.post("/api/v1/journeys/import/", exported_map, content_type="application/json")
     assert response.status_code == 403
     assert "Only CX editors of a team that owns this journey's group" in response.json()["detail"]
     assert Journey.objects.count() == before
 
 
 @pytest.fixture
-def world_outsider(editor_client):
-    from cxplatform.accounts.models import Role
-    from tests.cxplatform.factories import UserFactory
-
+def exported_map(editor_client) -> dict:
+    """A map as its editor exported it."""
     journey = build_map(stages=1, touchpoints_per_stage=1)
-    data = editor_client.get(f"/api/v1/journeys/{journey.pk}/export/").json()
-    return UserFactory(username="outsider-editor", role=Role.CX_EDITOR), data
+    return editor_client.get(f"/api/v1/journeys/{journey.pk}/export/").json()

@@ -105,9 +105,9 @@ def test_a_file_that_cannot_be_read_shows_why(editor_client, voc_map):
     assert "Import" not in re.sub(r"<h2[^>]*>Import</h2>|Import responses|import", "", html.split("<main")[1])
 
 
-def test_an_upload_belongs_to_the_session_that_made_it(client, editor_client, voc_map):
+def test_an_upload_belongs_to_the_session_that_made_it(client, editor_client, voc_map, outsider):
     _preview, url = upload_file(editor_client, csv_bytes([csv_row(voc_map)]))
-    client.force_login(UserFactory(username="another-editor", role=Role.CX_EDITOR))
+    client.force_login(outsider)
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     assert not SurveyResponse.objects.exists()

@@ -17,24 +17,24 @@ from tests.teams.factories import MembershipFactory, TeamFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
-ROLES = ["owning_editor", "other_editor", "manager", "assignee", "other_owner", "admin"]
+ROLES = ["owning_editor", "outsider", "manager", "assignee", "other_owner", "admin"]
 
 
 @pytest.fixture
-def world():
+def world(outsider):
     journey = build_map(stages=2, touchpoints_per_stage=2, findings_per_touchpoint=1, name="Report a claim")
     team = TeamFactory(journey_groups=[journey.group])
     other_team = TeamFactory()
     people = {
         "owning_editor": UserFactory(username="owning-editor", role=Role.CX_EDITOR),
-        "other_editor": UserFactory(username="other-editor", role=Role.CX_EDITOR),
+        "outsider": outsider,
         "manager": UserFactory(username="a-manager", role=Role.MANAGER),
         "assignee": UserFactory(username="assignee", role=Role.PROCESS_OWNER),
         "other_owner": UserFactory(username="other-owner", role=Role.PROCESS_OWNER),
         "admin": UserFactory(username="an-admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
     }
     MembershipFactory(team=team, user=people["owning_editor"])
-    MembershipFactory(team=other_team, user=people["other_editor"])
+    MembershipFactory(team=other_team, user=people["outsider"])
     action = action_create(
         created_by=people["owning_editor"],
         title="Explain the decision letter",

@@ -29,7 +29,7 @@ from tests.teams.factories import (
 
 JSON = "application/json"
 OK = "ok"
-PERSONAS = ["team_editor", "other_editor", "manager", "assignee", "other_owner", "admin", "anonymous"]
+PERSONAS = ["team_editor", "outsider", "manager", "assignee", "other_owner", "admin", "anonymous"]
 
 
 @dataclass
@@ -47,20 +47,20 @@ class World:
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db, outsider) -> World:
     group, other_group = JourneyGroupFactory(), JourneyGroupFactory()
     team = TeamFactory(name="Claims", journey_groups=[group])
     other_team = TeamFactory(name="Sales", journey_groups=[other_group])
     users = {
         "team_editor": UserFactory(username="team-editor", role=Role.CX_EDITOR),
-        "other_editor": UserFactory(username="other-editor", role=Role.CX_EDITOR),
+        "outsider": outsider,
         "manager": UserFactory(username="manager", role=Role.MANAGER),
         "assignee": UserFactory(username="assignee", role=Role.PROCESS_OWNER),
         "other_owner": UserFactory(username="other-owner", role=Role.PROCESS_OWNER),
         "admin": UserFactory(username="admin", role=Role.ADMIN),
     }
     MembershipFactory(team=team, user=users["team_editor"])
-    MembershipFactory(team=other_team, user=users["other_editor"])
+    MembershipFactory(team=other_team, user=users["outsider"])
     touchpoint = TouchpointFactory(stage__journey__group=group, stage__journey__name="Report a claim")
     return World(
         users=users,
@@ -96,7 +96,7 @@ def _journey_write(request, done) -> Write:
         done,
         {"team_editor", "admin"},
         {
-            "other_editor": NOT_THIS_JOURNEY_REASON,
+            "outsider": NOT_THIS_JOURNEY_REASON,
             "manager": CANNOT_EDIT_REASON,
             "assignee": CANNOT_EDIT_REASON,
             "other_owner": CANNOT_EDIT_REASON,
@@ -167,7 +167,7 @@ WRITES: dict[str, Write] = {
         _exists(Mandate, budget=777),
         {"team_editor", "admin"},
         {
-            "other_editor": NOT_YOUR_TEAM,
+            "outsider": NOT_YOUR_TEAM,
             "manager": NOT_AN_EDITOR,
             "assignee": NOT_AN_EDITOR,
             "other_owner": NOT_AN_EDITOR,
@@ -185,7 +185,7 @@ WRITES: dict[str, Write] = {
         # It lands with the team that owns the journey: only that team's editors (and admins) may create it.
         {"team_editor", "admin"},
         {
-            "other_editor": "CX editors create improvement actions for their own team only.",
+            "outsider": "CX editors create improvement actions for their own team only.",
             "manager": NOT_AN_EDITOR,
             "assignee": NOT_AN_EDITOR,
             "other_owner": NOT_AN_EDITOR,
@@ -342,7 +342,7 @@ def test_an_editor_cannot_move_an_owned_journey_into_a_group_their_team_does_not
 
 
 def test_an_editor_cannot_reorder_a_journey_their_team_does_not_own(client, world):
-    client.force_login(world.users["other_editor"])
+    client.force_login(world.users["outsider"])
     structure = {"structure_version": world.journey.structure_version, "stages": [{"id": world.stage.pk}]}
 
     response = client.post(f"/api/v1/journeys/{world.journey.pk}/reorder/", structure, content_type=JSON)
