@@ -2,7 +2,7 @@
 version it was based on.
 
 Where a stale edit is refused: the services call `save_if_current` / `delete_if_current` here and raise
-`StaleVersion`; the API maps it to 409 in `cxplatform.api.exceptions`; the HTML pages keep what the user typed
+`StaleVersion`; the API maps it to 409 in `cxplatform.api.errors`; the HTML pages keep what the user typed
 through `cxplatform.lib.forms`."""
 
 from collections.abc import Callable
