@@ -3,8 +3,14 @@ the object as it is now, a refused hard delete a 409 naming what depends on it, 
 a 400 keyed by field. The same bodies from every app."""
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from cxplatform.accounts.models import Role
+from cxplatform.lib.errors import Conflict
+from cxplatform.lib.versioning import StaleVersion
 from metrics.models import FollowUpCase, SurveyResponse
 from metrics.services.followups import followups_open_for
 from tests.cxplatform.factories import UserFactory
@@ -155,3 +161,41 @@ def test_a_teams_service_validation_error_is_a_400_too(client_of, manager):
 
     assert refused.status_code == 400
     assert refused.json() == {"non_field_errors": ["This mandate was already approved."]}
+
+
+# The handler itself, with views of its own: what it answers does not depend on an app.
+
+
+class Refused(Conflict):
+    code = "refused_for_a_test"
+
+    def details(self) -> dict:
+        return {"reasons": ["one", "two"]}
+
+
+def answer_of(exc: Exception):
+    class Raising(APIView):
+        permission_classes = []
+
+        def get(self, request):
+            raise exc
+
+    return Raising.as_view()(APIRequestFactory().get("/api/v1/test/"))
+
+
+def test_any_conflict_a_service_raises_is_a_409_with_its_code_and_details():
+    response = answer_of(Refused("Not now."))
+    assert response.status_code == 409
+    assert response.data == {"detail": "Not now.", "code": "refused_for_a_test", "reasons": ["one", "two"]}
+
+
+def test_a_django_validation_error_is_keyed_by_field_with_its_non_field_errors_apart():
+    error = DjangoValidationError({"name": ["Too long."], NON_FIELD_ERRORS: ["Not both."]})
+    response = answer_of(error)
+    assert response.status_code == 400
+    assert response.data == {"name": ["Too long."], "non_field_errors": ["Not both."]}
+
+
+def test_a_view_that_cannot_render_the_current_object_leaves_a_stale_version_unanswered():
+    with pytest.raises(StaleVersion):
+        answer_of(StaleVersion(None))
