@@ -5,11 +5,11 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cxplatform.api.versioning import VersionedSerializer
 from journeys.models import Channel, Finding, Journey, JourneyGroup, Persona, Stage, Touchpoint
 
 User = get_user_model()
 
-VERSION_HELP = _("The version your change is based on; a stale version is refused with 409.")
 STRUCTURE_VERSION_HELP = _(
     "The journey's structure_version your move is based on. Required when the change moves the object."
 )
@@ -23,18 +23,6 @@ class JourneyGroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = JourneyGroup
         fields = ["id", "slug", "name", "description", "position"]
-
-
-class VersionedSerializer(serializers.ModelSerializer):
-    """Output carries `version`; an edit must send back the version it was based on."""
-
-    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if self.instance is not None and "version" not in attrs:
-            raise serializers.ValidationError({"version": _("Send the version your change is based on.")})
-        return attrs
 
 
 class PersonaSerializer(serializers.ModelSerializer):
@@ -291,23 +279,9 @@ class FutureStateExistsSerializer(serializers.Serializer):
     existing = serializers.JSONField(help_text=_("The existing future state (as GET /journeys/{id}/ gives it)."))
 
 
-class VersionSerializer(serializers.Serializer):
-    """The body of an archive or restore: the version it is based on."""
-
-    version = serializers.IntegerField(min_value=1)
-
-
 class HasDependentsSerializer(serializers.Serializer):
     """The body of a 409 from a delete: responses, actions or cases depend on the object; archive it instead."""
 
     detail = serializers.CharField()
     code = serializers.CharField()
     dependents = serializers.ListField(child=serializers.CharField())
-
-
-class StaleVersionSerializer(serializers.Serializer):
-    """The body of a 409: the change was based on an outdated version."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    current = serializers.JSONField(allow_null=True, help_text=_("The object as it is now, or null if deleted."))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from journeys.api.serializers import VersionedSerializer
+from cxplatform.api.versioning import VersionedSerializer
 from metrics.models import BusinessCase, GainType
 from metrics.selectors.business_cases import action_effect, case_roi
 from teams.models import ImprovementAction

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from cxplatform.api.versioning import versioned_schema
+from cxplatform.api.viewsets import ServiceViewSetMixin
 from metrics.forms.business_cases import BusinessCaseFilter
 from metrics.models import BusinessCase
 from metrics.permissions import NOT_YOUR_BUSINESS_CASE, can_edit_business_case
 from metrics.selectors.business_cases import business_case_list
 from metrics.services.business_cases import Gains, business_case_delete, business_case_save
-from teams.api.views import CONFLICT, VERSIONED_DELETE, TeamsAPIMixin
 
 from .business_case_serializers import BusinessCaseDetailSerializer, BusinessCaseSerializer
 
@@ -33,12 +33,8 @@ def _gains(rows: list[dict]) -> Gains:
     return {row["type"]: (row.get("expected") or Decimal("0"), row.get("realised")) for row in rows}
 
 
-@extend_schema_view(
-    update=extend_schema(responses={200: BusinessCaseDetailSerializer, 409: CONFLICT}),
-    partial_update=extend_schema(responses={200: BusinessCaseDetailSerializer, 409: CONFLICT}),
-    destroy=VERSIONED_DELETE,
-)
-class BusinessCaseViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
+@versioned_schema(BusinessCaseDetailSerializer)
+class BusinessCaseViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     """Business cases with expected and realised ROI, filtered by `journey` and `action_status`, ordered by
     `expected_roi_value` or `realised_roi_value`. One case (GET by id) also has the before/after `effect`.
     Edits send the `version` they are based on; `gains` replaces all gains when sent."""

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 
-from journeys.api.serializers import StaleVersionSerializer, VersionedSerializer
+from cxplatform.api.versioning import StaleVersionSerializer, VersionedSerializer
+from cxplatform.api.viewsets import ServiceViewSetMixin
 from metrics.models import CaseStatus, FollowUpCase, Metric
 from metrics.permissions import (
     NOT_A_CASE_ASSIGNER,
@@ -23,7 +24,6 @@ from metrics.permissions import (
 )
 from metrics.selectors.followups import followup_list, followup_rows
 from metrics.services.followups import CASE_FIELDS, followup_update
-from teams.api.views import TeamsAPIMixin
 from teams.models import ImprovementAction
 
 User = get_user_model()
@@ -156,7 +156,11 @@ class FollowUpPermission(permissions.BasePermission):
 
 @extend_schema_view(partial_update=extend_schema(responses={200: FollowUpSerializer, 409: CONFLICT}))
 class FollowUpViewSet(
-    TeamsAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    ServiceViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Follow-up cases: the list holds what you may see (your own, or everyone's for managers, CX editors and
     admins), filtered by status, owner (`none`: unassigned), journey, touchpoint and `overdue`.

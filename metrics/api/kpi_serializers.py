@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from journeys.api.serializers import VersionedSerializer
+from cxplatform.api.versioning import VersionedSerializer
 from journeys.models import Channel
 from metrics.models import CustomKpi, KpiMeasurement, KpiStatus
 

@@ -11,7 +11,7 @@ from functools import partial
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
@@ -20,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cxplatform.api.parsers import JSONParser
+from cxplatform.api.versioning import versioned_schema
+from cxplatform.api.viewsets import ServiceViewSetMixin
 from metrics.forms.kpis import KpiFilter
 from metrics.permissions import NOT_A_KPI_MANAGER, NOT_A_MEASURER, can_manage_kpis, can_record_measurements
 from metrics.selectors.custom_kpis import kpi_list, measurement_list
@@ -34,7 +36,6 @@ from metrics.services.kpis import (
     measurement_problems,
     measurements_record,
 )
-from teams.api.views import CONFLICT, VERSIONED_DELETE, TeamsAPIMixin
 
 from .kpi_serializers import (
     KpiSerializer,
@@ -103,12 +104,8 @@ def _item_name(indexes: list[int], position: int) -> str:
     return _("item %(index)s") % {"index": indexes[position]}
 
 
-@extend_schema_view(
-    update=extend_schema(responses={200: KpiSerializer, 409: CONFLICT}),
-    partial_update=extend_schema(responses={200: KpiSerializer, 409: CONFLICT}),
-    destroy=VERSIONED_DELETE,
-)
-class CustomKpiViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
+@versioned_schema(KpiSerializer)
+class CustomKpiViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     """Custom KPIs with their latest value and status against the target (on_track, at_risk, off_track,
     no_data), filtered by `journey`, `kind` and `status`. Edits send the `version` they are based on."""
 

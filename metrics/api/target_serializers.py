@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from journeys.api.serializers import VersionedSerializer
+from cxplatform.api.versioning import VersionedSerializer
 from journeys.models import Journey, Touchpoint
 from metrics.models import Metric, MetricTarget
 from metrics.services.targets import RANGE_HELP

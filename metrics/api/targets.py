@@ -6,14 +6,14 @@ pages). Reads go through metrics.selectors.targets, writes through metrics.servi
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 
+from cxplatform.api.versioning import versioned_schema
+from cxplatform.api.viewsets import ServiceViewSetMixin
 from metrics.forms.targets import TargetFilter
 from metrics.permissions import NOT_A_KPI_MANAGER, can_manage_kpis
 from metrics.selectors.targets import target_list
 from metrics.services.targets import target_create, target_delete, target_update
-from teams.api.views import CONFLICT, VERSIONED_DELETE, TeamsAPIMixin
 
 from .target_serializers import MetricTargetSerializer
 
@@ -27,12 +27,8 @@ class TargetPermission(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_manage_kpis(request.user)
 
 
-@extend_schema_view(
-    update=extend_schema(responses={200: MetricTargetSerializer, 409: CONFLICT}),
-    partial_update=extend_schema(responses={200: MetricTargetSerializer, 409: CONFLICT}),
-    destroy=VERSIONED_DELETE,
-)
-class MetricTargetViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
+@versioned_schema(MetricTargetSerializer)
+class MetricTargetViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     """Targets of NPS (score, -100..100), CSAT (% satisfied, 0..100) and CES (mean, 1..7) for the whole
     organisation, a journey or a touchpoint; the most specific one applies. Filtered by `metric`, `journey` (the
     journey's own targets and its touchpoints'), `touchpoint` and `scope`. One target per metric and scope;

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from journeys.api.serializers import VersionedSerializer
+from cxplatform.api.versioning import VersionedSerializer
 from journeys.models import JourneyGroup
 from teams.models import (
     ActionComment,

@@ -1,21 +1,16 @@
 """The teams API: reads go through teams.selectors, writes through teams.services, rules in teams.permissions."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from cxplatform.lib.versioning import StaleVersion
-from journeys.api.serializers import StaleVersionSerializer
+from cxplatform.api.versioning import versioned_schema
+from cxplatform.api.viewsets import ServiceViewSetMixin
 from teams import services
 from teams.filters import ActionFilter
 from teams.models import ImprovementAction, Mandate
@@ -44,68 +39,10 @@ from .serializers import (
     TeamSerializer,
 )
 
-CONFLICT = OpenApiResponse(StaleVersionSerializer, description=_("Someone else changed it first; nothing was saved."))
-DELETE_VERSION = OpenApiParameter(
-    "version",
-    OpenApiTypes.INT,
-    OpenApiParameter.QUERY,
-    required=False,
-    description=_(
-        "The version the deletion is based on (or `version` in the body): when someone else changed or deleted the "
-        "object since, nothing is deleted and the answer is 409 with the object as it is now. Without it, the "
-        "object is deleted whatever its version."
-    ),
-)
-VERSIONED_DELETE = extend_schema(
-    parameters=[DELETE_VERSION],
-    responses={
-        204: None,
-        400: OpenApiResponse(description=_("`version` is not a whole number of at least 1.")),
-        409: CONFLICT,
-    },
-)
-
-
-class TeamsAPIMixin:
-    """A service's ValidationError becomes a 400 keyed by field; StaleVersion a 409 with the object as it is now
-    (the same bodies as the journeys API)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, StaleVersion):
-            body = {"detail": str(exc.message), "code": "stale_version", "current": self.render_current(exc.current)}
-            return Response(body, status=status.HTTP_409_CONFLICT)
-        if isinstance(exc, DjangoValidationError):
-            detail = serializers.as_serializer_error(exc)
-            if NON_FIELD_ERRORS in detail:
-                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-            exc = ValidationError(detail)
-        return super().handle_exception(exc)
-
-    def delete_version(self) -> int | None:
-        """The version a DELETE is based on: `?version=N` or `version` in the body; None when not sent."""
-        raw = self.request.query_params.get("version")
-        if raw is None and isinstance(self.request.data, dict):
-            raw = self.request.data.get("version")
-        if raw in (None, ""):
-            return None
-        try:
-            return serializers.IntegerField(min_value=1).run_validation(raw)
-        except ValidationError as exc:
-            raise ValidationError({"version": exc.detail}) from exc
-
-    def render_current(self, current: models.Model | None):
-        fresh = self.get_queryset().filter(pk=current.pk).first() if current is not None else None
-        return self.get_serializer(fresh).data if fresh is not None else None
-
-    def fresh(self, obj: models.Model) -> models.Model:
-        """Read a written object back through the selector, so the answer has the same shape as a GET."""
-        return self.get_queryset().get(pk=obj.pk)
-
-
 # Organisation: admins write, everyone reads.
 
 
-class DepartmentViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
+class DepartmentViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     """The organisation's silos: marketing, sales, service, operations, finance, IT..."""
 
     serializer_class = DepartmentSerializer
@@ -119,7 +56,7 @@ class DepartmentViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
         serializer.instance = services.department_create(**serializer.validated_data)
 
 
-class TeamViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
+class TeamViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     """Multidisciplinary teams with their members and the journey groups they own."""
 
     serializer_class = TeamSerializer
@@ -139,7 +76,7 @@ class TeamViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
         serializer.instance = self.fresh(team)
 
 
-class MembershipViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
+class MembershipViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     """Who is in which team, in which role, with which share of their time."""
 
     serializer_class = MembershipSerializer
@@ -160,7 +97,11 @@ class MembershipViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
 
 
 class MandateViewSet(
-    TeamsAPIMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ServiceViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """What management grants a team: budget, time, priority, sponsor, period. A mandate starts as proposed."""
 
@@ -196,12 +137,8 @@ class MandateViewSet(
 # Improvement actions.
 
 
-@extend_schema_view(
-    update=extend_schema(responses={200: ActionSerializer, 409: CONFLICT}),
-    partial_update=extend_schema(responses={200: ActionSerializer, 409: CONFLICT}),
-    destroy=VERSIONED_DELETE,
-)
-class ActionViewSet(TeamsAPIMixin, viewsets.ModelViewSet):
+@versioned_schema(ActionSerializer)
+class ActionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     """Improvement actions, filtered by team, journey, touchpoint, assignee, status and `overdue`.
 
     Edits send the `version` they are based on (409 when stale). The status moves only through `transition/`.
