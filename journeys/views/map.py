@@ -16,7 +16,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -603,22 +603,3 @@ def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
     finding = _part_of(Finding, finding_pk, pk)
     services.finding_delete(finding=finding, expected_version=version)
     return _board(request, pk, message=_("%(kind)s deleted.") % {"kind": finding.get_kind_display()})
-
-
-urlpatterns = [
-    path("<int:pk>/", map_page, name="map"),
-    path("<int:pk>/reorder/", map_reorder, name="map-reorder"),
-    path("<int:pk>/stages/add/", stage_create, name="stage-create"),
-    path("<int:pk>/stages/<int:stage_pk>/edit/", stage_edit, name="stage-edit"),
-    path("<int:pk>/stages/<int:stage_pk>/delete/", stage_delete, name="stage-delete"),
-    path("<int:pk>/stages/<int:stage_pk>/move/", stage_move, name="stage-move"),
-    path("<int:pk>/stages/<int:stage_pk>/archive/", stage_archive, name="stage-archive"),
-    path("<int:pk>/touchpoints/<int:touchpoint_pk>/archive/", touchpoint_archive, name="touchpoint-archive"),
-    path("<int:pk>/stages/<int:stage_pk>/touchpoints/add/", touchpoint_create, name="touchpoint-create"),
-    path("<int:pk>/stages/<int:stage_pk>/findings/add/", finding_create, name="finding-create"),
-    path("<int:pk>/touchpoints/<int:touchpoint_pk>/edit/", touchpoint_edit, name="touchpoint-edit"),
-    path("<int:pk>/touchpoints/<int:touchpoint_pk>/delete/", touchpoint_delete, name="touchpoint-delete"),
-    path("<int:pk>/touchpoints/<int:touchpoint_pk>/move/", touchpoint_move, name="touchpoint-move"),
-    path("<int:pk>/findings/<int:finding_pk>/edit/", finding_edit, name="finding-edit"),
-    path("<int:pk>/findings/<int:finding_pk>/delete/", finding_delete, name="finding-delete"),
-]

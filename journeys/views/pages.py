@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -326,32 +326,3 @@ def persona_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Persona “%(name)s” deleted.") % {"name": persona.name})
         return redirect(reverse("journeys:personas"))
     return render(request, "journeys/persona_confirm_delete.html", {"persona": persona})
-
-
-urlpatterns = [
-    path("", journey_index, name="index"),
-    path("new/", journey_create, name="create"),
-    path("import/", journey_import_view, name="import"),
-    path("<int:pk>/edit/", journey_edit, name="edit"),
-    path("<int:pk>/delete/", journey_delete, name="delete"),
-    path("<int:pk>/archive/", journey_archive, name="archive"),
-    path("<int:pk>/restore/", journey_restore, name="restore"),
-    path("archived/", journey_archived, name="archived"),
-    path("<int:pk>/archived/", journey_map_archive, name="map-archive"),
-    path("<int:pk>/stages/<int:part_pk>/restore/", map_part_restore, {"kind": "stages"}, name="stage-restore"),
-    path(
-        "<int:pk>/touchpoints/<int:part_pk>/restore/",
-        map_part_restore,
-        {"kind": "touchpoints"},
-        name="touchpoint-restore",
-    ),
-    path("<int:pk>/future-state/", journey_future_state, name="future-state"),
-    path("<int:pk>/compare/", journey_compare_view, name="compare"),
-    path("<int:pk>/export.json", journey_export_json_view, name="export-json"),
-    path("<int:pk>/export.csv", journey_export_csv_view, name="export-csv"),
-    path("personas/", persona_index, name="personas"),
-    path("personas/new/", persona_form, name="persona-create"),
-    path("personas/<int:pk>/", persona_detail, name="persona"),
-    path("personas/<int:pk>/edit/", persona_form, name="persona-edit"),
-    path("personas/<int:pk>/delete/", persona_delete, name="persona-delete"),
-]

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -227,14 +226,3 @@ def kpi_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         "confirmation": confirmation or delete_confirmation(KpiForm(instance=kpi)),
     }
     return render(request, "metrics/kpi_confirm_delete.html", context, status=status)
-
-
-urlpatterns = [
-    path("kpis/", kpi_index, name="kpi-list"),
-    path("kpis/new/", kpi_create_view, name="kpi-create"),
-    path("kpis/<int:pk>/", kpi_detail_view, name="kpi"),
-    path("kpis/<int:pk>/edit/", kpi_edit_view, name="kpi-edit"),
-    path("kpis/<int:pk>/delete/", kpi_delete_view, name="kpi-delete"),
-    path("kpis/<int:pk>/measurements/", measurement_record_view, name="kpi-measurement"),
-    path("kpis/<int:pk>/measurements/import/", measurement_import_view, name="kpi-import"),
-]

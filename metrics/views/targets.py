@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -231,11 +230,3 @@ def target_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         "confirmation": confirmation or delete_confirmation(TargetForm(instance=target)),
     }
     return render(request, "metrics/target_confirm_delete.html", context, status=status)
-
-
-urlpatterns = [
-    path("targets/", target_index_view, name="target-list"),
-    path("targets/new/", target_create_view, name="target-create"),
-    path("targets/<int:pk>/edit/", target_edit_view, name="target-edit"),
-    path("targets/<int:pk>/delete/", target_delete_view, name="target-delete"),
-]

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -444,18 +444,3 @@ def action_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         action, confirmation, status = outcome.instance, outcome.confirmation, outcome.status
     context = {"action": action, "confirmation": confirmation or delete_confirmation(ActionForm(instance=action))}
     return render(request, "teams/action_confirm_delete.html", context, status=status)
-
-
-urlpatterns = [
-    path("actions/", action_index, name="actions"),
-    path("actions/list/", action_list, name="action-list"),
-    path("actions/matrix/", action_matrix, name="action-matrix"),
-    path("actions/mine/", action_mine, name="my-work"),
-    path("actions/new/", action_create_view, name="action-create"),
-    path("actions/<int:pk>/", action_detail_view, name="action"),
-    path("actions/<int:pk>/edit/", action_edit_view, name="action-edit"),
-    path("actions/<int:pk>/delete/", action_delete_view, name="action-delete"),
-    path("actions/<int:pk>/transition/", action_transition_view, name="action-transition"),
-    path("actions/<int:pk>/progress/", action_progress_view, name="action-progress"),
-    path("actions/<int:pk>/comments/", action_comment_view, name="action-comment"),
-]
