@@ -23,7 +23,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -286,6 +287,45 @@ def submit_versioned_edit(
         add_service_errors(form, error)
         return VersionedEdit(saved=False, deleted=False, instance=instance, form=form, status=200)
     return VersionedEdit(saved=True, deleted=False, instance=saved, form=form, status=200)
+
+
+def versioned_edit_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    instance: models.Model,
+    save: Callable[..., models.Model],
+    fresh_form: Callable[[models.Model], forms.BaseForm],
+    bound_form: Callable[[QueryDict, models.Model], forms.BaseForm] | None = None,
+    current: Callable[[models.Model], models.Model] = lambda fresh: fresh,
+    saved_message: Callable[[], str],
+    saved_url: str,
+    gone_url: str,
+    page: Callable[[forms.BaseForm, models.Model, int], HttpResponse],
+    invalid_status: int | None = 422,
+) -> HttpResponse:
+    """An edit page of a versioned object, GET and POST: the form (`form`, bound on a POST) submitted through
+    submit_versioned_edit. Saved: the `saved_message()` and a redirect to `saved_url`. Someone else deleted it
+    meanwhile: back to `gone_url` with the reason. Else `page(form, instance, status)` shows the form again:
+    after a stale edit (409) the user's input based on the current version, theirs beside it, and the object as
+    `current(stored now)` gives it (re-read when the page shows more of it); with errors, `invalid_status`
+    (None: the status as the submission left it)."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        edit = submit_versioned_edit(
+            request, form, instance=instance, save=save, fresh_form=fresh_form, bound_form=bound_form
+        )
+        if edit.deleted:
+            return redirect(gone_url)
+        if edit.saved:
+            messages.success(request, saved_message())
+            return redirect(saved_url)
+        form, status = edit.form, edit.status
+        if status == 409:
+            instance = current(edit.instance)
+    if invalid_status is not None and form.is_bound and form.errors:
+        status = invalid_status
+    return page(form, instance, status)
 
 
 # A delete based on a version

@@ -26,7 +26,7 @@ from cxplatform.lib.forms import (
     delete_confirmation,
     rebase_stale_form,
     submit_versioned_delete,
-    submit_versioned_edit,
+    versioned_edit_page,
 )
 from cxplatform.lib.versioning import StaleVersion
 from journeys.models import Finding, Touchpoint
@@ -402,26 +402,23 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can_manage_action(request.user, action):
         raise PermissionDenied(NOT_YOUR_ACTION)
-    form = ActionForm(request.POST or None, instance=action)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        edit = submit_versioned_edit(
+    form_url = reverse("teams:action-edit", args=[pk])
+    return versioned_edit_page(
+        request,
+        ActionForm(request.POST or None, instance=action),
+        instance=action,
+        save=lambda **data: action_update(action=action, **data),
+        fresh_form=lambda current: ActionForm(instance=current),
+        saved_message=lambda: _("Improvement action “%(title)s” saved.") % {"title": action.title},
+        saved_url=reverse("teams:action", args=[pk]),
+        gone_url=reverse("teams:actions"),
+        page=lambda form, shown, status: render(
             request,
-            form,
-            instance=action,
-            save=lambda **data: action_update(action=action, **data),
-            fresh_form=lambda current: ActionForm(instance=current),
-        )
-        if edit.deleted:
-            return redirect("teams:actions")
-        if edit.saved:
-            messages.success(request, _("Improvement action “%(title)s” saved.") % {"title": action.title})
-            return redirect("teams:action", pk=action.pk)
-        action, form, status = edit.instance, edit.form, edit.status
-    if form.is_bound and form.errors:
-        status = 422
-    context = {"form": form, "action": action, "source": None, "form_url": reverse("teams:action-edit", args=[pk])}
-    return render(request, "teams/action_form.html", context, status=status)
+            "teams/action_form.html",
+            {"form": form, "action": shown, "source": None, "form_url": form_url},
+            status=status,
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
