@@ -8,7 +8,8 @@ from django import forms
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
 
-from cxplatform.lib.forms import _canon, add_service_errors, submit_versioned_edit, versioned_edit_page
+from cxplatform.lib.forms import add_service_errors, submit_versioned_edit, versioned_edit_page
+from cxplatform.lib.forms.stale import _canon
 from cxplatform.lib.versioning import StaleVersion
 
 
