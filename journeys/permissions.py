@@ -2,12 +2,12 @@
 
 Only CX editors and admins edit journeys at all. Which journeys an editor may change is decided by the policy
 named in settings.JOURNEY_EDIT_POLICY (the teams app: the journeys of the groups their team owns), so that
-this app needs to know nothing of teams.
+this app needs to know nothing of teams (an extension point: cxplatform.lib.extension_points).
 """
 
-from django.conf import settings
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from cxplatform.lib import extension_points
 
 EDITOR_ROLES = {"cx_editor", "admin"}
 CANNOT_EDIT_REASON = _("Only CX editors and admins can change journey maps.")
@@ -16,16 +16,11 @@ NOT_THIS_JOURNEY_REASON = _(
 )
 
 
-def _policy():
-    path = getattr(settings, "JOURNEY_EDIT_POLICY", None)
-    return import_string(path) if path else None
-
-
 def can_edit_journeys(user, journey=None) -> bool:
     """Without a journey: may the user edit journeys at all. With one (saved or not): may they change it."""
     if not (user.is_authenticated and (user.is_superuser or getattr(user, "role", None) in EDITOR_ROLES)):
         return False
-    policy = _policy()
+    policy = extension_points.provider(extension_points.JOURNEY_EDIT_POLICY)
     return journey is None or policy is None or policy(user, journey)
 
 

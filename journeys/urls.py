@@ -1,5 +1,53 @@
-from .views import map as map_views
-from .views import pages
+"""HTML routes of the journeys app (name space "journeys", under /journeys/)."""
+
+from django.urls import path
+
+from journeys.views import map as map_views
+from journeys.views import pages
 
 app_name = "journeys"
-urlpatterns = [*pages.urlpatterns, *map_views.urlpatterns]
+urlpatterns = [
+    # Journeys: the list, the forms, archive and restore, future state, comparison, export and import
+    path("", pages.journey_index, name="index"),
+    path("new/", pages.journey_create, name="create"),
+    path("import/", pages.journey_import_view, name="import"),
+    path("<int:pk>/edit/", pages.journey_edit, name="edit"),
+    path("<int:pk>/delete/", pages.journey_delete, name="delete"),
+    path("<int:pk>/archive/", pages.journey_archive, name="archive"),
+    path("<int:pk>/restore/", pages.journey_restore, name="restore"),
+    path("archived/", pages.journey_archived, name="archived"),
+    path("<int:pk>/archived/", pages.journey_map_archive, name="map-archive"),
+    path("<int:pk>/stages/<int:part_pk>/restore/", pages.map_part_restore, {"kind": "stages"}, name="stage-restore"),
+    path(
+        "<int:pk>/touchpoints/<int:part_pk>/restore/",
+        pages.map_part_restore,
+        {"kind": "touchpoints"},
+        name="touchpoint-restore",
+    ),
+    path("<int:pk>/future-state/", pages.journey_future_state, name="future-state"),
+    path("<int:pk>/compare/", pages.journey_compare_view, name="compare"),
+    path("<int:pk>/export.json", pages.journey_export_json_view, name="export-json"),
+    path("<int:pk>/export.csv", pages.journey_export_csv_view, name="export-csv"),
+    # Personas
+    path("personas/", pages.persona_index, name="personas"),
+    path("personas/new/", pages.persona_form, name="persona-create"),
+    path("personas/<int:pk>/", pages.persona_detail, name="persona"),
+    path("personas/<int:pk>/edit/", pages.persona_form, name="persona-edit"),
+    path("personas/<int:pk>/delete/", pages.persona_delete, name="persona-delete"),
+    # The map editor: the page, and every write to it (answered with the board)
+    path("<int:pk>/", map_views.map_page, name="map"),
+    path("<int:pk>/reorder/", map_views.map_reorder, name="map-reorder"),
+    path("<int:pk>/stages/add/", map_views.stage_create, name="stage-create"),
+    path("<int:pk>/stages/<int:stage_pk>/edit/", map_views.stage_edit, name="stage-edit"),
+    path("<int:pk>/stages/<int:stage_pk>/delete/", map_views.stage_delete, name="stage-delete"),
+    path("<int:pk>/stages/<int:stage_pk>/move/", map_views.stage_move, name="stage-move"),
+    path("<int:pk>/stages/<int:stage_pk>/archive/", map_views.stage_archive, name="stage-archive"),
+    path("<int:pk>/touchpoints/<int:touchpoint_pk>/archive/", map_views.touchpoint_archive, name="touchpoint-archive"),
+    path("<int:pk>/stages/<int:stage_pk>/touchpoints/add/", map_views.touchpoint_create, name="touchpoint-create"),
+    path("<int:pk>/stages/<int:stage_pk>/findings/add/", map_views.finding_create, name="finding-create"),
+    path("<int:pk>/touchpoints/<int:touchpoint_pk>/edit/", map_views.touchpoint_edit, name="touchpoint-edit"),
+    path("<int:pk>/touchpoints/<int:touchpoint_pk>/delete/", map_views.touchpoint_delete, name="touchpoint-delete"),
+    path("<int:pk>/touchpoints/<int:touchpoint_pk>/move/", map_views.touchpoint_move, name="touchpoint-move"),
+    path("<int:pk>/findings/<int:finding_pk>/edit/", map_views.finding_edit, name="finding-edit"),
+    path("<int:pk>/findings/<int:finding_pk>/delete/", map_views.finding_delete, name="finding-delete"),
+]

@@ -1,17 +1,47 @@
-"""HTML routes of the metrics app (name space "metrics")."""
+"""HTML routes of the metrics app (name space "metrics"). The dashboard is the site's own page
+(cxplatform/urls.py)."""
 
-from metrics.views import business_cases as business_case_views
-from metrics.views import drivers as driver_views
-from metrics.views import followups as followup_views
-from metrics.views import imports as import_views
-from metrics.views import kpis as kpi_views
-from metrics.views import targets as target_views
+from django.urls import path
+
+from metrics.views import business_cases, drivers, followups, imports, kpis, targets
 
 app_name = "metrics"
-urlpatterns: list = []
-urlpatterns += followup_views.urlpatterns
-urlpatterns += kpi_views.urlpatterns
-urlpatterns += business_case_views.urlpatterns
-urlpatterns += import_views.urlpatterns
-urlpatterns += driver_views.urlpatterns
-urlpatterns += target_views.urlpatterns
+urlpatterns = [
+    # Follow-up cases
+    path("followups/", followups.followup_inbox, name="followup-inbox"),
+    path("followups/<int:pk>/", followups.followup_detail_view, name="followup"),
+    path("followups/<int:pk>/status/", followups.followup_status_view, name="followup-status"),
+    path("followups/<int:pk>/link/", followups.followup_link_view, name="followup-link"),
+    path("followups/<int:pk>/action/", followups.followup_action_create_view, name="followup-action-create"),
+    path("followups/<int:pk>/owner/", followups.followup_reassign_view, name="followup-reassign"),
+    # Custom KPIs and their measurements
+    path("kpis/", kpis.kpi_index, name="kpi-list"),
+    path("kpis/new/", kpis.kpi_create_view, name="kpi-create"),
+    path("kpis/<int:pk>/", kpis.kpi_detail_view, name="kpi"),
+    path("kpis/<int:pk>/edit/", kpis.kpi_edit_view, name="kpi-edit"),
+    path("kpis/<int:pk>/delete/", kpis.kpi_delete_view, name="kpi-delete"),
+    path("kpis/<int:pk>/measurements/", kpis.measurement_record_view, name="kpi-measurement"),
+    path("kpis/<int:pk>/measurements/import/", kpis.measurement_import_view, name="kpi-import"),
+    # Business cases of improvement actions
+    path("business-cases/", business_cases.business_case_index, name="business-case-list"),
+    path("actions/<int:action_pk>/business-case/", business_cases.business_case_view, name="business-case"),
+    path(
+        "actions/<int:action_pk>/business-case/delete/",
+        business_cases.business_case_delete_view,
+        name="business-case-delete",
+    ),
+    # Survey responses: the CSV import
+    path("responses/import/", imports.response_import, name="response-import"),
+    path("responses/import/<str:token>/", imports.response_import_preview, name="response-import-preview"),
+    path("responses/import/<str:token>/cancel/", imports.response_import_cancel, name="response-import-cancel"),
+    path(
+        "responses/import/<str:token>/rejected.csv", imports.response_import_rejected, name="response-import-rejected"
+    ),
+    # Key-driver analysis of a journey
+    path("journeys/<int:pk>/drivers/", drivers.journey_drivers, name="journey-drivers"),
+    # Targets
+    path("targets/", targets.target_index_view, name="target-list"),
+    path("targets/new/", targets.target_create_view, name="target-create"),
+    path("targets/<int:pk>/edit/", targets.target_edit_view, name="target-edit"),
+    path("targets/<int:pk>/delete/", targets.target_delete_view, name="target-delete"),
+]

@@ -312,6 +312,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Extension points: where one app reaches another at run time, so that journeys imports neither teams nor
+# metrics, and teams does not import metrics. Each names a callable (a dotted path) or a URL name; empty or None
+# turns the point off. Every point, with its contract and who provides it, is listed in
+# cxplatform/lib/extension_points.py, the one place that resolves them (tests/cxplatform/test_extension_points.py
+# checks each resolves).
 # Whose edits of journey maps are allowed: the teams app decides by team ownership of journey groups.
 JOURNEY_EDIT_POLICY = "teams.permissions.can_edit_journey"
 # "Create improvement action" on a touchpoint or finding of the map leads here (?touchpoint= / ?finding=).

@@ -1,2 +1,2 @@
 """HTML views of the journeys app: `pages` (lists, personas, forms, compare, import/export) and `map` (the
-map editor). Each module has its own urlpatterns, joined in journeys/urls.py."""
+map editor). Their routes are listed in journeys/urls.py."""

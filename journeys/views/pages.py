@@ -8,12 +8,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxplatform.lib.forms import add_service_errors, posted_version, submit_versioned_edit
+from cxplatform.lib.forms import add_service_errors, posted_version, versioned_edit_page
 from cxplatform.lib.versioning import StaleVersion
 from journeys import services
 from journeys.filters import JourneyFilter
@@ -88,26 +88,28 @@ def journey_create(request: HttpRequest) -> HttpResponse:
 def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(Journey, pk=pk)
     require_editor(request, journey)
-    form = JourneyForm(request.POST or None, instance=journey, user=request.user)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        require_editor(request, Journey(group=form.cleaned_data["group"]))  # moving it to another group too
-        # A stale edit comes back (409) with the user's input, theirs beside it (cxplatform.lib.forms).
-        edit = submit_versioned_edit(
-            request,
-            form,
-            instance=journey,
-            save=lambda **data: services.journey_update(journey=journey, **data),
-            fresh_form=lambda current: JourneyForm(instance=current, user=request.user),
-            bound_form=lambda data, current: JourneyForm(data, instance=current, user=request.user),
-        )
-        if edit.deleted:
-            return redirect("journeys:index")
-        if edit.saved:
-            messages.success(request, _("Journey “%(name)s” saved.") % {"name": journey.name})
-            return redirect("journeys:map", pk=journey.pk)
-        form, status = edit.form, edit.status
-    return render(request, "journeys/journey_form.html", {"form": form, "journey": journey}, status=status)
+
+    def save(**data) -> Journey:
+        require_editor(request, Journey(group=data["group"]))  # moving it to another group too
+        return services.journey_update(journey=journey, **data)
+
+    # A stale edit comes back (409) with the user's input, theirs beside it (cxplatform.lib.forms).
+    return versioned_edit_page(
+        request,
+        JourneyForm(request.POST or None, instance=journey, user=request.user),
+        instance=journey,
+        save=save,
+        fresh_form=lambda current: JourneyForm(instance=current, user=request.user),
+        bound_form=lambda data, current: JourneyForm(data, instance=current, user=request.user),
+        current=lambda _stored: journey,  # as before: the page names the journey it loaded, not re-read
+        saved_message=lambda: _("Journey “%(name)s” saved.") % {"name": journey.name},
+        saved_url=reverse("journeys:map", args=[pk]),
+        gone_url=reverse("journeys:index"),
+        page=lambda form, shown, status: render(
+            request, "journeys/journey_form.html", {"form": form, "journey": shown}, status=status
+        ),
+        invalid_status=None,  # the journey pages answer a form with errors with 200
+    )
 
 
 def _confirm_delete(request: HttpRequest, journey: Journey, *, message: str = "", status: int = 200):
@@ -326,32 +328,3 @@ def persona_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Persona “%(name)s” deleted.") % {"name": persona.name})
         return redirect(reverse("journeys:personas"))
     return render(request, "journeys/persona_confirm_delete.html", {"persona": persona})
-
-
-urlpatterns = [
-    path("", journey_index, name="index"),
-    path("new/", journey_create, name="create"),
-    path("import/", journey_import_view, name="import"),
-    path("<int:pk>/edit/", journey_edit, name="edit"),
-    path("<int:pk>/delete/", journey_delete, name="delete"),
-    path("<int:pk>/archive/", journey_archive, name="archive"),
-    path("<int:pk>/restore/", journey_restore, name="restore"),
-    path("archived/", journey_archived, name="archived"),
-    path("<int:pk>/archived/", journey_map_archive, name="map-archive"),
-    path("<int:pk>/stages/<int:part_pk>/restore/", map_part_restore, {"kind": "stages"}, name="stage-restore"),
-    path(
-        "<int:pk>/touchpoints/<int:part_pk>/restore/",
-        map_part_restore,
-        {"kind": "touchpoints"},
-        name="touchpoint-restore",
-    ),
-    path("<int:pk>/future-state/", journey_future_state, name="future-state"),
-    path("<int:pk>/compare/", journey_compare_view, name="compare"),
-    path("<int:pk>/export.json", journey_export_json_view, name="export-json"),
-    path("<int:pk>/export.csv", journey_export_csv_view, name="export-csv"),
-    path("personas/", persona_index, name="personas"),
-    path("personas/new/", persona_form, name="persona-create"),
-    path("personas/<int:pk>/", persona_detail, name="persona"),
-    path("personas/<int:pk>/edit/", persona_form, name="persona-edit"),
-    path("personas/<int:pk>/delete/", persona_delete, name="persona-delete"),
-]

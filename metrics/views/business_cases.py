@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -173,10 +172,3 @@ def _sort_links(request: HttpRequest, sort: str) -> dict[str, str]:
         query["sort"] = column if sort == f"-{column}" else f"-{column}"
         links[column] = f"?{query.urlencode()}"
     return links
-
-
-urlpatterns = [
-    path("business-cases/", business_case_index, name="business-case-list"),
-    path("actions/<int:action_pk>/business-case/", business_case_view, name="business-case"),
-    path("actions/<int:action_pk>/business-case/delete/", business_case_delete_view, name="business-case-delete"),
-]

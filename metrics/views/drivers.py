@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import floatformat
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
@@ -132,8 +132,3 @@ def journey_drivers(request: HttpRequest, pk: int) -> HttpResponse:
         # A CSV asked for with a bad period: the page, with the errors at their fields.
         status=400 if wants_csv else 200,
     )
-
-
-urlpatterns = [
-    path("journeys/<int:pk>/drivers/", journey_drivers, name="journey-drivers"),
-]

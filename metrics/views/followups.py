@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -245,13 +244,3 @@ def followup_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
         name = owner.get_full_name() or owner.username
         messages.success(request, _("The case now belongs to %(name)s.") % {"name": name})
     return redirect("metrics:followup", pk=pk)
-
-
-urlpatterns = [
-    path("followups/", followup_inbox, name="followup-inbox"),
-    path("followups/<int:pk>/", followup_detail_view, name="followup"),
-    path("followups/<int:pk>/status/", followup_status_view, name="followup-status"),
-    path("followups/<int:pk>/link/", followup_link_view, name="followup-link"),
-    path("followups/<int:pk>/action/", followup_action_create_view, name="followup-action-create"),
-    path("followups/<int:pk>/owner/", followup_reassign_view, name="followup-reassign"),
-]

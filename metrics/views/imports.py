@@ -22,7 +22,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -237,11 +236,3 @@ def response_import_rejected(request: HttpRequest, token: str) -> FileResponse:
     _require_ingester(request)
     file = _own_upload(request, token, ".errors.csv")
     return FileResponse(file.open("rb"), as_attachment=True, filename="rejected-lines.csv", content_type="text/csv")
-
-
-urlpatterns = [
-    path("responses/import/", response_import, name="response-import"),
-    path("responses/import/<str:token>/", response_import_preview, name="response-import-preview"),
-    path("responses/import/<str:token>/cancel/", response_import_cancel, name="response-import-cancel"),
-    path("responses/import/<str:token>/rejected.csv", response_import_rejected, name="response-import-rejected"),
-]

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,7 +23,7 @@ from cxplatform.lib.forms import (
     add_service_errors,
     delete_confirmation,
     submit_versioned_delete,
-    submit_versioned_edit,
+    versioned_edit_page,
 )
 from metrics.forms.kpis import KpiFilter, KpiForm, MeasurementForm, MeasurementImportForm
 from metrics.models import CustomKpi, KpiStatus
@@ -184,25 +184,19 @@ def kpi_create_view(request: HttpRequest) -> HttpResponse:
 def kpi_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     kpi = get_object_or_404(CustomKpi, pk=pk)
-    form = KpiForm(request.POST or None, instance=kpi)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        edit = submit_versioned_edit(
-            request,
-            form,
-            instance=kpi,
-            save=lambda **data: kpi_update(kpi=kpi, **data),
-            fresh_form=lambda current: KpiForm(instance=current),
-        )
-        if edit.deleted:
-            return redirect("metrics:kpi-list")
-        if edit.saved:
-            messages.success(request, _("KPI “%(name)s” saved.") % {"name": kpi.name})
-            return redirect("metrics:kpi", pk=kpi.pk)
-        kpi, form, status = edit.instance, edit.form, edit.status
-    if form.is_bound and form.errors:
-        status = 422
-    return render(request, "metrics/kpi_form.html", {"form": form, "kpi": kpi}, status=status)
+    return versioned_edit_page(
+        request,
+        KpiForm(request.POST or None, instance=kpi),
+        instance=kpi,
+        save=lambda **data: kpi_update(kpi=kpi, **data),
+        fresh_form=lambda current: KpiForm(instance=current),
+        saved_message=lambda: _("KPI “%(name)s” saved.") % {"name": kpi.name},
+        saved_url=reverse("metrics:kpi", args=[pk]),
+        gone_url=reverse("metrics:kpi-list"),
+        page=lambda form, shown, status: render(
+            request, "metrics/kpi_form.html", {"form": form, "kpi": shown}, status=status
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -227,14 +221,3 @@ def kpi_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         "confirmation": confirmation or delete_confirmation(KpiForm(instance=kpi)),
     }
     return render(request, "metrics/kpi_confirm_delete.html", context, status=status)
-
-
-urlpatterns = [
-    path("kpis/", kpi_index, name="kpi-list"),
-    path("kpis/new/", kpi_create_view, name="kpi-create"),
-    path("kpis/<int:pk>/", kpi_detail_view, name="kpi"),
-    path("kpis/<int:pk>/edit/", kpi_edit_view, name="kpi-edit"),
-    path("kpis/<int:pk>/delete/", kpi_delete_view, name="kpi-delete"),
-    path("kpis/<int:pk>/measurements/", measurement_record_view, name="kpi-measurement"),
-    path("kpis/<int:pk>/measurements/import/", measurement_import_view, name="kpi-import"),
-]

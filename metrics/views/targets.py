@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -22,7 +22,7 @@ from cxplatform.lib.forms import (
     add_service_errors,
     delete_confirmation,
     submit_versioned_delete,
-    submit_versioned_edit,
+    versioned_edit_page,
 )
 from metrics.formatting import target_text
 from metrics.forms.targets import TargetForm, journey_label
@@ -150,35 +150,28 @@ def target_create_view(request: HttpRequest) -> HttpResponse:
 def target_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     target = _for_display(get_object_or_404(_with_scope(), pk=pk))  # the heading says what is stored
-    form = TargetForm(request.POST or None, instance=target)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        edit = submit_versioned_edit(
-            request,
-            form,
-            instance=target,
-            save=lambda **data: target_update(target=target, user=request.user, **data),
-            fresh_form=lambda current: TargetForm(instance=current),
-        )
-        if edit.deleted:
-            return redirect("metrics:target-list")
-        if edit.saved:
-            messages.success(
-                request,
-                _("%(metric)s target of %(scope)s saved: %(value)s.")
-                % {
-                    "metric": target.get_metric_display(),
-                    "scope": scope_text(target),
-                    "value": target_text(target.metric, target.value),
-                },
-            )
-            return redirect("metrics:target-list")
-        form, status = edit.form, edit.status
-        if status == 409:  # someone else's change: the page shows the target as it is now
-            target = _for_display(_with_scope().get(pk=pk))
-    if form.is_bound and form.errors:
-        status = 422
-    return render(request, "metrics/target_form.html", {"form": form, "target": target}, status=status)
+    return versioned_edit_page(
+        request,
+        TargetForm(request.POST or None, instance=target),
+        instance=target,
+        save=lambda **data: target_update(target=target, user=request.user, **data),
+        fresh_form=lambda current: TargetForm(instance=current),
+        # After someone else's change, the page shows the target as it is now.
+        current=lambda _stored: _for_display(_with_scope().get(pk=pk)),
+        saved_message=lambda: (
+            _("%(metric)s target of %(scope)s saved: %(value)s.")
+            % {
+                "metric": target.get_metric_display(),
+                "scope": scope_text(target),
+                "value": target_text(target.metric, target.value),
+            }
+        ),
+        saved_url=reverse("metrics:target-list"),
+        gone_url=reverse("metrics:target-list"),
+        page=lambda form, shown, status: render(
+            request, "metrics/target_form.html", {"form": form, "target": shown}, status=status
+        ),
+    )
 
 
 def _after_removal(target: MetricTarget) -> str:
@@ -231,11 +224,3 @@ def target_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         "confirmation": confirmation or delete_confirmation(TargetForm(instance=target)),
     }
     return render(request, "metrics/target_confirm_delete.html", context, status=status)
-
-
-urlpatterns = [
-    path("targets/", target_index_view, name="target-list"),
-    path("targets/new/", target_create_view, name="target-create"),
-    path("targets/<int:pk>/edit/", target_edit_view, name="target-edit"),
-    path("targets/<int:pk>/delete/", target_delete_view, name="target-delete"),
-]

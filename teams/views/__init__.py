@@ -1,2 +1,2 @@
-"""HTML views of the teams app: `teams` (teams, mandates, ownership) and `actions` (improvement actions).
-Each module has its own urlpatterns, joined in teams/urls.py."""
+"""HTML views of the teams app: `teams` (teams, mandates), `ownership` and `actions` (improvement actions).
+Their routes are listed in teams/urls.py."""

@@ -3,15 +3,9 @@ over from one department to the next, and which touchpoints nobody owns."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 
 from teams.selectors.org import ownership_matrix
 
 
 def ownership_page(request: HttpRequest, journey_pk: int) -> HttpResponse:
     return render(request, "teams/ownership.html", {"matrix": ownership_matrix(journey_id=journey_pk)})
-
-
-urlpatterns = [
-    path("journeys/<int:journey_pk>/ownership/", ownership_page, name="ownership"),
-]

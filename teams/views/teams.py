@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -87,11 +86,3 @@ def mandate_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "teams/mandate_decide.html",
         {"form": form, "mandate": mandate, "team": mandate.team, "decision": form["decision"].value()},
     )
-
-
-urlpatterns = [
-    path("teams/", team_index, name="index"),
-    path("teams/<int:pk>/", team_page, name="team"),
-    path("teams/<int:pk>/mandates/new/", mandate_create, name="mandate-create"),
-    path("mandates/<int:pk>/decide/", mandate_decide, name="mandate-decide"),
-]

@@ -8,7 +8,8 @@ from django import forms
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
 
-from cxplatform.lib.forms import _canon, add_service_errors, submit_versioned_edit
+from cxplatform.lib.forms import add_service_errors, submit_versioned_edit, versioned_edit_page
+from cxplatform.lib.forms.stale import _canon
 from cxplatform.lib.versioning import StaleVersion
 
 
@@ -136,3 +137,72 @@ def test_a_service_refusal_lands_on_the_form(rf):
     edit, _notices = submit(rf, save)
     assert not edit.saved
     assert edit.form.errors["name"] == ["Taken."]
+
+
+# An edit page (versioned_edit_page): what the KPI, target, action and journey edit pages share
+
+
+def edit_page(rf, save, *, method="post", data=None, **options):
+    request = getattr(rf, method)("/", data=data or {"name": "new", "version": "3"})
+    request._messages = CookieStorage(request)
+    opened = SimpleNamespace(name="as opened")
+    form = VersionedNameForm(request.POST if method == "post" else None)
+    response = versioned_edit_page(
+        request,
+        form,
+        instance=opened,
+        save=save,
+        fresh_form=lambda current: VersionedNameForm(initial={"name": current.name, "version": current.version}),
+        bound_form=lambda data, current: VersionedNameForm(data),
+        saved_message=lambda: "Saved.",
+        saved_url="/saved/",
+        gone_url="/list/",
+        page=lambda form, shown, status: SimpleNamespace(form=form, shown=shown, status_code=status),
+        **options,
+    )
+    return response, opened, [str(message) for message in request._messages]
+
+
+def test_an_edit_page_saved_says_so_and_goes_on(rf):
+    response, _opened_obj, notices = edit_page(rf, lambda **data: "saved")
+    assert (response.status_code, response["Location"], notices) == (302, "/saved/", ["Saved."])
+
+
+def test_an_edit_page_of_something_deleted_meanwhile_goes_back_to_the_list(rf):
+    def save(**data):
+        raise StaleVersion(None)
+
+    response, _opened_obj, notices = edit_page(rf, save)
+    assert (response.status_code, response["Location"]) == (302, "/list/")
+    assert "deleted" in notices[0]
+
+
+def test_a_stale_edit_page_shows_my_input_and_the_object_as_stored_now(rf):
+    current = SimpleNamespace(name="changed meanwhile", version=4)
+
+    def save(**data):
+        raise StaleVersion(current)
+
+    response, _opened_obj, _notices = edit_page(rf, save)
+    assert (response.status_code, response.shown) == (409, current)
+    assert response.form.data["name"] == "new"
+    reread = SimpleNamespace(name="re-read")
+    response, _opened_obj, _notices = edit_page(rf, save, current=lambda stored: reread)
+    assert (response.status_code, response.shown) == (409, reread)
+
+
+def test_an_edit_page_with_errors_answers_422_unless_told_otherwise(rf):
+    def save(**data):
+        raise ValidationError({"name": "Taken."})
+
+    response, opened, _notices = edit_page(rf, save)
+    assert (response.status_code, response.shown, response.form.errors["name"]) == (422, opened, ["Taken."])
+    response, _opened_obj, _notices = edit_page(rf, save, invalid_status=None)
+    assert response.status_code == 200
+    response, _opened_obj, _notices = edit_page(rf, save, data={"name": "", "version": "3"})
+    assert response.status_code == 422  # the form itself refused it: nothing was saved
+
+
+def test_an_edit_page_opened_shows_the_form(rf):
+    response, opened, _notices = edit_page(rf, lambda **data: "never", method="get", data={})
+    assert (response.status_code, response.shown, response.form.is_bound) == (200, opened, False)

@@ -1,12 +1,5 @@
-"""Helpers for the HTML forms of every app: a service's errors on a form, and edits based on a version.
-
-A stale edit (someone else saved the object since the user opened the form) keeps what the user typed: the form
-is shown again with the user's input, now based on the current version, and a panel lists each field someone
-else changed since (theirs beside yours) so the user can take theirs, keep theirs, or choose field by field
-(`{% stale_edit form %}`, templates/_stale_edit.html, static/js/stale_edit.js). Saving it again succeeds.
-
-To know which fields someone else changed, each edit form carries (in the hidden field BASE_FIELD) the values
-it was opened with.
+"""A stale edit keeps what the user typed: the form again, based on the current version, with the fields someone
+else changed since the form was opened (theirs beside yours). See cxplatform.lib.forms.
 """
 
 from __future__ import annotations
@@ -20,27 +13,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .versioning import StaleVersion
+from cxplatform.lib.versioning import StaleVersion
 
 BASE_FIELD = "_base"
 VERSION_FIELD = "version"
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on a form: each message at its field when the form has that field,
-    else at the top of the form (a rule about several fields, or a field the form does not show)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Comparing values
@@ -70,13 +51,13 @@ def _canon(value: Any) -> Any:
     return str(value)
 
 
-def _edited_fields(form: forms.BaseForm) -> list[str]:
+def edited_fields(form: forms.BaseForm) -> list[str]:
     return [name for name, f in form.fields.items() if name not in (VERSION_FIELD, BASE_FIELD) and not f.disabled]
 
 
 def opened_values(form: forms.BaseForm) -> dict[str, Any]:
     """The values an unbound edit form starts from, comparable (see _canon)."""
-    return {name: _canon(form.get_initial_for_field(form.fields[name], name)) for name in _edited_fields(form)}
+    return {name: _canon(form.get_initial_for_field(form.fields[name], name)) for name in edited_fields(form)}
 
 
 def _posted_base(form: forms.BaseForm) -> dict[str, Any] | None:
@@ -111,7 +92,7 @@ def _choice_labels(field: forms.Field) -> dict[str, str]:
     return labels
 
 
-def _text(field: forms.Field, value: Any) -> str:
+def value_text(field: forms.Field, value: Any) -> str:
     """A value as the user reads it: the label of a choice, a person's name, a localized number or date."""
     if value is None or value == "" or value == []:
         return _("(empty)")
@@ -182,7 +163,7 @@ def rebase_stale_form(
     base = _posted_base(form)
     data = form.data.copy()
     conflicts = []
-    for name in _edited_fields(form):
+    for name in edited_fields(form):
         if name not in theirs_form.fields or name not in form.cleaned_data:
             continue
         theirs_field = theirs_form.fields[name]
@@ -202,8 +183,8 @@ def rebase_stale_form(
             name=name,
             input_name=form.add_prefix(name),
             label=str(form.fields[name].label or name),
-            theirs_text=_text(theirs_field, theirs_value),
-            yours_text=_text(form.fields[name], form.cleaned_data[name]),
+            theirs_text=value_text(theirs_field, theirs_value),
+            yours_text=value_text(form.fields[name], form.cleaned_data[name]),
             theirs_raw=theirs_raw,
             yours_raw=yours_raw,
             choice="yours" if user_changed else "theirs",
@@ -235,133 +216,3 @@ def _set(data: QueryDict, key: str, raw: Any) -> None:
         data.setlist(key, raw)
     else:
         data[key] = raw
-
-
-# An edit page's submission
-
-
-@dataclass
-class VersionedEdit:
-    """What became of an edit form's submission (see submit_versioned_edit)."""
-
-    saved: bool
-    deleted: bool  # someone else deleted the object meanwhile
-    instance: models.Model | None  # as saved, or as stored now when the edit was refused
-    form: forms.BaseForm  # the form to show again: with the errors, or the user's input rebased on the current version
-    status: int  # 200, or 409 when the edit was based on an older version
-
-
-def submit_versioned_edit(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    instance: models.Model,
-    save: Callable[..., models.Model],
-    fresh_form: Callable[[models.Model], forms.BaseForm],
-    bound_form: Callable[[QueryDict, models.Model], forms.BaseForm] | None = None,
-) -> VersionedEdit:
-    """An edit page's valid submission: `save(expected_version=..., **the form's other fields)` through a service.
-
-    Someone else's change meanwhile is refused (409) and the form comes back with the user's input, based on the
-    current version, and the fields to choose between (rebase_stale_form). `bound_form(data, instance)` makes
-    the form again (by default the form's class with `instance=`). A service's ValidationError lands on the
-    form's fields."""
-    data = dict(form.cleaned_data)
-    version = data.pop(VERSION_FIELD) or 0
-    data.pop(BASE_FIELD, None)
-    try:
-        saved = save(expected_version=version, **data)
-    except StaleVersion as stale:
-        if stale.current is None:
-            messages.error(request, stale.message)
-            return VersionedEdit(saved=False, deleted=True, instance=None, form=form, status=409)
-        rebased = rebase_stale_form(
-            form,
-            stale,
-            fresh_form=fresh_form,
-            bound_form=bound_form or (lambda data, current: type(form)(data, instance=current)),
-        )
-        return VersionedEdit(False, False, stale.current, rebased, 409)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return VersionedEdit(saved=False, deleted=False, instance=instance, form=form, status=200)
-    return VersionedEdit(saved=True, deleted=False, instance=saved, form=form, status=200)
-
-
-# A delete based on a version
-
-
-def posted_version(request: HttpRequest, *, required: bool = False) -> int | None:
-    """The version a delete form was based on (its hidden `version`); None when it sends none, unless required
-    (then a 400, like a malformed one)."""
-    raw = request.POST.get(VERSION_FIELD, "").strip()
-    if not raw and not required:
-        return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(_("version must be a whole number of at least 1."))
-    return int(raw)
-
-
-@dataclass
-class DeleteConfirmation:
-    """A delete confirmation page's version check (templates/_stale_delete.html): the version and the values
-    the page showed, and after a refused (stale) delete, what someone else changed since: (label, value now)."""
-
-    version: int
-    base: str
-    stale: bool = False
-    changes: list[tuple[str, str]] = field(default_factory=list)
-
-
-def delete_confirmation(form: forms.BaseForm, *, stale: bool = False, posted_base: str = "") -> DeleteConfirmation:
-    """The confirmation of deleting `form.instance` (an unbound edit form of it, for its fields' labels and
-    values). With `stale`, the page is shown again after someone else changed it: the fields that differ from
-    the values the page was opened with (`posted_base`) are listed with their value now."""
-    now = opened_values(form)
-    changes = []
-    if stale:
-        try:
-            base = json.loads(posted_base) if posted_base else {}
-        except ValueError:
-            base = {}
-        for name in _edited_fields(form):
-            if isinstance(base, dict) and name in base and base[name] != now[name]:
-                value = form.get_initial_for_field(form.fields[name], name)
-                changes.append((str(form.fields[name].label or name), _text(form.fields[name], value)))
-    return DeleteConfirmation(version=form.instance.version, base=json.dumps(now), stale=stale, changes=changes)
-
-
-@dataclass
-class VersionedDelete:
-    """What a delete confirmation page's submission came to: `done` (deleted, or someone else deleted it first:
-    back to the list, with the message already added for the latter), or refused because someone else changed
-    it (409): `instance` as it is now and the `confirmation` that says what changed, to ask again."""
-
-    done: bool
-    deleted: bool
-    instance: models.Model | None = None
-    confirmation: DeleteConfirmation | None = None
-    status: int = 200
-
-
-def submit_versioned_delete(
-    request: HttpRequest,
-    *,
-    delete: Callable[[int | None], object],
-    form_of: Callable[[models.Model], forms.BaseForm],
-    current: Callable[[models.Model], models.Model] = lambda fresh: fresh,
-) -> VersionedDelete:
-    """A delete confirmation page's POST: `delete(version)` through a service with the version the page was
-    opened with. A stale version is refused and the page asks again: `current(stale.current)` is the object as
-    it is now (re-read when the page needs more of it), `form_of(instance)` an unbound edit form of it, whose
-    fields name what changed since the page was opened."""
-    try:
-        delete(posted_version(request))
-    except StaleVersion as stale:
-        if stale.current is None:
-            messages.error(request, stale.message)
-            return VersionedDelete(done=True, deleted=False, status=409)
-        instance = current(stale.current)
-        confirmation = delete_confirmation(form_of(instance), stale=True, posted_base=request.POST.get(BASE_FIELD, ""))
-        return VersionedDelete(done=False, deleted=False, instance=instance, confirmation=confirmation, status=409)
-    return VersionedDelete(done=True, deleted=True)
