@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run dev test test-calendar install lint format messages chromium demo lock
+.PHONY: run dev test test-calendar install lint typecheck format messages chromium demo lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,11 @@ test-calendar: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with the Django and DRF stubs, on the paths listed in pyproject.toml ([tool.mypy] files): cxplatform/lib, the
+# services and the selectors. The plugin imports the test settings, which need no DATABASE_URL or SECRET_KEY.
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -129,19 +129,21 @@ class JourneyComparison:
 
 
 def journey_compare(*, future: Journey) -> JourneyComparison:
+    if future.current_state_id is None:  # not a future state: there is no current state to find
+        raise Journey.DoesNotExist("Only a future state is compared with the current state it redesigns.")
     current = journey_map(journey_id=future.current_state_id)
     future = journey_map(journey_id=future.pk)
     current_touchpoints = {t.pk: (s, t) for s in current.stages.all() for t in s.touchpoints.all()}
     comparison = JourneyComparison(current=current, future=future)
-    kept = set()
+    kept: set[int] = set()
     for stage in future.stages.all():
         for touchpoint in stage.touchpoints.all():
-            origin = current_touchpoints.get(touchpoint.copied_from_id)
-            if origin is None:
+            origin_id = touchpoint.copied_from_id
+            if origin_id is None or origin_id not in current_touchpoints:
                 comparison.added.add(touchpoint.pk)
                 continue
-            kept.add(touchpoint.copied_from_id)
-            origin_stage, original = origin
+            kept.add(origin_id)
+            origin_stage, original = current_touchpoints[origin_id]
             fields = [name for name in COMPARED_FIELDS if getattr(original, name) != getattr(touchpoint, name)]
             if fields:
                 comparison.changed[touchpoint.pk] = fields

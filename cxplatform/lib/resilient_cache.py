@@ -16,6 +16,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -44,7 +46,7 @@ class CacheUnavailable(ValueError):
 
 
 class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params) -> None:
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._down_until = 0.0
 
@@ -59,7 +61,7 @@ class ResilientRedisCache(RedisCache):
         self._cache.get_client(write=True).ping()
         self._down_until = 0.0
 
-    def _call(self, name: str, call, *args, **kwargs):
+    def _call(self, name: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self.available:
             try:
                 return call(*args, **kwargs)
@@ -73,13 +75,13 @@ class ResilientRedisCache(RedisCache):
         # A fresh {} or [] each time: a caller may fill in what it got (generations.values() does).
         return fallback.copy() if isinstance(fallback, dict | list) else fallback
 
-    def get(self, key, default=None, version=None):
+    def get(self, key: Any, default: Any | None = None, version: int | None = None) -> Any:
         value = self._call("get", super().get, key, MISS, version)
         return default if value is MISS else value
 
 
-def _degrading(name: str):
-    def method(self, *args, **kwargs):
+def _degrading(name: str) -> Callable[..., Any]:
+    def method(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> Any:
         return self._call(name, getattr(super(ResilientRedisCache, self), name), *args, **kwargs)
 
     method.__name__ = name

@@ -15,18 +15,24 @@ their responses to the stage.
 
 from __future__ import annotations
 
+import datetime
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxplatform.lib.versioning import M, StaleVersion, delete_if_current
+from cxplatform.lib.versioning import StaleVersion, delete_if_current
 from journeys import hooks
 from journeys.models import Journey, Stage, Touchpoint
 
 from .errors import HasDependents
 from .versioning import bump_structure, lock_structure
+
+# A journey, stage or touchpoint: what can be archived, or deleted unless something depends on it.
+MapObject = TypeVar("MapObject", Journey, Stage, Touchpoint)
 
 
 def dependents_of(obj: Journey | Stage | Touchpoint) -> list[str]:
@@ -52,7 +58,7 @@ def refuse_delete_if_depended_on(obj: Journey | Stage | Touchpoint) -> None:
         raise HasDependents(obj, dependents, message)
 
 
-def delete_unless_depended_on(obj: M, *, expected_version: int) -> M:
+def delete_unless_depended_on(obj: MapObject, *, expected_version: int) -> MapObject:
     """Delete obj if its version is current and nothing depends on it (else StaleVersion or HasDependents)."""
     try:
         return delete_if_current(obj, expected_version=expected_version, check=refuse_delete_if_depended_on)
@@ -61,7 +67,7 @@ def delete_unless_depended_on(obj: M, *, expected_version: int) -> M:
         raise HasDependents(obj, [], _("%(name)s is still in use: archive it instead.") % {"name": obj.name}) from exc
 
 
-def _current(model: type[models.Model], obj: models.Model, expected_version: int, *, archived: bool):
+def _current(model: type[MapObject], obj: MapObject, expected_version: int, *, archived: bool) -> MapObject:
     """The row locked, if its version is still expected_version and it is (not) archived; else StaleVersion."""
     current = model.all_objects.select_for_update().filter(pk=obj.pk).first()
     if current is None or current.version != expected_version or (current.archived_at is not None) != archived:
@@ -69,7 +75,7 @@ def _current(model: type[models.Model], obj: models.Model, expected_version: int
     return current
 
 
-def _mark(model: type[models.Model], pk: int, archived_at) -> None:
+def _mark(model: type[Journey | Stage | Touchpoint], pk: int, archived_at: datetime.datetime | None) -> None:
     model.all_objects.filter(pk=pk).update(archived_at=archived_at, version=F("version") + 1)
 
 

@@ -89,7 +89,10 @@ def journey_create_future_state(*, journey: Journey, name: str | None = None, an
             for t in touchpoints
         ]
     )
-    touchpoint_map = {old.pk: new.pk for old, new in zip(touchpoints, new_touchpoints, strict=True)}
+    # Keyed by int | None: a finding on no touchpoint maps to None (a stage finding).
+    touchpoint_map: dict[int | None, int] = {
+        old.pk: new.pk for old, new in zip(touchpoints, new_touchpoints, strict=True)
+    }
 
     Finding.objects.bulk_create(
         [

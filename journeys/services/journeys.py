@@ -1,8 +1,11 @@
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 
+from cxplatform.accounts.models import User
+from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import save_if_current
 from journeys import hooks
 from journeys.models import Channel, Journey, JourneyGroup, JourneyState, Persona, Phase
@@ -22,7 +25,7 @@ def journey_create(
     personas: Iterable[Persona] = (),
     state: str = JourneyState.CURRENT,
     phase: str = Phase.DISCOVER,
-    chain_owner=None,
+    chain_owner: User | None = None,
     current_state: Journey | None = None,
 ) -> Journey:
     journey = Journey(
@@ -42,13 +45,21 @@ def journey_create(
 
 @transaction.atomic
 def journey_update(
-    *, journey: Journey, expected_version: int, personas: Iterable[Persona] | None = None, **changes
+    *,
+    journey: Journey,
+    expected_version: int,
+    personas: Iterable[Persona] | None = None,
+    name: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    group: JourneyGroup | Unset = UNSET,
+    state: str | Unset = UNSET,
+    phase: str | Unset = UNSET,
+    chain_owner: User | Unset | None = UNSET,
 ) -> Journey:
-    unknown = set(changes) - set(JOURNEY_FIELDS)
-    if unknown:
-        raise TypeError(f"journey_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    for name, value in changes.items():
-        setattr(journey, name, value)
+    """Change the fields given (JOURNEY_FIELDS); `personas`, when given, replaces the journey's personas."""
+    changes = given(name=name, description=description, group=group, state=state, phase=phase, chain_owner=chain_owner)
+    for field, value in changes.items():
+        setattr(journey, field, value)
     save_if_current(journey, expected_version=expected_version, fields=[*JOURNEY_FIELDS])
     if personas is not None:
         journey.personas.set(personas)
@@ -63,7 +74,7 @@ def journey_delete(*, journey: Journey, expected_version: int) -> None:
 
 
 @transaction.atomic
-def persona_create(**fields) -> Persona:
+def persona_create(**fields: Any) -> Persona:
     persona = Persona(**fields)
     persona.full_clean()
     persona.save()
@@ -71,11 +82,19 @@ def persona_create(**fields) -> Persona:
 
 
 @transaction.atomic
-def persona_update(*, persona: Persona, **changes) -> Persona:
-    for name, value in changes.items():
-        if name not in PERSONA_FIELDS:
-            raise TypeError(f"persona_update() got an unexpected field: {name}")
-        setattr(persona, name, value)
+def persona_update(
+    *,
+    persona: Persona,
+    name: str | Unset = UNSET,
+    segment: str | Unset = UNSET,
+    quote: str | Unset = UNSET,
+    goals: str | Unset = UNSET,
+    frustrations: str | Unset = UNSET,
+    colour: str | Unset = UNSET,
+) -> Persona:
+    changes = given(name=name, segment=segment, quote=quote, goals=goals, frustrations=frustrations, colour=colour)
+    for field, value in changes.items():
+        setattr(persona, field, value)
     persona.full_clean()
     persona.save()
     return persona
@@ -97,11 +116,16 @@ def channel_create(*, name: str, slug: str, name_nl: str = "", position: int | N
 
 
 @transaction.atomic
-def channel_update(*, channel: Channel, **changes) -> Channel:
-    for name, value in changes.items():
-        if name not in {"name", "name_nl", "slug", "position"}:
-            raise TypeError(f"channel_update() got an unexpected field: {name}")
-        setattr(channel, name, value)
+def channel_update(
+    *,
+    channel: Channel,
+    name: str | Unset = UNSET,
+    name_nl: str | Unset = UNSET,
+    slug: str | Unset = UNSET,
+    position: int | Unset = UNSET,
+) -> Channel:
+    for field, value in given(name=name, name_nl=name_nl, slug=slug, position=position).items():
+        setattr(channel, field, value)
     channel.full_clean()
     channel.save()
     return channel

@@ -1,13 +1,18 @@
 """Stages, touchpoints and findings: create, edit, delete, move and reorder, guarded by version numbers."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from cxplatform.accounts.models import User
+from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from journeys import hooks
-from journeys.models import Finding, Journey, Stage, Touchpoint
+from journeys.models import Channel, Finding, Journey, Stage, Touchpoint
 
 from .archive import delete_unless_depended_on
 from .versioning import bump_structure, lock_structure
@@ -17,8 +22,8 @@ TOUCHPOINT_FIELDS = ["name", "channel", "description", "customer_expectation", "
 FINDING_FIELDS = ["kind", "text", "source", "severity"]
 
 
-def _check_fields(changes: dict, allowed: list[str], what: str) -> None:
-    unknown = set(changes) - set(allowed)
+def _check_fields(fields: dict[str, Any], allowed: list[str], what: str) -> None:
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"{what}() got unexpected fields: {', '.join(sorted(unknown))}")
 
@@ -35,7 +40,7 @@ def _insert_position(count: int, position: int | None) -> int:
 
 
 @transaction.atomic
-def stage_create(*, journey: Journey, name: str, position: int | None = None, **fields) -> Stage:
+def stage_create(*, journey: Journey, name: str, position: int | None = None, **fields: Any) -> Stage:
     _check_fields(fields, STAGE_FIELDS, "stage_create")
     journey = lock_structure(Journey, journey.pk, None)
     count = journey.stages.count()
@@ -49,10 +54,17 @@ def stage_create(*, journey: Journey, name: str, position: int | None = None, **
 
 
 @transaction.atomic
-def stage_update(*, stage: Stage, expected_version: int, **changes) -> Stage:
-    _check_fields(changes, STAGE_FIELDS, "stage_update")
-    for name, value in changes.items():
-        setattr(stage, name, value)
+def stage_update(
+    *,
+    stage: Stage,
+    expected_version: int,
+    name: str | Unset = UNSET,
+    customer_goal: str | Unset = UNSET,
+    customer_expectation: str | Unset = UNSET,
+) -> Stage:
+    changes = given(name=name, customer_goal=customer_goal, customer_expectation=customer_expectation)
+    for field, value in changes.items():
+        setattr(stage, field, value)
     return save_if_current(stage, expected_version=expected_version, fields=STAGE_FIELDS)
 
 
@@ -89,7 +101,7 @@ def stage_move(*, stage: Stage, position: int, expected_structure_version: int) 
 
 
 @transaction.atomic
-def touchpoint_create(*, stage: Stage, name: str, position: int | None = None, **fields) -> Touchpoint:
+def touchpoint_create(*, stage: Stage, name: str, position: int | None = None, **fields: Any) -> Touchpoint:
     _check_fields(fields, TOUCHPOINT_FIELDS, "touchpoint_create")
     journey = lock_structure(Journey, stage.journey_id, None)
     count = stage.touchpoints.count()
@@ -104,10 +116,29 @@ def touchpoint_create(*, stage: Stage, name: str, position: int | None = None, *
 
 
 @transaction.atomic
-def touchpoint_update(*, touchpoint: Touchpoint, expected_version: int, **changes) -> Touchpoint:
-    _check_fields(changes, TOUCHPOINT_FIELDS, "touchpoint_update")
-    for name, value in changes.items():
-        setattr(touchpoint, name, value)
+def touchpoint_update(
+    *,
+    touchpoint: Touchpoint,
+    expected_version: int,
+    name: str | Unset = UNSET,
+    channel: Channel | Unset | None = UNSET,
+    description: str | Unset = UNSET,
+    customer_expectation: str | Unset = UNSET,
+    emotion: int | Unset = UNSET,
+    is_moment_of_truth: bool | Unset = UNSET,
+    owner: User | Unset | None = UNSET,
+) -> Touchpoint:
+    changes = given(
+        name=name,
+        channel=channel,
+        description=description,
+        customer_expectation=customer_expectation,
+        emotion=emotion,
+        is_moment_of_truth=is_moment_of_truth,
+        owner=owner,
+    )
+    for field, value in changes.items():
+        setattr(touchpoint, field, value)
     return save_if_current(touchpoint, expected_version=expected_version, fields=TOUCHPOINT_FIELDS)
 
 
@@ -152,7 +183,7 @@ def touchpoint_move(
 
 
 @transaction.atomic
-def journey_reorder(*, journey: Journey, stages: list[dict], expected_structure_version: int) -> Journey:
+def journey_reorder(*, journey: Journey, stages: list[dict[str, Any]], expected_structure_version: int) -> Journey:
     """Set the whole order at once: `stages` lists every stage id in order, each with every touchpoint id it
     holds, in order (`[{"id": 3, "touchpoints": [7, 5]}, ...]`). A touchpoint listed under another stage moves
     there. Refused unless every stage and touchpoint of the journey is listed exactly once."""
@@ -187,7 +218,7 @@ def journey_reorder(*, journey: Journey, stages: list[dict], expected_structure_
     return journey
 
 
-def _renumber(items: list) -> None:
+def _renumber(items: Iterable[Stage | Touchpoint]) -> None:
     for index, item in enumerate(items):
         item.position = index
 
@@ -201,7 +232,7 @@ def _check_same_journey(touchpoint: Touchpoint) -> None:
 
 
 @transaction.atomic
-def finding_create(*, stage: Stage | None = None, touchpoint: Touchpoint | None = None, **fields) -> Finding:
+def finding_create(*, stage: Stage | None = None, touchpoint: Touchpoint | None = None, **fields: Any) -> Finding:
     """A finding on a touchpoint (its stage follows) or, without a touchpoint, on a stage."""
     _check_fields(fields, FINDING_FIELDS, "finding_create")
     if touchpoint is not None:
@@ -217,10 +248,17 @@ def finding_create(*, stage: Stage | None = None, touchpoint: Touchpoint | None 
 
 
 @transaction.atomic
-def finding_update(*, finding: Finding, expected_version: int, **changes) -> Finding:
-    _check_fields(changes, FINDING_FIELDS, "finding_update")
-    for name, value in changes.items():
-        setattr(finding, name, value)
+def finding_update(
+    *,
+    finding: Finding,
+    expected_version: int,
+    kind: str | Unset = UNSET,
+    text: str | Unset = UNSET,
+    source: str | Unset = UNSET,
+    severity: int | Unset = UNSET,
+) -> Finding:
+    for field, value in given(kind=kind, text=text, source=source, severity=severity).items():
+        setattr(finding, field, value)
     return save_if_current(finding, expected_version=expected_version, fields=FINDING_FIELDS)
 
 

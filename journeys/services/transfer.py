@@ -119,7 +119,7 @@ def journey_export_csv(*, journey: Journey) -> str:
         for touchpoint in stage.touchpoints.all():
             own = [f for f in findings if f.touchpoint_id == touchpoint.pk]
 
-            def texts(kind: str, own=own) -> str:
+            def texts(kind: str, own: list[Finding] = own) -> str:
                 return " | ".join(f.text for f in own if f.kind == kind)
 
             writer.writerow(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Case,
@@ -20,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,17 +32,29 @@ from metrics.formulas import Counts
 from metrics.models import BusinessCase, BusinessCaseGain, GainType, KpiSnapshot, Metric, Period
 from teams.models import ActionStatus, ActionTransition, ImprovementAction
 
+if TYPE_CHECKING:  # django-stubs' helper for annotated rows; a development dependency only
+    from django_stubs_ext import WithAnnotations
+
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 RATIO = DecimalField(max_digits=20, decimal_places=6)
 DEFAULT_EFFECT_WEEKS = BusinessCase._meta.get_field("effect_weeks").default
 
 
-def _roi_expression(gains) -> ExpressionWrapper:
+class CaseSums(TypedDict):
+    """What business_case_list annotates on each case."""
+
+    expected_gains: Decimal
+    realised_gains: Decimal | None  # NULL until a realised amount is entered
+    expected_roi_value: Decimal | None
+    realised_roi_value: Decimal | None
+
+
+def _roi_expression(gains: Combinable) -> ExpressionWrapper:
     """(gains - investment) / investment x 100, for sorting; the figure shown is formulas.roi's."""
     return ExpressionWrapper((gains - F("investment")) * Value(100) / F("investment"), output_field=RATIO)
 
 
-def business_case_list() -> QuerySet[BusinessCase]:
+def business_case_list() -> QuerySet[WithAnnotations[BusinessCase, CaseSums]]:
     """Cases with their action (journey, touchpoint, team), gains (one more query), `expected_gains` and
     `realised_gains` summed in the database (realised is NULL until a realised amount is entered), and
     `expected_roi_value` / `realised_roi_value` to sort by."""
@@ -67,7 +81,7 @@ class Roi:
     realised: Decimal | None  # None: no realised gain entered yet
 
 
-def case_roi(case: BusinessCase) -> Roi:
+def case_roi(case: WithAnnotations[BusinessCase, CaseSums]) -> Roi:
     """The ROI figures of a case read through business_case_list (its sums are annotated)."""
     realised = formulas.roi(case.realised_gains, case.investment) if case.realised_gains is not None else None
     return Roi(expected=formulas.roi(case.expected_gains, case.investment), realised=realised)

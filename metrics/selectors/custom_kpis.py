@@ -11,7 +11,9 @@ the detail page and the API all read the same verdict and no page runs a query p
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Case,
@@ -31,6 +33,9 @@ from django.db.models.functions import Abs
 from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThanOrEqual
 
 from metrics.models import CustomKpi, Direction, KpiMeasurement, KpiStatus
+
+if TYPE_CHECKING:  # django-stubs' helper for annotated rows; a development dependency only
+    from django_stubs_ext import WithAnnotations
 
 AMOUNT = DecimalField(max_digits=14, decimal_places=4)
 
@@ -56,12 +61,20 @@ def status_expression(value: Expression | F, *, prefix: str = "") -> Case:
     )
 
 
+class LatestMeasurement(TypedDict):
+    """What kpi_list annotates on each KPI."""
+
+    latest_value: Decimal | None
+    latest_period: datetime.date | None
+    status: str  # KpiStatus
+
+
 def _latest(field: str) -> Subquery:
     latest = KpiMeasurement.objects.filter(kpi=OuterRef("pk")).order_by("-period_start")
     return Subquery(latest.values(field)[:1])
 
 
-def kpi_list() -> QuerySet[CustomKpi]:
+def kpi_list() -> QuerySet[WithAnnotations[CustomKpi, LatestMeasurement]]:
     """KPIs with owner, journey, touchpoint and channel, `latest_value`, `latest_period` and `status`: one query
     (the latest measurement is a subquery on the (kpi, period_start) unique index)."""
     return (
@@ -72,7 +85,7 @@ def kpi_list() -> QuerySet[CustomKpi]:
     )
 
 
-def kpi_detail(*, pk: int) -> CustomKpi:
+def kpi_detail(*, pk: int) -> WithAnnotations[CustomKpi, LatestMeasurement]:
     """One KPI as the list shows it; raises CustomKpi.DoesNotExist."""
     return kpi_list().get(pk=pk)
 

@@ -14,22 +14,24 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from journeys.models import Channel, Journey, Stage, Touchpoint, channel_label
 from metrics import formulas
 from metrics.forms.periods import ReportPeriod
-from metrics.models import Metric, Period
+from metrics.models import KpiSnapshot, Metric, Period
 from metrics.periods import cover, month_start
 from metrics.selectors.kpis import COVERING_PERIODS, cover_q, is_stale, scoped_cells
 from metrics.selectors.targets import TargetIndex, target_index
 
-METRICS = (Metric.NPS, Metric.CSAT, Metric.CES)
+METRICS: tuple[str, ...] = (Metric.NPS, Metric.CSAT, Metric.CES)
 TREND_MONTHS = 12
 SUMS = {"n": Sum("n"), "low": Sum("low"), "high": Sum("high"), "total": Sum("total"), "total_sq": Sum("total_sq")}
 
@@ -42,12 +44,12 @@ class Scope:
     journey_id: int | None = None
     channel_id: int | None = None
 
-    def cells(self):
+    def cells(self) -> QuerySet[KpiSnapshot]:
         return scoped_cells(
             journey=self.journey_id, stage=None, touchpoint=None, channel=self.channel_id, group=self.group_id
         )
 
-    def journeys(self):
+    def journeys(self) -> QuerySet[Journey]:
         # Archived journeys too: their responses keep counting in the totals, so their rows stay beside the rest.
         journeys = Journey.all_objects.all()
         if self.journey_id is not None:
@@ -75,7 +77,7 @@ class MetricFigure:
         return self.n > 0 and formulas.is_low_sample(self.n)
 
 
-def metric_figure(metric: str, counts: formulas.Counts, target=None) -> MetricFigure:
+def metric_figure(metric: str, counts: formulas.Counts, target: Decimal | None = None) -> MetricFigure:
     """The figure of `metric` from its counts, with the verdict against `target` (None: no target)."""
     figure = formulas.headline(metric, counts)
     target_value = None if target is None else float(target)
@@ -210,15 +212,15 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
     first_month = trend_start(period)
     month_ranges = cover(first_month, period.date_to, COVERING_PERIODS[Period.MONTH])
     trend_counts: dict[datetime.date, dict[str, formulas.Counts]] = defaultdict(dict)
-    for row in (
+    for month_row in (
         cells.filter(cover_q(month_ranges))
         .annotate(month=TruncMonth("period_start"))
         .values("month", "metric")
         .annotate(**SUMS)
         .order_by()
     ):
-        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
-        trend_counts[month][row["metric"]] = _counts(row)
+        month = month_row["month"].date() if isinstance(month_row["month"], datetime.datetime) else month_row["month"]
+        trend_counts[month][month_row["metric"]] = _counts(month_row)
 
     all_journeys = list(
         scope.journeys().order_by("group__position", "name", "id").values_list("id", "name", "archived_at")
@@ -269,7 +271,7 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
         if archived is None or pk in by_journey
     ]
 
-    def figures(counts: dict[str, formulas.Counts], **where) -> dict[str, MetricFigure]:
+    def figures(counts: dict[str, formulas.Counts], **where: int | None) -> dict[str, MetricFigure]:
         return {m: metric_figure(m, counts.get(m, formulas.Counts()), targets.get(m, **where)) for m in METRICS}
 
     journey_names = dict(journeys)
@@ -320,11 +322,11 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
     )
 
 
-def archived_name(name: str, archived_at) -> str:
+def archived_name(name: str, archived_at: datetime.datetime | None) -> str:
     return name if archived_at is None else _("%(name)s (archived)") % {"name": name}
 
 
-def _counts(row: dict) -> formulas.Counts:
+def _counts(row: Mapping[str, Any]) -> formulas.Counts:
     return formulas.Counts(row["n"], row["low"], row["high"], row["total"], row["total_sq"])
 
 
@@ -332,7 +334,9 @@ def _add(into: dict[str, formulas.Counts], metric: str, counts: formulas.Counts)
     into[metric] = into.get(metric, formulas.Counts()) + counts
 
 
-def _heatmap(metric: str, journeys: list[tuple[int, str]], stages: list[tuple], stage_rows: list[Row]) -> Heatmap:
+def _heatmap(
+    metric: str, journeys: list[tuple[int, str]], stages: list[tuple[int, int, str]], stage_rows: list[Row]
+) -> Heatmap:
     measured = {row.key: row.figures[metric] for row in stage_rows if row.figures[metric].n}
     cells: dict[int, list[HeatmapCell | None]] = {pk: [] for pk, _name in journeys}
     for stage_id, journey_id, name in stages:

@@ -186,7 +186,8 @@ class DriverAnalysis:
 
     @property
     def fix_first(self) -> list[DriverRow]:
-        return sorted((row for row in self.rows if row.rank is not None), key=lambda row: row.rank)
+        ranked = [(row.rank, row) for row in self.rows if row.rank is not None]
+        return [row for _rank, row in sorted(ranked, key=lambda pair: pair[0])]
 
     @property
     def sufficient(self) -> bool:
@@ -330,24 +331,31 @@ def _fill(row: DriverRow, sums: tuple, minimum: float) -> None:
 
 def _rank(rows: list[DriverRow]) -> tuple[float | None, float | None]:
     """Quadrants at the medians of the analysed rows, and the fix-first ranks; returns the two medians."""
-    analysed = [row for row in rows if row.status == ANALYSED]
+    # An analysed row has its importance and its performance.
+    analysed = [
+        (row, row.importance, row.performance)
+        for row in rows
+        if row.status == ANALYSED and row.importance is not None and row.performance is not None
+    ]
     if not analysed:
         return None, None
-    median_performance = statistics.median(row.performance for row in analysed)
-    median_importance = statistics.median(row.importance for row in analysed)
-    for row in analysed:
-        important = row.importance >= median_importance
-        low = row.performance < median_performance
+    median_performance = statistics.median(performance for _row, _importance, performance in analysed)
+    median_importance = statistics.median(importance for _row, importance, _performance in analysed)
+    candidates: list[tuple[float, DriverRow]] = []
+    for row, importance, performance in analysed:
+        important = importance >= median_importance
+        low = performance < median_performance
         row.quadrant = {
             (True, True): FIX_FIRST,
             (True, False): KEEP_UP,
             (False, True): LOW_PRIORITY,
             (False, False): OVERKILL,
         }[(important, low)]
-        row.priority = row.importance * (100.0 - row.performance)
-    candidates = [row for row in analysed if row.quadrant == FIX_FIRST and row.significant and row.importance > 0]
-    candidates.sort(key=lambda row: (-row.priority, row.touchpoint_id))
-    for rank, row in enumerate(candidates, start=1):
+        row.priority = importance * (100.0 - performance)
+        if row.quadrant == FIX_FIRST and row.significant and importance > 0:
+            candidates.append((row.priority, row))
+    candidates.sort(key=lambda candidate: (-candidate[0], candidate[1].touchpoint_id))
+    for rank, (_priority, row) in enumerate(candidates, start=1):
         row.rank = rank
     return median_performance, median_importance
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from cxplatform.accounts.models import Role
+from cxplatform.accounts.models import Role, User
 from metrics.models import CaseStatus, FollowUpCase
 from metrics.permissions import can_see_all_cases
 from teams.models import OPEN_STATUSES, ImprovementAction
@@ -42,7 +42,7 @@ def followup_rows(today: datetime.date | None = None) -> QuerySet[FollowUpCase]:
     )
 
 
-def followup_list(*, user, today: datetime.date | None = None) -> QuerySet[FollowUpCase]:
+def followup_list(*, user: User, today: datetime.date | None = None) -> QuerySet[FollowUpCase]:
     """The cases `user` may see: everyone's for managers, CX editors and admins; their own for the others."""
     rows = followup_rows(today)
     return rows if can_see_all_cases(user) else rows.filter(owner_id=user.pk)

@@ -13,6 +13,7 @@ from functools import reduce
 from typing import Any
 
 from django.db.models import F, Max, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
@@ -106,7 +107,7 @@ def cover_q(ranges: list[CellRange]) -> Q:
     )
 
 
-def _key_expression(group_by: str | None):
+def _key_expression(group_by: str | None) -> Combinable | None:
     if group_by is None:
         return None
     if group_by == Period.MONTH:

@@ -90,7 +90,7 @@ class _Builder:
         self.targets = targets
         self.decimal = str(get_format("DECIMAL_SEPARATOR"))
         self.thousands = str(get_format("THOUSAND_SEPARATOR"))
-        self.labels = {metric: str(metric.label) for metric in METRICS}
+        self.labels: dict[str, str] = {metric: str(metric.label) for metric in METRICS}
         self.minimum = formulas.min_sample()  # formulas.is_low_sample, with the setting read once
         self.target_texts: dict[tuple[str, Decimal], str] = {}
 
@@ -109,6 +109,7 @@ class _Builder:
     def figure(self, metric: str, counts: formulas.Counts, touchpoint_id: int | None) -> Figure:
         headline = formulas.headline(metric, counts)
         score, margin = headline.value, headline.margin
+        assert score is not None  # figures() asks only for metrics with responses, which have a figure
         if metric == Metric.NPS:
             text = self.fixed(score, 0, sign=True)
         elif metric == Metric.CSAT:

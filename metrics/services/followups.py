@@ -17,8 +17,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxplatform.accounts.models import Role
+from cxplatform.accounts.models import Role, User
 from cxplatform.lib.dates import add_working_days
+from cxplatform.lib.unset import UNSET, Unset
 from cxplatform.lib.versioning import StaleVersion, save_if_current
 from metrics.models import METRIC_BUCKETS, CaseStatus, FollowUpCase, Metric, SurveyResponse
 from teams.models import ImprovementAction
@@ -136,31 +137,35 @@ def _move(case: FollowUpCase, to_status: str, now: datetime.datetime) -> None:
 
 
 @transaction.atomic
-def followup_update(*, case: FollowUpCase, expected_version: int, **changes) -> FollowUpCase:
-    """Change a case's status, outcome note, owner and/or linked improvement action, all or nothing.
+def followup_update(
+    *,
+    case: FollowUpCase,
+    expected_version: int,
+    status: str | Unset = UNSET,
+    outcome: str | Unset | None = UNSET,
+    owner: User | Unset | None = UNSET,
+    action: ImprovementAction | Unset | None = UNSET,
+) -> FollowUpCase:
+    """Change a case's status, outcome note, owner and/or linked improvement action (those given, CASE_FIELDS),
+    all or nothing.
 
     Callers check who may do what (metrics.permissions: can_work_case; can_reassign_case for `owner`)."""
-    unknown = set(changes) - set(CASE_FIELDS)
-    if unknown:
-        raise TypeError(f"followup_update() got unexpected fields: {', '.join(sorted(unknown))}")
     current = _locked(case, expected_version)
     errors: dict[str, str] = {}
-    if "outcome" in changes:
-        current.outcome = (changes["outcome"] or "").strip()
-    if "status" in changes and changes["status"] != current.status:
+    if outcome is not UNSET:
+        current.outcome = (outcome or "").strip()
+    if status is not UNSET and status != current.status:
         try:
-            _move(current, changes["status"], timezone.now())
+            _move(current, status, timezone.now())
         except ValidationError as error:
             errors.update({name: messages[0] for name, messages in error.message_dict.items()})
     if current.status == CaseStatus.RESOLVED and not current.outcome:
         errors["outcome"] = _("Write down the outcome before resolving the case: what was agreed with the customer?")
-    if "owner" in changes:
-        owner = changes["owner"]
+    if owner is not UNSET:
         if owner is not None and (not owner.is_active or owner.role not in CASE_OWNER_ROLES):
             errors["owner"] = _("Follow-up cases are assigned to active process owners (or admins).")
         current.owner = owner
-    if "action" in changes:
-        action: ImprovementAction | None = changes["action"]
+    if action is not UNSET:
         if action is not None and action.journey_id != current.touchpoint.journey_id:
             errors["action"] = _("This improvement action belongs to another journey than the case's touchpoint.")
         current.action = action
@@ -175,7 +180,7 @@ def followup_update(*, case: FollowUpCase, expected_version: int, **changes) -> 
 
 @transaction.atomic
 def followup_action_create(
-    *, case: FollowUpCase, expected_version: int, by, title: str, description: str = ""
+    *, case: FollowUpCase, expected_version: int, by: User, title: str, description: str = ""
 ) -> ImprovementAction:
     """Turn a case into an improvement action (the outer loop) on the case's touchpoint, and link the case to it.
 

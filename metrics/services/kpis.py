@@ -8,12 +8,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cxplatform.accounts.models import User
+from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import delete_if_current, save_if_current
+from journeys.models import Channel, Journey, Touchpoint
 from metrics.models import CustomKpi, KpiMeasurement
 
 # The fields of a KPI that its form and its service take, in the form's order.
@@ -34,22 +38,23 @@ KPI_FIELDS = [
 
 def _check_scope(kpi: CustomKpi) -> None:
     """A touchpoint KPI is on the touchpoint's journey: taken from it when not given, refused when another."""
-    if kpi.touchpoint_id is None:
+    touchpoint = kpi.touchpoint  # None, without a query, when there is none
+    if touchpoint is None:
         return
     if kpi.journey_id is None:
-        kpi.journey_id = kpi.touchpoint.journey_id
-    elif kpi.touchpoint.journey_id != kpi.journey_id:
+        kpi.journey_id = touchpoint.journey_id
+    elif touchpoint.journey_id != kpi.journey_id:
         raise ValidationError({"touchpoint": _("This touchpoint belongs to another journey than the KPI's.")})
 
 
-def _unknown(fields: dict, name: str) -> None:
+def _unknown(fields: dict[str, Any], name: str) -> None:
     unknown = set(fields) - set(KPI_FIELDS)
     if unknown:
         raise TypeError(f"{name}() got unexpected fields: {', '.join(sorted(unknown))}")
 
 
 @transaction.atomic
-def kpi_create(*, name: str, unit: str, target: Decimal, **fields) -> CustomKpi:
+def kpi_create(*, name: str, unit: str, target: Decimal, **fields: Any) -> CustomKpi:
     """Define a KPI; `fields` are the other model fields of KPI_FIELDS (owner, journey, direction...)."""
     _unknown(fields, "kpi_create")
     kpi = CustomKpi(name=name, unit=unit, target=target, **fields)
@@ -60,12 +65,39 @@ def kpi_create(*, name: str, unit: str, target: Decimal, **fields) -> CustomKpi:
 
 
 @transaction.atomic
-def kpi_update(*, kpi: CustomKpi, expected_version: int, **changes) -> CustomKpi:
-    """Change a KPI's definition. Raises StaleVersion (nothing saved) when someone else changed it since
-    `expected_version`."""
-    _unknown(changes, "kpi_update")
-    for name, value in changes.items():
-        setattr(kpi, name, value)
+def kpi_update(
+    *,
+    kpi: CustomKpi,
+    expected_version: int,
+    name: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    unit: str | Unset = UNSET,
+    direction: str | Unset = UNSET,
+    target: Decimal | Unset = UNSET,
+    tolerance: Decimal | Unset = UNSET,
+    owner: User | Unset | None = UNSET,
+    journey: Journey | Unset | None = UNSET,
+    touchpoint: Touchpoint | Unset | None = UNSET,
+    channel: Channel | Unset | None = UNSET,
+) -> CustomKpi:
+    """Change the fields given of a KPI's definition (KPI_FIELDS). Raises StaleVersion (nothing saved) when
+    someone else changed it since `expected_version`."""
+    changes = given(
+        name=name,
+        kind=kind,
+        description=description,
+        unit=unit,
+        direction=direction,
+        target=target,
+        tolerance=tolerance,
+        owner=owner,
+        journey=journey,
+        touchpoint=touchpoint,
+        channel=channel,
+    )
+    for field, value in changes.items():
+        setattr(kpi, field, value)
     _check_scope(kpi)
     return save_if_current(kpi, expected_version=expected_version, fields=KPI_FIELDS)
 

@@ -9,9 +9,9 @@ marked stale (a recompute is enqueued on commit) and follow-up cases are opened 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Any
 
 from django.db import connection, transaction
@@ -64,7 +64,7 @@ class IngestResult:
     error_csv_rows: int = 0
 
 
-def _after_store(*, created: int, ranges, after_id: int, received_at: datetime) -> int:
+def _after_store(*, created: int, ranges: Mapping[int, tuple[date, date]], after_id: int, received_at: datetime) -> int:
     """In the ingest's transaction: mark the touched snapshots stale and open follow-up cases for the new rows
     (those with a larger id than before and this ingest's stamp). Returns the cases opened."""
     if not created:
@@ -92,7 +92,7 @@ def _store(staged: Staged) -> IngestResult:
     )
 
 
-def _single_id(after_id: int, received_at) -> int | None:
+def _single_id(after_id: int, received_at: datetime) -> int | None:
     return SurveyResponse.objects.filter(pk__gt=after_id, created_at=received_at).values_list("pk", flat=True).first()
 
 
@@ -176,7 +176,14 @@ def responses_import_csv(
     return result
 
 
-def _import_direct(*, file, skip_invalid, error_csv, on_progress, default_source) -> tuple[IngestResult, Direct] | None:
+def _import_direct(
+    *,
+    file: IO[bytes],
+    skip_invalid: bool,
+    error_csv: IO[str] | None,
+    on_progress: ProgressCallback | None,
+    default_source: str,
+) -> tuple[IngestResult, Direct] | None:
     """The direct path (metrics.ingest.direct) in a savepoint; None when it falls back to the staging path."""
     received_at = timezone.now()
     error_start = error_csv.tell() if error_csv is not None else 0

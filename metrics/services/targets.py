@@ -13,10 +13,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxplatform.accounts.models import User
+from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from journeys.models import Journey, Touchpoint
 from metrics.models import Metric, MetricTarget
@@ -36,12 +39,6 @@ RANGE_HELP = gettext_lazy(
 TARGET_FIELDS = ["metric", "journey", "touchpoint", "value"]
 
 
-def _unknown(fields: dict, name: str) -> None:
-    unknown = set(fields) - set(TARGET_FIELDS)
-    if unknown:
-        raise TypeError(f"{name}() got unexpected fields: {', '.join(sorted(unknown))}")
-
-
 def _range_error(target: MetricTarget) -> str | None:
     low, high = TARGET_RANGES[target.metric]
     if low <= target.value <= high:
@@ -56,21 +53,23 @@ def _range_error(target: MetricTarget) -> str | None:
 
 def _scope_error(target: MetricTarget) -> str | None:
     """A touchpoint target takes its journey from the touchpoint when none is given; another journey is refused."""
-    if target.touchpoint_id is None:
+    touchpoint = target.touchpoint  # None, without a query, when there is none
+    if touchpoint is None:
         return None
-    touchpoint = target.touchpoint
     if target.journey_id is None:
         target.journey_id = touchpoint.journey_id
         return None
     if touchpoint.journey_id != target.journey_id:
+        journey = target.journey
+        assert journey is not None  # journey_id is set
         return _("“%(touchpoint)s” is a touchpoint of another journey than “%(journey)s”.") % {
             "touchpoint": touchpoint.name,
-            "journey": target.journey.name,
+            "journey": journey.name,
         }
     return None
 
 
-def _same_scope(target: MetricTarget):
+def _same_scope(target: MetricTarget) -> QuerySet[MetricTarget]:
     """The other targets of the same metric and scope (at most one exists: the unique constraints)."""
     others = MetricTarget.objects.filter(metric=target.metric).exclude(pk=target.pk)
     if target.touchpoint_id is not None:
@@ -83,12 +82,14 @@ def _same_scope(target: MetricTarget):
 def _duplicate_error(target: MetricTarget) -> ValidationError:
     """The message for a second target of one metric and scope, at the field that sets the scope."""
     metric = target.get_metric_display()
-    if target.touchpoint_id is not None:
+    touchpoint = target.touchpoint
+    if touchpoint is not None:
         message = _("The touchpoint “%(scope)s” already has a target for %(metric)s: change that one instead.")
-        return ValidationError({"touchpoint": message % {"scope": target.touchpoint.name, "metric": metric}})
-    if target.journey_id is not None:
+        return ValidationError({"touchpoint": message % {"scope": touchpoint.name, "metric": metric}})
+    journey = target.journey
+    if journey is not None:
         message = _("The journey “%(scope)s” already has a target for %(metric)s: change that one instead.")
-        return ValidationError({"journey": message % {"scope": target.journey.name, "metric": metric}})
+        return ValidationError({"journey": message % {"scope": journey.name, "metric": metric}})
     message = _(
         "The whole organisation already has a target for %(metric)s: change that one instead, or choose a "
         "journey or a touchpoint."
@@ -98,7 +99,7 @@ def _duplicate_error(target: MetricTarget) -> ValidationError:
 
 def _validate(target: MetricTarget) -> None:
     """Every problem at its field: the model's own rules (metric, digits), the range, the scope, a duplicate."""
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     try:
         target.full_clean(exclude=["updated_by"], validate_constraints=False)
     except ValidationError as error:
@@ -124,7 +125,7 @@ def target_create(
     value: Decimal,
     journey: Journey | None = None,
     touchpoint: Touchpoint | None = None,
-    user=None,
+    user: User | None = None,
 ) -> MetricTarget:
     """Set the target of `metric` for the organisation (no journey, no touchpoint), a journey or a touchpoint.
     Raises a ValidationError keyed by field."""
@@ -140,15 +141,24 @@ def target_create(
 
 
 @transaction.atomic
-def target_update(*, target: MetricTarget, expected_version: int, user=None, **changes) -> MetricTarget:
-    """Change a target's metric, scope or value. A new touchpoint without a journey brings its own journey.
-    Raises StaleVersion (nothing saved) when someone else changed or removed it since `expected_version`, and
-    a ValidationError keyed by field."""
-    _unknown(changes, "target_update")
+def target_update(
+    *,
+    target: MetricTarget,
+    expected_version: int,
+    user: User | None = None,
+    metric: str | Unset = UNSET,
+    journey: Journey | Unset | None = UNSET,
+    touchpoint: Touchpoint | Unset | None = UNSET,
+    value: Decimal | Unset = UNSET,
+) -> MetricTarget:
+    """Change a target's metric, scope or value (those given). A new touchpoint without a journey brings its own
+    journey. Raises StaleVersion (nothing saved) when someone else changed or removed it since
+    `expected_version`, and a ValidationError keyed by field."""
+    changes = given(metric=metric, journey=journey, touchpoint=touchpoint, value=value)
     if changes.get("touchpoint") is not None and "journey" not in changes:
         changes["journey"] = None  # taken from the touchpoint
-    for name, value in changes.items():
-        setattr(target, name, value)
+    for field, new in changes.items():
+        setattr(target, field, new)
     _validate(target)
     target.updated_by = user
     target.updated_at = timezone.now()  # an UPDATE statement does not apply auto_now

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from cxplatform.accounts.models import Role
+from cxplatform.accounts.models import Role, User
 from journeys.models import Finding, Journey, Stage, Touchpoint
 from teams.models import (
     OPEN_STATUSES,
@@ -27,7 +28,16 @@ from teams.models import (
     Team,
 )
 
+if TYPE_CHECKING:  # django-stubs' helper for annotated rows; a development dependency only
+    from django_stubs_ext import WithAnnotations
+
 TITLE_LENGTH = 120
+
+
+class OverdueFlag(TypedDict):
+    """What action_rows annotates on each action."""
+
+    is_overdue: bool
 
 
 def overdue(today: datetime.date | None = None) -> Q:
@@ -35,7 +45,7 @@ def overdue(today: datetime.date | None = None) -> Q:
     return Q(due_date__lt=today or timezone.localdate(), status__in=OPEN_STATUSES)
 
 
-def action_rows() -> QuerySet[ImprovementAction]:
+def action_rows() -> QuerySet[WithAnnotations[ImprovementAction, OverdueFlag]]:
     """Actions with what a card or table row shows, soonest due first (no due date last)."""
     return (
         ImprovementAction.objects.select_related("journey", "touchpoint", "team", "assignee")
@@ -64,7 +74,7 @@ def action_board(queryset: QuerySet[ImprovementAction]) -> list[BoardColumn]:
     return list(columns.values())
 
 
-def my_work(*, user) -> QuerySet[ImprovementAction]:
+def my_work(*, user: User) -> QuerySet[WithAnnotations[ImprovementAction, OverdueFlag]]:
     """The open actions assigned to `user`: overdue ones first, then by due date (none last)."""
     return (
         action_rows()
@@ -93,12 +103,12 @@ def action_detail(*, pk: int) -> ImprovementAction:
     )
 
 
-def assignable_users() -> QuerySet:
+def assignable_users() -> QuerySet[User]:
     """Who an action can be assigned to: active process owners."""
     return get_user_model().objects.filter(is_active=True, role=Role.PROCESS_OWNER).order_by("first_name", "last_name")
 
 
-def assignee_choices() -> QuerySet:
+def assignee_choices() -> QuerySet[User]:
     """Whom the lists can be filtered by: process owners, and anyone who has an action assigned."""
     has_actions = Exists(ImprovementAction.objects.filter(assignee=OuterRef("pk")))
     return get_user_model().objects.filter(Q(role=Role.PROCESS_OWNER) | has_actions).order_by("first_name", "username")
@@ -122,7 +132,7 @@ class ActionSource:
         return ""
 
     @property
-    def process_owner(self):
+    def process_owner(self) -> User | None:
         owner = self.touchpoint.owner if self.touchpoint is not None else None
         return owner if owner is not None and owner.role == Role.PROCESS_OWNER and owner.is_active else None
 
@@ -140,7 +150,7 @@ def action_source(*, finding_id: int | None = None, touchpoint_id: int | None = 
     return None
 
 
-def team_for_journey(*, journey: Journey, user) -> Team | None:
+def team_for_journey(*, journey: Journey, user: User) -> Team | None:
     """A team that owns the journey's group, the user's own team first."""
     mine = Exists(Membership.objects.filter(team=OuterRef("pk"), user_id=user.pk))
     return Team.objects.filter(journey_groups=journey.group_id).annotate(mine=mine).order_by("-mine", "name").first()

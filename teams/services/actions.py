@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cxplatform.accounts.models import Role
+from cxplatform.accounts.models import Role, User
+from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import delete_if_current, save_if_current
+from journeys.models import Finding, Journey, Stage, Touchpoint
 from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
 from teams.permissions import NOT_YOUR_TEAM, can_manage_action
 
@@ -45,25 +50,30 @@ def _notify_assignee(action: ImprovementAction) -> None:
 
 def _fill_in(action: ImprovementAction) -> None:
     """Derive what the finding or touchpoint already says, and check that everything is on one journey."""
-    if action.finding_id and not action.touchpoint_id and action.finding.touchpoint_id:
-        action.touchpoint_id = action.finding.touchpoint_id
-    if action.finding_id and not action.stage_id:
-        action.stage_id = action.finding.stage_id
-    if action.touchpoint_id and not action.stage_id:
-        action.stage_id = action.touchpoint.stage_id
+    # Each of these is read below anyway (the journey check): no query is added by reading them here.
+    finding = action.finding
+    if finding is not None:
+        if not action.touchpoint_id and finding.touchpoint_id:
+            action.touchpoint_id = finding.touchpoint_id
+        if not action.stage_id:
+            action.stage_id = finding.stage_id
+    touchpoint = action.touchpoint
+    if touchpoint is not None and not action.stage_id:
+        action.stage_id = touchpoint.stage_id
     if action.journey_id is None:
         for part in (action.finding, action.touchpoint, action.stage):
             if part is not None:
                 action.journey_id = part.journey_id
                 break
-    errors = {}
+    errors: dict[str, str] = {}
     for name in ("stage", "touchpoint", "finding"):
         part = getattr(action, name)
         if part is not None and part.journey_id != action.journey_id:
             errors[name] = _("This %(what)s belongs to another journey.") % {"what": part._meta.verbose_name}
-    if action.touchpoint_id and action.stage_id and action.touchpoint.stage_id != action.stage_id:
+    if touchpoint is not None and action.stage_id and touchpoint.stage_id != action.stage_id:
         errors["stage"] = _("The touchpoint is not in this stage.")
-    if action.assignee_id and action.assignee.role not in (Role.PROCESS_OWNER, Role.ADMIN):
+    assignee = action.assignee
+    if assignee is not None and assignee.role not in (Role.PROCESS_OWNER, Role.ADMIN):
         errors["assignee"] = _("Actions are assigned to process owners.")
     if action.team_id is None and action.journey_id:
         action.team = Team.objects.filter(journey_groups__journeys=action.journey_id).order_by("id").first()
@@ -72,7 +82,7 @@ def _fill_in(action: ImprovementAction) -> None:
 
 
 @transaction.atomic
-def action_create(*, created_by, title: str, own_team_only: bool = False, **fields) -> ImprovementAction:
+def action_create(*, created_by: User, title: str, own_team_only: bool = False, **fields: Any) -> ImprovementAction:
     """With own_team_only (what the pages and the API ask for): refused with PermissionDenied, before anything
     is saved or emailed, unless `created_by` may manage the action, i.e. it lands with their own team."""
     unknown = set(fields) - set(ACTION_FIELDS)
@@ -90,10 +100,44 @@ def action_create(*, created_by, title: str, own_team_only: bool = False, **fiel
 
 
 @transaction.atomic
-def action_update(*, action: ImprovementAction, expected_version: int, **changes) -> ImprovementAction:
-    unknown = set(changes) - set(ACTION_FIELDS)
-    if unknown:
-        raise TypeError(f"action_update() got unexpected fields: {', '.join(sorted(unknown))}")
+def action_update(
+    *,
+    action: ImprovementAction,
+    expected_version: int,
+    title: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    journey: Journey | Unset = UNSET,
+    stage: Stage | Unset | None = UNSET,
+    touchpoint: Touchpoint | Unset | None = UNSET,
+    finding: Finding | Unset | None = UNSET,
+    team: Team | Unset | None = UNSET,
+    assignee: User | Unset | None = UNSET,
+    impact: int | Unset = UNSET,
+    effort: int | Unset = UNSET,
+    progress: int | Unset = UNSET,
+    due_date: datetime.date | Unset | None = UNSET,
+    sprint: str | Unset = UNSET,
+    expected_investment: Decimal | Unset = UNSET,
+    expected_gains: Decimal | Unset = UNSET,
+) -> ImprovementAction:
+    """Change the fields given (ACTION_FIELDS); the assignee is emailed when the action is newly theirs."""
+    changes = given(
+        title=title,
+        description=description,
+        journey=journey,
+        stage=stage,
+        touchpoint=touchpoint,
+        finding=finding,
+        team=team,
+        assignee=assignee,
+        impact=impact,
+        effort=effort,
+        progress=progress,
+        due_date=due_date,
+        sprint=sprint,
+        expected_investment=expected_investment,
+        expected_gains=expected_gains,
+    )
     previous_assignee = ImprovementAction.objects.filter(pk=action.pk).values_list("assignee_id", flat=True).first()
     for name, value in changes.items():
         setattr(action, name, value)
@@ -105,7 +149,7 @@ def action_update(*, action: ImprovementAction, expected_version: int, **changes
 
 
 @transaction.atomic
-def action_transition(*, action: ImprovementAction, to_status: str, by) -> ActionTransition:
+def action_transition(*, action: ImprovementAction, to_status: str, by: User) -> ActionTransition:
     """Move the action to `to_status` if that is a sensible next step; record who did it and when."""
     locked = ImprovementAction.objects.select_for_update().get(pk=action.pk)
     if to_status not in ActionStatus.values:
@@ -134,7 +178,7 @@ def action_transition(*, action: ImprovementAction, to_status: str, by) -> Actio
 
 
 @transaction.atomic
-def action_comment_add(*, action: ImprovementAction, author, text: str) -> ActionComment:
+def action_comment_add(*, action: ImprovementAction, author: User, text: str) -> ActionComment:
     comment = ActionComment(action=action, author=author, text=text.strip())
     comment.full_clean()
     comment.save()

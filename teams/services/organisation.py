@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform.accounts.models import User
+from cxplatform.lib.unset import UNSET, Unset, given
 from journeys.models import JourneyGroup
 from teams.models import Department, DepartmentMember, Mandate, MandateStatus, Membership, Team
 
@@ -22,7 +25,7 @@ def department_create(*, name: str, slug: str) -> Department:
 
 
 @transaction.atomic
-def department_member_set(*, user, department: Department | None) -> None:
+def department_member_set(*, user: User, department: Department | None) -> None:
     """Put a person in a department (or in none)."""
     if department is None:
         DepartmentMember.objects.filter(user=user).delete()
@@ -40,11 +43,16 @@ def team_create(*, name: str, slug: str, description: str = "", journey_groups: 
 
 
 @transaction.atomic
-def team_update(*, team: Team, journey_groups: Iterable[JourneyGroup] | None = None, **changes) -> Team:
-    for name, value in changes.items():
-        if name not in {"name", "slug", "description"}:
-            raise TypeError(f"team_update() got an unexpected field: {name}")
-        setattr(team, name, value)
+def team_update(
+    *,
+    team: Team,
+    journey_groups: Iterable[JourneyGroup] | None = None,
+    name: str | Unset = UNSET,
+    slug: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+) -> Team:
+    for field, value in given(name=name, slug=slug, description=description).items():
+        setattr(team, field, value)
     team.full_clean()
     team.save()
     if journey_groups is not None:
@@ -53,7 +61,7 @@ def team_update(*, team: Team, journey_groups: Iterable[JourneyGroup] | None = N
 
 
 @transaction.atomic
-def membership_create(*, team: Team, user, role: str, allocation: int = 20) -> Membership:
+def membership_create(*, team: Team, user: User, role: str, allocation: int = 20) -> Membership:
     membership = Membership(team=team, user=user, role=role, allocation=allocation)
     membership.full_clean()
     membership.save()
@@ -66,7 +74,7 @@ def membership_delete(*, membership: Membership) -> None:
 
 
 @transaction.atomic
-def mandate_create(*, team: Team, **fields) -> Mandate:
+def mandate_create(*, team: Team, **fields: Any) -> Mandate:
     mandate = Mandate(team=team, status=MandateStatus.PROPOSED, **fields)
     mandate.full_clean()
     if mandate.hours is None and mandate.time_percent is None:
@@ -76,7 +84,7 @@ def mandate_create(*, team: Team, **fields) -> Mandate:
 
 
 @transaction.atomic
-def mandate_decide(*, mandate: Mandate, approve: bool, by, note: str = "") -> Mandate:
+def mandate_decide(*, mandate: Mandate, approve: bool, by: User, note: str = "") -> Mandate:
     """A manager approves or rejects a proposed mandate; a decided one cannot be decided again."""
     locked = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if locked.status != MandateStatus.PROPOSED:

@@ -19,6 +19,7 @@ from journeys.services.transfer import (
     journey_import,
     parse_import_file,
 )
+from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import (
     ChannelFactory,
     FindingFactory,
@@ -166,6 +167,29 @@ def test_an_edit_based_on_a_stale_version_is_refused_and_the_fresh_one_is_return
     assert refused.value.current.name == "Contact centre"
     assert refused.value.current.version == 2
     assert Touchpoint.objects.get(pk=touchpoint.pk).name == "Contact centre"
+
+
+def test_a_partial_update_changes_only_the_fields_it_is_given_and_none_clears_one():
+    owner = UserFactory()
+    channel = ChannelFactory()
+    touchpoint = TouchpointFactory(name="Call centre", owner=owner, channel=channel, emotion=-1)
+
+    services.touchpoint_update(touchpoint=touchpoint, expected_version=1, name="Contact centre")
+    stored = Touchpoint.objects.get(pk=touchpoint.pk)
+    assert (stored.name, stored.owner, stored.channel, stored.emotion) == ("Contact centre", owner, channel, -1)
+
+    services.touchpoint_update(touchpoint=stored, expected_version=2, owner=None, emotion=0)
+    stored = Touchpoint.objects.get(pk=touchpoint.pk)
+    assert (stored.name, stored.owner, stored.channel, stored.emotion) == ("Contact centre", None, channel, 0)
+
+
+def test_an_update_of_a_field_the_service_does_not_take_is_a_programming_error():
+    stage = StageFactory(name="Report")
+    with pytest.raises(TypeError):
+        services.stage_update(stage=stage, expected_version=1, position=3)
+    with pytest.raises(TypeError):
+        services.persona_update(persona=PersonaFactory(), journeys=[])
+    assert Stage.objects.get(pk=stage.pk).version == 1
 
 
 def test_deleting_something_changed_in_the_meantime_is_refused():

@@ -147,6 +147,23 @@ def test_an_edit_based_on_an_old_version_is_refused_and_changes_nothing():
     assert (kpi.target, kpi.version) == (Decimal("92"), 2)
 
 
+def test_an_edit_changes_only_the_fields_it_is_given_and_none_clears_the_scope():
+    touchpoint = TouchpointFactory()
+    kpi = kpi_create(name="Retention", unit="%", target=Decimal("90"), touchpoint=touchpoint)
+    kpi_update(kpi=kpi, expected_version=1, unit="pct")
+    stored = CustomKpi.objects.get(pk=kpi.pk)
+    assert (stored.unit, stored.target, stored.touchpoint, stored.journey) == (
+        "pct",
+        Decimal("90"),
+        touchpoint,
+        touchpoint.journey,
+    )
+
+    kpi_update(kpi=stored, expected_version=2, touchpoint=None, journey=None)
+    stored = CustomKpi.objects.get(pk=kpi.pk)
+    assert (stored.unit, stored.touchpoint, stored.journey) == ("pct", None, None)
+
+
 def test_deleting_a_kpi_deletes_its_measurements():
     kpi = KpiMeasurementFactory().kpi
     kpi_delete(kpi=kpi)

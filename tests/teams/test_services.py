@@ -134,6 +134,24 @@ def test_an_action_needs_a_journey_or_something_on_one(cx_editor):
     assert "journey" in refused.value.message_dict
 
 
+def test_an_edit_leaves_the_fields_it_is_not_given_and_none_unassigns(process_owner):
+    action = ActionFactory(title="Shorter form", assignee=process_owner, progress=40)
+    action_update(action=action, expected_version=1, progress=60)
+    stored = ImprovementAction.objects.get(pk=action.pk)
+    assert (stored.title, stored.assignee, stored.progress) == ("Shorter form", process_owner, 60)
+
+    action_update(action=stored, expected_version=2, assignee=None)
+    stored = ImprovementAction.objects.get(pk=action.pk)
+    assert (stored.title, stored.assignee, stored.progress) == ("Shorter form", None, 60)
+
+
+def test_an_edit_of_the_status_goes_through_a_transition_not_an_update():
+    action = ActionFactory()
+    with pytest.raises(TypeError):
+        action_update(action=action, expected_version=1, status=ActionStatus.DONE)
+    assert ImprovementAction.objects.get(pk=action.pk).status == ActionStatus.PROPOSED
+
+
 def test_a_stale_edit_is_refused_and_changes_nothing(process_owner):
     action = ActionFactory(title="Shorter form")
     action_update(action=action, expected_version=1, title="A shorter form")
