@@ -6,11 +6,14 @@ Where a stale edit is refused: the services call `save_if_current` / `delete_if_
 through `cxplatform.lib.forms`."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # django-stubs is a development dependency
+    from django_stubs_ext import StrOrPromise
 
 
 class StaleVersion(Exception):
@@ -19,7 +22,7 @@ class StaleVersion(Exception):
     `current` is the fresh object (or None when it was deleted), to show the user what it is now.
     """
 
-    def __init__(self, current: models.Model | None, message: str | None = None):
+    def __init__(self, current: models.Model | None, message: "StrOrPromise | None" = None):
         self.current = current
         self.message = message or (
             _("Someone else changed this in the meantime. Your change was not saved; here is the latest version.")
@@ -32,23 +35,33 @@ class StaleVersion(Exception):
 M = TypeVar("M", bound=models.Model)
 
 
+def _rows(obj: M) -> models.Manager[M]:
+    """The model's default manager: `objects` of every versioned model (the journeys' hides the archived)."""
+    return type(obj)._default_manager
+
+
+def _column(obj: models.Model, name: str) -> str:
+    field = obj._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{name} is not a column of {type(obj).__name__}"
+    return field.attname
+
+
 def save_if_current(obj: M, *, expected_version: int, fields: list[str]) -> M:
     """Clean obj and write `fields` only if the stored version still equals expected_version; bump it."""
     obj.full_clean()
-    model = type(obj)
-    values = {name: getattr(obj, model._meta.get_field(name).attname) for name in fields}
-    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1, **values)
+    rows = _rows(obj)
+    values = {name: getattr(obj, _column(obj, name)) for name in fields}
+    updated = rows.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1, **values)
     if not updated:
-        raise StaleVersion(model.objects.filter(pk=obj.pk).first())
-    obj.version = expected_version + 1
+        raise StaleVersion(rows.filter(pk=obj.pk).first())
+    setattr(obj, "version", expected_version + 1)  # noqa: B010 - M is any model that has a version field
     return obj
 
 
 def lock_if_current(obj: M, *, expected_version: int) -> M:
     """The stored row, locked, if its version still equals expected_version; else StaleVersion with it."""
-    model = type(obj)
-    current = model.objects.select_for_update().filter(pk=obj.pk).first()
-    if current is None or current.version != expected_version:
+    current = _rows(obj).select_for_update().filter(pk=obj.pk).first()
+    if current is None or getattr(current, "version") != expected_version:  # noqa: B009 - see save_if_current
         raise StaleVersion(current)
     return current
 

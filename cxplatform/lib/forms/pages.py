@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -80,13 +81,18 @@ def submit_versioned_edit(
             form,
             stale,
             fresh_form=fresh_form,
-            bound_form=bound_form or (lambda data, current: type(form)(data, instance=current)),
+            bound_form=bound_form or (lambda data, current: _model_form(form)(data, instance=current)),
         )
         return VersionedEdit(False, False, stale.current, rebased, 409)
     except ValidationError as error:
         add_service_errors(form, error)
         return VersionedEdit(saved=False, deleted=False, instance=instance, form=form, status=200)
     return VersionedEdit(saved=True, deleted=False, instance=saved, form=form, status=200)
+
+
+def _model_form(form: forms.BaseForm) -> type[forms.ModelForm[Any]]:
+    """The class of an edit form made with `instance=` (a ModelForm, or a form that takes it alike)."""
+    return cast("type[forms.ModelForm[Any]]", type(form))
 
 
 def versioned_edit_page(
@@ -121,7 +127,7 @@ def versioned_edit_page(
             messages.success(request, saved_message())
             return redirect(saved_url)
         form, status = edit.form, edit.status
-        if status == 409:
+        if status == 409 and edit.instance is not None:
             instance = current(edit.instance)
     if invalid_status is not None and form.is_bound and form.errors:
         status = invalid_status
@@ -153,7 +159,9 @@ class DeleteConfirmation:
     changes: list[tuple[str, str]] = field(default_factory=list)
 
 
-def delete_confirmation(form: forms.BaseForm, *, stale: bool = False, posted_base: str = "") -> DeleteConfirmation:
+def delete_confirmation(
+    form: forms.ModelForm[Any], *, stale: bool = False, posted_base: str = ""
+) -> DeleteConfirmation:
     """The confirmation of deleting `form.instance` (an unbound edit form of it, for its fields' labels and
     values). With `stale`, the page is shown again after someone else changed it: the fields that differ from
     the values the page was opened with (`posted_base`) are listed with their value now."""
@@ -188,7 +196,7 @@ def submit_versioned_delete(
     request: HttpRequest,
     *,
     delete: Callable[[int | None], object],
-    form_of: Callable[[models.Model], forms.BaseForm],
+    form_of: Callable[[models.Model], forms.ModelForm[Any]],
     current: Callable[[models.Model], models.Model] = lambda fresh: fresh,
 ) -> VersionedDelete:
     """A delete confirmation page's POST: `delete(version)` through a service with the version the page was

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -99,6 +99,7 @@ def value_text(field: forms.Field, value: Any) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(field, forms.ModelMultipleChoiceField):
+        assert field.queryset is not None, "a model choice field is given its queryset by its form"
         objects = (
             value
             if not isinstance(value, list | tuple) or not value or isinstance(value[0], models.Model)
@@ -106,6 +107,7 @@ def value_text(field: forms.Field, value: Any) -> str:
         )
         return ", ".join(str(field.label_from_instance(obj)) for obj in objects)
     if isinstance(field, forms.ModelChoiceField):
+        assert field.queryset is not None, "a model choice field is given its queryset by its form"
         obj = value if isinstance(value, models.Model) else field.queryset.filter(pk=value).first()
         return str(field.label_from_instance(obj)) if obj is not None else str(value)
     if isinstance(field, forms.ChoiceField):
@@ -159,9 +161,10 @@ def rebase_stale_form(
     input kept, except fields only someone else changed, which take their value. The returned form's
     `stale_edit` lists the fields someone else changed since the form was opened where the two differ."""
     current = stale.current
+    assert current is not None, "a deleted object has no current version to rebase on"
     theirs_form = fresh_form(current)
     base = _posted_base(form)
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # a bound page form's data: the request's POST
     conflicts = []
     for name in edited_fields(form):
         if name not in theirs_form.fields or name not in form.cleaned_data:
@@ -192,11 +195,13 @@ def rebase_stale_form(
         conflicts.append(conflict)
         if conflict.choice == "theirs":
             _set(data, form.add_prefix(name), theirs_raw)
-    data[form.add_prefix(VERSION_FIELD)] = str(current.version)
+    data[form.add_prefix(VERSION_FIELD)] = str(getattr(current, "version"))  # noqa: B009 - any versioned model
     data[form.add_prefix(BASE_FIELD)] = json.dumps(opened_values(theirs_form))
     rebased = bound_form(data, copy.copy(current))
     reason = _("Someone else changed this in the meantime. Nothing is saved yet.")
-    rebased.stale_edit = StaleEdit(reason=reason, message=_stale_message(conflicts), conflicts=conflicts)
+    # The templates read the dialog from the form itself.
+    edit = StaleEdit(reason=reason, message=_stale_message(conflicts), conflicts=conflicts)
+    rebased.stale_edit = edit  # type: ignore[attr-defined]
     return rebased
 
 
