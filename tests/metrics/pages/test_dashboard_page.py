@@ -17,7 +17,7 @@ from metrics.services.recompute import snapshots_rebuild_all
 from teams.models import ActionStatus, ActionTransition
 from tests.journeys.factories import ChannelFactory
 from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, KpiMeasurementFactory
-from tests.metrics.test_charts import build_same_names
+from tests.metrics.selectors.test_charts import build_same_names
 from tests.teams.factories import ActionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]

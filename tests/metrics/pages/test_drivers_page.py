@@ -19,7 +19,7 @@ from metrics.models import Metric
 from metrics.selectors.drivers import driver_analysis
 from teams.models import ImprovementAction
 from tests.journeys.factories import JourneyFactory, TouchpointFactory
-from tests.metrics.test_drivers import answer, driver_journey, save
+from tests.metrics.selectors.test_drivers import answer, driver_journey, save
 from tests.teams.factories import MembershipFactory, TeamFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]

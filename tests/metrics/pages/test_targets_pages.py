@@ -12,7 +12,7 @@ from metrics.models import Metric, MetricTarget
 from metrics.permissions import NOT_A_KPI_MANAGER
 from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import JourneyFactory, TouchpointFactory
-from tests.metrics.test_targets import make_target
+from tests.metrics.services.test_targets import make_target
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("metrics:target-list")
