@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 
 from journeys.models import Channel, Journey, Stage, Touchpoint, channel_label
 from metrics import formulas
-from metrics.forms.periods import ReportPeriod
 from metrics.models import Metric, Period
-from metrics.periods import cover, month_start
+from metrics.periods import ReportPeriod, cover, month_start
 from metrics.selectors.figures import Heatmap, HeatmapCell, MetricFigure, Row, Tile, metric_figure
 from metrics.selectors.kpis import COVERING_PERIODS, cover_q, is_stale, scoped_cells
 from metrics.selectors.targets import TargetIndex, target_index
