@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from teams.selectors.org import ownership_matrix
+from teams.selectors.ownership import ownership_matrix
 
 
 def ownership_page(request: HttpRequest, journey_pk: int) -> HttpResponse:
