@@ -14,22 +14,23 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from journeys.models import Channel, Journey, Stage, Touchpoint, channel_label
 from metrics import formulas
-from metrics.models import Metric, Period
+from metrics.models import KpiSnapshot, Metric, Period
 from metrics.periods import ReportPeriod, cover, month_start
 from metrics.selectors.figures import Heatmap, HeatmapCell, MetricFigure, Row, Tile, metric_figure
 from metrics.selectors.kpis import COVERING_PERIODS, cover_q, is_stale, scoped_cells
 from metrics.selectors.targets import TargetIndex, target_index
 
-METRICS = (Metric.NPS, Metric.CSAT, Metric.CES)
+METRICS: tuple[str, ...] = (Metric.NPS, Metric.CSAT, Metric.CES)
 TREND_MONTHS = 12
 SUMS = {"n": Sum("n"), "low": Sum("low"), "high": Sum("high"), "total": Sum("total"), "total_sq": Sum("total_sq")}
 
@@ -42,12 +43,12 @@ class Scope:
     journey_id: int | None = None
     channel_id: int | None = None
 
-    def cells(self):
+    def cells(self) -> QuerySet[KpiSnapshot]:
         return scoped_cells(
             journey=self.journey_id, stage=None, touchpoint=None, channel=self.channel_id, group=self.group_id
         )
 
-    def journeys(self):
+    def journeys(self) -> QuerySet[Journey]:
         # Archived journeys too: their responses keep counting in the totals, so their rows stay beside the rest.
         journeys = Journey.all_objects.all()
         if self.journey_id is not None:
@@ -171,7 +172,10 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
 
 
 def _tiles(
-    total: dict[str, formulas.Counts], previous: dict[str, formulas.Counts], targets: TargetIndex, journey_id
+    total: dict[str, formulas.Counts],
+    previous: dict[str, formulas.Counts],
+    targets: TargetIndex,
+    journey_id: int | None,
 ) -> dict[str, Tile]:
     return {
         m: Tile(
@@ -183,7 +187,7 @@ def _tiles(
 
 
 def _trend_rows(
-    trend_counts: dict[datetime.date, dict[str, formulas.Counts]], targets: TargetIndex, journey_id
+    trend_counts: dict[datetime.date, dict[str, formulas.Counts]], targets: TargetIndex, journey_id: int | None
 ) -> list[Row]:
     return [
         Row(month.isoformat(), month.strftime("%Y-%m"), _figures(trend_counts[month], targets, journey_id=journey_id))
@@ -191,7 +195,7 @@ def _trend_rows(
     ]
 
 
-def _previous_totals(cells, period: ReportPeriod) -> dict[str, formulas.Counts]:
+def _previous_totals(cells: QuerySet[KpiSnapshot], period: ReportPeriod) -> dict[str, formulas.Counts]:
     """Each metric's counts in the previous period (one query)."""
     previous_from, previous_to = period.previous
     return {
@@ -201,7 +205,7 @@ def _previous_totals(cells, period: ReportPeriod) -> dict[str, formulas.Counts]:
 
 
 def _monthly_counts(
-    cells, first_month: datetime.date, last_day: datetime.date
+    cells: QuerySet[KpiSnapshot], first_month: datetime.date, last_day: datetime.date
 ) -> dict[datetime.date, dict[str, formulas.Counts]]:
     """Each metric's counts per month from `first_month` to `last_day`, from the month snapshots (one query)."""
     month_ranges = cover(first_month, last_day, COVERING_PERIODS[Period.MONTH])
@@ -222,7 +226,7 @@ def _monthly_counts(
 class _ScopeLabels:
     """The names and map order of the scope's journeys, stages, touchpoints, and of every channel."""
 
-    journeys: list[tuple[int, str, Any]]  # (id, name, archived_at)
+    journeys: list[tuple[int, str, datetime.datetime | None]]  # (id, name, archived_at)
     stages: list[tuple[int, int, str]]  # (id, journey id, name)
     touchpoints: dict[int, tuple[int, str]]  # id: (stage id, name)
     channels: list[tuple[int, str]]  # (id, name)
@@ -267,7 +271,7 @@ class _Sums:
     computed_at: datetime.datetime | None = None
 
 
-def _sum_rows(rows: list[dict], touchpoints: dict[int, tuple[int, str]]) -> _Sums:
+def _sum_rows(rows: Sequence[Mapping[str, Any]], touchpoints: dict[int, tuple[int, str]]) -> _Sums:
     """The period's rows (per journey, touchpoint, channel and metric) summed into every breakdown, in Python:
     their number depends on the size of the map, never on the number of responses."""
     sums = _Sums()
@@ -283,7 +287,7 @@ def _sum_rows(rows: list[dict], touchpoints: dict[int, tuple[int, str]]) -> _Sum
     return sums
 
 
-def _figures(counts: dict[str, formulas.Counts], targets: TargetIndex, **where) -> dict[str, MetricFigure]:
+def _figures(counts: dict[str, formulas.Counts], targets: TargetIndex, **where: int | None) -> dict[str, MetricFigure]:
     """Every metric's figure from `counts`, each against its target `where` (journey, touchpoint)."""
     return {m: metric_figure(m, counts.get(m, formulas.Counts()), targets.get(m, **where)) for m in METRICS}
 
@@ -322,11 +326,11 @@ def _channel_rows(labels: _ScopeLabels, sums: _Sums, targets: TargetIndex) -> li
     return rows
 
 
-def archived_name(name: str, archived_at) -> str:
+def archived_name(name: str, archived_at: datetime.datetime | None) -> str:
     return name if archived_at is None else _("%(name)s (archived)") % {"name": name}
 
 
-def _counts(row: dict) -> formulas.Counts:
+def _counts(row: Mapping[str, Any]) -> formulas.Counts:
     return formulas.Counts(row["n"], row["low"], row["high"], row["total"], row["total_sq"])
 
 
@@ -334,7 +338,9 @@ def _add(into: dict[str, formulas.Counts], metric: str, counts: formulas.Counts)
     into[metric] = into.get(metric, formulas.Counts()) + counts
 
 
-def _heatmap(metric: str, journeys: list[tuple[int, str]], stages: list[tuple], stage_rows: list[Row]) -> Heatmap:
+def _heatmap(
+    metric: str, journeys: list[tuple[int, str]], stages: list[tuple[int, int, str]], stage_rows: list[Row]
+) -> Heatmap:
     measured = {row.key: row.figures[metric] for row in stage_rows if row.figures[metric].n}
     cells: dict[int, list[HeatmapCell | None]] = {pk: [] for pk, _name in journeys}
     for stage_id, journey_id, name in stages:

@@ -5,6 +5,7 @@ the CSV export read them; metric_figure turns the snapshot counts into a figure.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from metrics import formulas
@@ -29,7 +30,7 @@ class MetricFigure:
         return self.n > 0 and formulas.is_low_sample(self.n)
 
 
-def metric_figure(metric: str, counts: formulas.Counts, target=None) -> MetricFigure:
+def metric_figure(metric: str, counts: formulas.Counts, target: Decimal | None = None) -> MetricFigure:
     """The figure of `metric` from its counts, with the verdict against `target` (None: no target)."""
     figure = formulas.headline(metric, counts)
     target_value = None if target is None else float(target)

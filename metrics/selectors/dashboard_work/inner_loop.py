@@ -7,7 +7,7 @@ import statistics
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -114,7 +114,7 @@ def _case_counts(date_from: datetime.date, date_to: datetime.date, today: dateti
 
 
 def _median_to_close(
-    cases, date_from: datetime.date, date_to: datetime.date, figures: dict
+    cases: QuerySet[FollowUpCase], date_from: datetime.date, date_to: datetime.date, figures: dict[str, Any]
 ) -> datetime.timedelta | None:
     """The median of resolved_at - opened_at of the cases resolved in the period: computed by the database on
     PostgreSQL (in `figures`), else read and computed here (one more query)."""
