@@ -11,14 +11,14 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from cxplatform.lib.charts import BRAND, GRID, MUTED, ZERO_LINE, base_layout, margins
+
 from .models import OPEN_STATUSES, ActionStatus, ImprovementAction
 
-MUTED = "#5f6c7b"
-GRID = "#eef2f4"
 STATUS_COLOURS = {
     ActionStatus.PROPOSED: "#64748b",
     ActionStatus.PLANNED: "#0284c7",
-    ActionStatus.IN_PROGRESS: "#0f766e",
+    ActionStatus.IN_PROGRESS: BRAND,
 }
 # The matrix splits where ImprovementAction.is_quick_win does: impact 3 and up is high, effort 2 and down is low.
 SPLIT_EFFORT = 2.5
@@ -75,21 +75,7 @@ def priority_matrix_figure(
 ) -> go.Figure:
     """Impact (y) against effort (x) of open actions, one trace per status; hovering shows the title, a click
     opens the action (static/js/actions.js reads the URL from customdata)."""
-    actions = [action for action in actions if action.status in OPEN_STATUSES]
-    by_cell: dict[tuple[int, int], list[ImprovementAction]] = defaultdict(list)
-    for action in actions:
-        by_cell[(action.effort, action.impact)].append(action)
-    points: dict[str, dict[str, list]] = {status: {"x": [], "y": [], "data": []} for status in STATUS_COLOURS}
-    nobody = _("Nobody yet")
-    for (effort, impact), cell in sorted(by_cell.items()):
-        for action, (dx, dy) in zip(cell, spread(len(cell)), strict=True):
-            point = points[action.status]
-            point["x"].append(effort + dx)
-            point["y"].append(impact + dy)
-            assignee = (action.assignee.get_full_name() or action.assignee.username) if action.assignee else nobody
-            due = date_format(action.due_date, "DATE_FORMAT") if action.due_date else "—"
-            point["data"].append([escape(action.title), escape(assignee), due, impact, effort, detail_url(action)])
-
+    points = _matrix_points(actions, detail_url)
     hover = (
         "<b>%{customdata[0]}</b><br>"
         + _("Impact")
@@ -115,7 +101,34 @@ def priority_matrix_figure(
         for status, point in points.items()
         if point["x"]
     ]
-    shapes = [
+    return go.Figure(data=traces, layout=_matrix_layout(), _validate=False)
+
+
+def _matrix_points(
+    actions: Iterable[ImprovementAction], detail_url: Callable[[ImprovementAction], str]
+) -> dict[str, dict[str, list]]:
+    """Per open status: each action's place (its effort and impact, spread around the grid point when several
+    share it) and its hover data (title, assignee, due date, impact, effort, detail URL)."""
+    by_cell: dict[tuple[int, int], list[ImprovementAction]] = defaultdict(list)
+    for action in actions:
+        if action.status in OPEN_STATUSES:
+            by_cell[(action.effort, action.impact)].append(action)
+    points: dict[str, dict[str, list]] = {status: {"x": [], "y": [], "data": []} for status in STATUS_COLOURS}
+    nobody = _("Nobody yet")
+    for (effort, impact), cell in sorted(by_cell.items()):
+        for action, (dx, dy) in zip(cell, spread(len(cell)), strict=True):
+            point = points[action.status]
+            point["x"].append(effort + dx)
+            point["y"].append(impact + dy)
+            assignee = (action.assignee.get_full_name() or action.assignee.username) if action.assignee else nobody
+            due = date_format(action.due_date, "DATE_FORMAT") if action.due_date else "—"
+            point["data"].append([escape(action.title), escape(assignee), due, impact, effort, detail_url(action)])
+    return points
+
+
+def _quadrant_shapes() -> list[dict]:
+    """The four tinted quadrants, and the dotted lines where they split."""
+    tints = [
         {
             "type": "rect",
             "xref": "x",
@@ -130,26 +143,17 @@ def priority_matrix_figure(
         }
         for quadrant in quadrants()
     ]
-    shapes += [
-        {
-            "type": "line",
-            "x0": SPLIT_EFFORT,
-            "x1": SPLIT_EFFORT,
-            "y0": 0.5,
-            "y1": 5.5,
-            "line": {"color": "#cbd2d9", "width": 1.5, "dash": "dot"},
-        },
-        {
-            "type": "line",
-            "x0": 0.5,
-            "x1": 5.5,
-            "y0": SPLIT_IMPACT,
-            "y1": SPLIT_IMPACT,
-            "line": {"color": "#cbd2d9", "width": 1.5, "dash": "dot"},
-        },
+    split = {"color": ZERO_LINE, "width": 1.5, "dash": "dot"}
+    return [
+        *tints,
+        {"type": "line", "x0": SPLIT_EFFORT, "x1": SPLIT_EFFORT, "y0": 0.5, "y1": 5.5, "line": split},
+        {"type": "line", "x0": 0.5, "x1": 5.5, "y0": SPLIT_IMPACT, "y1": SPLIT_IMPACT, "line": split},
     ]
-    # Each quadrant's name in its outer corner, where points are least likely to be.
-    annotations = [
+
+
+def _quadrant_annotations() -> list[dict]:
+    """Each quadrant's name in its outer corner, where points are least likely to be; quick wins in green."""
+    return [
         {
             "x": quadrant["x"][0] + 0.06 if quadrant["x"][0] == 0.5 else quadrant["x"][1] - 0.06,
             "y": quadrant["y"][1] - 0.06 if quadrant["y"][1] == 5.5 else quadrant["y"][0] + 0.06,
@@ -161,6 +165,10 @@ def priority_matrix_figure(
         }
         for index, quadrant in enumerate(quadrants())
     ]
+
+
+def _matrix_layout() -> dict:
+    """The site's base layout on a white plot, both axes the 1..5 scale from low to high."""
     axis = {
         "range": [0.5, 5.5],
         "tickmode": "array",
@@ -169,28 +177,15 @@ def priority_matrix_figure(
         "zeroline": False,
         "fixedrange": True,
     }
-    layout = dict(
+    ticks = ["1 · " + _("low"), "2", "3", "4", "5 · " + _("high")]
+    return base_layout(
         height=520,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        paper_bgcolor="rgba(0,0,0,0)",
+        margin=margins(10),
         plot_bgcolor="#ffffff",
-        font={"family": "Inter, system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "color": MUTED},
-        hovermode="closest",
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"},
-        shapes=shapes,
-        annotations=annotations,
-        xaxis={
-            **axis,
-            "title": {"text": _("Effort") + " → ", "standoff": 8},
-            "ticktext": ["1 · " + _("low"), "2", "3", "4", "5 · " + _("high")],
-            "automargin": True,
-        },
-        yaxis={
-            **axis,
-            "title": {"text": _("Impact") + " → ", "standoff": 8},
-            "ticktext": ["1 · " + _("low"), "2", "3", "4", "5 · " + _("high")],
-            "automargin": True,
-        },
+        shapes=_quadrant_shapes(),
+        annotations=_quadrant_annotations(),
+        xaxis={**axis, "title": {"text": _("Effort") + " → ", "standoff": 8}, "ticktext": ticks, "automargin": True},
+        yaxis={**axis, "title": {"text": _("Impact") + " → ", "standoff": 8}, "ticktext": ticks, "automargin": True},
     )
-    return go.Figure(data=traces, layout=layout, _validate=False)

@@ -324,7 +324,7 @@ MAP_ACTION_CREATE_URL = "teams:action-create"
 # The map's measured experience (issue 6): a callable (journey, query) giving each touchpoint's NPS / CSAT / CES
 # and measured emotion for the period in the query string, so that journeys needs no import of metrics (empty:
 # the map shows the designed journey only); and the map header's link to the key-driver analysis of the journey.
-MAP_MEASURES = "metrics.selectors.map_measures.map_measures"
+MAP_MEASURES = "metrics.views.map_measures.map_measures"
 MAP_DRIVERS_URL = "metrics:journey-drivers"
 # What keeps a journey, stage or touchpoint from being deleted (it is archived instead): each callable counts
 # its app's dependents (survey responses, follow-up cases and measured custom KPIs; improvement actions), so

@@ -17,7 +17,7 @@ from cxplatform.lib.forms import add_service_errors, posted_version, versioned_e
 from cxplatform.lib.versioning import StaleVersion
 from journeys import services
 from journeys.filters import JourneyFilter
-from journeys.journey_forms import JourneyForm, JourneyImportForm, PersonaForm
+from journeys.forms import JourneyForm, JourneyImportForm, PersonaForm
 from journeys.models import Journey, JourneyState, Persona, Stage, Touchpoint
 from journeys.permissions import can_edit_journeys, edit_refusal_reason
 from journeys.selectors import journey_compare, journey_list, persona_list, stage_list, touchpoint_list

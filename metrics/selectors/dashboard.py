@@ -14,9 +14,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max, QuerySet, Sum
@@ -25,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from journeys.models import Channel, Journey, Stage, Touchpoint, channel_label
 from metrics import formulas
-from metrics.forms.periods import ReportPeriod
 from metrics.models import KpiSnapshot, Metric, Period
-from metrics.periods import cover, month_start
+from metrics.periods import ReportPeriod, cover, month_start
+from metrics.selectors.figures import Heatmap, HeatmapCell, MetricFigure, Row, Tile, metric_figure
 from metrics.selectors.kpis import COVERING_PERIODS, cover_q, is_stale, scoped_cells
 from metrics.selectors.targets import TargetIndex, target_index
 
@@ -57,88 +56,6 @@ class Scope:
         if self.group_id is not None:
             journeys = journeys.filter(group_id=self.group_id)
         return journeys
-
-
-@dataclass(frozen=True)
-class MetricFigure:
-    """One metric of one row: the figure (NPS score, CSAT %, CES mean), its 95% margin, n, and the mean
-    beside a CSAT % (and the % easy beside a CES mean)."""
-
-    metric: str
-    n: int
-    value: float | None
-    margin: float | None
-    secondary: float | None = None  # CSAT: mean 1-5; CES: % scoring 5-7
-    target: float | None = None
-    target_status: str | None = None
-
-    @property
-    def low_sample(self) -> bool:
-        return self.n > 0 and formulas.is_low_sample(self.n)
-
-
-def metric_figure(metric: str, counts: formulas.Counts, target: Decimal | None = None) -> MetricFigure:
-    """The figure of `metric` from its counts, with the verdict against `target` (None: no target)."""
-    figure = formulas.headline(metric, counts)
-    target_value = None if target is None else float(target)
-    return MetricFigure(
-        metric,
-        counts.n,
-        figure.value,
-        figure.margin,
-        figure.secondary,
-        target_value,
-        formulas.target_status(figure.value, target_value, figure.margin),
-    )
-
-
-@dataclass
-class Row:
-    """A row of a breakdown (a stage, a touchpoint, a channel, a month...): a figure per metric."""
-
-    key: Any
-    label: str
-    figures: dict[str, MetricFigure]
-    context: str = ""  # e.g. the journey of a stage or touchpoint
-
-    @property
-    def low_sample(self) -> bool:
-        return any(figure.low_sample for figure in self.figures.values())
-
-    @property
-    def n(self) -> int:
-        return sum(figure.n for figure in self.figures.values())
-
-
-@dataclass
-class Tile:
-    """A headline tile: the figure now, the one of the previous period of equal length and the change."""
-
-    current: MetricFigure
-    previous: MetricFigure
-
-    @property
-    def change(self) -> float | None:
-        if self.current.value is None or self.previous.value is None:
-            return None
-        digits = 2 if self.current.metric == Metric.CES else 1
-        return round(self.current.value - self.previous.value, digits)
-
-
-@dataclass
-class HeatmapCell:
-    stage_id: int
-    stage: str
-    figure: MetricFigure | None
-
-
-@dataclass
-class Heatmap:
-    """Journeys (rows) x stage positions (columns): each journey's own stage in each column."""
-
-    journeys: list[tuple[int, str]]
-    columns: int
-    cells: dict[int, list[HeatmapCell | None]]
 
 
 @dataclass
@@ -196,32 +113,127 @@ def scope_is_stale(scope: Scope, period: ReportPeriod) -> bool:
 
 
 def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
+    """The scores of `scope` over `period`, read from the KPI snapshots only, in a fixed number of queries
+    whatever the number of responses (the module docstring lists them); reading the result runs no query.
+
+    - `tiles`: per metric, its figure in the period (against the target of the scope's journey, else the
+      organisation's) and in the previous period of the same length (`previous`, no target);
+    - `trend`: one Row per month with responses, from `trend_start(period)` to the end of the period;
+    - `journeys`, `stages`, `touchpoints`, `channels`: one Row each, in map order, for those with responses in
+      the period only; archived ones are named as such; responses without a channel are a last channel row
+      with key None. Journeys and channels add up to the tiles; stages and touchpoints count the responses
+      about a touchpoint only. A stage's or touchpoint's Row carries its journey's name as context;
+    - `heatmaps`: per metric, the journeys x stages grid (a cell without responses has no figure);
+    - `computed_at`: the newest snapshot read (None without any); `stale`: a recompute is pending for the
+      scope on days of the period, so the figures are about to change.
+    """
     cells = scope.cells()
-    ranges = cover(period.date_from, period.date_to)
     rows = list(
-        cells.filter(cover_q(ranges))
+        cells.filter(cover_q(cover(period.date_from, period.date_to)))
         .values("journey_id", "touchpoint_id", "channel_id", "metric")
         .annotate(**SUMS, computed_at=Max("computed_at"))
         .order_by()
     )
+    previous = _previous_totals(cells, period)
+    first_month = trend_start(period)
+    trend_counts = _monthly_counts(cells, first_month, period.date_to)
+    labels = _scope_labels(scope)
+    targets = target_index()
+    stale = scope_is_stale(scope, period)
+    sums = _sum_rows(rows, labels.touchpoints)
+    # An archived journey keeps its row (and heatmap row) while it has responses in the period, so the rows add
+    # up to the totals; without any, it is left out like from every other list.
+    journeys = [
+        (pk, archived_name(name, archived))
+        for pk, name, archived in labels.journeys
+        if archived is None or pk in sums.by_journey
+    ]
+    scope_journey = scope.journey_id
+    stage_rows = _stage_rows(labels, sums, targets, dict(journeys))
+    return DashboardScores(
+        period=period,
+        previous=period.previous,
+        trend_from=first_month,
+        tiles=_tiles(sums.total, previous, targets, scope_journey),
+        trend=_trend_rows(trend_counts, targets, scope_journey),
+        journeys=[
+            Row(pk, name, _figures(sums.by_journey[pk], targets, journey_id=pk))
+            for pk, name in journeys
+            if pk in sums.by_journey
+        ],
+        stages=stage_rows,
+        touchpoints=_touchpoint_rows(labels, sums, targets, dict(journeys)),
+        channels=_channel_rows(labels, sums, targets),
+        heatmaps={m: _heatmap(m, journeys, labels.stages, stage_rows) for m in METRICS},
+        computed_at=sums.computed_at,
+        stale=stale,
+        targets=targets,
+    )
+
+
+def _tiles(
+    total: dict[str, formulas.Counts],
+    previous: dict[str, formulas.Counts],
+    targets: TargetIndex,
+    journey_id: int | None,
+) -> dict[str, Tile]:
+    return {
+        m: Tile(
+            current=metric_figure(m, total.get(m, formulas.Counts()), targets.get(m, journey_id=journey_id)),
+            previous=metric_figure(m, previous.get(m, formulas.Counts())),
+        )
+        for m in METRICS
+    }
+
+
+def _trend_rows(
+    trend_counts: dict[datetime.date, dict[str, formulas.Counts]], targets: TargetIndex, journey_id: int | None
+) -> list[Row]:
+    return [
+        Row(month.isoformat(), month.strftime("%Y-%m"), _figures(trend_counts[month], targets, journey_id=journey_id))
+        for month in sorted(trend_counts)
+    ]
+
+
+def _previous_totals(cells: QuerySet[KpiSnapshot], period: ReportPeriod) -> dict[str, formulas.Counts]:
+    """Each metric's counts in the previous period (one query)."""
     previous_from, previous_to = period.previous
-    previous = {
+    return {
         row["metric"]: _counts(row)
         for row in cells.filter(cover_q(cover(previous_from, previous_to))).values("metric").annotate(**SUMS).order_by()
     }
-    first_month = trend_start(period)
-    month_ranges = cover(first_month, period.date_to, COVERING_PERIODS[Period.MONTH])
+
+
+def _monthly_counts(
+    cells: QuerySet[KpiSnapshot], first_month: datetime.date, last_day: datetime.date
+) -> dict[datetime.date, dict[str, formulas.Counts]]:
+    """Each metric's counts per month from `first_month` to `last_day`, from the month snapshots (one query)."""
+    month_ranges = cover(first_month, last_day, COVERING_PERIODS[Period.MONTH])
     trend_counts: dict[datetime.date, dict[str, formulas.Counts]] = defaultdict(dict)
-    for month_row in (
+    for row in (
         cells.filter(cover_q(month_ranges))
         .annotate(month=TruncMonth("period_start"))
         .values("month", "metric")
         .annotate(**SUMS)
         .order_by()
     ):
-        month = month_row["month"].date() if isinstance(month_row["month"], datetime.datetime) else month_row["month"]
-        trend_counts[month][month_row["metric"]] = _counts(month_row)
+        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        trend_counts[month][row["metric"]] = _counts(row)
+    return trend_counts
 
+
+@dataclass
+class _ScopeLabels:
+    """The names and map order of the scope's journeys, stages, touchpoints, and of every channel."""
+
+    journeys: list[tuple[int, str, datetime.datetime | None]]  # (id, name, archived_at)
+    stages: list[tuple[int, int, str]]  # (id, journey id, name)
+    touchpoints: dict[int, tuple[int, str]]  # id: (stage id, name)
+    channels: list[tuple[int, str]]  # (id, name)
+
+
+def _scope_labels(scope: Scope) -> _ScopeLabels:
+    """Four queries: the journeys, stages and touchpoints of the scope, and the channels."""
     all_journeys = list(
         scope.journeys().order_by("group__position", "name", "id").values_list("id", "name", "archived_at")
     )
@@ -244,82 +256,74 @@ def dashboard_scores(*, scope: Scope, period: ReportPeriod) -> DashboardScores:
         (pk, channel_label(name, name_nl))
         for pk, name, name_nl in Channel.objects.order_by("position", "name", "id").values_list("id", "name", "name_nl")
     ]
-    targets = target_index()
-    stale = scope_is_stale(scope, period)
+    return _ScopeLabels(journeys=all_journeys, stages=stages, touchpoints=touchpoints, channels=channels)
 
-    total: dict[str, formulas.Counts] = {}
-    by_journey: dict[int, dict[str, formulas.Counts]] = defaultdict(dict)
-    by_stage: dict[int, dict[str, formulas.Counts]] = defaultdict(dict)
-    by_touchpoint: dict[int, dict[str, formulas.Counts]] = defaultdict(dict)
-    by_channel: dict[int, dict[str, formulas.Counts]] = defaultdict(dict)
-    computed_at = None
+
+@dataclass
+class _Sums:
+    """The period's counts per metric, in total and per journey, stage, touchpoint and channel."""
+
+    total: dict[str, formulas.Counts] = field(default_factory=dict)
+    by_journey: dict[int, dict[str, formulas.Counts]] = field(default_factory=lambda: defaultdict(dict))
+    by_stage: dict[int, dict[str, formulas.Counts]] = field(default_factory=lambda: defaultdict(dict))
+    by_touchpoint: dict[int, dict[str, formulas.Counts]] = field(default_factory=lambda: defaultdict(dict))
+    by_channel: dict[int, dict[str, formulas.Counts]] = field(default_factory=lambda: defaultdict(dict))
+    computed_at: datetime.datetime | None = None
+
+
+def _sum_rows(rows: Sequence[Mapping[str, Any]], touchpoints: dict[int, tuple[int, str]]) -> _Sums:
+    """The period's rows (per journey, touchpoint, channel and metric) summed into every breakdown, in Python:
+    their number depends on the size of the map, never on the number of responses."""
+    sums = _Sums()
     for row in rows:
         counts, metric = _counts(row), row["metric"]
-        _add(total, metric, counts)
-        _add(by_journey[row["journey_id"]], metric, counts)
-        _add(by_channel[row["channel_id"]], metric, counts)
+        _add(sums.total, metric, counts)
+        _add(sums.by_journey[row["journey_id"]], metric, counts)
+        _add(sums.by_channel[row["channel_id"]], metric, counts)
         if row["touchpoint_id"] in touchpoints:
-            _add(by_touchpoint[row["touchpoint_id"]], metric, counts)
-            _add(by_stage[touchpoints[row["touchpoint_id"]][0]], metric, counts)
-        computed_at = max(filter(None, (computed_at, row["computed_at"])), default=None)
+            _add(sums.by_touchpoint[row["touchpoint_id"]], metric, counts)
+            _add(sums.by_stage[touchpoints[row["touchpoint_id"]][0]], metric, counts)
+        sums.computed_at = max(filter(None, (sums.computed_at, row["computed_at"])), default=None)
+    return sums
 
-    # An archived journey keeps its row (and heatmap row) while it has responses in the period, so the rows add
-    # up to the totals; without any, it is left out like from every other list.
-    journeys = [
-        (pk, archived_name(name, archived))
-        for pk, name, archived in all_journeys
-        if archived is None or pk in by_journey
+
+def _figures(counts: dict[str, formulas.Counts], targets: TargetIndex, **where: int | None) -> dict[str, MetricFigure]:
+    """Every metric's figure from `counts`, each against its target `where` (journey, touchpoint)."""
+    return {m: metric_figure(m, counts.get(m, formulas.Counts()), targets.get(m, **where)) for m in METRICS}
+
+
+def _stage_rows(labels: _ScopeLabels, sums: _Sums, targets: TargetIndex, journey_names: dict[int, str]) -> list[Row]:
+    return [
+        Row(pk, name, _figures(sums.by_stage[pk], targets, journey_id=journey_id), journey_names.get(journey_id, ""))
+        for pk, journey_id, name in labels.stages
+        if pk in sums.by_stage
     ]
 
-    def figures(counts: dict[str, formulas.Counts], **where: int | None) -> dict[str, MetricFigure]:
-        return {m: metric_figure(m, counts.get(m, formulas.Counts()), targets.get(m, **where)) for m in METRICS}
 
-    journey_names = dict(journeys)
-    scope_journey = scope.journey_id
-    tiles = {
-        m: Tile(
-            current=metric_figure(m, total.get(m, formulas.Counts()), targets.get(m, journey_id=scope_journey)),
-            previous=metric_figure(m, previous.get(m, formulas.Counts())),
-        )
-        for m in METRICS
-    }
-    stage_names = {pk: (journey_id, name) for pk, journey_id, name in stages}
-    stage_rows = [
-        Row(pk, name, figures(by_stage[pk], journey_id=journey_id), journey_names.get(journey_id, ""))
-        for pk, journey_id, name in stages
-        if pk in by_stage
-    ]
-    touchpoint_rows = [
+def _touchpoint_rows(
+    labels: _ScopeLabels, sums: _Sums, targets: TargetIndex, journey_names: dict[int, str]
+) -> list[Row]:
+    stage_journeys = {pk: journey_id for pk, journey_id, _name in labels.stages}
+    return [
         Row(
             pk,
             name,
-            figures(by_touchpoint[pk], journey_id=stage_names[stage_id][0], touchpoint_id=pk),
-            journey_names.get(stage_names[stage_id][0], ""),
+            _figures(sums.by_touchpoint[pk], targets, journey_id=stage_journeys[stage_id], touchpoint_id=pk),
+            journey_names.get(stage_journeys[stage_id], ""),
         )
-        for pk, (stage_id, name) in touchpoints.items()
-        if pk in by_touchpoint
+        for pk, (stage_id, name) in labels.touchpoints.items()
+        if pk in sums.by_touchpoint
     ]
-    channel_rows = [Row(pk, name, figures(by_channel[pk])) for pk, name in channels if pk in by_channel]
-    if 0 in by_channel:
-        channel_rows.append(Row(None, _("No channel named"), figures(by_channel[0])))
-    return DashboardScores(
-        period=period,
-        previous=(previous_from, previous_to),
-        trend_from=first_month,
-        tiles=tiles,
-        trend=[
-            Row(month.isoformat(), month.strftime("%Y-%m"), figures(trend_counts[month], journey_id=scope_journey))
-            for month in sorted(trend_counts)
-        ],
-        journeys=[Row(pk, name, figures(by_journey[pk], journey_id=pk)) for pk, name in journeys if pk in by_journey],
-        stages=stage_rows,
-        touchpoints=touchpoint_rows,
-        channels=channel_rows,
-        heatmaps={m: _heatmap(m, journeys, stages, stage_rows) for m in METRICS},
-        computed_at=computed_at,
-        stale=stale,
-        targets=targets,
-    )
+
+
+def _channel_rows(labels: _ScopeLabels, sums: _Sums, targets: TargetIndex) -> list[Row]:
+    """The channels in their order, and the responses without a channel (channel id 0) last, keyed None."""
+    rows = [
+        Row(pk, name, _figures(sums.by_channel[pk], targets)) for pk, name in labels.channels if pk in sums.by_channel
+    ]
+    if 0 in sums.by_channel:
+        rows.append(Row(None, _("No channel named"), _figures(sums.by_channel[0], targets)))
+    return rows
 
 
 def archived_name(name: str, archived_at: datetime.datetime | None) -> str:

@@ -1,4 +1,4 @@
-"""Reads of the follow-up cases: the inbox, one case, the choices its forms offer, the morning digest.
+"""Reads of the follow-up cases: the inbox, one case, the choices its edit pages offer, the morning digest.
 
 A list of cases is one query whatever its length: `followup_rows` joins what a row shows (the response and its
 journey, the touchpoint, the owner, the linked action) and computes `is_overdue` and `is_active` in the

@@ -1,6 +1,8 @@
-"""What the journey map shows of the measured experience (settings.MAP_MEASURES names map_measures).
+"""What the journey map shows of the measured experience (settings.MAP_MEASURES names
+metrics.views.map_measures.map_measures, which reads the period from the map's query string and calls
+measured_map here).
 
-For the period chosen on the map (metrics.forms.periods.PeriodForm, last 90 days by default), per touchpoint
+For the period chosen on the map (last 90 days by default), per touchpoint
 its NPS, CSAT and CES with n, the low-sample flag, the target that applies (metrics.selectors.targets) and how
 the figure stands against it (formulas.target_status, with the figure's 95% margin); and the measured emotion
 that the map's emotion lane draws beside the designed one.
@@ -25,8 +27,8 @@ from django.utils.formats import get_format
 
 from journeys.models import Journey
 from metrics import formatting, formulas
-from metrics.forms.periods import PeriodForm, ReportPeriod
 from metrics.models import Metric
+from metrics.periods import ReportPeriod
 from metrics.selectors.kpis import kpi_counts
 from metrics.selectors.targets import TargetIndex, target_index
 
@@ -67,13 +69,14 @@ class MeasuredEmotion:
 
 @dataclass
 class MapMeasures:
-    form: PeriodForm
     period: ReportPeriod
     # Per touchpoint id, the metrics with responses in the period, in METRICS order (no entry: no responses).
     touchpoints: dict[int, list[Figure]] = field(default_factory=dict)
     emotions: dict[int, MeasuredEmotion] = field(default_factory=dict)
     # The whole journey: every response of the period, with or without a touchpoint.
     journey: list[Figure] = field(default_factory=list)
+    # The period's form the map header shows (with its errors), when the period was read from a query string.
+    form: Any = None
 
     @property
     def query(self) -> dict[str, str]:
@@ -157,13 +160,9 @@ def _summary_text(figures: list[Figure]) -> str:
     return " · ".join(f"{f.label} {f.text} · n={f.n_text}" for f in figures if f.metric in EMOTION_METRICS)
 
 
-def map_measures(journey: Journey, query: Mapping[str, Any] | None) -> MapMeasures:
-    """The measured figures of `journey`'s map for the period that `query` (the page's query string) chooses.
-
-    An invalid period falls back to the default, and the form carries the errors to show."""
-    form = PeriodForm(query or None, default=DEFAULT_PERIOD)
-    period = form.chosen()
-    measures = MapMeasures(form=form, period=period)
+def measured_map(*, journey: Journey, period: ReportPeriod) -> MapMeasures:
+    """The measured figures of `journey`'s map in `period` (two queries)."""
+    measures = MapMeasures(period=period)
     counts = kpi_counts(journey=journey.pk, date_from=period.date_from, date_to=period.date_to, group_by="touchpoint")
     build = _Builder(journey.pk, target_index())
     totals: dict[str, list[formulas.Counts]] = {}

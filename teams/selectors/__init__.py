@@ -1,5 +1,5 @@
-"""Reads of the teams app: teams and memberships here; `actions` (board, list, my work, matrix) and `org`
-(team pages, mandates, ownership) in their modules."""
+"""Reads of the teams app: teams and memberships here; `actions` (board, list, my work, matrix), `org` (team
+pages, mandates) and `ownership` (a journey's ownership matrix) in their modules."""
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 

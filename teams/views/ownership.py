@@ -4,7 +4,7 @@ over from one department to the next, and which touchpoints nobody owns."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from teams.selectors.org import ownership_matrix
+from teams.selectors.ownership import ownership_matrix
 
 
 def ownership_page(request: HttpRequest, journey_pk: int) -> HttpResponse:

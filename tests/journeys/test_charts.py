@@ -5,7 +5,7 @@ import pytest
 
 from journeys.charts import emotion_curve_figure
 from journeys.selectors import journey_map
-from metrics.selectors.map_measures import map_measures
+from metrics.views.map_measures import map_measures
 from tests.journeys.factories import JourneyFactory, StageFactory, TouchpointFactory, build_map
 from tests.journeys.test_map_measures import Demo
 

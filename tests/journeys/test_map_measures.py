@@ -16,8 +16,8 @@ from journeys.models import Journey, Touchpoint
 from metrics import formulas
 from metrics.models import Metric, MetricTarget, SurveyResponse
 from metrics.selectors.kpis import kpi_summary
-from metrics.selectors.map_measures import map_measures
 from metrics.services.recompute import snapshots_rebuild_all
+from metrics.views.map_measures import map_measures
 from tests.journeys.factories import ChannelFactory, JourneyFactory, StageFactory, TouchpointFactory, build_map
 
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]

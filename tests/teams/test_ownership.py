@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from journeys.models import Journey, Stage, Touchpoint
-from teams.selectors.org import ownership_matrix
+from teams.selectors.ownership import ownership_matrix
 from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import JourneyFactory, StageFactory, TouchpointFactory, build_map
 from tests.teams.factories import DepartmentFactory, DepartmentMemberFactory

@@ -1,4 +1,4 @@
-"""Every chart-building function of metrics/charts.py: a valid Plotly figure whose data are the selector's
+"""Every chart-building function of the metrics/charts package: a valid Plotly figure whose data are the selector's
 figures, labels escaped and translated."""
 
 from datetime import date

@@ -9,9 +9,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import Finding, Stage, Touchpoint
-from .selectors import channel_list
-from .services.map import FINDING_FIELDS, STAGE_FIELDS, TOUCHPOINT_FIELDS
+from journeys.models import Finding, Stage, Touchpoint
+from journeys.selectors import channel_list
+from journeys.services.map import FINDING_FIELDS, STAGE_FIELDS, TOUCHPOINT_FIELDS
 
 EMOTION_CHOICES = [
     (2, _("+2 very positive")),

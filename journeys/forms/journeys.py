@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import Journey, JourneyGroup, Persona
-from .permissions import can_edit_journeys
+from journeys.models import Journey, JourneyGroup, Persona
+from journeys.permissions import can_edit_journeys
 
 
 class JourneyForm(forms.ModelForm):

@@ -1,0 +1,20 @@
+"""Forms of the journeys app, a module per page family; they validate input, the services write.
+
+- `map`: the map editor's stage, touchpoint and finding forms (with the hidden version of an edit);
+- `journeys`: a journey's header, a persona, the import upload.
+"""
+
+from .journeys import JourneyForm, JourneyImportForm, PersonaForm
+from .map import EMOTION_CHOICES, SEVERITY_CHOICES, FindingForm, StageForm, TouchpointForm, VersionedModelForm
+
+__all__ = [
+    "EMOTION_CHOICES",
+    "SEVERITY_CHOICES",
+    "FindingForm",
+    "JourneyForm",
+    "JourneyImportForm",
+    "PersonaForm",
+    "StageForm",
+    "TouchpointForm",
+    "VersionedModelForm",
+]

@@ -1,0 +1,38 @@
+"""Voice of the customer, a module per topic; every model is importable from metrics.models.
+
+- `responses`: the metrics (NPS, CSAT, CES) with their scales and buckets, and SurveyResponse;
+- `snapshots`: KpiSnapshot (responses summed per cell and day / week / month) and PendingRecompute;
+- `targets`: MetricTarget (the organisation's, a journey's, a touchpoint's);
+- `kpis`: CustomKpi and its KpiMeasurement;
+- `followups`: FollowUpCase (the inner loop: a detractor called back);
+- `business_cases`: BusinessCase and its gains.
+"""
+
+from .business_cases import BusinessCase, BusinessCaseGain, GainType
+from .followups import CaseStatus, FollowUpCase
+from .kpis import CustomKpi, Direction, KpiKind, KpiMeasurement, KpiStatus
+from .responses import METRIC_BUCKETS, METRIC_SCALES, Metric, SurveyResponse, score_in_range_q
+from .snapshots import KpiSnapshot, PendingRecompute, Period
+from .targets import MetricTarget
+
+__all__ = [
+    "METRIC_BUCKETS",
+    "METRIC_SCALES",
+    "BusinessCase",
+    "BusinessCaseGain",
+    "CaseStatus",
+    "CustomKpi",
+    "Direction",
+    "FollowUpCase",
+    "GainType",
+    "KpiKind",
+    "KpiMeasurement",
+    "KpiSnapshot",
+    "KpiStatus",
+    "Metric",
+    "MetricTarget",
+    "PendingRecompute",
+    "Period",
+    "SurveyResponse",
+    "score_in_range_q",
+]
