@@ -1,5 +1,5 @@
 /* Draws the Plotly figures of a metrics page: each element with data-figure="<id>" gets the figure built in
- * Python (metrics/charts.py) and shipped as JSON in the script tag of that id. plotly.min.js loads async. */
+ * Python (metrics/charts/, journeys/charts.py, teams/charts.py) and shipped as JSON in the script tag of that id. plotly.min.js loads async. */
 (function () {
   "use strict";
 
