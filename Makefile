@@ -100,3 +100,9 @@ LOCK_FLAGS := --quiet --strip-extras --no-header --no-emit-index-url --no-emit-f
 lock: install
 	$(BIN)/pip-compile $(LOCK_FLAGS) -o requirements.txt pyproject.toml
 	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev -o requirements-dev.txt pyproject.toml
+
+# The README's screenshots (docs/screenshot-map.png, docs/screenshot-dashboard.png), retaken from the demo in a
+# throwaway SQLite database by docs/screenshots.py (needs Chromium: make chromium).
+.PHONY: screenshots
+screenshots: install chromium
+	$(BIN)/python docs/screenshots.py

@@ -6,7 +6,6 @@ The variables are listed, with their defaults, in README.md ("Configuration").
 import re
 from pathlib import Path
 
-import plotly
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -193,16 +192,16 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
 
-# Static files: served by WhiteNoise; plotly.min.js comes from the plotly package, never a CDN.
+# Static files: served by WhiteNoise, never from a CDN (Plotly's bundle is vendored in static/vendor/plotly/).
+# Collected (`collectstatic`: make run, the Dockerfile), each file is served under a hashed name, gzipped and
+# cached for ten years; not collected (make dev, a fresh checkout), under its plain name from static/ through
+# the finders. The same settings either way: cxplatform/lib/static_storage.py says how.
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/plotly", Path(plotly.__file__).resolve().parent / "package_data"),
-]
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "cxplatform.lib.static_storage.CollectedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 

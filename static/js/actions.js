@@ -70,22 +70,10 @@
     });
   }
 
-  /* The matrix: a figure built in Python (teams/charts.py), shipped as JSON in a script tag. */
+  /* The matrix: a figure built in Python (teams/charts.py), drawn by figures.js. */
   function drawFigures(root) {
-    if (!root.querySelectorAll) return;
-    var elements = root.querySelectorAll("[data-figure]");
-    if (!elements.length) return;
-    if (!window.Plotly) {
-      // plotly.min.js loads async; draw once it is there.
-      var script = byId("plotly-js");
-      if (script) script.addEventListener("load", function () { drawFigures(root); }, {once: true});
-      return;
-    }
-    elements.forEach(function (element) {
-      var source = byId(element.dataset.figure);
-      if (!source) return;
-      var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(element, figure.data, figure.layout, {displayModeBar: false, responsive: true});
+    if (!window.cxFigures) return; // the board page has no figure, and does not load figures.js
+    window.cxFigures.draw(root, function (element) {
       // A click on a point opens the action; its URL is the last item of the point's customdata.
       element.on("plotly_click", function (data) {
         var point = data.points && data.points[0];
@@ -109,28 +97,18 @@
     }
   });
 
-  function showError(text) {
-    var status = byId("board-status");
-    if (!status) return;
-    var message = document.createElement("p");
-    message.className = "alert alert-error";
-    message.setAttribute("role", "alert");
-    message.textContent = text;
-    status.replaceChildren(message);
-  }
-
   // Anything else (the network, a server error): fetch the board as the server has it, and say so.
   document.addEventListener("htmx:responseError", function (event) {
     var board = byId("action-board");
     if (!board) return;
     var text = board.dataset.errorText;
     if (event.detail.requestConfig && event.detail.requestConfig.verb === "get") {
-      showError(text);
+      window.cxBoardStatus.showError("board-status", text);
       return;
     }
     window.htmx
       .ajax("GET", window.location.href, {target: "#action-board", swap: "outerHTML", select: "#action-board"})
-      .then(function () { showError(text); });
+      .then(function () { window.cxBoardStatus.showError("board-status", text); });
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -1,21 +1,10 @@
-/* Draws the Plotly figures of a metrics page: each element with data-figure="<id>" gets the figure built in
- * Python (metrics/charts/, journeys/charts.py, teams/charts.py) and shipped as JSON in the script tag of that id. plotly.min.js loads async. */
+/* A metrics page: draws its Plotly figures (built in metrics/charts/) with figures.js, marking each drawn one
+ * "is-drawn", and submits its filter form as soon as a choice changes. */
 (function () {
   "use strict";
 
   function draw(root) {
-    if (!window.Plotly) {
-      var script = document.getElementById("plotly-js");
-      if (script) script.addEventListener("load", function () { draw(root); }, {once: true});
-      return;
-    }
-    root.querySelectorAll("[data-figure]").forEach(function (element) {
-      var source = document.getElementById(element.dataset.figure);
-      if (!source) return;
-      var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(element, figure.data, figure.layout, {displayModeBar: false, responsive: true});
-      element.classList.add("is-drawn");
-    });
+    window.cxFigures.draw(root, function (element) { element.classList.add("is-drawn"); });
   }
 
   /* A filter form submits as soon as a choice changes (the button stays for keyboard and no-JS use). */

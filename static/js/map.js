@@ -16,20 +16,9 @@
     return root.id === "map-board" ? root : root.querySelector("#map-board");
   }
 
-  /* The emotion curve: a figure built in Python (journeys/charts.py), shipped as JSON in a script tag. */
+  /* The emotion curve: a figure built in Python (journeys/charts.py), drawn by figures.js. */
   function drawCurves(root) {
-    if (!root.querySelectorAll) return;
-    if (!window.Plotly) {
-      // plotly.min.js loads async; draw once it is there.
-      var script = byId("plotly-js");
-      if (script) script.addEventListener("load", function () { drawCurves(root); }, {once: true});
-      return;
-    }
-    root.querySelectorAll("[data-figure]").forEach(function (element) {
-      var source = byId(element.dataset.figure);
-      if (!source) return;
-      var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(element, figure.data, figure.layout, {displayModeBar: false, responsive: true});
+    window.cxFigures.draw(root, function (element) {
       // The plot spans the stage columns: follow their width whatever changes it (window, print, new stage).
       if (window.ResizeObserver) {
         var observer = new ResizeObserver(function () {
@@ -144,16 +133,6 @@
     if (target) target.focus();
   }
 
-  function showStatus(text) {
-    var status = byId("map-status");
-    if (!status) return;
-    var message = document.createElement("p");
-    message.className = "alert alert-error";
-    message.setAttribute("role", "alert");
-    message.textContent = text;
-    status.replaceChildren(message);
-  }
-
   document.addEventListener("htmx:beforeRequest", function (event) {
     var element = event.detail.elt;
     if (element && element.id && element.tagName === "BUTTON") {
@@ -172,7 +151,7 @@
 
   document.addEventListener("htmx:responseError", function () {
     var status = byId("map-status");
-    if (status) showStatus(status.dataset.errorText);
+    if (status) window.cxBoardStatus.showError("map-status", status.dataset.errorText);
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

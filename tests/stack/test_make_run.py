@@ -73,6 +73,18 @@ def test_make_run_serves_the_demo_like_the_product(tmp_path):
         assert status == 404
         assert "<h1>Page not found</h1>" in page and 'class="brand"' in page
         assert "URLconf" not in page and "api/v1/" not in page  # Django's debug page lists the URL patterns
+
+        # A chart page's Plotly, collected: a hashed name, gzipped, cached for good (static/vendor/plotly).
+        status, dashboard = get(f"{base}/", opener)
+        assert status == 200
+        script = re.search(r'<script src="(/static/vendor/plotly/plotly\.min\.[0-9a-f]{12}\.js)"', dashboard).group(1)
+        request = urllib.request.Request(f"{base}{script}", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert "max-age=315360000" in response.headers["Cache-Control"], response.headers["Cache-Control"]
+        print(f"make run: Plotly travels as {len(body):,} bytes gzipped")
+        assert len(body) < 600_000
     finally:
         output += stop_process(process)
     assert "Using worker: cxplatform.web_server.ThreadWorker" in output, output[-3000:]
