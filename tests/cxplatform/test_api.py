@@ -96,7 +96,7 @@ def test_the_interactive_docs_load_their_files_from_this_server_not_a_cdn(editor
 
 
 @pytest.mark.django_db
-def test_plotly_is_served_from_the_plotly_package(editor_client):
+def test_plotly_is_served_by_the_app_itself_never_a_cdn(editor_client):
     response = editor_client.get("/static/vendor/plotly/plotly.min.js")
     assert response.status_code == 200
     assert b"plotly" in b"".join(response.streaming_content)[:2000].lower()
