@@ -8,8 +8,10 @@ there are; the grouping that follows is plain Python over rows already fetched.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 
 from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
@@ -28,6 +30,9 @@ from teams.models import (
     Membership,
     Team,
 )
+
+if TYPE_CHECKING:  # django-stubs' helpers for annotated rows and lazy labels; a development dependency only
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 ZERO = Decimal(0)
 
@@ -57,10 +62,26 @@ def mandate_state(mandate: Mandate, today: datetime.date) -> str:
     return "active"
 
 
-def current_mandate(mandates: list[Mandate], today: datetime.date) -> Mandate | None:
+class MandateState(TypedDict):
+    """What _annotate_mandates sets on each mandate (in Python: the state depends on today's date)."""
+
+    state: str  # a key of MANDATE_STATES
+    state_label: StrOrPromise
+
+
+class Waiting(TypedDict):
+    """What mandates_awaiting_decision annotates on each mandate."""
+
+    waiting: int  # all the mandates awaiting a decision, not only those returned
+
+
+AnyMandate = TypeVar("AnyMandate", bound=Mandate)
+
+
+def current_mandate(mandates: Sequence[AnyMandate], today: datetime.date) -> AnyMandate | None:
     """The mandate the team works under now: the running approved one; else one awaiting a decision; else the
     next approved one. Expired and rejected mandates are history, not current."""
-    by_state: dict[str, list[Mandate]] = {}
+    by_state: dict[str, list[AnyMandate]] = {}
     for mandate in mandates:
         by_state.setdefault(mandate_state(mandate, today), []).append(mandate)
     for state in ("active", "proposed", "upcoming"):
@@ -91,7 +112,9 @@ class BudgetUse:
 
     @property
     def overrun(self) -> Decimal:
-        return self.claimed - self.budget if self.over else ZERO
+        if self.budget is None or not self.over:
+            return ZERO
+        return self.claimed - self.budget
 
     @property
     def bar_percent(self) -> int:
@@ -104,11 +127,13 @@ def _budget_use(claimed: Decimal, mandate: Mandate | None) -> BudgetUse:
     return BudgetUse(claimed=claimed, budget=mandate.budget, approved=mandate.status == MandateStatus.APPROVED)
 
 
-def _annotate_mandates(mandates: list[Mandate], today: datetime.date) -> list[Mandate]:
-    for mandate in mandates:
+def _annotate_mandates(mandates: list[Mandate], today: datetime.date) -> list[WithAnnotations[Mandate, MandateState]]:
+    # The same instances, typed with the two attributes the loop sets on every one of them.
+    annotated = cast("list[WithAnnotations[Mandate, MandateState]]", mandates)
+    for mandate in annotated:
         mandate.state = mandate_state(mandate, today)
         mandate.state_label = MANDATE_STATES[mandate.state]
-    return mandates
+    return annotated
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -118,7 +143,7 @@ def _annotate_mandates(mandates: list[Mandate], today: datetime.date) -> list[Ma
 @dataclass
 class RoleGroup:
     role: str
-    label: str
+    label: StrOrPromise
     memberships: list[Membership]
 
 
@@ -134,7 +159,7 @@ def members_by_role(memberships: list[Membership]) -> list[RoleGroup]:
 class TeamOverview:
     team: Team
     roles: list[RoleGroup]
-    mandate: Mandate | None
+    mandate: WithAnnotations[Mandate, MandateState] | None
     pending_mandates: int
     budget: BudgetUse
 
@@ -196,7 +221,7 @@ def team_overview_list() -> list[TeamOverview]:
 @dataclass
 class StatusCount:
     status: str
-    label: str
+    label: StrOrPromise
     count: int
     overdue: int = 0
 
@@ -204,7 +229,7 @@ class StatusCount:
 @dataclass
 class TeamDetail(TeamOverview):
     groups: list[JourneyGroup] = field(default_factory=list)
-    mandates: list[Mandate] = field(default_factory=list)
+    mandates: list[WithAnnotations[Mandate, MandateState]] = field(default_factory=list)
     statuses: list[StatusCount] = field(default_factory=list)
     expected_gains: Decimal = ZERO
 
@@ -246,10 +271,12 @@ def team_detail(*, team_id: int) -> TeamDetail:
             overdue=Count("id", filter=Q(due_date__lt=today, status__in=OPEN_STATUSES)),
         )
     }
-    statuses = [
-        StatusCount(status=value, label=label, count=rows.get(value, {}).get("n", 0), overdue=rows.get(value, {}).get("overdue", 0))
-        for value, label in ActionStatus.choices
-    ]  # fmt: skip
+    statuses = []
+    for value, label in ActionStatus.choices:
+        row = rows.get(value)  # None: no action has this status
+        statuses.append(
+            StatusCount(status=value, label=label, count=row["n"] if row else 0, overdue=row["overdue"] if row else 0)
+        )
     live = [row for status, row in rows.items() if status != ActionStatus.DROPPED]
     claimed = sum((row["invested"] or ZERO for row in live), ZERO)
     mandates = _annotate_mandates(list(team.mandates.all()), today)
@@ -276,7 +303,7 @@ class AwaitingDecision:
     """The first `mandates` proposed and not yet decided (oldest first: it has waited longest), and how many
     there are in all."""
 
-    mandates: list[Mandate]
+    mandates: list[WithAnnotations[Mandate, Waiting]]
     total: int
 
     @property
@@ -288,7 +315,7 @@ def mandates_awaiting_decision(*, limit: int = 5) -> AwaitingDecision:
     """The mandates awaiting a manager's decision, in one query: any manager or admin decides any mandate
     (teams.permissions.can_decide_mandate), so they all wait for each of them. The count rides along on every
     row (a window over the whole set), so "and 3 more" costs no second query."""
-    mandates = list(
+    mandates: list[WithAnnotations[Mandate, Waiting]] = list(
         Mandate.objects.filter(status=MandateStatus.PROPOSED)
         .select_related("team", "sponsor")
         .annotate(waiting=Window(Count("id")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from django.db import connection
 from django.db.models import Count, Max, Q, Value, Window
@@ -16,6 +16,7 @@ from metrics import formulas
 from metrics.formulas import Counts
 from metrics.selectors.business_cases import (
     DEFAULT_EFFECT_WEEKS,
+    Effect,
     business_case_list,
     case_roi,
     effect_of,
@@ -26,26 +27,101 @@ from teams.selectors.actions import overdue
 
 from .scope import check_period, period_moments, scope_q
 
+if TYPE_CHECKING:  # django-stubs' helper for annotated rows; a development dependency only
+    from django_stubs_ext import WithAnnotations
+
 EFFECT_LIMIT = 10  # finished actions whose effect the dashboard shows, most recent first
 
 
-def _actions_by_status(scope: Q, today: datetime.date) -> dict[str, Any]:
+class StatusRow(TypedDict):
+    status: str  # ActionStatus
+    label: str
+    count: int
+    overdue: int
+
+
+class ActionsByStatus(TypedDict):
+    by_status: list[StatusRow]  # every status, in ActionStatus order
+    total: int
+    overdue: int
+
+
+class CaseRow(TypedDict):
+    case_id: int
+    action_id: int
+    title: str
+    action_status: str  # ActionStatus
+    action_status_label: str
+    journey: str
+    touchpoint: str | None
+    investment: Decimal
+    expected_gains: Decimal
+    realised_gains: Decimal | None  # None until a realised amount is entered
+    expected_roi: Decimal | None
+    realised_roi: Decimal | None
+
+
+class CaseTotals(TypedDict):
+    cases: int
+    investment: Decimal
+    expected_gains: Decimal
+    expected_roi: Decimal | None
+    cases_realised: int
+    realised_investment: Decimal
+    realised_gains: Decimal | None  # None when no case has a realised amount
+    realised_roi: Decimal | None
+
+
+class BusinessCases(TypedDict):
+    rows: list[CaseRow]
+    totals: CaseTotals
+
+
+class DoneAction(TypedDict):
+    """What _effects annotates on each action."""
+
+    done_at: datetime.datetime  # its latest move to done; never NULL, as the query filters on it
+    weeks: int  # its business case's effect window, else the default
+    found: int  # all the actions found, before the limit
+
+
+class EffectItem(TypedDict):
+    action_id: int
+    title: str
+    journey_id: int
+    journey: str
+    touchpoint_id: int
+    touchpoint: str
+    done_at: datetime.datetime
+    weeks: int
+    effect: Effect
+
+
+class Effects(TypedDict):
+    rows: list[EffectItem]
+    total: int
+    more: int
+    limit: int
+
+
+class ImprovementWork(TypedDict):
+    actions: ActionsByStatus
+    business_cases: BusinessCases
+    effects: NotRequired[Effects]  # left out when improvement_work is asked for no effects
+
+
+def _actions_by_status(scope: Q, today: datetime.date) -> ActionsByStatus:
     counted = (
         ImprovementAction.objects.filter(scope)
         .values("status")
         .annotate(count=Count("id"), overdue=Count("id", filter=overdue(today)))
         .order_by()
     )
-    found = {row["status"]: row for row in counted}
-    by_status = [
-        {
-            "status": value,
-            "label": str(label),
-            "count": found.get(value, {}).get("count", 0),
-            "overdue": found.get(value, {}).get("overdue", 0),
-        }
-        for value, label in ActionStatus.choices
-    ]
+    found = {row["status"]: (row["count"], row["overdue"]) for row in counted}
+    by_status: list[StatusRow] = []
+    for value, label in ActionStatus.choices:
+        count, late = found.get(value, (0, 0))  # (0, 0): no action has this status
+        by_status.append({"status": value, "label": str(label), "count": count, "overdue": late})
     return {
         "by_status": by_status,
         "total": sum(row["count"] for row in by_status),
@@ -53,10 +129,10 @@ def _actions_by_status(scope: Q, today: datetime.date) -> dict[str, Any]:
     }
 
 
-def _business_cases(scope: Q) -> dict[str, Any]:
+def _business_cases(scope: Q) -> BusinessCases:
     # Without business_case_list's prefetch of the gains by type: the sums it annotates are all this shows.
     cases = business_case_list().prefetch_related(None).filter(scope)
-    rows = []
+    rows: list[CaseRow] = []
     for case in cases:
         roi = case_roi(case)
         action = case.action
@@ -78,10 +154,11 @@ def _business_cases(scope: Q) -> dict[str, Any]:
         )
     investment = sum((row["investment"] for row in rows), Decimal("0"))
     expected = sum((row["expected_gains"] for row in rows), Decimal("0"))
-    measured = [row for row in rows if row["realised_gains"] is not None]
-    realised_investment = sum((row["investment"] for row in measured), Decimal("0"))
-    realised = sum((row["realised_gains"] for row in measured), Decimal("0")) if measured else None
-    totals = {
+    # (investment, realised gains) of the cases with a realised amount
+    measured = [(row["investment"], row["realised_gains"]) for row in rows if row["realised_gains"] is not None]
+    realised_investment = sum((invested for invested, _ in measured), Decimal("0"))
+    realised = sum((gains for _, gains in measured), Decimal("0")) if measured else None
+    totals: CaseTotals = {
         "cases": len(rows),
         "investment": investment,
         "expected_gains": expected,
@@ -122,7 +199,7 @@ EFFECT_CELLS_FROM = {
 }
 
 
-def _effect_counts(actions: list[ImprovementAction]) -> dict[tuple[int, str, str], Counts]:
+def _effect_counts(actions: list[WithAnnotations[ImprovementAction, DoneAction]]) -> dict[tuple[int, str, str], Counts]:
     """{(action id, metric, window): Counts} of the actions' touchpoints over their windows: the day cells
     effect_cells reads for one action, for all of them in one query (none without actions)."""
     params: list[Any] = []
@@ -139,13 +216,13 @@ def _effect_counts(actions: list[ImprovementAction]) -> dict[tuple[int, str, str
         return {(key, metric, window): Counts(*sums) for key, metric, window, *sums in cursor.fetchall()}
 
 
-def _effects(scope: Q, date_from: datetime.date, date_to: datetime.date, today: datetime.date) -> dict[str, Any]:
+def _effects(scope: Q, date_from: datetime.date, date_to: datetime.date, today: datetime.date) -> Effects:
     """The actions moved to done in the period (their latest move, as action_effect reads it) that name a
     touchpoint, most recent first, at most EFFECT_LIMIT, each with its effect over its business case's window
     (the default without one). Two queries: the actions with their done time and count; the cells of all their
     windows (none when there are no actions)."""
     start, end = period_moments(date_from, date_to)
-    actions = list(
+    actions: list[WithAnnotations[ImprovementAction, DoneAction]] = list(
         ImprovementAction.objects.filter(scope, status=ActionStatus.DONE, touchpoint__isnull=False)
         .annotate(done_at=Max("transitions__at", filter=Q(transitions__to_status=ActionStatus.DONE)))
         .filter(done_at__gte=start, done_at__lt=end)
@@ -158,8 +235,10 @@ def _effects(scope: Q, date_from: datetime.date, date_to: datetime.date, today: 
     )
     found = actions[0].found if actions else 0
     counts = _effect_counts(actions)
-    rows = []
+    rows: list[EffectItem] = []
     for action in actions:
+        # The query keeps only the actions that name a touchpoint.
+        assert action.touchpoint is not None and action.touchpoint_id is not None, "filtered on touchpoint__isnull"
         mine = {(metric, window): c for (key, metric, window), c in counts.items() if key == action.pk}
         rows.append(
             {
@@ -186,7 +265,7 @@ def improvement_work(
     date_to: datetime.date,
     today: datetime.date | None = None,
     effects: bool = True,
-) -> dict[str, Any]:
+) -> ImprovementWork:
     """The improvement work in scope: all current actions by status with the overdue count (not bound to the
     period), the business cases with expected and realised ROI (not bound to the period either), and (unless
     `effects` is false: the dashboard caches them apart, as they read the KPI snapshots) the before/after
@@ -198,7 +277,7 @@ def improvement_work(
     today = today or timezone.localdate()
     scope = {"group_id": group_id, "journey_id": journey_id, "channel_id": channel_id}
     action_scope = scope_q(**scope, journey="journey", touchpoint="touchpoint")
-    work = {
+    work: ImprovementWork = {
         "actions": _actions_by_status(action_scope, today),
         "business_cases": _business_cases(scope_q(**scope, journey="action__journey", touchpoint="action__touchpoint")),
     }
@@ -215,7 +294,7 @@ def action_effects(
     date_from: datetime.date,
     date_to: datetime.date,
     today: datetime.date | None = None,
-) -> dict[str, Any]:
+) -> Effects:
     """The before/after effect of the actions in scope finished in the period that name a touchpoint, most
     recent first, at most EFFECT_LIMIT: {"rows", "total", "more", "limit"}. Queries: the actions (1), the
     snapshot cells of their windows (1, only when an action was finished in the period).

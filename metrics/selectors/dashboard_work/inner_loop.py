@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
@@ -26,6 +26,23 @@ class Median(Aggregate):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
 
 
+class CaseStatusRow(TypedDict):
+    status: str  # CaseStatus
+    label: str
+    count: int  # cases with this status now
+    opened_in_period: int  # of the cases opened in the period, those with this status now
+
+
+class InnerLoop(TypedDict):
+    open: int
+    open_overdue: int
+    due: int
+    missed: int
+    resolved: int
+    median_days_to_close: float | None  # None without cases resolved in the period
+    by_status: list[CaseStatusRow]  # every status, in CaseStatus order
+
+
 def _duration() -> ExpressionWrapper:
     return ExpressionWrapper(F("resolved_at") - F("opened_at"), output_field=DurationField())
 
@@ -42,7 +59,7 @@ def inner_loop(
     date_from: datetime.date,
     date_to: datetime.date,
     today: datetime.date | None = None,
-) -> dict[str, Any]:
+) -> InnerLoop:
     """The follow-up cases in scope (their touchpoint's journey, group and channel):
 
     - `open`: open or contacted now; `open_overdue`: of which past their deadline now;
@@ -123,5 +140,9 @@ def _median_to_close(
     durations = [
         closed - opened_at
         for opened_at, closed in cases.filter(_resolved_in(date_from, date_to)).values_list("opened_at", "resolved_at")
+        if closed is not None  # always: _resolved_in filters on resolved_at
     ]
-    return statistics.median(durations) if durations else None
+    if not durations:
+        return None
+    # statistics.median's middle pair, (low + high) / 2 (one value when odd): its typing takes no timedelta.
+    return (statistics.median_low(durations) + statistics.median_high(durations)) / 2
