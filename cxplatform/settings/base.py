@@ -110,6 +110,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # With Redis down the site keeps working: the cache degrades to misses (cxplatform/lib/resilient_cache.py), a
 # task that cannot be queued is left to the recompute sweeper (its request is a row in Postgres), and the short
 # timeouts below keep a request from waiting long on an unreachable Redis.
+# Cached pages and figures (the dashboard, the driver analysis) are keyed by the data's generation, which a
+# hook on every database connection moves when a write commits: cxplatform/lib/generations.py, installed at
+# start-up by cxplatform.apps.CxPlatformConfig.ready().
 REDIS_URL = redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -137,7 +140,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Recompute tasks are acknowledged only once they have finished (acks_late on the tasks, metrics/tasks.py): a
+# Recompute tasks are acknowledged only once they have finished (acks_late, metrics/tasks/recompute.py): a
 # worker killed in the middle leaves the message unacknowledged, and Redis hands it out again after the
 # visibility timeout, which must outlast the longest task (the nightly rebuild's hard limit of 1,800 s) or a
 # task still running would be handed out twice. The sweeper below is the quick way back; this is the backstop.
@@ -332,7 +335,7 @@ MAP_DEPENDENTS = [
 ]
 # Called in the transaction of every change to a journey's shape (delete, archive, restore, move to another
 # stage): the figures per stage and touchpoint are marked stale and recomputed after commit, as on an ingest.
-MAP_STRUCTURE_CHANGED = "metrics.services.recompute.structure_changed"
+MAP_STRUCTURE_CHANGED = "metrics.services.recompute_requests.structure_changed"
 # An improvement action's page links to its business case here (the URL name takes the action's pk), so that
 # teams needs no import of metrics.
 ACTION_BUSINESS_CASE_URL = "metrics:business-case"

@@ -12,6 +12,7 @@ from cxplatform.accounts.models import Role
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
 from teams.permissions import NOT_YOUR_TEAM, can_manage_action
+from teams.tasks import send_assignment_email
 
 ACTION_FIELDS = [
     "title",
@@ -37,8 +38,6 @@ class ActionRefused(ValidationError):
 
 
 def _notify_assignee(action: ImprovementAction) -> None:
-    from teams.tasks import send_assignment_email
-
     # After commit: a rolled-back assignment sends nothing, and the worker sees the saved action.
     transaction.on_commit(partial(send_assignment_email.delay, action.pk))
 
