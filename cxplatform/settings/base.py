@@ -158,7 +158,7 @@ CELERY_BEAT_HEARTBEAT_SECONDS = env_int("BEAT_HEARTBEAT_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "cxplatform.tasks.beat_heartbeat", "schedule": CELERY_BEAT_HEARTBEAT_SECONDS},
     # Each morning at 07:00 (TIME_ZONE), everyone gets one email with their overdue follow-up cases and
-    # improvement actions (metrics builds on teams; teams.send_overdue_digests, actions only, still works).
+    # improvement actions (metrics.tasks.digest).
     "overdue-action-digests": {"task": "metrics.send_morning_digests", "schedule": crontab(hour=7, minute=0)},
     # Each night at 02:30 (TIME_ZONE), every KPI snapshot is rebuilt from the responses.
     "kpi-full-recompute": {"task": "metrics.recompute_all", "schedule": crontab(hour=2, minute=30)},

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxplatform.accounts.models import Role
+from cxplatform.lib import emails
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
 from teams.permissions import NOT_YOUR_TEAM, can_manage_action
@@ -39,7 +38,7 @@ class ActionRefused(ValidationError):
 
 def _notify_assignee(action: ImprovementAction) -> None:
     # After commit: a rolled-back assignment sends nothing, and the worker sees the saved action.
-    transaction.on_commit(partial(send_assignment_email.delay, action.pk))
+    emails.send_after_commit(send_assignment_email, action.pk)
 
 
 def _fill_in(action: ImprovementAction) -> None:
