@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-EDITOR_ROLES = {"cx_editor", "admin"}
+from cxplatform.accounts.roles import is_admin, is_cx_editor
+
 CANNOT_EDIT_REASON = _("Only CX editors and admins can change journey maps.")
 NOT_THIS_JOURNEY_REASON = _(
     "Only CX editors of a team that owns this journey's group, and admins, can change this journey."
@@ -23,7 +24,7 @@ def _policy():
 
 def can_edit_journeys(user, journey=None) -> bool:
     """Without a journey: may the user edit journeys at all. With one (saved or not): may they change it."""
-    if not (user.is_authenticated and (user.is_superuser or getattr(user, "role", None) in EDITOR_ROLES)):
+    if not (is_admin(user) or is_cx_editor(user)):
         return False
     policy = _policy()
     return journey is None or policy is None or policy(user, journey)

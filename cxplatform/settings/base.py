@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # main_menu: the entries of the menu in base.html, decided by the permission functions.
+                "cxplatform.context_processors.navigation",
             ],
         },
     },

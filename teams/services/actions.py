@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cxplatform.accounts.models import Role
+from cxplatform.accounts.roles import ASSIGNEE_ROLES
 from cxplatform.lib import emails
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
@@ -61,7 +61,7 @@ def _fill_in(action: ImprovementAction) -> None:
             errors[name] = _("This %(what)s belongs to another journey.") % {"what": part._meta.verbose_name}
     if action.touchpoint_id and action.stage_id and action.touchpoint.stage_id != action.stage_id:
         errors["stage"] = _("The touchpoint is not in this stage.")
-    if action.assignee_id and action.assignee.role not in (Role.PROCESS_OWNER, Role.ADMIN):
+    if action.assignee_id and action.assignee.role not in ASSIGNEE_ROLES:
         errors["assignee"] = _("Actions are assigned to process owners.")
     if action.team_id is None and action.journey_id:
         action.team = Team.objects.filter(journey_groups__journeys=action.journey_id).order_by("id").first()
