@@ -252,7 +252,7 @@ def ingest_to_fresh(queue: str) -> list[tuple[float, float]]:
 
     from cxplatform.tasks import ping
     from metrics.models import PendingRecompute
-    from metrics.services.recompute import recompute_request
+    from metrics.services.recompute_requests import recompute_request
 
     current_app.conf.task_default_queue = queue
     ping.apply_async(queue=queue).get(timeout=60)  # the worker is up

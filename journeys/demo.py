@@ -7,6 +7,7 @@ from django.utils.translation import gettext, gettext_noop
 from .demo_content import JOURNEYS, PERSONAS
 from .demo_dutch import demo_text, english_of
 from .models import Channel, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
+from .services import journey_create_future_state, touchpoint_create, touchpoint_delete, touchpoint_update
 
 DEMO_JOURNEY_GROUPS = [
     (
@@ -146,8 +147,6 @@ def _build_map(journey: Journey, stage_specs: list, channels: dict, people: dict
 
 def _seed_future_state() -> None:
     """A redesign of "Report a claim", so the compare page has something to show."""
-    from .services import journey_create_future_state, touchpoint_create, touchpoint_delete, touchpoint_update
-
     current = Journey.objects.filter(name=demo_text(FUTURE_STATE_OF), state=JourneyState.CURRENT).first()
     if current is None or Journey.all_objects.filter(current_state=current).exists():
         return

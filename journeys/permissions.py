@@ -7,9 +7,9 @@ this app needs to know nothing of teams (an extension point: cxplatform.lib.exte
 
 from django.utils.translation import gettext_lazy as _
 
+from cxplatform.accounts.roles import is_admin, is_cx_editor
 from cxplatform.lib import extension_points
 
-EDITOR_ROLES = {"cx_editor", "admin"}
 CANNOT_EDIT_REASON = _("Only CX editors and admins can change journey maps.")
 NOT_THIS_JOURNEY_REASON = _(
     "Only CX editors of a team that owns this journey's group, and admins, can change this journey."
@@ -18,7 +18,7 @@ NOT_THIS_JOURNEY_REASON = _(
 
 def can_edit_journeys(user, journey=None) -> bool:
     """Without a journey: may the user edit journeys at all. With one (saved or not): may they change it."""
-    if not (user.is_authenticated and (user.is_superuser or getattr(user, "role", None) in EDITOR_ROLES)):
+    if not (is_admin(user) or is_cx_editor(user)):
         return False
     policy = extension_points.provider(extension_points.JOURNEY_EDIT_POLICY)
     return journey is None or policy is None or policy(user, journey)

@@ -1,38 +1,22 @@
 """The morning email: one per person, with their overdue follow-up cases and overdue improvement actions.
 
-It replaces the teams app's digest of overdue actions alone (teams cannot know of follow-up cases: dependencies
-point from metrics to teams), and keeps that digest's wording for the actions.
+It lives in metrics because teams cannot know of follow-up cases (dependencies point from metrics to teams); the
+overdue actions come from teams.selectors. Sent through cxplatform.lib.emails.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cxplatform.lib import emails
 from metrics.models import FollowUpCase
 from metrics.selectors.followups import overdue_followups
-from teams.models import OPEN_STATUSES, ImprovementAction
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _overdue_actions(today: datetime.date):
-    """The assigned open actions past their due date, as teams.send_overdue_digests picks them."""
-    return (
-        ImprovementAction.objects.filter(status__in=OPEN_STATUSES, due_date__lt=today, assignee__isnull=False)
-        .select_related("journey")
-        .order_by("assignee_id", "due_date", "id")
-    )
+from teams.models import ImprovementAction
+from teams.selectors.actions import overdue_assigned_actions
 
 
 def _subject(actions: int, cases: int) -> str:
@@ -53,31 +37,31 @@ def _subject(actions: int, cases: int) -> str:
 
 def send_morning_digest(user, *, actions: list[ImprovementAction], cases: list[FollowUpCase]) -> bool:
     """Email `user` their overdue cases and actions; nothing when there are none or they have no address."""
-    if not user.email or not (actions or cases):
+    if not (actions or cases):
         return False
-    with translation.override(settings.LANGUAGE_CODE):
-        prefix, _mark, suffix = reverse("metrics:followup", args=[2147483647]).rpartition("2147483647")
-        context = {
-            "user": user,
-            "cases": [(case, _absolute(f"{prefix}{case.pk}{suffix}")) for case in cases],
+
+    def context() -> dict:
+        case_url = emails.absolute_url_maker("metrics:followup")
+        return {
+            "cases": [(case, case_url(case.pk)) for case in cases],
             "actions": actions,
-            "inbox_url": _absolute(reverse("metrics:followup-inbox") + "?overdue=yes"),
-            "work_url": _absolute(reverse("teams:my-work")),
+            "inbox_url": emails.absolute_reverse("metrics:followup-inbox", query="overdue=yes"),
+            "work_url": emails.absolute_reverse("teams:my-work"),
         }
-        send_mail(
-            subject=_subject(len(actions), len(cases)),
-            message=render_to_string("metrics/email/morning_digest.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-        )
-    return True
+
+    return emails.send(
+        to=user,
+        template="metrics/email/morning_digest.txt",
+        subject=lambda: _subject(len(actions), len(cases)),
+        context=context,
+    )
 
 
 def send_morning_digests(*, today: datetime.date) -> int:
     """One email per person with anything overdue; three queries (actions, cases, their people) whatever their
     number. Returns the number of emails sent."""
     actions: dict[int, list[ImprovementAction]] = {}
-    for action in _overdue_actions(today):
+    for action in overdue_assigned_actions(today=today):
         actions.setdefault(action.assignee_id, []).append(action)
     cases: dict[int, list[FollowUpCase]] = {}
     for case in overdue_followups(today=today):

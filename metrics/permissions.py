@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cxplatform.accounts.models import Role
-from teams.permissions import can_manage_action, is_admin
+from cxplatform.accounts.roles import Role, has_role, is_admin
+from teams.permissions import can_manage_action
 
 NOT_AN_INGESTER = _("Only CX editors and admins can load survey responses.")
 NOT_A_KPI_MANAGER = _("Only managers and admins can define KPIs and their targets.")
@@ -24,20 +24,16 @@ NOT_A_CASE_ASSIGNER = _("Only admins can give a follow-up case to someone else."
 NOT_YOUR_BUSINESS_CASE = _("Only CX editors of the action's team, and admins, can change its business case.")
 
 
-def _has_role(user, *roles: str) -> bool:
-    return bool(user.is_authenticated and user.role in roles)
-
-
 def can_ingest_responses(user) -> bool:
-    return is_admin(user) or _has_role(user, Role.CX_EDITOR)
+    return is_admin(user) or has_role(user, Role.CX_EDITOR)
 
 
 def can_manage_kpis(user) -> bool:
-    return is_admin(user) or _has_role(user, Role.MANAGER)
+    return is_admin(user) or has_role(user, Role.MANAGER)
 
 
 def can_record_measurements(user) -> bool:
-    return is_admin(user) or _has_role(user, Role.MANAGER, Role.CX_EDITOR)
+    return is_admin(user) or has_role(user, Role.MANAGER, Role.CX_EDITOR)
 
 
 def can_work_case(user, case) -> bool:
@@ -46,7 +42,7 @@ def can_work_case(user, case) -> bool:
 
 def can_see_all_cases(user) -> bool:
     """Everyone's cases (the unassigned ones too): admins, managers and CX editors; others see their own."""
-    return is_admin(user) or _has_role(user, Role.MANAGER, Role.CX_EDITOR)
+    return is_admin(user) or has_role(user, Role.MANAGER, Role.CX_EDITOR)
 
 
 def can_see_case(user, case) -> bool:

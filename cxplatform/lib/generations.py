@@ -13,6 +13,11 @@ responses come in, and moves when their recompute commits changed KPI snapshots,
 action... changes. A write whose table cannot be told moves the topic ANY, which every state() includes; a
 statement that changed no row moves no topic.
 
+How it is installed: at start-up, cxplatform.apps.CxPlatformConfig.ready() calls watch_data_writes(), which
+connects _install to Django's connection_created signal; every database connection any process opens from
+then on (web, worker, beat, tests) gets _watch_writes in its execute_wrappers. Nothing else installs or
+removes it. It costs one prefix test per statement; only writes to the data's tables do more.
+
 With the cache down a write still succeeds and answers normally: the bump is skipped (the pages are not cached
 meanwhile either) and done on this process's next read of a generation once the cache answers again, so a page
 cached before the outage is not served after it as if nothing had changed.
@@ -174,5 +179,6 @@ def _install(sender, connection, **kwargs) -> None:
 
 
 def watch_data_writes() -> None:
-    """Install the wrapper on every connection from now on (called once, from the app's ready())."""
+    """Install the wrapper on every connection opened from now on. Called once, at start-up, from
+    cxplatform.apps.CxPlatformConfig.ready(); the dispatch_uid makes a second call harmless."""
     connection_created.connect(_install, dispatch_uid="cxplatform.lib.generations")

@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # main_menu: the entries of the menu in base.html, decided by the permission functions.
+                "cxplatform.context_processors.navigation",
             ],
         },
     },
@@ -109,6 +111,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # With Redis down the site keeps working: the cache degrades to misses (cxplatform/lib/resilient_cache.py), a
 # task that cannot be queued is left to the recompute sweeper (its request is a row in Postgres), and the short
 # timeouts below keep a request from waiting long on an unreachable Redis.
+# Cached pages and figures (the dashboard, the driver analysis) are keyed by the data's generation, which a
+# hook on every database connection moves when a write commits: cxplatform/lib/generations.py, installed at
+# start-up by cxplatform.apps.CxPlatformConfig.ready().
 REDIS_URL = redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -136,7 +141,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Recompute tasks are acknowledged only once they have finished (acks_late on the tasks, metrics/tasks.py): a
+# Recompute tasks are acknowledged only once they have finished (acks_late, metrics/tasks/recompute.py): a
 # worker killed in the middle leaves the message unacknowledged, and Redis hands it out again after the
 # visibility timeout, which must outlast the longest task (the nightly rebuild's hard limit of 1,800 s) or a
 # task still running would be handed out twice. The sweeper below is the quick way back; this is the backstop.
@@ -154,7 +159,7 @@ CELERY_BEAT_HEARTBEAT_SECONDS = env_int("BEAT_HEARTBEAT_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "cxplatform.tasks.beat_heartbeat", "schedule": CELERY_BEAT_HEARTBEAT_SECONDS},
     # Each morning at 07:00 (TIME_ZONE), everyone gets one email with their overdue follow-up cases and
-    # improvement actions (metrics builds on teams; teams.send_overdue_digests, actions only, still works).
+    # improvement actions (metrics.tasks.digest).
     "overdue-action-digests": {"task": "metrics.send_morning_digests", "schedule": crontab(hour=7, minute=0)},
     # Each night at 02:30 (TIME_ZONE), every KPI snapshot is rebuilt from the responses.
     "kpi-full-recompute": {"task": "metrics.recompute_all", "schedule": crontab(hour=2, minute=30)},
@@ -336,7 +341,7 @@ MAP_DEPENDENTS = [
 ]
 # Called in the transaction of every change to a journey's shape (delete, archive, restore, move to another
 # stage): the figures per stage and touchpoint are marked stale and recomputed after commit, as on an ingest.
-MAP_STRUCTURE_CHANGED = "metrics.services.recompute.structure_changed"
+MAP_STRUCTURE_CHANGED = "metrics.services.recompute_requests.structure_changed"
 # An improvement action's page links to its business case here (the URL name takes the action's pk), so that
 # teams needs no import of metrics.
 ACTION_BUSINESS_CASE_URL = "metrics:business-case"

@@ -17,7 +17,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxplatform.accounts.models import Role, User
+from cxplatform.accounts.models import User
+from cxplatform.accounts.roles import ASSIGNEE_ROLES
 from cxplatform.lib.dates import add_working_days
 from cxplatform.lib.unset import UNSET, Unset
 from cxplatform.lib.versioning import StaleVersion, save_if_current
@@ -36,7 +37,7 @@ CASE_TRANSITIONS: dict[str, set[str]] = {
 }
 CASE_FIELDS = ("status", "outcome", "owner", "action")
 # Who a case can be (re)assigned to: the roles that can work it (metrics.permissions.can_work_case).
-CASE_OWNER_ROLES = (Role.PROCESS_OWNER, Role.ADMIN)
+CASE_OWNER_ROLES = ASSIGNEE_ROLES
 
 
 def _stale_message() -> str:

@@ -17,20 +17,23 @@ turns false exactly when the fresh figures become visible.
 
 Nothing is lost when a worker dies or Redis is down: a request is a row in Postgres until a recompute has
 committed its figures. The recompute tasks are acknowledged late (a killed worker's task is handed out again),
-and a sweeper (metrics.tasks.sweep_pending_recomputes, every RECOMPUTE_SWEEP_SECONDS) queues a recompute for
+and a sweeper (metrics.tasks.recompute.sweep_pending_recomputes, every RECOMPUTE_SWEEP_SECONDS) queues a recompute for
 requests that have waited longer than RECOMPUTE_SWEEP_AFTER_SECONDS with no recompute working on them.
+
+This module is the computation only. Asking for a recompute (`recompute_request`, `structure_changed`) is
+metrics.services.recompute_requests, which queues the task (metrics.tasks.recompute), which calls this
+module: imports run one way.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
 from django.utils import timezone
 
 from metrics.models import METRIC_BUCKETS, KpiSnapshot, PendingRecompute, Period, SurveyResponse
@@ -47,22 +50,6 @@ KEY_COLUMNS = ("period", "period_start", "journey_id", "touchpoint_id", "channel
 VALUE_COLUMNS = ("n", "low", "high", "total", "total_sq")
 # The columns of the cell key (the composite primary key): the upsert's conflict target.
 CELL_KEY = tuple(field.column for field in KpiSnapshot._meta.pk_fields)
-
-
-def recompute_request(*, ranges: Mapping[int, tuple[date, date]]) -> None:
-    """Mark the days [first, last] of each journey id as out of date, and have a worker recompute them once
-    this transaction commits. Call it inside the ingest's transaction."""
-    if not ranges:
-        return
-    PendingRecompute.objects.bulk_create(
-        [
-            PendingRecompute(journey_id=journey_id, day_from=first, day_to=last)
-            for journey_id, (first, last) in ranges.items()
-        ]
-    )
-    from metrics.tasks import schedule_recompute
-
-    transaction.on_commit(schedule_recompute)
 
 
 @transaction.atomic
@@ -381,16 +368,3 @@ class _Dialect:
     @classmethod
     def for_connection(cls) -> _Dialect:
         return cls(connection.vendor)
-
-
-def structure_changed(*, journey_ids: Sequence[int]) -> None:
-    """settings.MAP_STRUCTURE_CHANGED: the shape of these journeys changed (a touchpoint or stage deleted,
-    archived, restored or moved to another stage; a journey archived, restored or deleted). Mark every day of
-    their responses out of date and recompute after commit, as an ingest does: `stale` is true meanwhile."""
-    days = (
-        SurveyResponse.objects.filter(journey_id__in=list(journey_ids))
-        .order_by()
-        .values("journey_id")
-        .annotate(first=Min("day"), last=Max("day"))
-    )
-    recompute_request(ranges={row["journey_id"]: (row["first"], row["last"]) for row in days})

@@ -33,7 +33,7 @@ from metrics.ingest.pipeline import (
 )
 from metrics.models import SurveyResponse
 from metrics.services.followups import followups_open_for
-from metrics.services.recompute import recompute_request
+from metrics.services.recompute_requests import recompute_request
 
 API_SOURCE = "api"
 CSV_SOURCE = "csv"

@@ -45,6 +45,16 @@ def overdue(today: datetime.date | None = None) -> Q:
     return Q(due_date__lt=today or timezone.localdate(), status__in=OPEN_STATUSES)
 
 
+def overdue_assigned_actions(*, today: datetime.date) -> QuerySet[ImprovementAction]:
+    """The assigned open actions past their due date on `today`, each assignee's oldest first (the morning
+    digest, metrics.notifications)."""
+    return (
+        ImprovementAction.objects.filter(overdue(today), assignee__isnull=False)
+        .select_related("journey")
+        .order_by("assignee_id", "due_date", "id")
+    )
+
+
 def action_rows() -> QuerySet[WithAnnotations[ImprovementAction, OverdueFlag]]:
     """Actions with what a card or table row shows, soonest due first (no due date last)."""
     return (

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cxplatform.accounts.models import Role, User
+from cxplatform.accounts.models import User
+from cxplatform.accounts.roles import ASSIGNEE_ROLES
+from cxplatform.lib import emails
 from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from journeys.models import Finding, Journey, Stage, Touchpoint
 from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
 from teams.permissions import NOT_YOUR_TEAM, can_manage_action
+from teams.tasks import send_assignment_email
 
 ACTION_FIELDS = [
     "title",
@@ -42,10 +44,8 @@ class ActionRefused(ValidationError):
 
 
 def _notify_assignee(action: ImprovementAction) -> None:
-    from teams.tasks import send_assignment_email
-
     # After commit: a rolled-back assignment sends nothing, and the worker sees the saved action.
-    transaction.on_commit(partial(send_assignment_email.delay, action.pk))
+    emails.send_after_commit(send_assignment_email, action.pk)
 
 
 def _fill_in(action: ImprovementAction) -> None:
@@ -73,7 +73,7 @@ def _fill_in(action: ImprovementAction) -> None:
     if touchpoint is not None and action.stage_id and touchpoint.stage_id != action.stage_id:
         errors["stage"] = _("The touchpoint is not in this stage.")
     assignee = action.assignee
-    if assignee is not None and assignee.role not in (Role.PROCESS_OWNER, Role.ADMIN):
+    if assignee is not None and assignee.role not in ASSIGNEE_ROLES:
         errors["assignee"] = _("Actions are assigned to process owners.")
     if action.team_id is None and action.journey_id:
         action.team = Team.objects.filter(journey_groups__journeys=action.journey_id).order_by("id").first()

@@ -11,8 +11,8 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from cxplatform.lib import generations
 from cxplatform.lib.resilient_cache import RETRY_SECONDS, CacheUnavailable, ResilientRedisCache
-from metrics import tasks
 from metrics.models import PendingRecompute, SurveyResponse
+from metrics.tasks import recompute as tasks
 from tests.journeys.factories import JourneyFactory
 from tests.metrics.ingest_data import make_map, record
 from tests.services import free_port

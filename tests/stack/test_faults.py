@@ -29,7 +29,8 @@ from rest_framework.authtoken.models import Token
 
 from cxplatform import celery_app
 from metrics.models import KpiSnapshot, PendingRecompute, SurveyResponse
-from metrics.services.recompute import RECOMPUTE_LOCK_KEY, recompute_request, snapshots_rebuild_all
+from metrics.services.recompute import RECOMPUTE_LOCK_KEY, snapshots_rebuild_all
+from metrics.services.recompute_requests import recompute_request
 from tests.cxplatform.factories import PASSWORD, UserFactory
 from tests.metrics.recompute_data import add_responses, at, build_org
 from tests.services import (

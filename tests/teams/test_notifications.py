@@ -22,9 +22,9 @@ from django.utils import timezone
 from cxplatform import celery_app
 from cxplatform.accounts.models import Role
 from cxplatform.tasks import ping
+from metrics.tasks import send_morning_digests
 from teams import services
 from teams.models import ActionStatus
-from teams.tasks import send_overdue_digests
 from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import JourneyFactory
 from tests.services import PROJECT_ROOT, executable, postgres_or_skip, redis_url_or_skip, stop_process, wait_for
@@ -139,7 +139,8 @@ def test_an_action_without_assignee_sends_nothing(worker, emma, priya):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The morning digest (in-process: what it sends, not how it travels)
+# The morning digest (in-process: what it sends, not how it travels). Its task is metrics' (it lists overdue
+# follow-up cases too); here, what it says of the overdue actions.
 
 
 @pytest.mark.django_db
@@ -160,7 +161,7 @@ def test_the_digest_sends_each_assignee_one_email_with_their_overdue_open_action
     ]:
         ActionFactory(journey=journey, assignee=assignee, status=status, due_date=days(due), title=title)
 
-    assert send_overdue_digests.delay().get() == 2
+    assert send_morning_digests.delay().get() == 2
 
     by_recipient = {message.to[0]: message for message in mailoutbox}
     assert sorted(by_recipient) == ["priya@example.org", "sanne@example.org"]
@@ -177,5 +178,5 @@ def test_the_digest_sends_each_assignee_one_email_with_their_overdue_open_action
 @pytest.mark.django_db
 def test_no_overdue_actions_no_email(mailoutbox):
     ActionFactory(assignee=UserFactory(role=Role.PROCESS_OWNER), status=ActionStatus.DONE, due_date=days(-1))
-    assert send_overdue_digests() == 0
+    assert send_morning_digests() == 0
     assert mailoutbox == []

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from cxplatform.accounts.models import Role
 from cxplatform.lib.versioning import StaleVersion
-from metrics.digest_tasks import send_morning_digests
 from metrics.models import CaseStatus, FollowUpCase, Metric, SurveyResponse
 from metrics.services.followups import followup_action_create, followup_update, followups_open_for
+from metrics.tasks import send_morning_digests
 from teams.models import ActionStatus, ImprovementAction
 from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import JourneyFactory, TouchpointFactory

@@ -8,16 +8,16 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from metrics import tasks
 from metrics.models import KpiSnapshot, PendingRecompute, SurveyResponse
 from metrics.selectors.kpis import kpi_summary
 from metrics.services.recompute import (
     merge_ranges,
-    recompute_request,
     snapshots_rebuild_all,
     snapshots_recompute,
     snapshots_recompute_pending,
 )
+from metrics.services.recompute_requests import recompute_request
+from metrics.tasks import recompute as tasks
 from tests.metrics.factories import SurveyResponseFactory
 from tests.metrics.recompute_data import (
     JUST_AFTER_LOCAL_MIDNIGHT,

@@ -8,9 +8,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from metrics import tasks
 from metrics.models import PendingRecompute
-from metrics.services.recompute import pending_requests_left_behind, recompute_request
+from metrics.services.recompute import pending_requests_left_behind
+from metrics.services.recompute_requests import recompute_request
+from metrics.tasks import recompute as tasks
 from tests.metrics.factories import SurveyResponseFactory
 from tests.metrics.recompute_data import at, expected_from_responses, snapshot_sums
 

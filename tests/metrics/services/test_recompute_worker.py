@@ -17,7 +17,8 @@ from django.urls import reverse
 from cxplatform import celery_app
 from cxplatform.tasks import ping
 from metrics.models import PendingRecompute, SurveyResponse
-from metrics.services.recompute import RECOMPUTE_LOCK_KEY, recompute_request
+from metrics.services.recompute import RECOMPUTE_LOCK_KEY
+from metrics.services.recompute_requests import recompute_request
 from tests.metrics.recompute_data import at
 from tests.services import PROJECT_ROOT, executable, postgres_or_skip, redis_url_or_skip, stop_process, wait_for
 from tests.stack.test_procfile_stack import database_url

@@ -1,4 +1,9 @@
-"""Thin Celery tasks of the metrics app: take ids and primitives, call a service, retry with backoff."""
+"""The recompute tasks, and the queueing of them (`schedule_recompute`, which the sweeper calls too).
+
+Imports run one way: the request side (metrics.services.recompute_requests, called by ingests) imports this
+module to queue a run; this module imports the computation (metrics.services.recompute); the computation
+imports neither.
+"""
 
 from __future__ import annotations
 

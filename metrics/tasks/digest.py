@@ -1,5 +1,4 @@
-"""The morning email task. Celery autodiscovers `tasks` modules only; metrics.apps imports this one, because
-metrics/tasks.py holds the recompute tasks."""
+"""The morning email task."""
 
 from __future__ import annotations
 

@@ -1,0 +1,28 @@
+"""Thin Celery tasks of the metrics app: take ids and primitives, call a service, retry with backoff.
+
+A module per topic (recompute, digest); Celery autodiscovers this package, which imports them all. Each task
+has an explicit `name=`, so moving a task between modules never changes the name that queued messages, the
+beat schedule and the sweeper use.
+"""
+
+from .digest import send_morning_digests
+from .recompute import (
+    QUEUED_KEY,
+    QUEUED_SECONDS,
+    queued_key,
+    recompute_all,
+    recompute_pending,
+    schedule_recompute,
+    sweep_pending_recomputes,
+)
+
+__all__ = [
+    "QUEUED_KEY",
+    "QUEUED_SECONDS",
+    "queued_key",
+    "recompute_all",
+    "recompute_pending",
+    "schedule_recompute",
+    "send_morning_digests",
+    "sweep_pending_recomputes",
+]
