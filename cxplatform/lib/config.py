@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 import environ
@@ -39,6 +39,10 @@ def env_bool(name: str, default: bool, env: Mapping[str, str] | None = None) -> 
     raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}.")
 
 
+@overload
+def env_str(name: str, default: str, env: Mapping[str, str] | None = None) -> str: ...
+@overload
+def env_str(name: str, default: None = None, env: Mapping[str, str] | None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None, env: Mapping[str, str] | None = None) -> str | None:
     value = _raw(name, env)
     return default if value in (None, "") else value

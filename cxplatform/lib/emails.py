@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,6 +23,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from celery import Task
+
+    from cxplatform.accounts.models import User
 
 
 def absolute_url(path: str) -> str:
@@ -40,13 +45,13 @@ def absolute_url_maker(viewname: str) -> Callable[[int], str]:
     return lambda pk: absolute_url(f"{prefix}{pk}{suffix}")
 
 
-def language_of(user) -> str:
+def language_of(user: User) -> str:
     """The language a user reads their email in. Users have no language of their own yet: the site's
     LANGUAGE_CODE (a `language` attribute on the user, when there is one, wins)."""
     return getattr(user, "language", None) or settings.LANGUAGE_CODE
 
 
-def send(*, to, template: str, subject: Callable[[], str], context: Callable[[], dict[str, Any]]) -> bool:
+def send(*, to: User, template: str, subject: Callable[[], str], context: Callable[[], dict[str, Any]]) -> bool:
     """Email `to` (a user) `template` rendered with `context()`, under `subject()`, both made in the user's
     language (they are callables so that their gettext calls run in it). Nothing when the user has no
     address. Returns whether a message was sent; SMTP errors propagate (the calling task retries)."""
@@ -63,6 +68,6 @@ def send(*, to, template: str, subject: Callable[[], str], context: Callable[[],
     return True
 
 
-def send_after_commit(task, *args: Any) -> None:
+def send_after_commit(task: Task, *args: Any) -> None:
     """Queue an email's Celery task once the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(partial(task.delay, *args))

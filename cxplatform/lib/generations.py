@@ -28,9 +28,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache as once
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.cache import cache
@@ -38,6 +39,9 @@ from django.db import transaction
 from django.db.backends.signals import connection_created
 
 from cxplatform.lib.resilient_cache import CacheUnavailable
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 KEY = "data-generation"
 WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "WITH")
@@ -161,7 +165,9 @@ def is_data_write(sql: str) -> bool:
     return any(prefix in sql for prefix in TABLE_PREFIXES)
 
 
-def _watch_writes(execute, sql, params, many, context):
+def _watch_writes(execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """A connection's execute wrapper (Django's execute_wrappers): the statement runs, then a data write bumps
+    its topics once the transaction commits."""
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and is_data_write(sql):
         transaction.on_commit(bump, using=context["connection"].alias)
@@ -173,7 +179,7 @@ def _watch_writes(execute, sql, params, many, context):
     return result
 
 
-def _install(sender, connection, **kwargs) -> None:
+def _install(sender: object, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if _watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(_watch_writes)
 

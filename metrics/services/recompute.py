@@ -32,9 +32,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 from metrics.models import METRIC_BUCKETS, KpiSnapshot, PendingRecompute, Period, SurveyResponse
 from metrics.periods import month_start, week_start, widen
@@ -49,7 +53,7 @@ FRESH = "kpi_fresh"  # the temporary table of one recompute's cells
 KEY_COLUMNS = ("period", "period_start", "journey_id", "touchpoint_id", "channel_id", "metric")
 VALUE_COLUMNS = ("n", "low", "high", "total", "total_sq")
 # The columns of the cell key (the composite primary key): the upsert's conflict target.
-CELL_KEY = tuple(field.column for field in KpiSnapshot._meta.pk_fields)
+CELL_KEY = tuple(str(field.column) for field in KpiSnapshot._meta.pk_fields)  # concrete fields: a column each
 
 
 @transaction.atomic
@@ -140,7 +144,7 @@ def _recompute(journey_ids: Sequence[int] | None, day_from: date | None, day_to:
     sql = _Dialect.for_connection()
     # The cells this recompute owns: (period, first period_start, last period_start); None = all of them.
     owned: list[tuple[str, date, date]] | None = None
-    if day_from is not None:
+    if day_from is not None and day_to is not None:  # both or neither (checked above)
         first_day, last_day = widen(day_from, day_to)
         owned = [
             (Period.DAY, first_day, last_day),
@@ -196,7 +200,7 @@ class _Scope:
 
 
 @contextmanager
-def _planner_settings(cursor, settings: dict[str, str]) -> Iterator[None]:
+def _planner_settings(cursor: CursorWrapper, settings: dict[str, str]) -> Iterator[None]:
     """Planner settings for the recompute's statements only, back as they were afterwards: the caller's
     transaction may go on with other work."""
     if not settings:
@@ -211,7 +215,7 @@ def _planner_settings(cursor, settings: dict[str, str]) -> Iterator[None]:
     cursor.execute(f"SELECT {setters}", [value for name in names for value in (name, before[name])])
 
 
-def _aggregate_days(cursor, sql: _Dialect, scope: _Scope) -> int:
+def _aggregate_days(cursor: CursorWrapper, sql: _Dialect, scope: _Scope) -> int:
     """The day cells, from one GROUP BY over the responses, into the temporary table. Returns their number."""
     where, params = scope.responses("r")
     cursor.execute(
@@ -235,7 +239,7 @@ def _aggregate_days(cursor, sql: _Dialect, scope: _Scope) -> int:
     return cursor.fetchone()[0]
 
 
-def _roll_up(cursor, sql: _Dialect, scope: _Scope) -> int:
+def _roll_up(cursor: CursorWrapper, sql: _Dialect, scope: _Scope) -> int:
     """The week and month cells, summed from the day cells (not another scan of the responses). Returns how
     many."""
     week, month = sql.week_start.format("period_start"), sql.month_start.format("period_start")
@@ -245,9 +249,10 @@ def _roll_up(cursor, sql: _Dialect, scope: _Scope) -> int:
     cell = "journey_id, touchpoint_id, channel_id, metric"
     if sql.grouping_sets:  # both in one pass over the day cells
         having, params = "", []
-        if scope.owned is not None:
+        weeks, months = scope.window(Period.WEEK), scope.window(Period.MONTH)
+        if weeks is not None and months is not None:  # the recompute owns a range of cells
             having = "HAVING CASE WHEN GROUPING(w) = 0 THEN w BETWEEN %s AND %s ELSE m BETWEEN %s AND %s END"
-            params = [*scope.window(Period.WEEK), *scope.window(Period.MONTH)]
+            params = [*weeks, *months]
         cursor.execute(
             f"""
             INSERT INTO {FRESH}
@@ -277,7 +282,7 @@ def _roll_up(cursor, sql: _Dialect, scope: _Scope) -> int:
     return rows
 
 
-def _write(cursor, sql: _Dialect, scope: _Scope) -> int:
+def _write(cursor: CursorWrapper, sql: _Dialect, scope: _Scope) -> int:
     """Write the cells that changed, then the new ones; returns how many. An unchanged cell is not written: it
     keeps its row version and computed_at."""
     table = KpiSnapshot._meta.db_table
@@ -316,7 +321,7 @@ def _write(cursor, sql: _Dialect, scope: _Scope) -> int:
     return written + cursor.rowcount
 
 
-def _delete_vanished(cursor, scope: _Scope) -> int:
+def _delete_vanished(cursor: CursorWrapper, scope: _Scope) -> int:
     """Cells of the recomputed range that the fresh aggregate no longer has (their responses are gone)."""
     cells, params = scope.cells("s")
     same_cell = " AND ".join(f"f.{c} = s.{c}" for c in KEY_COLUMNS)
