@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found, server_error
 from rest_framework.exceptions import APIException
 
-from cxplatform.accounts.models import Role
+from cxplatform.accounts.roles import is_admin, is_process_owner
 from cxplatform.api.authentication import ThrottledTokenAuthentication
 from cxplatform.api.errors import api_not_found, api_server_error, is_api_request
 from cxplatform.health import health_report, status_words
@@ -22,7 +22,7 @@ def is_staff_caller(request: HttpRequest) -> bool:
         except APIException:  # a bad or throttled token: the caller is simply not staff
             found = None
         user = found[0] if found else user
-    return user.is_authenticated and (user.is_staff or user.is_admin)
+    return user.is_authenticated and (user.is_staff or is_admin(user))
 
 
 @require_GET
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The landing page (after login, and behind the logo): a process owner's is "My work", the actions they
     carry out; everyone else's the dashboard, served here as well as at /dashboard/ so that links to "/" with
     filters keep working. A query string asks for the dashboard, whoever asks (its filters and downloads)."""
-    if request.user.role == Role.PROCESS_OWNER and not request.GET:
+    if is_process_owner(request.user) and not request.GET:
         return redirect("teams:my-work")
     return dashboard(request)
 

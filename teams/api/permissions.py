@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
+from cxplatform.accounts.roles import is_admin
 from teams.permissions import (
     NOT_A_DECIDER,
     NOT_AN_ADMIN,
@@ -18,7 +19,6 @@ from teams.permissions import (
     can_decide_mandate,
     can_manage_action,
     can_progress_action,
-    is_admin,
 )
 
 NOT_YOUR_TEAM = _("Only CX editors of this team, and admins, can propose a mandate for it.")
