@@ -4,10 +4,7 @@ import pytest
 from django.urls import reverse
 
 from journeys.models import Finding
-from tests.journeys.factories import (
-    FindingFactory,
-    StageFactory,
-)
+from tests.journeys.factories import FindingFactory, StageFactory
 from tests.journeys.map_page_data import HTMX
 
 # These tests are about the map editor; which journeys an editor owns is tested in test_map_ownership.py.

@@ -9,13 +9,7 @@ from django.urls import reverse
 
 from journeys.models import Finding, FindingKind, Stage, Touchpoint
 from journeys.permissions import CANNOT_EDIT_REASON
-from tests.journeys.factories import (
-    FindingFactory,
-    JourneyFactory,
-    PersonaFactory,
-    TouchpointFactory,
-    build_map,
-)
+from tests.journeys.factories import FindingFactory, JourneyFactory, PersonaFactory, TouchpointFactory, build_map
 from tests.journeys.map_page_data import HTMX, map_url, names_in_order, stage_names, touchpoint_names
 
 # These tests are about the map editor; which journeys an editor owns is tested in test_map_ownership.py.

@@ -8,9 +8,7 @@ import pytest
 from django.urls import reverse
 
 from journeys.models import Journey, Stage, Touchpoint
-from tests.journeys.factories import (
-    TouchpointFactory,
-)
+from tests.journeys.factories import TouchpointFactory
 from tests.journeys.map_page_data import HTMX, map_url, stage_names, touchpoint_names
 
 # These tests are about the map editor; which journeys an editor owns is tested in test_map_ownership.py.
