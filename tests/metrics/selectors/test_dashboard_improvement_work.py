@@ -1,144 +1,22 @@
-"""The dashboard's custom KPIs, improvement work and inner loop (metrics.selectors.dashboard_work): each figure
-against hand-built data, the scope filters, the period, and a query count that does not grow with the data."""
+"""The dashboard's improvement work (metrics.selectors.dashboard_work.improvement_work): actions by status,
+business cases and the before/after effect of finished actions, each against hand-built data, the scope filters,
+the period, and a query count that does not grow with the data. The world fixture is in conftest.py.
+"""
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
-from metrics.models import BusinessCaseGain, CaseStatus, FollowUpCase, GainType, KpiSnapshot, Metric, Period
+from metrics.models import BusinessCaseGain, GainType, KpiSnapshot, Metric, Period
 from metrics.selectors.business_cases import action_effect
-from metrics.selectors.dashboard_work import custom_kpi_overview, improvement_work, inner_loop
+from metrics.selectors.dashboard_work import improvement_work, inner_loop
 from teams.models import ActionStatus, ActionTransition, ImprovementAction
-from tests.journeys.factories import ChannelFactory, JourneyFactory, JourneyGroupFactory, TouchpointFactory
-from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, KpiMeasurementFactory, SurveyResponseFactory
+from tests.metrics.dashboard_work_data import MAY, TODAY, at, day
+from tests.metrics.factories import BusinessCaseFactory
 from tests.teams.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
-AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
-TODAY = datetime.date(2025, 6, 15)
-MID_MAY = datetime.date(2025, 5, 15)
-MAY = {"date_from": datetime.date(2025, 5, 1), "date_to": datetime.date(2025, 5, 31)}
-
-
-def day(month: int, d: int) -> datetime.date:
-    return datetime.date(2025, month, d)
-
-
-def at(month: int, d: int, hour: int = 12, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(2025, month, d, hour, minute, tzinfo=AMSTERDAM)
-
-
-class World:
-    """Two journey groups; journeys "Open an account" and "Move house" in the first, "Report a claim" in the
-    second; touchpoints on the web and in the app."""
-
-    def __init__(self):
-        self.web = ChannelFactory(slug="web")
-        self.app = ChannelFactory(slug="app")
-        self.becoming, self.being = JourneyGroupFactory(name="Becoming"), JourneyGroupFactory(name="Being")
-        self.account = JourneyFactory(name="Open an account", group=self.becoming)
-        self.move = JourneyFactory(name="Move house", group=self.becoming)
-        self.claim = JourneyFactory(name="Report a claim", group=self.being)
-        self.account_web = TouchpointFactory(name="Sign-up form", stage__journey=self.account, channel=self.web)
-        self.account_app = TouchpointFactory(name="App onboarding", stage__journey=self.account, channel=self.app)
-        self.move_web = TouchpointFactory(name="Address change", stage__journey=self.move, channel=self.web)
-        self.claim_web = TouchpointFactory(name="Claim form", stage__journey=self.claim, channel=self.web)
-
-
-@pytest.fixture
-def world():
-    return World()
-
-
-# Custom KPIs
-
-
-def kpi_names(**scope) -> list[str]:
-    return [row["name"] for row in custom_kpi_overview(**scope)["rows"]]
-
-
-def test_each_custom_kpi_shows_its_latest_value_and_status_and_the_statuses_are_counted(django_assert_num_queries):
-    on_track = CustomKpiFactory(name="Retention", unit="%", target=Decimal("90"))
-    KpiMeasurementFactory(kpi=on_track, period_start=day(4, 1), value=Decimal("80"))
-    KpiMeasurementFactory(kpi=on_track, period_start=day(5, 1), value=Decimal("91"))  # the latest counts
-    at_risk = CustomKpiFactory(name="Customers", unit="customers", target=Decimal("1000"))
-    KpiMeasurementFactory(kpi=at_risk, period_start=day(5, 1), value=Decimal("960"))  # within 5%
-    off_track = CustomKpiFactory(name="Complaints", unit="#", direction="lower", target=Decimal("10"))
-    KpiMeasurementFactory(kpi=off_track, period_start=day(5, 1), value=Decimal("20"))
-    CustomKpiFactory(name="Lifetime value", unit="€")
-
-    with django_assert_num_queries(1):  # the KPIs with their latest measurement and status
-        overview = custom_kpi_overview()
-
-    rows = {row["name"]: row for row in overview["rows"]}
-    assert list(rows) == ["Complaints", "Customers", "Lifetime value", "Retention"]
-    retention = rows["Retention"]
-    assert (retention["unit"], retention["direction"], retention["direction_label"]) == (
-        "%",
-        "higher",
-        "Higher is better",
-    )
-    assert (retention["target"], retention["latest_value"], retention["latest_period"]) == (
-        Decimal("90"),
-        Decimal("91"),
-        day(5, 1),
-    )
-    assert (retention["status"], retention["status_label"]) == ("on_track", "On track")
-    assert rows["Customers"]["status"] == "at_risk"
-    assert (rows["Complaints"]["status"], rows["Complaints"]["direction"]) == ("off_track", "lower")
-    assert (rows["Lifetime value"]["status"], rows["Lifetime value"]["latest_value"]) == ("no_data", None)
-    assert [(s["status"], s["count"]) for s in overview["by_status"]] == [
-        ("on_track", 1),
-        ("at_risk", 1),
-        ("off_track", 1),
-        ("no_data", 1),
-    ]
-    assert overview["total"] == 4
-
-
-def test_custom_kpis_follow_the_group_and_journey_and_organisation_wide_ones_stay(world):
-    CustomKpiFactory(name="Retention")  # organisation-wide
-    CustomKpiFactory(name="Accounts opened", journey=world.account)
-    CustomKpiFactory(name="Moves handled", journey=world.move)
-    CustomKpiFactory(name="Claims paid", journey=world.claim)
-
-    assert kpi_names() == ["Accounts opened", "Claims paid", "Moves handled", "Retention"]
-    assert kpi_names(group_id=world.becoming.pk) == ["Accounts opened", "Moves handled", "Retention"]
-    assert kpi_names(group_id=world.being.pk) == ["Claims paid", "Retention"]
-    assert kpi_names(journey_id=world.move.pk) == ["Moves handled", "Retention"]
-    assert kpi_names(group_id=world.being.pk, journey_id=world.move.pk) == ["Retention"]
-
-
-def test_custom_kpis_follow_their_own_channel_or_their_touchpoints(world):
-    CustomKpiFactory(name="Retention")  # organisation-wide, no channel: always shown
-    CustomKpiFactory(name="Web conversion", channel=world.web)
-    CustomKpiFactory(name="App conversion", channel=world.app)
-    CustomKpiFactory(name="Sign-up completion", journey=world.account, touchpoint=world.account_web)
-    CustomKpiFactory(name="Onboarding completion", journey=world.account, touchpoint=world.account_app)
-    CustomKpiFactory(name="Accounts opened", journey=world.account)  # no channel: not a channel's KPI
-
-    web = kpi_names(channel_id=world.web.pk)
-    assert web == ["Retention", "Sign-up completion", "Web conversion"]
-    assert kpi_names(channel_id=world.app.pk) == ["App conversion", "Onboarding completion", "Retention"]
-    row = next(r for r in custom_kpi_overview(channel_id=world.web.pk)["rows"] if r["name"] == "Sign-up completion")
-    assert (row["channel"], row["journey"], row["touchpoint"]) == ("Web", "Open an account", "Sign-up form")
-
-
-def test_the_custom_kpi_query_count_does_not_grow_with_the_kpis(world, django_assert_num_queries):
-    def make(count: int):
-        for i in range(count):
-            kpi = CustomKpiFactory(journey=world.account, touchpoint=world.account_web, owner=None)
-            KpiMeasurementFactory(kpi=kpi, value=Decimal(90 + i % 20))
-
-    make(2)
-    with django_assert_num_queries(1):
-        assert custom_kpi_overview(journey_id=world.account.pk, channel_id=world.web.pk)["total"] == 2
-    make(60)
-    with django_assert_num_queries(1):
-        assert custom_kpi_overview(journey_id=world.account.pk, channel_id=world.web.pk)["total"] == 62
 
 
 # Improvement work: actions by status
@@ -435,110 +313,3 @@ def test_the_improvement_work_query_count_does_not_grow_with_the_data(world, dja
         42,
         32,
     )
-
-
-# The inner loop
-
-
-def case(touchpoint, status=CaseStatus.OPEN, due=MID_MAY, opened=None, resolved=None) -> FollowUpCase:
-    response = SurveyResponseFactory(touchpoint=touchpoint, metric=Metric.NPS, score=2)
-    opened = opened or at(5, 1)
-    return FollowUpCase.objects.create(
-        response=response, touchpoint=touchpoint, status=status, due_date=due, opened_at=opened, resolved_at=resolved
-    )
-
-
-def loop(**kw):
-    return inner_loop(**{**MAY, "today": TODAY, **kw})
-
-
-def test_the_inner_loop_counts_open_overdue_and_missed_deadlines(world):
-    tp = world.account_web
-    case(tp, CaseStatus.OPEN, due=day(6, 20))  # open, deadline ahead
-    case(tp, CaseStatus.CONTACTED, due=day(6, 14))  # open, overdue; due after May
-    case(tp, CaseStatus.OPEN, due=day(5, 10))  # open, overdue, missed in May
-    # Resolved on the deadline day, at 23:30 Amsterdam (21:30 UTC): in time.
-    case(tp, CaseStatus.RESOLVED, due=day(5, 10), resolved=at(5, 10, 23, 30))
-    # Resolved at 00:30 Amsterdam the day after (22:30 UTC on the deadline day): missed.
-    case(tp, CaseStatus.RESOLVED, due=day(5, 10), resolved=at(5, 11, 0, 30))
-    case(tp, CaseStatus.RESOLVED, due=day(4, 30), resolved=at(5, 20))  # missed, but in April
-    case(tp, CaseStatus.CONTACTED, due=day(4, 1), opened=at(3, 25))  # overdue, missed in April
-
-    figures = loop()
-
-    assert (figures["open"], figures["open_overdue"]) == (4, 3)
-    assert (figures["due"], figures["missed"]) == (3, 2)
-    assert figures["resolved"] == 3
-    assert [(r["status"], r["label"], r["count"], r["opened_in_period"]) for r in figures["by_status"]] == [
-        ("open", "Open", 2, 2),
-        ("contacted", "Contacted", 2, 1),
-        ("resolved", "Resolved", 3, 3),
-    ]
-
-
-def test_a_deadline_still_ahead_in_the_period_is_not_missed_yet(world):
-    case(world.account_web, CaseStatus.OPEN, due=day(5, 20))
-    assert (loop(today=day(5, 18))["due"], loop(today=day(5, 18))["missed"]) == (1, 0)
-    assert loop(today=day(5, 21))["missed"] == 1
-    assert loop(today=day(5, 20))["open_overdue"] == 0  # due today is not overdue yet
-
-
-def test_the_median_time_to_close_of_an_odd_number_of_cases_is_the_middle_one(world):
-    tp = world.account_web
-    case(tp, CaseStatus.RESOLVED, opened=at(5, 1), resolved=at(5, 2, 0))  # 0.5 days
-    case(tp, CaseStatus.RESOLVED, opened=at(5, 1), resolved=at(5, 3, 12))  # 2.0
-    case(tp, CaseStatus.RESOLVED, opened=at(5, 1), resolved=at(5, 11, 12))  # 10.0
-    case(tp, CaseStatus.RESOLVED, opened=at(4, 1), resolved=at(4, 2))  # resolved in April: not counted
-    case(tp, CaseStatus.RESOLVED, opened=at(5, 20), resolved=at(6, 1, 8))  # resolved in June: not counted
-    figures = loop()
-    assert (figures["resolved"], figures["median_days_to_close"]) == (3, 2.0)
-
-
-def test_the_median_time_to_close_of_an_even_number_of_cases_is_the_mean_of_the_middle_two(world):
-    tp = world.account_web
-    case(tp, CaseStatus.RESOLVED, opened=at(5, 1), resolved=at(5, 2, 0))  # 0.5 days
-    case(tp, CaseStatus.RESOLVED, opened=at(5, 1), resolved=at(5, 3, 12))  # 2.0
-    case(tp, CaseStatus.RESOLVED, opened=at(5, 1), resolved=at(5, 6, 0))  # 4.5
-    case(tp, CaseStatus.RESOLVED, opened=at(5, 1), resolved=at(5, 31, 12))  # 30.0
-    figures = loop()
-    assert (figures["resolved"], figures["median_days_to_close"]) == (4, 3.2)  # (2.0 + 4.5) / 2 = 3.25 days
-
-
-def test_without_resolved_cases_there_is_no_median(world):
-    case(world.account_web, CaseStatus.OPEN)
-    assert (loop()["resolved"], loop()["median_days_to_close"]) == (0, None)
-
-
-def test_the_inner_loop_follows_the_group_the_journey_and_the_channel(world):
-    case(world.account_web, due=day(6, 1))
-    case(world.account_app, due=day(6, 1))
-    case(world.move_web, due=day(6, 1))
-    case(world.claim_web, due=day(6, 1))
-    case(world.claim_web, CaseStatus.RESOLVED, resolved=at(5, 3))
-
-    assert loop()["open"] == 4
-    assert loop(group_id=world.becoming.pk)["open"] == 3
-    assert loop(journey_id=world.account.pk)["open"] == 2
-    assert loop(channel_id=world.web.pk)["open"] == 3
-    assert loop(journey_id=world.account.pk, channel_id=world.app.pk)["open"] == 1
-    assert (loop(group_id=world.being.pk)["resolved"], loop(group_id=world.becoming.pk)["resolved"]) == (1, 0)
-
-
-def test_the_inner_loop_query_count_does_not_grow_with_the_cases(world, django_assert_num_queries):
-    # PostgreSQL: the counts and the median in one aggregate; elsewhere the durations are read for the median.
-    queries = 1 if connection.vendor == "postgresql" else 2
-    scope = {"group_id": world.becoming.pk, "journey_id": world.account.pk, "channel_id": world.web.pk}
-
-    def make(count: int):
-        for i in range(count):
-            case(world.account_web, CaseStatus.RESOLVED, due=day(5, 25), opened=at(5, 1), resolved=at(5, 2 + i % 20))
-            case(world.account_web, CaseStatus.OPEN, due=day(5, 1 + i % 28))  # missed
-
-    make(2)
-    with django_assert_num_queries(queries):
-        small = loop(**scope)
-    make(40)
-    with django_assert_num_queries(queries):
-        large = loop(**scope)
-    assert (small["resolved"], small["open"], small["median_days_to_close"]) == (2, 2, 1.5)
-    assert (large["resolved"], large["missed"]) == (42, 42)
