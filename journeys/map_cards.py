@@ -3,7 +3,7 @@
 Built in Python instead of with {% include %} per card: on a map of 150 touchpoints the template engine
 spent over 100 ms walking ~800 nodes per card (bench/map_bench.py); this renders the same markup an order of
 magnitude faster. Every value from the database goes through escape(); labels are translated once per page.
-The markup must stay in step with map.css and map.js (tests/journeys/test_map_page.py checks the essentials).
+The markup must stay in step with map.css and map.js (tests/journeys/test_map_read.py checks the essentials).
 """
 
 from __future__ import annotations
