@@ -13,63 +13,19 @@ are escaped (Plotly reads a few HTML tags in text); every label is translated wh
 - `drivers`: the key-driver quadrant of a journey.
 """
 
-from .base import (
-    BAND,
-    BRAND,
-    COLOURS,
-    GRID,
-    HEATMAP_RANGE,
-    LOW_SAMPLE_PATTERN,
-    MUTED,
-    SCORE_SCALE,
-    category,
-    chart_layout,
-    keyed_axis,
-    label,
-    metric_names,
-    row_label,
-    row_title,
-)
 from .dashboard import dashboard_figures, score_figures, work_figures
 from .drivers import driver_quadrant_figure
-from .scores import (
-    WEAKEST,
-    bar_axis,
-    channels_figure,
-    heatmap_figure,
-    heatmap_has_values,
-    nps_trend_figure,
-    scores_by_figure,
-    weakest_rows,
-)
+from .scores import channels_figure, heatmap_figure, nps_trend_figure, scores_by_figure, weakest_rows
 from .work import actions_status_figure, roi_figure
 
 __all__ = [
-    "BAND",
-    "BRAND",
-    "COLOURS",
-    "GRID",
-    "HEATMAP_RANGE",
-    "LOW_SAMPLE_PATTERN",
-    "MUTED",
-    "SCORE_SCALE",
-    "WEAKEST",
     "actions_status_figure",
-    "bar_axis",
-    "category",
     "channels_figure",
-    "chart_layout",
     "dashboard_figures",
     "driver_quadrant_figure",
     "heatmap_figure",
-    "heatmap_has_values",
-    "keyed_axis",
-    "label",
-    "metric_names",
     "nps_trend_figure",
     "roi_figure",
-    "row_label",
-    "row_title",
     "score_figures",
     "scores_by_figure",
     "weakest_rows",

@@ -10,28 +10,9 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from cxplatform.lib.charts import BRAND, GRID, MUTED, ZERO_LINE, base_layout, label, margins
+from cxplatform.lib.charts import BRAND, base_layout, label, margins
 from metrics.models import Metric
 from metrics.selectors.dashboard import Row
-
-__all__ = [
-    "BAND",
-    "BRAND",
-    "COLOURS",
-    "GRID",
-    "HEATMAP_RANGE",
-    "LOW_SAMPLE_PATTERN",
-    "MUTED",
-    "SCORE_SCALE",
-    "ZERO_LINE",
-    "category",
-    "chart_layout",
-    "keyed_axis",
-    "label",
-    "metric_names",
-    "row_label",
-    "row_title",
-]
 
 COLOURS = {Metric.NPS: BRAND, Metric.CSAT: "#2563eb", Metric.CES: "#9333ea"}
 BAND = "rgba(15, 118, 110, 0.15)"

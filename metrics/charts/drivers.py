@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from cxplatform.lib.charts import base_layout, margins
+from cxplatform.lib.charts import GRID, MUTED, ZERO_LINE, base_layout, label, margins
 from metrics.selectors.drivers import (
     FIX_FIRST,
     KEEP_UP,
@@ -15,8 +15,6 @@ from metrics.selectors.drivers import (
     DriverAnalysis,
     DriverRow,
 )
-
-from .base import GRID, MUTED, ZERO_LINE, label
 
 SPLIT = "#94a3b8"
 FIX_COLOUR = "#b91c1c"

@@ -6,22 +6,19 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from cxplatform.lib.charts import BRAND, GRID, ZERO_LINE, label
 from metrics.models import Metric
 from metrics.selectors.dashboard import Heatmap, HeatmapCell, Row
 
 from .base import (
     BAND,
-    BRAND,
     COLOURS,
-    GRID,
     HEATMAP_RANGE,
     LOW_SAMPLE_PATTERN,
     SCORE_SCALE,
-    ZERO_LINE,
     category,
     chart_layout,
     keyed_axis,
-    label,
     metric_names,
     row_label,
     row_title,

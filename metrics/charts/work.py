@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from .base import BRAND, GRID, ZERO_LINE, category, chart_layout, keyed_axis, label
+from cxplatform.lib.charts import BRAND, GRID, ZERO_LINE, label
+
+from .base import category, chart_layout, keyed_axis
 
 
 def actions_status_figure(by_status: list[dict]) -> dict:
