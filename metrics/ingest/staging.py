@@ -48,21 +48,9 @@ COLUMNS = (
 )
 PG_TYPES = ["int4", "text", "int2", "int8", "int8", "int8", "timestamptz", "date"] + ["text"] * 6
 SQLITE_TYPES = ["integer", "text", "integer", "integer", "integer", "integer", "text", "text"] + ["text"] * 6
-# The responses table's columns that an ingest writes, in the order of a direct row.
-STORED_COLUMNS = (
-    "metric",
-    "score",
-    "journey_id",
-    "touchpoint_id",
-    "channel_id",
-    "responded_at",
-    "day",
-    "respondent",
-    "comment",
-    "source",
-    "external_id",
-    "created_at",
-)
+# The responses table's columns that an ingest writes, in the order of a direct row: a staging row's without its
+# position and error, and the time it was stored.
+STORED_COLUMNS = (*COLUMNS[1:-2], "created_at")
 STORED_TYPES = ["text", "int2", "int8", "int8", "int8", "timestamptz", "date", "text", "text", "text", "text"]
 STORED_TYPES += ["timestamptz"]
 SQLITE_BATCH = 2000

@@ -14,16 +14,10 @@ from metrics.models import FollowUpCase, SurveyResponse
 from tests.journeys.factories import FindingFactory, JourneyFactory, StageFactory, TouchpointFactory
 from tests.metrics.factories import CustomKpiFactory, KpiMeasurementFactory, SurveyResponseFactory
 from tests.metrics.ingest_data import make_map, record
-from tests.teams.factories import ActionFactory, owning_every_journey_group
+from tests.teams.factories import ActionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_the_editor_owns_every_journey_group")]
 JSON = "application/json"
-
-
-@pytest.fixture(autouse=True)
-def _the_editor_owns_every_journey_group(cx_editor):
-    with owning_every_journey_group(cx_editor):
-        yield
 
 
 @pytest.fixture

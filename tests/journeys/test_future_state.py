@@ -4,16 +4,9 @@ import pytest
 
 from journeys.models import Journey, JourneyState
 from tests.journeys.factories import JourneyFactory, StageFactory, TouchpointFactory
-from tests.teams.factories import owning_every_journey_group
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_the_editor_owns_every_journey_group")]
 JSON = "application/json"
-
-
-@pytest.fixture(autouse=True)
-def _the_editor_owns_every_journey_group(cx_editor):
-    with owning_every_journey_group(cx_editor):
-        yield
 
 
 @pytest.fixture

@@ -9,23 +9,11 @@ from metrics.permissions import NOT_YOUR_BUSINESS_CASE
 from teams.models import ActionStatus, ImprovementAction
 from tests.journeys.factories import JourneyFactory, TouchpointFactory
 from tests.metrics.factories import BusinessCaseFactory
-from tests.teams.factories import ActionFactory, MembershipFactory, TeamFactory
+from tests.teams.factories import ActionFactory, TeamFactory
 
 JSON = "application/json"
 API = "/api/v1/business-cases/"
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(name="Claims team")
-
-
-@pytest.fixture
-def editor(cx_editor, team):
-    """A CX editor of the team the actions belong to: may write their business cases."""
-    MembershipFactory(team=team, user=cx_editor)
-    return cx_editor
 
 
 @pytest.fixture

@@ -16,20 +16,9 @@ from teams.models import ActionStatus, ActionTransition, ImprovementAction
 from teams.services.actions import action_transition
 from tests.journeys.factories import TouchpointFactory
 from tests.metrics.factories import BusinessCaseFactory
-from tests.teams.factories import ActionFactory, MembershipFactory, TeamFactory
+from tests.teams.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(name="Claims team")
-
-
-@pytest.fixture
-def editor(cx_editor, team):
-    MembershipFactory(team=team, user=cx_editor)
-    return cx_editor
 
 
 @pytest.fixture

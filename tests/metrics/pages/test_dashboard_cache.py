@@ -6,7 +6,6 @@ import socket
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -16,18 +15,10 @@ from metrics.models import MetricTarget
 from metrics.services.recompute import snapshots_rebuild_all, snapshots_recompute_pending
 from metrics.services.responses import responses_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cached")]
 URL = reverse("home")
 SPRING = {"period": "custom", "from": "2024-04-01", "to": "2024-05-31"}
 REFRESHING = "these figures are being refreshed"
-
-
-@pytest.fixture(autouse=True)
-def cached(settings):
-    settings.REPORT_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

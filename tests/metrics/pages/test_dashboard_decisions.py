@@ -2,7 +2,6 @@
 each; read at every request (the rest of the page is cached in parts), so a decision shows at once."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from cxplatform.accounts.models import Role
@@ -10,18 +9,9 @@ from teams.models import MandateStatus
 from tests.cxplatform.factories import UserFactory
 from tests.teams.factories import MandateFactory, TeamFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cached")]
 URL = reverse("home")
 HEADING = "Waiting for your decision"
-
-
-@pytest.fixture(autouse=True)
-def cached(settings):
-    """The dashboard as served in production: its parts cached (the tests otherwise run with the cache off)."""
-    settings.REPORT_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page(client) -> str:
