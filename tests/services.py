@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -91,3 +93,42 @@ def stop_process(process: subprocess.Popen, timeout: float = 10) -> str:
             process.wait(timeout=timeout)
     output = process.stdout.read() if process.stdout else ""
     return output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
+
+
+@contextlib.contextmanager
+def celery_worker(*, database_url: str, log: Path, **env: str) -> Iterator[str]:
+    """A real Celery worker process on a queue of its own, on `database_url` (the test database), its output in
+    `log`, with `env` on top of this process's environment; meanwhile this process sends tasks to that queue
+    instead of running them in-process. Yields the queue's name once the worker answers a ping."""
+    # Imported here: this module is loaded by the conftest before Django's settings are configured.
+    from cxplatform import celery_app
+    from cxplatform.tasks import ping
+
+    postgres_or_skip()
+    redis_url = redis_url_or_skip()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cxplatform.settings.base",
+        "SECRET_KEY": "worker-test-key",
+        "REDIS_URL": redis_url,
+        "CELERY_QUEUE": queue,
+        "DATABASE_URL": database_url,
+        **env,
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [executable("celery"), "-A", "cxplatform", "worker", "--pool", "solo", "--loglevel", "INFO",
+             "-n", f"{queue}@{socket.gethostname()}", "--without-gossip", "--without-mingle"],
+            cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_default_queue
+    conf.task_always_eager, conf.task_default_queue = False, queue
+    try:
+        ping.apply_async(queue=queue).get(timeout=60)  # the worker is up
+        yield queue
+    finally:
+        conf.task_always_eager, conf.task_default_queue = saved
+        stop_process(process)
+        print(log.read_text()[-3000:])

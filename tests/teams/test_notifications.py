@@ -2,12 +2,8 @@
 the test's Postgres database), and only once the transaction that assigned the action has committed."""
 
 import datetime
-import os
 import re
-import socket
-import subprocess
 import time
-import uuid
 from email import message_from_string, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,15 +15,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cxplatform import celery_app
 from cxplatform.accounts.models import Role
-from cxplatform.tasks import ping
 from metrics.tasks import send_morning_digests
 from teams import services
 from teams.models import ActionStatus
 from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import JourneyFactory
-from tests.services import PROJECT_ROOT, executable, postgres_or_skip, redis_url_or_skip, stop_process, wait_for
+from tests.services import (
+    celery_worker,
+    wait_for,
+)
 from tests.stack.test_procfile_stack import database_url
 from tests.teams.factories import ActionFactory
 
@@ -55,35 +52,13 @@ def emails(outbox: Path) -> list[EmailMessage]:
 def worker(transactional_db, tmp_path):
     """A worker process on a queue of its own, on the test database, writing emails as files into `outbox`.
     Meanwhile this process sends tasks to that queue instead of running them in-process."""
-    postgres_or_skip()
-    redis_url = redis_url_or_skip()
-    queue = f"test-{uuid.uuid4().hex[:8]}"
     outbox = tmp_path / "outbox"
     outbox.mkdir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cxplatform.settings.base",
-        "SECRET_KEY": "worker-test-key",
-        "REDIS_URL": redis_url,
-        "CELERY_QUEUE": queue,
-        "DATABASE_URL": database_url(),
-        # filemail:/// + an absolute path: django-environ drops the first slash of the path.
-        "EMAIL_URL": f"filemail:///{outbox}",
-    }
-    process = subprocess.Popen(
-        [executable("celery"), "-A", "cxplatform", "worker", "--pool", "solo", "--loglevel", "INFO",
-         "-n", f"{queue}@{socket.gethostname()}", "--without-gossip", "--without-mingle"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_default_queue
-    conf.task_always_eager, conf.task_default_queue = False, queue
-    try:
-        ping.apply_async(queue=queue).get(timeout=60)  # the worker is up
+    # filemail:/// + an absolute path: django-environ drops the first slash of the path.
+    with celery_worker(
+        database_url=database_url(), log=tmp_path / "worker.log", EMAIL_URL=f"filemail:///{outbox}"
+    ) as queue:
         yield SimpleNamespace(queue=queue, outbox=outbox)
-    finally:
-        conf.task_always_eager, conf.task_default_queue = saved
-        print(stop_process(process)[-3000:])
 
 
 @pytest.fixture

@@ -1,11 +1,7 @@
 """A REAL Celery worker process (Redis broker and cache, the test's Postgres database) keeps the snapshots fresh
 after ingests, and a burst of ingests makes few recompute runs."""
 
-import os
 import re
-import socket
-import subprocess
-import uuid
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,13 +10,12 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from cxplatform import celery_app
 from cxplatform.tasks import ping
 from metrics.models import PendingRecompute, SurveyResponse
 from metrics.services.recompute import RECOMPUTE_LOCK_KEY
 from metrics.services.recompute_requests import recompute_request
 from tests.metrics.recompute_data import at
-from tests.services import PROJECT_ROOT, executable, postgres_or_skip, redis_url_or_skip, stop_process, wait_for
+from tests.services import celery_worker, wait_for
 from tests.stack.test_procfile_stack import database_url
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -31,34 +26,9 @@ URL = reverse("api:kpi-summary")
 def worker(transactional_db, tmp_path):
     """A worker process on a queue of its own, on the test database, logging into a file; meanwhile this
     process sends tasks to that queue instead of running them in-process."""
-    postgres_or_skip()
-    redis_url = redis_url_or_skip()
-    queue = f"test-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cxplatform.settings.base",
-        "SECRET_KEY": "worker-test-key",
-        "REDIS_URL": redis_url,
-        "CELERY_QUEUE": queue,
-        "DATABASE_URL": database_url(),
-    }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [executable("celery"), "-A", "cxplatform", "worker", "--pool", "solo", "--loglevel", "INFO",
-             "-n", f"{queue}@{socket.gethostname()}", "--without-gossip", "--without-mingle"],
-            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_default_queue
-    conf.task_always_eager, conf.task_default_queue = False, queue
-    try:
-        ping.apply_async(queue=queue).get(timeout=60)  # the worker is up
+    with celery_worker(database_url=database_url(), log=log) as queue:
         yield SimpleNamespace(queue=queue, log=log)
-    finally:
-        conf.task_always_eager, conf.task_default_queue = saved
-        stop_process(process)
-        print(log.read_text()[-3000:])
 
 
 def recompute_runs(log: Path) -> int:
