@@ -6,17 +6,13 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cxplatform.accounts.forms import PersonChoiceFilter, person_label
 from journeys.models import Journey
 from metrics.models import CaseStatus, FollowUpCase
 from metrics.selectors.followups import case_overdue_q, followup_owner_choices
 from metrics.services.followups import CASE_TRANSITIONS
-from teams.forms.actions import PersonChoiceFilter
 
 UNASSIGNED = "none"
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.username
 
 
 class FollowUpFilter(django_filters.FilterSet):
@@ -116,4 +112,4 @@ class CaseReassignForm(_VersionedForm):
         kwargs.setdefault("initial", {"owner": case.owner_id, "version": case.version})
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = users
-        self.fields["owner"].label_from_instance = _person
+        self.fields["owner"].label_from_instance = person_label

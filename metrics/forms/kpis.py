@@ -7,14 +7,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from cxplatform.accounts.forms import person_label
 from journeys.models import Channel, Journey, Touchpoint
 from metrics.models import CustomKpi, KpiKind, KpiMeasurement, KpiStatus
 from metrics.services.kpi_csv import MAX_BYTES
 from metrics.services.kpis import KPI_FIELDS
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.username
 
 
 class KpiFilter(django_filters.FilterSet):
@@ -53,7 +50,7 @@ class KpiForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         owner = self.fields["owner"]
         owner.queryset = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
-        owner.label_from_instance = _person
+        owner.label_from_instance = person_label
         owner.empty_label = _("Nobody yet")
         self.fields["journey"].queryset = Journey.objects.order_by("name", "id")
         self.fields["journey"].empty_label = _("Not tied to a journey")

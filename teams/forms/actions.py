@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cxplatform.accounts.forms import PersonChoiceFilter, person_label
 from journeys.models import Journey
 from teams.models import ActionStatus, ImprovementAction, Team
 from teams.selectors.actions import action_sorted, assignable_users, assignee_choices, overdue
@@ -19,20 +20,6 @@ SCALE = [
 ]
 # The query-string keys the board, the list and the matrix share, so switching page keeps the selection.
 SHARED_FILTERS = ("team", "journey", "assignee")
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.username
-
-
-class PersonChoiceFilter(django_filters.ModelChoiceFilter):
-    """People by their name, like everywhere else, rather than their username."""
-
-    @property
-    def field(self):
-        field = super().field
-        field.label_from_instance = _person
-        return field
 
 
 class ActionBoardFilter(django_filters.FilterSet):
@@ -122,7 +109,7 @@ class ActionForm(forms.ModelForm):
             del self.fields["journey"]
         assignee = self.fields["assignee"]
         assignee.queryset = assignable_users()
-        assignee.label_from_instance = _person
+        assignee.label_from_instance = person_label
         assignee.empty_label = _("Nobody yet")
         assignee.help_text = _("A process owner, who carries the action out.")
         self.fields["team"].queryset = Team.objects.order_by("name")
