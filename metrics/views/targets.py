@@ -90,6 +90,25 @@ def _order(target: MetricTarget) -> tuple:
     )
 
 
+ORGANISATION_EMPTY = gettext_lazy(
+    "No organisation-wide targets: a journey or touchpoint without a target of its own has none."
+)
+JOURNEYS_EMPTY = gettext_lazy("No journey has a target of its own: the organisation's apply.")
+TOUCHPOINTS_EMPTY = gettext_lazy("No touchpoint has a target of its own: its journey's or the organisation's apply.")
+
+
+@dataclass
+class TargetSection:
+    """One table of the targets page (templates/metrics/_target_table.html): the targets of one scope, or for
+    the touchpoints their groups by journey."""
+
+    scope: str
+    heading: str
+    empty: str
+    targets: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+
+
 def target_index_view(request: HttpRequest) -> HttpResponse:
     organisation, journeys, touchpoints = [], [], {}
     for target in sorted(target_list(), key=_order):
@@ -102,13 +121,16 @@ def target_index_view(request: HttpRequest) -> HttpResponse:
             journeys.append(target)
         else:
             organisation.append(target)
+    sections = [
+        TargetSection("organisation", gettext_lazy("Whole organisation"), ORGANISATION_EMPTY, targets=organisation),
+        TargetSection("journeys", gettext_lazy("Journeys"), JOURNEYS_EMPTY, targets=journeys),
+        TargetSection("touchpoints", gettext_lazy("Touchpoints"), TOUCHPOINTS_EMPTY, groups=list(touchpoints.values())),
+    ]
     return render(
         request,
         "metrics/target_list.html",
         {
-            "organisation": organisation,
-            "journeys": journeys,
-            "touchpoint_groups": list(touchpoints.values()),
+            "sections": sections,
             "has_targets": bool(organisation or journeys or touchpoints),
             "can_manage": can_manage_kpis(request.user),
         },
