@@ -287,3 +287,13 @@ def test_the_change_and_remove_pages_run_a_fixed_number_of_queries(
     # session, user, the target (+journey, touchpoint, who changed it), every target (what applies after)
     with django_assert_num_queries(4):
         assert "Yes, remove the target" in html_of(client.get(delete_url(target)))
+
+
+def test_in_dutch_the_button_that_changes_a_target_is_a_verb(client_of, manager, settings):
+    """ "Change" is both a verb (this button) and a noun (a column of differences elsewhere): the button says
+    "Wijzigen", not "Verandering"."""
+    make_target(Metric.CSAT, "80")
+    client = client_of(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    html = html_of(client.get(LIST))
+    assert ">Wijzigen</a>" in html and "Verandering" not in html
