@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cxplatform import views
 from cxplatform.accounts import views as account_views
+from journeys.views.share import shared_map
 from metrics.views import dashboard
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),
     path("journeys/", include("journeys.urls")),
+    # A journey's map for whoever has a read-only share link: no login (journeys.views.share)
+    path("s/<str:token>/", shared_map, name="shared-map"),
     path("", include("teams.urls")),
     path("", include("metrics.urls")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,11 @@
+import hashlib
+
 from django.conf import settings
+from django.contrib.auth import hashers
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -314,3 +318,83 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ShareLink(models.Model):
+    """A read-only link to one journey's map for people without an account (journeys.services.share_links).
+
+    Only a SHA-256 hash of the token is stored: the token itself is shown once, to the editor who made the link,
+    so a copy of the database (or a look at the admin) does not hand out working links. The token is 256 random
+    bits, so an unsalted hash is enough (nobody can guess it, and a lookup by hash needs no per-row salt).
+    """
+
+    journey = models.ForeignKey(
+        Journey, on_delete=models.CASCADE, related_name="share_links", verbose_name=_("journey")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(
+        _("label"), max_length=80, blank=True, help_text=_("Who the link is for, to tell the links apart.")
+    )
+    with_measures = models.BooleanField(_("with the measured layer"), default=False)
+    expires_at = models.DateField(_("expires on"), null=True, blank=True)
+    # Hashed with Django's password hashers; empty: no password asked.
+    password = models.CharField(_("password"), max_length=128, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+
+    def __str__(self) -> str:
+        return self.label or f"{self.journey_id}/{self.pk}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password)
+
+    def check_password(self, raw: str) -> bool:
+        return bool(self.password) and hashers.check_password(raw, self.password)
+
+    @property
+    def status(self) -> str:
+        """ "revoked", "expired" (the day after its expiry date) or "active"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at < timezone.localdate():
+            return "expired"
+        return "active"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+
+class ShareLinkUse(models.Model):
+    """One opening of a share link: when, from which address, with which browser."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="uses", verbose_name=_("share link"))
+    used_at = models.DateTimeField(_("used at"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-used_at", "-id"]
+        verbose_name = _("share link use")
+        verbose_name_plural = _("share link uses")
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.used_at:%Y-%m-%d %H:%M}"

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Channel, Finding, Journey, JourneyGroup, Persona, Stage, Touchpoint
+from .models import Channel, Finding, Journey, JourneyGroup, Persona, ShareLink, Stage, Touchpoint
 
 # Findings on the map: not on an archived stage or touchpoint (those keep their findings for a restore).
 ON_THE_MAP_FINDING = Q(stage__archived_at__isnull=True) & (
@@ -151,3 +151,13 @@ def journey_compare(*, future: Journey) -> JourneyComparison:
                 comparison.moved.add(touchpoint.pk)
     comparison.removed = set(current_touchpoints) - kept
     return comparison
+
+
+def share_links_of_journey(*, journey: Journey) -> QuerySet[ShareLink]:
+    """A journey's share links, newest first, with who made each and how often it was used (one query)."""
+    return journey.share_links.select_related("created_by").annotate(use_count=Count("uses")).order_by("-created_at")
+
+
+def share_link_for_token(*, token: str) -> ShareLink | None:
+    """The link a visitor's token names (whatever its state), with its journey; None for no such link."""
+    return ShareLink.objects.select_related("journey").filter(token_hash=ShareLink.hash_token(token)).first()

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from journeys.views import map as map_views
-from journeys.views import pages
+from journeys.views import pages, share
 
 app_name = "journeys"
 urlpatterns = [
@@ -28,6 +28,9 @@ urlpatterns = [
     path("<int:pk>/compare/", pages.journey_compare_view, name="compare"),
     path("<int:pk>/export.json", pages.journey_export_json_view, name="export-json"),
     path("<int:pk>/export.csv", pages.journey_export_csv_view, name="export-csv"),
+    # Read-only share links of a journey (the shared view itself is /s/<token>/, in cxplatform/urls.py)
+    path("<int:pk>/share/", share.share_links_page, name="share"),
+    path("<int:pk>/share/<int:link_pk>/revoke/", share.share_link_revoke_view, name="share-revoke"),
     # Personas
     path("personas/", pages.persona_index, name="personas"),
     path("personas/new/", pages.persona_form, name="persona-create"),

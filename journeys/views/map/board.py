@@ -184,13 +184,22 @@ def load_journey(pk: int) -> Journey:
         raise Http404(_("No such journey.")) from None
 
 
-def map_context(request: HttpRequest, journey: Journey, message: str = "", level: str = "success") -> dict:
-    can_edit = can_edit_journeys(request.user, journey)
+def map_context(
+    request: HttpRequest,
+    journey: Journey,
+    message: str = "",
+    level: str = "success",
+    *,
+    read_only: bool = False,
+    with_measures: bool = True,
+) -> dict:
+    """`read_only`: the map as a share link shows it (journeys.views.share): no edit controls, no links to the
+    rest of the application, whoever asks; `with_measures`: the measured layer, if an app provides it."""
+    can_edit = not read_only and can_edit_journeys(request.user, journey)
     labels = CardLabels.translated()
-    measures = _measures(request, journey)
-    columns = _columns(
-        journey, editable=can_edit, action_url=_action_url(request.user), labels=labels, measures=measures
-    )
+    measures = _measures(request, journey) if with_measures else None
+    action_url = None if read_only else _action_url(request.user)
+    columns = _columns(journey, editable=can_edit, action_url=action_url, labels=labels, measures=measures)
     touchpoint_count = sum(len(column.touchpoints) for column in columns)
     orphans = [t for column in columns for t in column.touchpoints if t.owner_id is None]
     curve = (
@@ -200,7 +209,7 @@ def map_context(request: HttpRequest, journey: Journey, message: str = "", level
         "measures": measures,
         "measured_curve": bool(curve and len(curve["data"]) > 1),
         "journey_measured": measured_strip(measures.journey, labels) if measures is not None else "",
-        "drivers_url": _drivers_url(journey, measures),
+        "drivers_url": None if read_only else _drivers_url(journey, measures),
         "journey": journey,
         "columns": columns,
         "finding_lanes": _finding_lanes(columns),
