@@ -91,10 +91,11 @@ def _password_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
     form = SharePasswordForm(request.POST or None)
     status = 200
     if cache.get(key, 0) >= PASSWORD_ATTEMPTS:
+        # Refused before the password is even looked at, the right one too: guessing gains nothing.
         form = SharePasswordForm()
-        form.add_error(None, _("Too many wrong passwords. Try again in 15 minutes."))
-        status = 429
-    elif request.method == "POST" and form.is_valid():
+        locked = _("Too many wrong passwords. Try again in 15 minutes.")
+        return render(request, "journeys/shared_password.html", {"form": form, "locked": locked}, status=429)
+    if request.method == "POST" and form.is_valid():
         if link.check_password(form.cleaned_data["password"]):
             unlocked = request.session.get(UNLOCKED_SESSION_KEY, [])
             request.session[UNLOCKED_SESSION_KEY] = [*unlocked, link.pk]
