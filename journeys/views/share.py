@@ -81,6 +81,15 @@ def share_link_revoke_view(request: HttpRequest, pk: int, link_pk: int) -> HttpR
 # The shared view
 
 
+def _private(response: HttpResponse) -> HttpResponse:
+    """The token is in the URL: no Referer carries it to another site, and no search engine keeps the page.
+
+    Not "no-referrer": the browser then posts the password form with `Origin: null`, which CSRF refuses."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def _gone(request: HttpRequest, status: int) -> HttpResponse:
     """The same page for an unknown, expired, revoked or archived link: it names no journey."""
     return render(request, "journeys/shared_gone.html", status=status)
@@ -113,6 +122,10 @@ def _password_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def shared_map(request: HttpRequest, token: str) -> HttpResponse:
+    return _private(_shared_map(request, token))
+
+
+def _shared_map(request: HttpRequest, token: str) -> HttpResponse:
     link = share_link_for_token(token=token)
     if link is None:
         return _gone(request, 404)

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from cxplatform.accounts.models import Role
 from journeys.models import ShareLink, ShareLinkUse
+from journeys.services.share_links import share_link_create
 from tests.browser.conftest import SCREENSHOTS
 from tests.cxplatform.factories import PASSWORD, UserFactory
 from tests.journeys.factories import JourneyFactory, build_map
@@ -64,6 +65,7 @@ def test_a_share_link_opens_read_only_for_an_anonymous_visitor_until_revoked(liv
     page.get_by_role("button", name="Copy").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == shared
+    shoot(page, "share-links-new")
 
     # A third, anonymous browser context opens it: the map, read-only, and nothing else.
     anonymous = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -125,3 +127,25 @@ def test_a_share_link_opens_read_only_for_an_anonymous_visitor_until_revoked(liv
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     shoot(page, "share-links-nl")
+
+
+def test_a_password_link_opens_only_with_the_right_password(live_server, browser: Browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    journey = build_map(stages=2, touchpoints_per_stage=1, name="Move house")
+    editor = UserFactory(username="sharer", role=Role.CX_EDITOR)
+    _link, token = share_link_create(journey=journey, created_by=editor, password="tulips")
+    anonymous = browser.new_context(viewport={"width": 1280, "height": 800})
+    visitor = anonymous.new_page()
+    visitor.goto(f"{live_server.url}/s/{token}/")
+    expect(visitor.get_by_role("heading", name="This shared map asks for a password")).to_be_visible()
+    expect(visitor.get_by_text("Move house")).to_have_count(0)
+    visitor.locator("#id_password").fill("roses")
+    visitor.get_by_role("button", name="Open the map").click()
+    expect(visitor.get_by_text("That password is not right.")).to_be_visible()
+    shoot(visitor, "shared-password")
+    visitor.locator("#id_password").fill("tulips")
+    visitor.get_by_role("button", name="Open the map").click()
+    expect(visitor.get_by_role("heading", name="Move house")).to_be_visible()
+    expect(visitor.locator("#shared-banner")).to_be_visible()
+    expect(visitor.locator(".tools")).to_have_count(0)
+    anonymous.close()

@@ -6,12 +6,13 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from journeys.models import ShareLink, ShareLinkUse
 from journeys.services.share_links import share_link_create, share_link_revoke
-from tests.journeys.factories import JourneyFactory
+from tests.journeys.factories import JourneyFactory, build_map
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_the_editor_owns_every_journey_group")]
 
@@ -111,7 +112,12 @@ def test_an_editor_creates_a_link_and_sees_its_url_once(editor_client, journey, 
     token = token_in(content)
     link = ShareLink.objects.get()
     assert link.token_hash == ShareLink.hash_token(token)
-    assert (link.label, link.with_measures, link.expires_at, link.created_by) == ("Board meeting", True, expires, cx_editor)
+    assert (link.label, link.with_measures, link.expires_at, link.created_by) == (
+        "Board meeting",
+        True,
+        expires,
+        cx_editor,
+    )
     assert link.check_password("pw")
     # Shown once: the next visit lists the link, without its URL.
     again = editor_client.get(share_url(journey)).content.decode()
@@ -140,8 +146,6 @@ def test_the_list_shows_creator_expiry_last_use_uses_and_status(editor_client, c
     share_link_revoke(link=revoked)
     expired, _ = make_link(journey, cx_editor, label="Workshop", expires_at=timezone.localdate())
     ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.localdate() - datetime.timedelta(days=2))
-    from django.test import Client
-
     Client().get(shared_url(token), HTTP_USER_AGENT="Browser A")
     Client().get(shared_url(token), HTTP_USER_AGENT="Browser B")
     content = editor_client.get(share_url(journey)).content.decode()
@@ -156,7 +160,9 @@ def test_the_list_shows_creator_expiry_last_use_uses_and_status(editor_client, c
 
 
 def test_revoking_asks_for_confirmation_then_revokes(editor_client, journey, cx_editor):
+    client = Client()
     link, token = make_link(journey, cx_editor)
+    assert client.get(shared_url(token)).status_code == 200
     url = reverse("journeys:share-revoke", args=[journey.pk, link.pk])
     page = editor_client.get(url)
     assert page.status_code == 200
@@ -167,6 +173,7 @@ def test_revoking_asks_for_confirmation_then_revokes(editor_client, journey, cx_
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.revoked_at is not None
+    assert client.get(shared_url(token)).status_code == 410
 
 
 def test_a_link_of_another_journey_cannot_be_revoked_through_this_one(editor_client, journey, cx_editor):
@@ -329,10 +336,17 @@ def test_a_share_link_gives_no_api_access(client, journey, cx_editor):
 
 @pytest.mark.parametrize("stages", [1, 8])
 def test_the_shared_view_runs_a_fixed_number_of_queries(client, cx_editor, stages, django_assert_num_queries):
-    from tests.journeys.factories import build_map
-
     _link, token = make_link(build_map(stages=stages, touchpoints_per_stage=5, findings_per_touchpoint=1), cx_editor)
     # the link (+journey); the map: journey, personas, stages, touchpoints, findings; the use: savepoint, insert,
     # last use, release
     with django_assert_num_queries(10):
         assert client.get(shared_url(token)).status_code == 200
+
+
+def test_the_shared_view_keeps_its_token_from_other_sites_and_search_engines(client, journey, cx_editor):
+    _link, token = make_link(journey, cx_editor)
+    for url in [shared_url(token), shared_url("unknown")]:
+        response = client.get(url)
+        assert response["Referrer-Policy"] == "same-origin"
+        assert "noindex" in response["X-Robots-Tag"]
+        assert "no-store" in response["Cache-Control"]  # a revoked link is not served from the browser's cache
