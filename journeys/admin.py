@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Channel, Finding, Journey, JourneyGroup, Persona, Stage, Touchpoint
+from .models import Channel, Finding, Journey, JourneyGroup, Persona, ShareLink, ShareLinkUse, Stage, Touchpoint
 
 
 @admin.register(JourneyGroup)
@@ -47,3 +47,39 @@ class TouchpointAdmin(admin.ModelAdmin):
 class FindingAdmin(admin.ModelAdmin):
     list_display = ("text", "kind", "source", "severity", "journey")
     list_filter = ("kind", "source", "journey")
+
+
+class ShareLinkUseInline(admin.TabularInline):
+    model = ShareLinkUse
+    fields = ("used_at", "ip_address", "user_agent")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    """To look at, and revoke (set "revoked at"): links are made on the journey's share page, which alone knows
+    the token."""
+
+    list_display = ("journey", "label", "created_by", "created_at", "expires_at", "revoked_at", "last_used_at")
+    list_filter = ("revoked_at",)
+    list_select_related = ("journey", "created_by")
+    fields = (
+        "journey",
+        "label",
+        "with_measures",
+        "expires_at",
+        "created_by",
+        "created_at",
+        "revoked_at",
+        "last_used_at",
+    )
+    readonly_fields = ("journey", "with_measures", "created_by", "created_at", "last_used_at")
+    inlines = [ShareLinkUseInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -350,3 +350,30 @@ def test_the_shared_view_keeps_its_token_from_other_sites_and_search_engines(cli
         assert response["Referrer-Policy"] == "same-origin"
         assert "noindex" in response["X-Robots-Tag"]
         assert "no-store" in response["Cache-Control"]  # a revoked link is not served from the browser's cache
+
+
+def test_the_password_and_gone_pages_run_one_query(client, journey, cx_editor, django_assert_num_queries):
+    _link, token = make_link(journey, cx_editor, password="tulips")
+    # the link (+journey); an anonymous visitor without a session cookie costs no session query
+    with django_assert_num_queries(1):
+        assert "asks for a password" in client.get(shared_url(token)).content.decode()
+    with django_assert_num_queries(1):
+        assert client.get(shared_url("unknown")).status_code == 404
+
+
+def test_the_revoke_confirmation_runs_a_fixed_number_of_queries(
+    editor_client, journey, cx_editor, django_assert_num_queries
+):
+    link, _token = make_link(journey, cx_editor)
+    # session, user, journey (+group), the edit policy (teams, their groups), the link (+creator)
+    with django_assert_num_queries(6):
+        assert editor_client.get(reverse("journeys:share-revoke", args=[journey.pk, link.pk])).status_code == 200
+
+
+def test_the_admin_shows_links_but_cannot_make_one_without_a_token(client_of, admin_user, journey, cx_editor):
+    link, token = make_link(journey, cx_editor, label="For the board")
+    client = client_of(admin_user)
+    assert "For the board" in client.get(reverse("admin:journeys_sharelink_changelist")).content.decode()
+    page = client.get(reverse("admin:journeys_sharelink_change", args=[link.pk])).content.decode()
+    assert token not in page and link.token_hash not in page
+    assert client.get(reverse("admin:journeys_sharelink_add")).status_code == 403
