@@ -36,7 +36,7 @@ def stage_create(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(Journey, pk=pk)
     form = StageForm(form_data(request))
 
-    def save() -> str:
+    def save(form: StageForm) -> str:
         stage = services.stage_create(journey=journey, **form.changes())
         return _("Stage “%(name)s” added.") % {"name": stage.name}
 
@@ -53,9 +53,11 @@ def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
         return gone_dialog(request, gone.form, title=_("Edit the stage"), action=action)
     form = StageForm(form_data(request), instance=stage)
 
-    def save() -> str:
-        services.stage_update(stage=stage, expected_version=form.cleaned_data["version"], **form.changes())
-        return _("Stage “%(name)s” saved.") % {"name": stage.name}
+    def save(form: StageForm) -> str:
+        saved = services.stage_update(
+            stage=form.instance, expected_version=form.cleaned_data["version"], **form.changes()
+        )
+        return _("Stage “%(name)s” saved.") % {"name": saved.name}
 
     form_for = lambda data, current: StageForm(data, instance=current)  # noqa: E731
     return form_view(request, pk, form, title=_("Edit the stage"), action=action, save=save, form_for=form_for)
@@ -98,7 +100,7 @@ def touchpoint_create(request: HttpRequest, pk: int, stage_pk: int) -> HttpRespo
     stage = part_of(Stage, stage_pk, pk)
     form = TouchpointForm(form_data(request))
 
-    def save() -> str:
+    def save(form: TouchpointForm) -> str:
         touchpoint = services.touchpoint_create(stage=stage, **form.changes())
         return _("Touchpoint “%(name)s” added.") % {"name": touchpoint.name}
 
@@ -123,11 +125,11 @@ def touchpoint_edit(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpRe
         return gone_dialog(request, gone.form, title=title, action=action)
     form = TouchpointForm(form_data(request), instance=touchpoint)
 
-    def save() -> str:
-        services.touchpoint_update(
-            touchpoint=touchpoint, expected_version=form.cleaned_data["version"], **form.changes()
+    def save(form: TouchpointForm) -> str:
+        saved = services.touchpoint_update(
+            touchpoint=form.instance, expected_version=form.cleaned_data["version"], **form.changes()
         )
-        return _("Touchpoint “%(name)s” saved.") % {"name": touchpoint.name}
+        return _("Touchpoint “%(name)s” saved.") % {"name": saved.name}
 
     form_for = lambda data, current: TouchpointForm(data, instance=current)  # noqa: E731
     return form_view(request, pk, form, title=title, action=action, save=save, form_for=form_for)
@@ -200,7 +202,7 @@ def finding_create(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse
     initial = {"kind": kind if kind in FindingKind.values else FindingKind.PAIN_POINT}
     form = FindingForm(form_data(request), stage=stage, initial=initial)
 
-    def save() -> str:
+    def save(form: FindingForm) -> str:
         finding = services.finding_create(stage=stage, **form.changes())
         return _("%(kind)s added.") % {"kind": finding.get_kind_display()}
 
@@ -225,9 +227,11 @@ def finding_edit(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse
         return gone_dialog(request, gone.form, title=title, action=action)
     form = FindingForm(form_data(request), instance=finding, stage=finding.stage)
 
-    def save() -> str:
-        services.finding_update(finding=finding, expected_version=form.cleaned_data["version"], **form.changes())
-        return _("%(kind)s saved.") % {"kind": finding.get_kind_display()}
+    def save(form: FindingForm) -> str:
+        saved = services.finding_update(
+            finding=form.instance, expected_version=form.cleaned_data["version"], **form.changes()
+        )
+        return _("%(kind)s saved.") % {"kind": saved.get_kind_display()}
 
     form_for = lambda data, current: FindingForm(data, instance=current, stage=current.stage)  # noqa: E731
     return form_view(request, pk, form, title=title, action=action, save=save, form_for=form_for)
