@@ -5,7 +5,7 @@ form (journeys.views.map.dialogs).
 
 import json
 
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -87,8 +87,9 @@ def stage_archive(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
 def stage_move(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
     offset = direction(request, {"left": -1, "right": 1})
     structure_version = posted_int(request, "structure_version")
+    seen = posted_order(request, "seen_order", required=False)
     stage = part_of(Stage, stage_pk, pk)
-    services.stage_move(stage=stage, position=stage.position + offset, expected_structure_version=structure_version)
+    services.stage_step(stage=stage, offset=offset, seen=seen, expected_structure_version=structure_version)
     return board_response(request, pk, message=_("Stage “%(name)s” moved.") % {"name": stage.name})
 
 
@@ -163,33 +164,51 @@ def touchpoint_move(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpRe
     """Up/down within its stage; left/right to the neighbouring stage, at the same height where it can."""
     stage_step, position_step = direction(request, TOUCHPOINT_MOVES)
     structure_version = posted_int(request, "structure_version")
+    seen = posted_order(request, "seen_order", required=False)
     touchpoint = part_of(Touchpoint, touchpoint_pk, pk)
-    stage, position = touchpoint.stage, touchpoint.position + position_step
-    if stage_step:
-        stage = Stage.objects.filter(journey_id=pk, position=stage.position + stage_step).first()
-        if stage is None:
-            raise ValidationError(_("There is no stage on that side."))
-        position = min(touchpoint.position, stage.touchpoints.count())
-    services.touchpoint_move(
-        touchpoint=touchpoint, stage=stage, position=position, expected_structure_version=structure_version
+    services.touchpoint_step(
+        touchpoint=touchpoint,
+        stage_step=stage_step,
+        position_step=position_step,
+        seen=seen,
+        expected_structure_version=structure_version,
     )
     return board_response(request, pk, message=_("Touchpoint “%(name)s” moved.") % {"name": touchpoint.name})
 
 
 @map_write("POST")
 def map_reorder(request: HttpRequest, pk: int) -> HttpResponse:
-    """The whole order after a drag and drop: `order` is JSON, [{"id": stage, "touchpoints": [ids]}, ...]."""
+    """The whole order after a drag and drop: `order` is JSON, [{"id": stage, "touchpoints": [ids]}, ...];
+    `seen_order` (same shape, optional) the order the user dragged from, to merge onto a newer map."""
     journey = get_object_or_404(Journey, pk=pk)
+    stages = posted_order(request, "order")
+    seen = posted_order(request, "seen_order", required=False)
+    structure_version = posted_int(request, "structure_version")
+    services.journey_reorder_merged(
+        journey=journey, stages=stages, seen=seen, expected_structure_version=structure_version, moving=dragged(request)
+    )
+    return board_response(request, pk, message=_("The new order is saved."))
+
+
+def dragged(request: HttpRequest) -> tuple[set[int], set[int]]:
+    """The card the user dragged (`moved`: the id of its element, stage-3 or tp-7), to read the orders by."""
+    kind, _sep, pk = request.POST.get("moved", "").partition("-")
+    if not pk.isdigit():
+        return set(), set()
+    return ({int(pk)}, set()) if kind == "stage" else (set(), {int(pk)}) if kind == "tp" else (set(), set())
+
+
+def posted_order(request: HttpRequest, name: str, *, required: bool = True) -> list[dict] | None:
+    raw = request.POST.get(name, "")
+    if not raw and not required:
+        return None
     try:
-        stages = [
+        return [
             {"id": int(entry["id"]), "touchpoints": [int(tp) for tp in entry.get("touchpoints", [])]}
-            for entry in json.loads(request.POST.get("order", ""))
+            for entry in json.loads(raw)
         ]
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise BadRequest("order must be a JSON list of stages with their touchpoint ids.") from None
-    structure_version = posted_int(request, "structure_version")
-    services.journey_reorder(journey=journey, stages=stages, expected_structure_version=structure_version)
-    return board_response(request, pk, message=_("The new order is saved."))
+        raise BadRequest(f"{name} must be a JSON list of stages with their touchpoint ids.") from None
 
 
 # Findings
