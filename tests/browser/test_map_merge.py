@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from cxplatform.accounts.models import Role
 from journeys.models import Journey, Touchpoint
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_map_editor import drag
 from tests.cxplatform.factories import PASSWORD, UserFactory
 from tests.journeys.factories import build_map
 from tests.teams.factories import MembershipFactory, TeamFactory
@@ -178,3 +179,21 @@ def test_arrow_moves_on_a_map_someone_else_changed_merge_and_a_moved_card_can_be
     expect(bram.locator("#map-status")).to_contain_text("Someone else moved or deleted the same card")
     expect(bram.locator(f'.tp-list[data-stage-id="{second.pk}"] .tp-card').nth(2)).to_have_id(f"tp-{b2.pk}")
     assert stage_order(second) == [a2.pk, a1.pk, b2.pk, b1.pk]
+
+
+def test_a_drop_on_a_map_someone_else_changed_merges_onto_it(live_server, two_editors):
+    journey, page_of = two_editors
+    first, second = journey.stages.order_by("position")
+    a1, a2 = first.touchpoints.order_by("position")
+    b1, b2 = second.touchpoints.order_by("position")
+    anna, bram = page_of("anna", live_server.url), page_of("bram", live_server.url)
+
+    anna.locator(f"#tp-{b2.pk}-up").click()  # A: b2 above b1
+    expect(anna.locator(f'.tp-list[data-stage-id="{second.pk}"] .tp-card').first).to_have_id(f"tp-{b2.pk}")
+
+    # B, on the board from before, drags a1 to the bottom of the second stage.
+    drag(bram, bram.locator(f"#tp-{a1.pk}"), bram.locator(f'.tp-list[data-stage-id="{second.pk}"]'))
+    expect(bram.locator("#map-status")).to_contain_text("The new order is saved.")
+    expect(bram.locator(f'.tp-list[data-stage-id="{second.pk}"] .tp-card').first).to_have_id(f"tp-{b2.pk}")
+    assert stage_order(second) == [b2.pk, b1.pk, a1.pk]
+    assert stage_order(first) == [a2.pk]
