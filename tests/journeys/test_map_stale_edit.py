@@ -332,3 +332,24 @@ def test_opening_the_dialog_of_a_card_someone_else_deleted_answers_with_the_boar
     response = editor_client.get(url, **HTMX)
     assert response.status_code == 409
     assert "Someone else deleted this in the meantime" in response.content.decode()
+
+
+def test_a_change_saved_by_someone_else_while_mine_is_being_saved_is_merged_too(editor_client, touchpoint, monkeypatch):
+    url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
+    opened = opened_form(editor_client, url)
+    real_update = services.touchpoint_update
+    calls = []
+
+    def someone_else_first(**kwargs):
+        calls.append(kwargs["expected_version"])
+        if len(calls) == 1:  # between my read and my write, someone else saves the emotion
+            Touchpoint.objects.filter(pk=touchpoint.pk).update(emotion=-2, version=2)
+        return real_update(**kwargs)
+
+    monkeypatch.setattr(services, "touchpoint_update", someone_else_first)
+    response = editor_client.post(url, touchpoint_data(touchpoint, name="Welcome mail", **opened), **HTMX)
+
+    assert response.status_code == 200
+    assert calls == [1, 2]
+    touchpoint.refresh_from_db()
+    assert (touchpoint.name, touchpoint.emotion, touchpoint.version) == ("Welcome mail", -2, 3)

@@ -221,11 +221,12 @@ def rebase_stale_form(
     # The templates read the dialog from the form itself.
     edit = StaleEdit(reason=reason, message=_stale_message(conflicts), conflicts=conflicts, merged=merged)
     if merge:
+        edit.theirs_heading, edit.yours_heading = _("Saved by someone else"), _("Yours")
+    if merge and conflicts:
         edit.message = _(
             "For each field below, choose your value or the one saved by someone else, then save again. "
             "Your other changes are kept in the form and saved with it."
         )
-        edit.theirs_heading, edit.yours_heading = _("Saved by someone else"), _("Yours")
     rebased.stale_edit = edit  # type: ignore[attr-defined]
     return rebased
 
