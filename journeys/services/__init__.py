@@ -36,10 +36,12 @@ from .map import (
     touchpoint_move,
     touchpoint_update,
 )
+from .order_merge import MoveCollision, journey_reorder_merged, stage_step, touchpoint_step
 
 __all__ = [
     "FutureStateExists",
     "HasDependents",
+    "MoveCollision",
     "channel_create",
     "channel_delete",
     "channel_update",
@@ -52,6 +54,7 @@ __all__ = [
     "journey_create_future_state",
     "journey_delete",
     "journey_reorder",
+    "journey_reorder_merged",
     "journey_restore",
     "journey_update",
     "persona_create",
@@ -62,11 +65,13 @@ __all__ = [
     "stage_delete",
     "stage_move",
     "stage_restore",
+    "stage_step",
     "stage_update",
     "touchpoint_archive",
     "touchpoint_create",
     "touchpoint_delete",
     "touchpoint_move",
     "touchpoint_restore",
+    "touchpoint_step",
     "touchpoint_update",
 ]

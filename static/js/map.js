@@ -65,15 +65,31 @@
     });
   }
 
+  /* The order the user saw before dragging: sent with the new one, so that a drop on a map someone else
+   * changed meanwhile merges onto it (journeys/services/order_merge.py). */
+  var seenOrder = null;
+
   function saveOrder(board, movedId) {
     trigger = {id: movedId, fallback: null};
     window.htmx.ajax("POST", board.dataset.reorderUrl, {
       source: board,
       target: "#map-board",
       swap: "outerHTML",
-      values: {order: JSON.stringify(boardOrder(board)), structure_version: board.dataset.structureVersion},
+      values: {
+        order: JSON.stringify(boardOrder(board)),
+        seen_order: JSON.stringify(seenOrder || boardOrder(board)),
+        moved: movedId || "",
+        structure_version: board.dataset.structureVersion,
+      },
     });
   }
+
+  /* An arrow button's move sends the order on screen too, for the same merge. */
+  document.addEventListener("htmx:configRequest", function (event) {
+    var params = event.detail.parameters;
+    var board = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("#map-board") : null;
+    if (board && params.direction && !params.seen_order) params.seen_order = JSON.stringify(boardOrder(board));
+  });
 
   function makeSortable(root) {
     var board = boardIn(root);
@@ -87,6 +103,7 @@
       ghostClass: "is-ghost",
       chosenClass: "is-chosen",
       dragClass: "is-dragging",
+      onStart: function () { seenOrder = boardOrder(board); },
       onEnd: function (event) {
         if (event.from !== event.to || event.oldIndex !== event.newIndex) saveOrder(board, event.item.id);
       },

@@ -1,5 +1,6 @@
-"""A stale edit in the map's editor dialog keeps what the user typed: the dialog stays open (409) with the
-user's input, based on the current version, and lists the fields someone else changed, theirs beside yours."""
+"""A stale edit in the map's editor dialog merges field by field: the fields only the user changed are saved onto
+the current version; a field both changed keeps the dialog open (409) with the user's input, based on the current
+version, and both values to choose from. Nothing the user typed is lost."""
 
 import html
 import json
@@ -10,7 +11,14 @@ from django.urls import reverse
 
 from journeys import services
 from journeys.models import Finding, Stage, Touchpoint
-from tests.journeys.factories import FindingFactory, JourneyFactory, StageFactory, TouchpointFactory
+from tests.cxplatform.factories import UserFactory
+from tests.journeys.factories import (
+    ChannelFactory,
+    FindingFactory,
+    JourneyFactory,
+    StageFactory,
+    TouchpointFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +65,8 @@ def touchpoint_data(touchpoint: Touchpoint, **changes) -> dict:
         "emotion": str(touchpoint.emotion),
         "description": touchpoint.description,
         "customer_expectation": touchpoint.customer_expectation,
+        "channel": str(touchpoint.channel_id or ""),
+        "owner": str(touchpoint.owner_id or ""),
     }
     return {**data, **changes}
 
@@ -101,23 +111,21 @@ def test_a_stale_card_edit_keeps_the_dialog_open_with_the_typed_text_and_what_ch
     )
 
 
-def test_a_field_only_someone_else_changed_takes_their_value_and_mine_stays(editor_client, touchpoint):
+def test_a_stale_card_edit_of_a_field_nobody_else_changed_is_merged_and_saved(editor_client, touchpoint):
     url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
     opened = opened_form(editor_client, url)
     Touchpoint.objects.filter(pk=touchpoint.pk).update(emotion=-2, version=2)  # they changed the emotion only
 
     response = editor_client.post(url, touchpoint_data(touchpoint, description=LONG, **opened), **HTMX)
 
-    assert response.status_code == 409
+    assert response.status_code == 200  # the board: saved, no choice to make
     content = response.content.decode()
-    rows = conflict_rows(content)
-    assert set(rows) == {"emotion"}  # my description is mine alone: no choice to make
-    assert rows["emotion"] == {"theirs": ["-2"], "yours": "1", "checked": "theirs"}
-    assert re.search(r'<option value="-2" selected>', content)  # the form holds their emotion
-    assert html.escape(LONG.strip()) in content
+    assert "Touchpoint “Welcome email” saved. Merged with someone else’s change to: Designed emotion." in content
+    touchpoint.refresh_from_db()
+    assert (touchpoint.emotion, touchpoint.description.strip(), touchpoint.version) == (-2, LONG.strip(), 3)
 
 
-def test_a_stale_stage_edit_in_the_dialog_keeps_my_goal(editor_client):
+def test_a_stale_stage_edit_in_the_dialog_merges_their_name_and_my_goal(editor_client):
     stage = StageFactory(name="Apply", customer_goal="Get an account")
     url = reverse("journeys:stage-edit", args=[stage.journey_id, stage.pk])
     opened = opened_form(editor_client, url)
@@ -125,17 +133,12 @@ def test_a_stale_stage_edit_in_the_dialog_keeps_my_goal(editor_client):
 
     response = editor_client.post(url, {"name": "Apply", "customer_goal": "Open it in ten minutes", **opened}, **HTMX)
 
-    assert response.status_code == 409
-    content = response.content.decode()
-    assert "Open it in ten minutes" in content
-    assert conflict_rows(content)["name"] == {"theirs": "Application", "yours": "Apply", "checked": "theirs"}
-    again = {"name": "Application", "customer_goal": "Open it in ten minutes", "version": "2"}
-    assert editor_client.post(url, again, **HTMX).status_code == 200
+    assert response.status_code == 200
     stage.refresh_from_db()
-    assert (stage.name, stage.customer_goal) == ("Application", "Open it in ten minutes")
+    assert (stage.name, stage.customer_goal, stage.version) == ("Application", "Open it in ten minutes", 3)
 
 
-def test_a_stale_finding_edit_in_the_dialog_keeps_my_text(editor_client):
+def test_a_stale_finding_edit_in_the_dialog_merges_their_severity_and_my_text(editor_client):
     finding = FindingFactory(text="Slow", severity=3)
     url = reverse("journeys:finding-edit", args=[finding.journey_id, finding.pk])
     opened = opened_form(editor_client, url)
@@ -144,10 +147,137 @@ def test_a_stale_finding_edit_in_the_dialog_keeps_my_text(editor_client):
 
     response = editor_client.post(url, data, **HTMX)
 
+    assert response.status_code == 200
+    finding.refresh_from_db()
+    assert (finding.text, finding.severity, finding.version) == ("Slow on the phone", 5, 3)
+
+
+def test_a_stale_finding_edit_of_the_same_field_asks_to_choose(editor_client):
+    finding = FindingFactory(text="Slow", severity=3, kind="pain_point")
+    url = reverse("journeys:finding-edit", args=[finding.journey_id, finding.pk])
+    opened = opened_form(editor_client, url)
+    Finding.objects.filter(pk=finding.pk).update(severity=5, kind="insight", version=2)
+    data = {"kind": "opportunity", "text": "Slow", "source": finding.source, "severity": "1", **opened}
+
+    response = editor_client.post(url, data, **HTMX)
+
     assert response.status_code == 409
+    rows = conflict_rows(response.content.decode())
+    assert set(rows) == {"kind", "severity"}
+    assert rows["severity"] == {"theirs": ["5"], "yours": "1", "checked": "yours"}
+    assert ">5 critical<" in response.content.decode() and ">1 minor<" in response.content.decode()
+    assert Finding.objects.get(pk=finding.pk).severity == 5
+
+
+def test_choice_fields_people_and_booleans_merge_when_each_changed_other_ones(editor_client, touchpoint):
+    web, phone = ChannelFactory(slug="web"), ChannelFactory(slug="phone")
+    Touchpoint.objects.filter(pk=touchpoint.pk).update(channel=web, is_moment_of_truth=True)
+    url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
+    opened = opened_form(editor_client, url)
+    emma = UserFactory(first_name="Emma", last_name="de Vries")
+    # They: another channel and an owner. Me: not a moment of truth any more, and another emotion.
+    Touchpoint.objects.filter(pk=touchpoint.pk).update(channel=phone, owner=emma, version=2)
+
+    mine = touchpoint_data(touchpoint, emotion="-1", channel=str(web.pk), **opened)  # the checkbox unticked
+    response = editor_client.post(url, mine, **HTMX)
+
+    assert response.status_code == 200
+    touchpoint.refresh_from_db()
+    assert (touchpoint.channel, touchpoint.owner, touchpoint.is_moment_of_truth, touchpoint.emotion) == (
+        phone,
+        emma,
+        False,
+        -1,
+    )
+
+
+def test_a_box_they_unticked_stays_unticked_when_i_left_it_alone(editor_client, touchpoint):
+    Touchpoint.objects.filter(pk=touchpoint.pk).update(is_moment_of_truth=True)
+    url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
+    opened = opened_form(editor_client, url)
+    Touchpoint.objects.filter(pk=touchpoint.pk).update(is_moment_of_truth=False, version=2)
+
+    mine = touchpoint_data(touchpoint, name="Welcome mail", is_moment_of_truth="on", **opened)
+    assert editor_client.post(url, mine, **HTMX).status_code == 200
+    touchpoint.refresh_from_db()
+    assert (touchpoint.name, touchpoint.is_moment_of_truth) == ("Welcome mail", False)
+
+
+def test_the_same_field_changed_by_both_asks_to_choose_and_saves_nothing_until_then(editor_client, touchpoint):
+    app, phone = ChannelFactory(slug="app"), ChannelFactory(slug="phone")
+    url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
+    opened = opened_form(editor_client, url)
+    # They: a new description, the channel app, and the emotion.
+    Touchpoint.objects.filter(pk=touchpoint.pk).update(description="Theirs", channel=app, emotion=-2, version=2)
+
+    # Me: another description, the channel phone, and a new name.
+    mine = touchpoint_data(touchpoint, name="Welcome mail", description=LONG, channel=str(phone.pk), **opened)
+    response = editor_client.post(url, mine, **HTMX)
+
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#map-editor-body"
     content = response.content.decode()
-    assert "Slow on the phone" in content
-    assert set(conflict_rows(content)) == {"severity"}
+    rows = conflict_rows(content)
+    assert set(rows) == {"description", "channel"}  # the name is mine alone, the emotion theirs alone
+    assert rows["channel"] == {"theirs": [str(app.pk)], "yours": str(phone.pk), "checked": "yours"}
+    assert ">Saved by someone else<" in content and ">Yours<" in content
+    assert ">Theirs<" in content and html.escape(LONG.strip()) in content  # both texts shown
+    assert ">App<" in content and ">Phone<" in content
+    assert "Taken from their change, no choice needed: Designed emotion" in content
+    assert 'value="Welcome mail"' in content  # my other change is kept in the form
+    assert re.search(r'<option value="-2" selected>', content)  # their other change is taken
+    assert hidden_value(content, "version") == "2"
+    touchpoint.refresh_from_db()  # nothing applied until I choose
+    assert (touchpoint.name, touchpoint.description, touchpoint.channel, touchpoint.version) == (
+        "Welcome email",
+        "Theirs",
+        app,
+        2,
+    )
+
+    # I take theirs for the description and keep my channel: saved against the current version.
+    again = {**mine, "description": "Theirs", "version": "2", "_base": hidden_value(content, "_base"), "emotion": "-2"}
+    assert editor_client.post(url, again, **HTMX).status_code == 200
+    touchpoint.refresh_from_db()
+    assert (touchpoint.name, touchpoint.description, touchpoint.channel, touchpoint.emotion, touchpoint.version) == (
+        "Welcome mail",
+        "Theirs",
+        phone,
+        -2,
+        3,
+    )
+
+
+def test_the_same_value_typed_by_both_is_no_conflict(editor_client, touchpoint):
+    url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
+    opened = opened_form(editor_client, url)
+    Touchpoint.objects.filter(pk=touchpoint.pk).update(name="Welcome mail", version=2)
+
+    response = editor_client.post(url, touchpoint_data(touchpoint, name="Welcome mail", emotion="2", **opened), **HTMX)
+
+    assert response.status_code == 200
+    touchpoint.refresh_from_db()
+    assert (touchpoint.name, touchpoint.emotion, touchpoint.version) == ("Welcome mail", 2, 3)
+
+
+def test_an_edit_does_not_undo_a_move_made_meanwhile(editor_client):
+    journey = JourneyFactory()
+    apply, decide = StageFactory(journey=journey, name="Apply"), StageFactory(journey=journey, name="Decide")
+    card = TouchpointFactory(stage=apply, name="Call us")
+    TouchpointFactory(stage=decide, name="Sign")
+    url = reverse("journeys:touchpoint-edit", args=[journey.pk, card.pk])
+    opened = opened_form(editor_client, url)
+    journey.refresh_from_db()
+    # Someone else moves the card to the second stage, on top.
+    services.touchpoint_move(
+        touchpoint=card, stage=decide, position=0, expected_structure_version=journey.structure_version
+    )
+
+    response = editor_client.post(url, touchpoint_data(card, name="Call us now", **opened), **HTMX)
+
+    assert response.status_code == 200
+    card.refresh_from_db()
+    assert (card.name, card.stage, card.position) == ("Call us now", decide, 0)
 
 
 def test_saving_a_card_someone_else_deleted_keeps_the_dialog_open_with_the_typed_text(editor_client, touchpoint):
@@ -202,3 +332,24 @@ def test_opening_the_dialog_of_a_card_someone_else_deleted_answers_with_the_boar
     response = editor_client.get(url, **HTMX)
     assert response.status_code == 409
     assert "Someone else deleted this in the meantime" in response.content.decode()
+
+
+def test_a_change_saved_by_someone_else_while_mine_is_being_saved_is_merged_too(editor_client, touchpoint, monkeypatch):
+    url = reverse("journeys:touchpoint-edit", args=[touchpoint.journey_id, touchpoint.pk])
+    opened = opened_form(editor_client, url)
+    real_update = services.touchpoint_update
+    calls = []
+
+    def someone_else_first(**kwargs):
+        calls.append(kwargs["expected_version"])
+        if len(calls) == 1:  # between my read and my write, someone else saves the emotion
+            Touchpoint.objects.filter(pk=touchpoint.pk).update(emotion=-2, version=2)
+        return real_update(**kwargs)
+
+    monkeypatch.setattr(services, "touchpoint_update", someone_else_first)
+    response = editor_client.post(url, touchpoint_data(touchpoint, name="Welcome mail", **opened), **HTMX)
+
+    assert response.status_code == 200
+    assert calls == [1, 2]
+    touchpoint.refresh_from_db()
+    assert (touchpoint.name, touchpoint.emotion, touchpoint.version) == ("Welcome mail", -2, 3)

@@ -6,7 +6,9 @@ else changed since (theirs beside yours) so the user can take theirs, keep their
 (`{% stale_edit form %}`, templates/_stale_edit.html, static/js/stale_edit.js). Saving it again succeeds.
 
 To know which fields someone else changed, each edit form carries (in the hidden field BASE_FIELD) the values
-it was opened with.
+it was opened with. The map's dialogs go one step further and merge (rebase_stale_form(merge=True), used by
+journeys.views.map.dialogs.form_view): an edit of fields nobody else changed is saved onto the current version;
+only a field both changed asks the user to choose.
 
 The helpers live in `stale` (comparing values, rebasing a stale form) and `pages` (an edit or delete page's
 submission); import them from here.

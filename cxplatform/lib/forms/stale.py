@@ -16,6 +16,7 @@ from django import forms
 from django.db import models
 from django.http import QueryDict
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cxplatform.lib.versioning import StaleVersion
@@ -143,11 +144,17 @@ class FieldConflict:
 
 @dataclass
 class StaleEdit:
-    """What the form shows after a stale edit: the reason, what to do, and the fields to choose between."""
+    """What the form shows after a stale edit: the reason, what to do, and the fields to choose between.
+
+    After a merge (rebase_stale_form(merge=True)) `conflicts` holds only the fields both changed, and `merged`
+    the labels of the fields only someone else changed, whose values the form took."""
 
     reason: str
     message: str
     conflicts: list[FieldConflict] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    theirs_heading: str = ""
+    yours_heading: str = ""
 
 
 def rebase_stale_form(
@@ -156,16 +163,24 @@ def rebase_stale_form(
     *,
     fresh_form: Callable[[models.Model], forms.BaseForm],
     bound_form: Callable[[QueryDict, models.Model], forms.BaseForm],
+    merge: bool = False,
 ) -> forms.BaseForm:
     """The user's (valid) form again after `stale`, based on the current version (stale.current): the user's
     input kept, except fields only someone else changed, which take their value. The returned form's
-    `stale_edit` lists the fields someone else changed since the form was opened where the two differ."""
+    `stale_edit` lists the fields someone else changed since the form was opened where the two differ.
+
+    With `merge`, a field only someone else changed is not listed (the form takes their value, named in
+    `stale_edit.merged`): only a real conflict is, a field both changed to different values. Who changed what
+    is read from the values the form was opened with (BASE_FIELD, posted by the form like Django's
+    show_hidden_initial): the user changed a field whose value differs from it, someone else one whose stored
+    value does. A form that posts no base lists every field that differs, as without `merge`."""
     current = stale.current
     assert current is not None, "a deleted object has no current version to rebase on"
     theirs_form = fresh_form(current)
     base = _posted_base(form)
     data = cast(QueryDict, form.data).copy()  # a bound page form's data: the request's POST
     conflicts = []
+    merged = []
     for name in edited_fields(form):
         if name not in theirs_form.fields or name not in form.cleaned_data:
             continue
@@ -179,6 +194,10 @@ def rebase_stale_form(
             continue  # only the user changed it: theirs is what the user started from
         user_changed = base is None or opened != yours
         theirs_raw = _raw(theirs_form[name], theirs_form[name].value())
+        if merge and not user_changed:  # only they changed it: theirs, no choice to make
+            merged.append(capfirst(str(form.fields[name].label or name)))
+            _set(data, form.add_prefix(name), theirs_raw)
+            continue
         yours_raw = form[name].data
         if isinstance(form.fields[name].widget, forms.CheckboxInput):
             yours_raw = bool(yours_raw)
@@ -200,7 +219,14 @@ def rebase_stale_form(
     rebased = bound_form(data, copy.copy(current))
     reason = _("Someone else changed this in the meantime. Nothing is saved yet.")
     # The templates read the dialog from the form itself.
-    edit = StaleEdit(reason=reason, message=_stale_message(conflicts), conflicts=conflicts)
+    edit = StaleEdit(reason=reason, message=_stale_message(conflicts), conflicts=conflicts, merged=merged)
+    if merge:
+        edit.theirs_heading, edit.yours_heading = _("Saved by someone else"), _("Yours")
+    if merge and conflicts:
+        edit.message = _(
+            "For each field below, choose your value or the one saved by someone else, then save again. "
+            "Your other changes are kept in the form and saved with it."
+        )
     rebased.stale_edit = edit  # type: ignore[attr-defined]
     return rebased
 

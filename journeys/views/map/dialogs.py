@@ -5,6 +5,7 @@ refused because something depends on the part.
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Model
@@ -107,32 +108,51 @@ def form_view(
     *,
     title: str,
     action: str,
-    save: Callable[[], str],
+    save: Callable[[Any], str],
     form_for: Callable[..., object] | None = None,
 ):
-    """GET: the form for the editor dialog. POST: save() and answer with the board, or the form with errors.
+    """GET: the form for the editor dialog. POST: save(form) and answer with the board, or the form with errors.
 
-    An edit (`form_for(data, instance)` makes its form) based on a stale version answers 409 with the dialog
-    still open: the user's input kept, based on the current version, and the fields someone else changed."""
+    An edit (`form_for(data, instance)` makes its form) based on a stale version is merged field by field
+    (rebase_stale_form(merge=True)): when the user changed only fields nobody else changed, it is saved onto the
+    current version and the message names the fields taken from the other change. A real conflict (a field
+    both changed) answers 409 with the dialog still open: the user's input kept, based on the current version,
+    and for each conflicting field both values to choose from. Nothing is saved until the user chooses."""
     status = 422 if form.is_bound else 200
-    if request.method == "POST" and form.is_valid():
+    merged: list[str] = []
+    # A save can meet a newer version again while merging (a busy workshop): merge onto that one too.
+    for _attempt in range(MERGE_ATTEMPTS):
+        if request.method != "POST" or not form.is_valid():
+            break
         try:
-            return board_response(request, pk, message=save())
+            message = save(form)
         except ValidationError as error:
             add_service_errors(form, error)
+            break
         except StaleVersion as stale:
             if form_for is None or stale.current is None:
                 raise  # someone else deleted it: the board says so
             form = rebase_stale_form(
-                form, stale, fresh_form=lambda current: form_for(None, current), bound_form=form_for
+                form, stale, fresh_form=lambda current: form_for(None, current), bound_form=form_for, merge=True
             )
+            merged += [label for label in form.stale_edit.merged if label not in merged]
             status = 409
+            if form.stale_edit.conflicts:
+                break
+            continue
+        if merged:
+            note = _("Merged with someone else’s change to: %(fields)s.") % {"fields": ", ".join(merged)}
+            message = f"{message} {note}"
+        return board_response(request, pk, message=message)
     context = {"form": form, "title": title, "action": action}
     response = render(request, "journeys/_map_form.html", context, status=status)
     # Whatever asked (an edit button in the board, the form itself), the form goes into the editor dialog.
     response["HX-Retarget"] = FORM_TARGET
     response["HX-Reswap"] = "innerHTML"
     return response
+
+
+MERGE_ATTEMPTS = 3
 
 
 def form_data(request: HttpRequest):

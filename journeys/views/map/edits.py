@@ -5,7 +5,7 @@ form (journeys.views.map.dialogs).
 
 import json
 
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -36,7 +36,7 @@ def stage_create(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(Journey, pk=pk)
     form = StageForm(form_data(request))
 
-    def save() -> str:
+    def save(form: StageForm) -> str:
         stage = services.stage_create(journey=journey, **form.changes())
         return _("Stage “%(name)s” added.") % {"name": stage.name}
 
@@ -53,9 +53,11 @@ def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
         return gone_dialog(request, gone.form, title=_("Edit the stage"), action=action)
     form = StageForm(form_data(request), instance=stage)
 
-    def save() -> str:
-        services.stage_update(stage=stage, expected_version=form.cleaned_data["version"], **form.changes())
-        return _("Stage “%(name)s” saved.") % {"name": stage.name}
+    def save(form: StageForm) -> str:
+        saved = services.stage_update(
+            stage=form.instance, expected_version=form.cleaned_data["version"], **form.changes()
+        )
+        return _("Stage “%(name)s” saved.") % {"name": saved.name}
 
     form_for = lambda data, current: StageForm(data, instance=current)  # noqa: E731
     return form_view(request, pk, form, title=_("Edit the stage"), action=action, save=save, form_for=form_for)
@@ -85,8 +87,9 @@ def stage_archive(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
 def stage_move(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
     offset = direction(request, {"left": -1, "right": 1})
     structure_version = posted_int(request, "structure_version")
+    seen = posted_order(request, "seen_order", required=False)
     stage = part_of(Stage, stage_pk, pk)
-    services.stage_move(stage=stage, position=stage.position + offset, expected_structure_version=structure_version)
+    services.stage_step(stage=stage, offset=offset, seen=seen, expected_structure_version=structure_version)
     return board_response(request, pk, message=_("Stage “%(name)s” moved.") % {"name": stage.name})
 
 
@@ -98,7 +101,7 @@ def touchpoint_create(request: HttpRequest, pk: int, stage_pk: int) -> HttpRespo
     stage = part_of(Stage, stage_pk, pk)
     form = TouchpointForm(form_data(request))
 
-    def save() -> str:
+    def save(form: TouchpointForm) -> str:
         touchpoint = services.touchpoint_create(stage=stage, **form.changes())
         return _("Touchpoint “%(name)s” added.") % {"name": touchpoint.name}
 
@@ -123,11 +126,11 @@ def touchpoint_edit(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpRe
         return gone_dialog(request, gone.form, title=title, action=action)
     form = TouchpointForm(form_data(request), instance=touchpoint)
 
-    def save() -> str:
-        services.touchpoint_update(
-            touchpoint=touchpoint, expected_version=form.cleaned_data["version"], **form.changes()
+    def save(form: TouchpointForm) -> str:
+        saved = services.touchpoint_update(
+            touchpoint=form.instance, expected_version=form.cleaned_data["version"], **form.changes()
         )
-        return _("Touchpoint “%(name)s” saved.") % {"name": touchpoint.name}
+        return _("Touchpoint “%(name)s” saved.") % {"name": saved.name}
 
     form_for = lambda data, current: TouchpointForm(data, instance=current)  # noqa: E731
     return form_view(request, pk, form, title=title, action=action, save=save, form_for=form_for)
@@ -161,33 +164,51 @@ def touchpoint_move(request: HttpRequest, pk: int, touchpoint_pk: int) -> HttpRe
     """Up/down within its stage; left/right to the neighbouring stage, at the same height where it can."""
     stage_step, position_step = direction(request, TOUCHPOINT_MOVES)
     structure_version = posted_int(request, "structure_version")
+    seen = posted_order(request, "seen_order", required=False)
     touchpoint = part_of(Touchpoint, touchpoint_pk, pk)
-    stage, position = touchpoint.stage, touchpoint.position + position_step
-    if stage_step:
-        stage = Stage.objects.filter(journey_id=pk, position=stage.position + stage_step).first()
-        if stage is None:
-            raise ValidationError(_("There is no stage on that side."))
-        position = min(touchpoint.position, stage.touchpoints.count())
-    services.touchpoint_move(
-        touchpoint=touchpoint, stage=stage, position=position, expected_structure_version=structure_version
+    services.touchpoint_step(
+        touchpoint=touchpoint,
+        stage_step=stage_step,
+        position_step=position_step,
+        seen=seen,
+        expected_structure_version=structure_version,
     )
     return board_response(request, pk, message=_("Touchpoint “%(name)s” moved.") % {"name": touchpoint.name})
 
 
 @map_write("POST")
 def map_reorder(request: HttpRequest, pk: int) -> HttpResponse:
-    """The whole order after a drag and drop: `order` is JSON, [{"id": stage, "touchpoints": [ids]}, ...]."""
+    """The whole order after a drag and drop: `order` is JSON, [{"id": stage, "touchpoints": [ids]}, ...];
+    `seen_order` (same shape, optional) the order the user dragged from, to merge onto a newer map."""
     journey = get_object_or_404(Journey, pk=pk)
+    stages = posted_order(request, "order")
+    seen = posted_order(request, "seen_order", required=False)
+    structure_version = posted_int(request, "structure_version")
+    services.journey_reorder_merged(
+        journey=journey, stages=stages, seen=seen, expected_structure_version=structure_version, moving=dragged(request)
+    )
+    return board_response(request, pk, message=_("The new order is saved."))
+
+
+def dragged(request: HttpRequest) -> tuple[set[int], set[int]]:
+    """The card the user dragged (`moved`: the id of its element, stage-3 or tp-7), to read the orders by."""
+    kind, _sep, pk = request.POST.get("moved", "").partition("-")
+    if not pk.isdigit():
+        return set(), set()
+    return ({int(pk)}, set()) if kind == "stage" else (set(), {int(pk)}) if kind == "tp" else (set(), set())
+
+
+def posted_order(request: HttpRequest, name: str, *, required: bool = True) -> list[dict] | None:
+    raw = request.POST.get(name, "")
+    if not raw and not required:
+        return None
     try:
-        stages = [
+        return [
             {"id": int(entry["id"]), "touchpoints": [int(tp) for tp in entry.get("touchpoints", [])]}
-            for entry in json.loads(request.POST.get("order", ""))
+            for entry in json.loads(raw)
         ]
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise BadRequest("order must be a JSON list of stages with their touchpoint ids.") from None
-    structure_version = posted_int(request, "structure_version")
-    services.journey_reorder(journey=journey, stages=stages, expected_structure_version=structure_version)
-    return board_response(request, pk, message=_("The new order is saved."))
+        raise BadRequest(f"{name} must be a JSON list of stages with their touchpoint ids.") from None
 
 
 # Findings
@@ -200,7 +221,7 @@ def finding_create(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse
     initial = {"kind": kind if kind in FindingKind.values else FindingKind.PAIN_POINT}
     form = FindingForm(form_data(request), stage=stage, initial=initial)
 
-    def save() -> str:
+    def save(form: FindingForm) -> str:
         finding = services.finding_create(stage=stage, **form.changes())
         return _("%(kind)s added.") % {"kind": finding.get_kind_display()}
 
@@ -225,9 +246,11 @@ def finding_edit(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse
         return gone_dialog(request, gone.form, title=title, action=action)
     form = FindingForm(form_data(request), instance=finding, stage=finding.stage)
 
-    def save() -> str:
-        services.finding_update(finding=finding, expected_version=form.cleaned_data["version"], **form.changes())
-        return _("%(kind)s saved.") % {"kind": finding.get_kind_display()}
+    def save(form: FindingForm) -> str:
+        saved = services.finding_update(
+            finding=form.instance, expected_version=form.cleaned_data["version"], **form.changes()
+        )
+        return _("%(kind)s saved.") % {"kind": saved.get_kind_display()}
 
     form_for = lambda data, current: FindingForm(data, instance=current, stage=current.stage)  # noqa: E731
     return form_view(request, pk, form, title=title, action=action, save=save, form_for=form_for)
