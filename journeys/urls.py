@@ -4,6 +4,7 @@ from django.urls import path
 
 from journeys.views import map as map_views
 from journeys.views import pages
+from journeys.views import templates as template_views
 
 app_name = "journeys"
 urlpatterns = [
@@ -28,6 +29,10 @@ urlpatterns = [
     path("<int:pk>/compare/", pages.journey_compare_view, name="compare"),
     path("<int:pk>/export.json", pages.journey_export_json_view, name="export-json"),
     path("<int:pk>/export.csv", pages.journey_export_csv_view, name="export-csv"),
+    # Templates: the list, save a journey as one, delete one (the "new journey" page starts from them)
+    path("templates/", template_views.template_index, name="templates"),
+    path("<int:pk>/save-as-template/", template_views.template_save_view, name="template-save"),
+    path("templates/<int:pk>/delete/", template_views.template_delete_view, name="template-delete"),
     # Personas
     path("personas/", pages.persona_index, name="personas"),
     path("personas/new/", pages.persona_form, name="persona-create"),

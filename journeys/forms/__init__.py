@@ -1,10 +1,10 @@
 """Forms of the journeys app, a module per page family; they validate input, the services write.
 
 - `map`: the map editor's stage, touchpoint and finding forms (with the hidden version of an edit);
-- `journeys`: a journey's header, a persona, the import upload.
+- `journeys`: a journey's header, a persona, the import upload, the template choice and a saved template.
 """
 
-from .journeys import JourneyForm, JourneyImportForm, PersonaForm
+from .journeys import JourneyForm, JourneyImportForm, JourneyTemplateChoiceForm, JourneyTemplateForm, PersonaForm
 from .map import EMOTION_CHOICES, SEVERITY_CHOICES, FindingForm, StageForm, TouchpointForm, VersionedModelForm
 
 __all__ = [
@@ -13,6 +13,8 @@ __all__ = [
     "FindingForm",
     "JourneyForm",
     "JourneyImportForm",
+    "JourneyTemplateChoiceForm",
+    "JourneyTemplateForm",
     "PersonaForm",
     "StageForm",
     "TouchpointForm",

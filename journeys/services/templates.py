@@ -59,7 +59,9 @@ def template_summary(document: Any) -> TemplateSummary:
     stages = document.get("stages") if isinstance(document, dict) else None
     stages = [s for s in stages if isinstance(s, dict)] if isinstance(stages, list) else []
     touchpoints = [tp for s in stages for tp in (s.get("touchpoints") or []) if isinstance(tp, dict)]
-    findings = sum(len(s.get("findings") or []) for s in stages) + sum(len(tp.get("findings") or []) for tp in touchpoints)
+    findings = sum(len(s.get("findings") or []) for s in stages) + sum(
+        len(tp.get("findings") or []) for tp in touchpoints
+    )
     return TemplateSummary(
         stage_names=[str(s.get("name", "")) for s in stages],
         touchpoint_count=len(touchpoints),
