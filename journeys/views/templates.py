@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -43,8 +42,8 @@ class TemplateCard:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    names = dict(settings.LANGUAGES)
-    return [(code, names.get(code, code)) for code in TEMPLATE_LANGUAGES]
+    """The template languages, each named in itself (English, Nederlands), as language switches are."""
+    return [(code, get_language_info(code)["name_local"]) for code in TEMPLATE_LANGUAGES]
 
 
 def chosen_language(request: HttpRequest) -> str:
