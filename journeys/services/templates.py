@@ -15,10 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cxplatform.accounts.models import User
 from journeys.models import Channel, Journey, JourneyGroup, JourneyState, JourneyTemplate, Persona, Phase
 from journeys.services.journeys import journey_create
 from journeys.services.transfer import ImportRefused, channel_errors, journey_export, write_map
@@ -145,7 +145,7 @@ def journey_create_from_template(
     personas: Iterable[Persona] = (),
     state: str = JourneyState.CURRENT,
     phase: str = Phase.DISCOVER,
-    chain_owner: AbstractBaseUser | None = None,
+    chain_owner: User | None = None,
 ) -> Journey:
     """A new journey with the header given and the template's map. A bad template (ImportRefused) or a bad
     header (ValidationError) writes nothing."""
@@ -157,7 +157,7 @@ def journey_create_from_template(
         personas=personas,
         state=state,
         phase=phase,
-        chain_owner=chain_owner,  # type: ignore[arg-type]
+        chain_owner=chain_owner,
     )
     channels = {c.slug: c for c in Channel.objects.all()}
     write_map(journey=journey, stages=stages, channels=channels, users={})
@@ -165,9 +165,7 @@ def journey_create_from_template(
 
 
 @transaction.atomic
-def template_save(
-    *, journey: Journey, name: str, description: str = "", created_by: AbstractBaseUser | None
-) -> JourneyTemplate:
+def template_save(*, journey: Journey, name: str, description: str = "", created_by: User | None) -> JourneyTemplate:
     """Save a journey's map as a template of the organisation."""
     template = JourneyTemplate(
         name=name,
