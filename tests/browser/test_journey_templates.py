@@ -69,6 +69,16 @@ def test_an_editor_starts_a_journey_from_a_template_and_its_map_shows_the_stages
     expect(page.locator(".stage-name")).to_have_text(template.summary.stage_names)
     expect(page.locator(".tp-card")).to_have_count(template.summary.touchpoint_count)
 
+    # Saved as a template of the organisation, it is offered beside the shipped ones.
+    page.locator(f"a[href='/journeys/{journey.pk}/save-as-template/']").click()
+    page.locator("#id_name").fill(f"{template.name} (team)")
+    page.locator(".form-panel button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/journeys/templates/")
+    saved = page.locator("article.template-card.is-saved")
+    expect(saved).to_have_count(1)
+    expect(saved.locator(".template-stages li")).to_have_text(template.summary.stage_names)
+    shoot(page, screenshot, f"templates-list-{language}")
+
 
 def test_zoom_to_fit_makes_a_twelve_stage_map_fit_the_width_and_is_remembered(live_server, page: Page):
     page.set_viewport_size({"width": 1280, "height": 800})
