@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Channel, Finding, Journey, JourneyGroup, Persona, Stage, Touchpoint
+from .models import Channel, Finding, Journey, JourneyGroup, JourneyTemplate, Persona, Stage, Touchpoint
 
 
 @admin.register(JourneyGroup)
@@ -47,3 +47,10 @@ class TouchpointAdmin(admin.ModelAdmin):
 class FindingAdmin(admin.ModelAdmin):
     list_display = ("text", "kind", "source", "severity", "journey")
     list_filter = ("kind", "source", "journey")
+
+
+@admin.register(JourneyTemplate)
+class JourneyTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_by", "created_at")
+    search_fields = ("name", "description")
+    readonly_fields = ("created_by", "created_at")

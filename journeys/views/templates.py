@@ -69,17 +69,14 @@ def template_document(choice: str, language: str) -> dict[str, Any] | None:
         template = shipped_template(slug=key, language=language)
         return template.document if template else None
     if kind == "saved" and key.isdigit():
-        saved = JourneyTemplate.objects.filter(pk=int(key)).values_list("document", flat=True).first()
-        return saved if saved is not None else None
+        return JourneyTemplate.objects.filter(pk=int(key)).values_list("document", flat=True).first()
     return None
 
 
 def template_index(request: HttpRequest) -> HttpResponse:
     language = chosen_language(request)
     shipped, saved = template_cards(language)
-    can_create = can_edit_journeys(request.user)
-    for card in saved:
-        card.saved.can_delete = can_delete_template(request.user, card.saved)  # type: ignore[union-attr]
+    deletable = [card.saved.pk for card in saved if card.saved and can_delete_template(request.user, card.saved)]
     return render(
         request,
         "journeys/templates.html",
@@ -88,7 +85,8 @@ def template_index(request: HttpRequest) -> HttpResponse:
             "saved": saved,
             "language": language,
             "languages": language_choices(),
-            "can_create": can_create,
+            "can_create": can_edit_journeys(request.user),
+            "deletable": deletable,
         },
     )
 

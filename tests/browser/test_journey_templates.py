@@ -59,6 +59,7 @@ def test_an_editor_starts_a_journey_from_a_template_and_its_map_shows_the_stages
     card.click()
     # Picking a template names the journey after it, until the user types a name of their own.
     expect(page.locator("#id_name")).to_have_value(template.name)
+    expect(page.locator("#id_description")).to_have_value(template.description)
     page.locator("#id_group").select_option(value=str(group.pk))
     shoot(page, screenshot, f"templates-new-journey-{language}")
     page.locator("form.new-journey button[type=submit]").click()
