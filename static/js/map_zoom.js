@@ -110,11 +110,19 @@
     else choose(action === "fit" ? "fit" : 1);
   });
 
+  /* The board scrolls inside the window below the site's sticky top bar, which wraps onto two rows when narrow. */
+  function measureTopbar() {
+    var topbar = document.querySelector(".topbar");
+    if (topbar) page.style.setProperty("--topbar-h", topbar.offsetHeight + "px");
+  }
+
   var resizeTimer = null;
   window.addEventListener("resize", function () {
-    if (mode !== "fit") return;
     window.clearTimeout(resizeTimer);
-    resizeTimer = window.setTimeout(apply, 100);
+    resizeTimer = window.setTimeout(function () {
+      measureTopbar();
+      if (mode === "fit") apply();
+    }, 100);
   });
   document.addEventListener("htmx:afterSettle", apply);
 
@@ -171,5 +179,6 @@
     hidePlotlyTicks(element);
   });
 
+  measureTopbar();
   apply();
 })();

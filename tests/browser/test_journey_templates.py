@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from cxplatform.accounts.models import Role
 from journeys.models import Journey
 from journeys.services.templates import shipped_template
+from tests.browser.conftest import SCREENSHOTS
 from tests.cxplatform.factories import PASSWORD, UserFactory
 from tests.journeys.factories import ChannelFactory, JourneyGroupFactory, build_map
 from tests.teams.factories import MembershipFactory, TeamFactory
@@ -125,14 +126,20 @@ def test_the_headers_and_the_curves_scale_stay_in_view_when_a_wide_map_scrolls(
     expect(page.locator(".curve-scale span")).to_have_count(5)
 
     scroll = page.locator(".map-scroll")
-    scroll.evaluate("element => element.scrollTo(element.scrollWidth, element.scrollHeight)")
+    scroll.evaluate("element => element.scrollIntoView()")  # the board fills the window, as when one works on it
+    scroll.evaluate("element => element.scrollTo(element.scrollWidth / 2, element.scrollHeight / 2)")
     page.wait_for_timeout(100)  # one frame for the sticky positions
     box = scroll.bounding_box()
     head = page.locator(".stage-head").last.bounding_box()
     assert abs(head["y"] - box["y"]) <= 2, "the stage header row stays at the top of the board"
+    assert page.evaluate(  # and nothing covers it (the site's sticky top bar)
+        "([x, y]) => !!document.elementFromPoint(x, y)?.closest('.stage-head')",
+        [box["x"] + box["width"] / 2, box["y"] + 10],
+    )
     label = page.locator(".lane-findings .lane-label").last.bounding_box()
     assert abs(label["x"] - box["x"]) <= 2, "the lane labels stay at the left of the board"
     assert scroll.evaluate("element => element.scrollTop") > 0 and scroll.evaluate("element => element.scrollLeft") > 0
+    page.screenshot(path=str(SCREENSHOTS / f"templates-wide-map-scrolled-{language}.png"))
 
     # The curve's scale is in its lane label: at the left while the curve scrolls, in the order +2 .. −2.
     scroll.evaluate("element => element.scrollTo(element.scrollWidth, 0)")
