@@ -53,15 +53,14 @@ class JourneyImportForm(forms.Form):
 
 class JourneyTemplateChoiceForm(forms.Form):
     """What a new journey starts from: a blank map, a shipped template or one of the organisation's. The page
-    draws the choices as cards with a preview; this form checks the value posted is one it offered."""
+    draws the choices as cards with a preview; this form checks the value posted is one it offered. The language of the
+    shipped templates is not a field: an unknown one falls back to the user's (journeys/views/templates.py)."""
 
     template = forms.ChoiceField(label=_("Start from"), required=False)
-    template_language = forms.ChoiceField(label=_("Language of the template"), required=False)
 
-    def __init__(self, *args, choices: list[tuple[str, str]], languages: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [("", _("A blank map")), *choices]
-        self.fields["template_language"].choices = languages
 
 
 class JourneyTemplateForm(forms.ModelForm):

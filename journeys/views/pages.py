@@ -70,9 +70,8 @@ def journey_create(request: HttpRequest) -> HttpResponse:
     shipped, saved = template_views.template_cards(language)
     template_form = JourneyTemplateChoiceForm(
         request.POST or None,
-        initial={"template": request.GET.get("template", ""), "template_language": language},
+        initial={"template": request.GET.get("template", "")},
         choices=[(card.choice, card.name) for card in shipped + saved],
-        languages=template_views.language_choices(),
     )
     if request.method == "POST" and form.is_valid() and template_form.is_valid():
         data = form.cleaned_data

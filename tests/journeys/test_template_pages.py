@@ -56,6 +56,11 @@ class TestNewJourneyPage:
         journey = Journey.objects.get(name="Claims 2027")
         assert journey.stages.first().name == "Verhuizing voorbereiden"
 
+    def test_an_unknown_template_language_falls_back_to_the_users(self, editor_client):
+        new_journey(editor_client, "shipped:moving-house", template_language="xx")
+        journey = Journey.objects.get(name="Claims 2027")
+        assert journey.stages.first().name == "Plan the move"
+
     def test_a_journey_created_from_an_organisation_template_has_its_map(self, editor_client, cx_editor):
         template = saved_template(cx_editor, stages=("Report", "Assess", "Pay"))
         new_journey(editor_client, f"saved:{template.pk}")
