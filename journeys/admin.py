@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Channel, Finding, Journey, JourneyGroup, Persona, ShareLink, ShareLinkUse, Stage, Touchpoint
+from .models import (
+    Channel,
+    Finding,
+    Journey,
+    JourneyGroup,
+    JourneyTemplate,
+    Persona,
+    ShareLink,
+    ShareLinkUse,
+    Stage,
+    Touchpoint,
+)
 
 
 @admin.register(JourneyGroup)
@@ -83,3 +94,10 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(JourneyTemplate)
+class JourneyTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_by", "created_at")
+    search_fields = ("name", "description")
+    readonly_fields = ("created_by", "created_at")

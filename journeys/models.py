@@ -398,3 +398,29 @@ class ShareLinkUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class JourneyTemplate(models.Model):
+    """A map an organisation saved to start new journeys from: the journey export without owners or personas
+    (journeys/services/templates.py). The product's own templates are files in journeys/journey_templates/."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    document = models.JSONField(_("document"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("journey template")
+        verbose_name_plural = _("journey templates")
+
+    def __str__(self) -> str:
+        return self.name

@@ -26,3 +26,13 @@ def can_edit_journeys(user, journey=None) -> bool:
 
 def edit_refusal_reason(user, journey=None) -> str:
     return str(CANNOT_EDIT_REASON if journey is None or not can_edit_journeys(user) else NOT_THIS_JOURNEY_REASON)
+
+
+def can_save_templates(user) -> bool:
+    """CX editors and admins save a journey's map as a template of the organisation."""
+    return is_admin(user) or is_cx_editor(user)
+
+
+def can_delete_template(user, template) -> bool:
+    """Admins, and the editor who saved it."""
+    return is_admin(user) or (can_save_templates(user) and template.created_by_id == user.pk)

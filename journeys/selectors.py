@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Channel, Finding, Journey, JourneyGroup, Persona, ShareLink, Stage, Touchpoint
+from .models import Channel, Finding, Journey, JourneyGroup, JourneyTemplate, Persona, ShareLink, Stage, Touchpoint
 
 # Findings on the map: not on an archived stage or touchpoint (those keep their findings for a restore).
 ON_THE_MAP_FINDING = Q(stage__archived_at__isnull=True) & (
@@ -50,6 +50,11 @@ def journey_list(*, archived: bool = False) -> QuerySet[Journey]:
         )
         .order_by("group__position", "name", "id")
     )
+
+
+def journey_template_list() -> QuerySet[JourneyTemplate]:
+    """The organisation's templates with who made them (one query): the list page and the "new journey" page."""
+    return JourneyTemplate.objects.select_related("created_by")
 
 
 def journey_search(queryset: QuerySet[Journey], text: str) -> QuerySet[Journey]:

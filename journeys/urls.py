@@ -4,6 +4,7 @@ from django.urls import path
 
 from journeys.views import map as map_views
 from journeys.views import pages, share
+from journeys.views import templates as template_views
 
 app_name = "journeys"
 urlpatterns = [
@@ -31,6 +32,10 @@ urlpatterns = [
     # Read-only share links of a journey (the shared view itself is /s/<token>/, in cxplatform/urls.py)
     path("<int:pk>/share/", share.share_links_page, name="share"),
     path("<int:pk>/share/<int:link_pk>/revoke/", share.share_link_revoke_view, name="share-revoke"),
+    # Templates: the list, save a journey as one, delete one (the "new journey" page starts from them)
+    path("templates/", template_views.template_index, name="templates"),
+    path("<int:pk>/save-as-template/", template_views.template_save_view, name="template-save"),
+    path("templates/<int:pk>/delete/", template_views.template_delete_view, name="template-delete"),
     # Personas
     path("personas/", pages.persona_index, name="personas"),
     path("personas/new/", pages.persona_form, name="persona-create"),

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from journeys.models import Journey, JourneyGroup, Persona
+from journeys.models import Journey, JourneyGroup, JourneyTemplate, Persona
 from journeys.permissions import can_edit_journeys
 
 
@@ -49,3 +49,25 @@ class JourneyImportForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the copy"), required=False, max_length=200, help_text=_("Leave empty for “<name> (imported)”.")
     )
+
+
+class JourneyTemplateChoiceForm(forms.Form):
+    """What a new journey starts from: a blank map, a shipped template or one of the organisation's. The page
+    draws the choices as cards with a preview; this form checks the value posted is one it offered. The language of the
+    shipped templates is not a field: an unknown one falls back to the user's (journeys/views/templates.py)."""
+
+    template = forms.ChoiceField(label=_("Start from"), required=False)
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [("", _("A blank map")), *choices]
+
+
+class JourneyTemplateForm(forms.ModelForm):
+    """Save a journey's map as a template of the organisation."""
+
+    class Meta:
+        model = JourneyTemplate
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"description": _("What the template is for, so colleagues know when to start from it.")}

@@ -179,13 +179,9 @@ def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
         tp["owner"] for stage in payload["stages"] for tp in stage["touchpoints"] if tp["owner"]
     }
     users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames - {None})}
-    for s_index, stage in enumerate(payload["stages"]):
-        for t_index, tp in enumerate(stage["touchpoints"]):
-            if tp["channel"] and tp["channel"] not in channels:
-                errors.append(
-                    _("stages[%(s)s].touchpoints[%(t)s].channel: there is no channel “%(channel)s”.")
-                    % {"s": s_index, "t": t_index, "channel": tp["channel"]}
-                )
+    errors += channel_errors(payload["stages"], channels)
+    for stage in payload["stages"]:
+        for tp in stage["touchpoints"]:
             if tp["owner"] and tp["owner"] not in users:
                 warnings.append(
                     _("Touchpoint “%(name)s”: there is no user “%(user)s”; it was imported without a process owner.")
@@ -218,8 +214,28 @@ def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
             persona.save()
         personas.append(persona)
     journey.personas.set(personas)
+    write_map(journey=journey, stages=payload["stages"], channels=channels, users=users)
+    return ImportResult(journey=journey, warnings=warnings)
 
-    stages = Stage.objects.bulk_create(
+
+def channel_errors(stages: list[dict[str, Any]], channels: dict[str, Channel]) -> list[str]:
+    """A line per touchpoint whose channel does not exist here, with its place in the file."""
+    return [
+        _("stages[%(s)s].touchpoints[%(t)s].channel: there is no channel “%(channel)s”.")
+        % {"s": s_index, "t": t_index, "channel": tp["channel"]}
+        for s_index, stage in enumerate(stages)
+        for t_index, tp in enumerate(stage["touchpoints"])
+        if tp["channel"] and tp["channel"] not in channels
+    ]
+
+
+def write_map(
+    *, journey: Journey, stages: list[dict[str, Any]], channels: dict[str, Channel], users: dict[str, Any]
+) -> None:
+    """Write validated stages (with their touchpoints and findings) onto a new, empty journey. Owners are
+    looked up in `users`: one not there is left out. The caller holds the transaction."""
+    payload = {"stages": stages}
+    stages_created = Stage.objects.bulk_create(
         [
             Stage(
                 journey=journey,
@@ -244,13 +260,13 @@ def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
             is_moment_of_truth=tp_data["is_moment_of_truth"],
             owner=users.get(tp_data["owner"]),
         ))
-        for stage_obj, stage_data in zip(stages, payload["stages"], strict=True)
+        for stage_obj, stage_data in zip(stages_created, payload["stages"], strict=True)
         for t_index, tp_data in enumerate(stage_data["touchpoints"])
     ]  # fmt: skip
     Touchpoint.objects.bulk_create([row[2] for row in touchpoint_rows])
     findings = [
         Finding(journey=journey, stage=stage_obj, **finding)
-        for stage_obj, stage_data in zip(stages, payload["stages"], strict=True)
+        for stage_obj, stage_data in zip(stages_created, payload["stages"], strict=True)
         for finding in stage_data["findings"]
     ]
     findings += [
@@ -259,4 +275,3 @@ def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
         for finding in tp_data["findings"]
     ]
     Finding.objects.bulk_create(findings)
-    return ImportResult(journey=journey, warnings=warnings)

@@ -17,12 +17,13 @@ from cxplatform.lib.forms import add_service_errors, posted_version, versioned_e
 from cxplatform.lib.versioning import StaleVersion
 from journeys import services
 from journeys.filters import JourneyFilter
-from journeys.forms import JourneyForm, JourneyImportForm, PersonaForm
+from journeys.forms import JourneyForm, JourneyImportForm, JourneyTemplateChoiceForm, PersonaForm
 from journeys.models import Journey, JourneyState, Persona, Stage, Touchpoint
 from journeys.permissions import can_edit_journeys, edit_refusal_reason
 from journeys.selectors import journey_compare, journey_list, persona_list, stage_list, touchpoint_list
 from journeys.services.archive import join_phrases
 from journeys.services.future_state import future_state_name
+from journeys.services.templates import journey_create_from_template
 from journeys.services.transfer import (
     ImportRefused,
     journey_export,
@@ -30,6 +31,7 @@ from journeys.services.transfer import (
     journey_import,
     parse_import_file,
 )
+from journeys.views import templates as template_views
 
 PAGE_SIZE = 25
 
@@ -61,27 +63,59 @@ def journey_index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def journey_create(request: HttpRequest) -> HttpResponse:
+    """A new journey: a blank map, or one started from a template (shipped or the organisation's)."""
     require_editor(request)
     form = JourneyForm(request.POST or None, initial={"group": request.GET.get("group")}, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    language = template_views.chosen_language(request)
+    shipped, saved = template_views.template_cards(language)
+    template_form = JourneyTemplateChoiceForm(
+        request.POST or None,
+        initial={"template": request.GET.get("template", "")},
+        choices=[(card.choice, card.name) for card in shipped + saved],
+    )
+    if request.method == "POST" and form.is_valid() and template_form.is_valid():
         data = form.cleaned_data
         require_editor(request, Journey(group=data["group"]))
+        choice = template_form.cleaned_data["template"]
+        header = {
+            "name": data["name"],
+            "description": data["description"],
+            "group": data["group"],
+            "personas": data["personas"],
+            "state": data["state"],
+            "phase": data["phase"],
+            "chain_owner": data["chain_owner"],
+        }
+        document = template_views.template_document(choice, language) if choice else None
         try:
-            journey = services.journey_create(
-                name=data["name"],
-                description=data["description"],
-                group=data["group"],
-                personas=data["personas"],
-                state=data["state"],
-                phase=data["phase"],
-                chain_owner=data["chain_owner"],
+            if document is None:
+                journey = services.journey_create(**header)
+            else:
+                journey = journey_create_from_template(document=document, **header)
+        except ImportRefused as refused:
+            template_form.add_error(
+                "template", _("This template cannot be used: %(problems)s") % {"problems": " ".join(refused.messages)}
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Journey “%(name)s” created. Add its first stage.") % {"name": journey.name})
+            if document is None:
+                done = _("Journey “%(name)s” created. Add its first stage.") % {"name": journey.name}
+            else:
+                done = _("Journey “%(name)s” created from a template: make its map your own.") % {"name": journey.name}
+            messages.success(request, done)
             return redirect("journeys:map", pk=journey.pk)
-    return render(request, "journeys/journey_form.html", {"form": form, "journey": None})
+    context = {
+        "form": form,
+        "journey": None,
+        "template_form": template_form,
+        "shipped_templates": shipped,
+        "saved_templates": saved,
+        "template_language": language,
+        "template_languages": template_views.language_choices(),
+        "chosen_template": template_form["template"].value() or "",
+    }
+    return render(request, "journeys/journey_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,6 +19,7 @@
   /* The emotion curve: a figure built in Python (journeys/charts.py), drawn by figures.js. */
   function drawCurves(root) {
     window.cxFigures.draw(root, function (element) {
+      element.dispatchEvent(new CustomEvent("cx:curve-drawn", {bubbles: true}));  // map_zoom.js: the curve's scale
       // The plot spans the stage columns: follow their width whatever changes it (window, print, new stage).
       if (window.ResizeObserver) {
         var observer = new ResizeObserver(function () {
