@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class JourneyGroup(models.Model):
@@ -105,6 +106,23 @@ class WithArchivedManager(models.Manager):
     """`all_objects`: archived rows too."""
 
 
+class HistoryChange(models.Model):
+    """What every history row of a journey's content carries besides simple-history's own columns: the change
+    it was part of (one request, one undo, one restore: what one undo reverts), so that several rows written by
+    one action are read and undone together. See journeys.services.history."""
+
+    history_change = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def _history() -> HistoricalRecords:
+    # Recorded by simple-history's signals for save() and delete(), and explicitly by journeys.services.history
+    # for the .update() and bulk paths, which fire no signals.
+    return HistoricalRecords(bases=[HistoryChange], cascade_delete_history=False)
+
+
 class JourneyState(models.TextChoices):
     CURRENT = "current", _("Current state")
     FUTURE = "future", _("Future state")
@@ -160,6 +178,7 @@ class Journey(models.Model):
 
     objects = OnTheMapManager()
     all_objects = WithArchivedManager()
+    history = _history()
 
     class Meta:
         ordering = ["group__position", "name", "id"]
@@ -192,6 +211,7 @@ class Stage(models.Model):
 
     objects = OnTheMapManager()
     all_objects = WithArchivedManager()
+    history = _history()
 
     class Meta:
         ordering = ["journey", "position", "id"]
@@ -253,6 +273,7 @@ class Touchpoint(models.Model):
 
     objects = OnTheMapManager()
     all_objects = WithArchivedManager()
+    history = _history()
 
     class Meta:
         ordering = ["stage__position", "position", "id"]
@@ -303,6 +324,7 @@ class Finding(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = _history()
 
     class Meta:
         ordering = ["-severity", "id"]
@@ -314,3 +336,23 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class JourneyVersion(models.Model):
+    """A named moment in a journey's history ("Workshop 12 March"), to compare with or go back to."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="named_versions")
+    name = models.CharField(_("name"), max_length=120)
+    at = models.DateTimeField(_("moment"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("named version")
+        verbose_name_plural = _("named versions")
+
+    def __str__(self) -> str:
+        return self.name
