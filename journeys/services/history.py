@@ -30,6 +30,7 @@ from django.db.models import F, Max, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform.accounts.forms import person_label
 from journeys import hooks, live
 from journeys.models import Finding, Journey, JourneyVersion, Stage, Touchpoint
 
@@ -338,16 +339,13 @@ def undo_last_change(*, journey: Journey, user) -> Change:
             history.objects.filter(id__in=subject_ids, history_id__gt=last)
             .exclude(history_change=change.id)
             .exclude(history_change_reason=RENUMBER)
+            .exclude(history_user=user)  # one's own later changes were undone already: this is the latest left
             .select_related("history_user")
             .order_by("history_id")
             .first()
         )
         if later is not None:
-            who = (
-                later.history_user.get_full_name() or later.history_user.username
-                if later.history_user
-                else _("someone")
-            )
+            who = person_label(later.history_user) if later.history_user else _("Someone")
             raise RestoreRefused(
                 _("%(who)s changed “%(name)s” after you, so your change was not undone: it would overwrite theirs.")
                 % {"who": who, "name": _label(kind, later)}
