@@ -26,3 +26,8 @@ def can_edit_journeys(user, journey=None) -> bool:
 
 def edit_refusal_reason(user, journey=None) -> str:
     return str(CANNOT_EDIT_REASON if journey is None or not can_edit_journeys(user) else NOT_THIS_JOURNEY_REASON)
+
+
+def can_read_journey(user, journey=None) -> bool:
+    """May the user see this journey (its map, its history, its comments): signed in and active."""
+    return bool(user is not None and user.is_authenticated and user.is_active)

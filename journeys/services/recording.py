@@ -7,6 +7,7 @@ part of (`history_change`): one request, or one `acting(...)` block.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -75,6 +76,7 @@ class _Acting:
     change: uuid.UUID
     user: Any
     reason: str
+    at: datetime.datetime | None = None
 
 
 _acting: ContextVar[_Acting | None] = ContextVar("journeys_history_acting", default=None)
@@ -106,6 +108,21 @@ def current_change() -> uuid.UUID | None:
     return request._journey_history_change
 
 
+def change_moment() -> datetime.datetime:
+    """The moment of the current change: every row of one change carries the same, so that a moment is always
+    between two changes, never inside one."""
+    acting_now = _acting.get()
+    holder = acting_now if acting_now is not None else _request()
+    if holder is None:
+        return timezone.now()
+    if getattr(holder, "at", None) is None and getattr(holder, "_journey_history_at", None) is None:
+        if acting_now is not None:
+            acting_now.at = timezone.now()
+        else:
+            holder._journey_history_at = timezone.now()
+    return acting_now.at if acting_now is not None else holder._journey_history_at  # type: ignore[return-value]
+
+
 def current_user():
     acting_now = _acting.get()
     if acting_now is not None:
@@ -125,6 +142,7 @@ def _stamp(sender, instance, history_instance, **kwargs) -> None:
     if not hasattr(history_instance, "history_change"):
         return
     history_instance.history_change = current_change()
+    history_instance.history_date = change_moment()
     if history_instance.history_user_id is None and _acting.get() is not None:
         history_instance.history_user = current_user()
     if not history_instance.history_change_reason:
@@ -220,7 +238,7 @@ def _record_kind(kind: str, journey_id: int, pks, subject_keys, *, new: bool) ->
 
 def _bulk_history(kind: str, objs: list[models.Model], *, history_type: str, reason: str) -> None:
     history = history_model(kind)
-    now = timezone.now()
+    now = change_moment()
     history.objects.bulk_create(
         [
             history(

@@ -60,7 +60,7 @@ def test_a_versioned_edit_is_recorded_with_who_and_the_fields_from_what_to_what(
 
 
 def test_a_move_is_recorded_for_the_moved_touchpoint_and_the_shifts_of_the_others_as_renumbering(claim, emma):
-    journey, report, assess, phone, *_ = claim
+    journey, _report, assess, phone, *_ = claim
     with acting(emma):
         services.touchpoint_move(
             touchpoint=phone, stage=assess, position=0, expected_structure_version=fresh(journey).structure_version
@@ -130,7 +130,7 @@ def test_a_touchpoint_whose_stage_is_gone_cannot_be_restored_until_the_stage_is(
 
 
 def test_a_journey_is_restored_to_a_moment_as_a_new_change(claim, emma):
-    journey, report, assess, phone, web, helpdesk, visit = claim
+    journey, report, assess, _phone, web, helpdesk, _visit = claim
     moment = timezone.now()
     with time_machine.travel(moment + timezone.timedelta(minutes=5)), acting(emma):
         services.touchpoint_update(touchpoint=helpdesk, expected_version=helpdesk.version, name="Helpdesk")
