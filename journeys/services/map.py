@@ -224,7 +224,7 @@ def journey_reorder(*, journey: Journey, stages: list[dict[str, Any]], expected_
         stage_id=Subquery(Touchpoint.objects.filter(pk=OuterRef("touchpoint_id")).values("stage_id")[:1])
     )
     bump_structure(journey)
-    record_map(journey.pk)
+    record_map(journey.pk, guess_subject=True)
     if moved_stage:  # their responses now count for another stage
         hooks.structure_changed(journey_ids=[journey.pk])
     return journey

@@ -191,11 +191,13 @@ def record_map(
     only: Iterable[models.Model] = (),
     subjects: Iterable[models.Model] = (),
     new: bool = False,
+    guess_subject: bool = False,
 ) -> int:
     """Record every difference between the journey's rows and their latest history rows; returns how many rows
     were written. `only`: just these parts (a versioned save of one part). `subjects`: the parts the user acted
     on (a move), recorded as their change even when only their position differs. `new`: rows without history
-    were just made (an import), not older than the history."""
+    were just made (an import), not older than the history. `guess_subject`: a drag and drop, which names no
+    part: the one that travelled furthest is taken as the one moved."""
     if _paused.get():
         return 0
     only_by_kind: dict[str, list[int]] = {}
@@ -207,11 +209,11 @@ def record_map(
         if only_by_kind and kind not in only_by_kind:
             continue
         pks = only_by_kind.get(kind)
-        written += _record_kind(kind, journey_id, pks, subject_keys, new=new)
+        written += _record_kind(kind, journey_id, pks, subject_keys, new=new, guess_subject=guess_subject)
     return written
 
 
-def _record_kind(kind: str, journey_id: int, pks, subject_keys, *, new: bool) -> int:
+def _record_kind(kind: str, journey_id: int, pks, subject_keys, *, new: bool, guess_subject: bool) -> int:
     rows = _rows(kind, journey_id, pks)
     if not rows:
         return 0
@@ -234,8 +236,7 @@ def _record_kind(kind: str, journey_id: int, pks, subject_keys, *, new: bool) ->
             moved.append((abs((getattr(row, "position", 0) or 0) - (getattr(last, "position", 0) or 0)), row))
             continue
         changed["~"].append((row, ""))
-    if moved and not subject_keys and not changed["~"] and kind in ("stage", "touchpoint"):
-        # A drag and drop with nothing named: the part that travelled furthest is the one that was moved.
+    if guess_subject and moved and not changed["~"] and kind in ("stage", "touchpoint"):
         subject = max(moved, key=lambda item: item[0])[1]
         moved = [item for item in moved if item[1] is not subject]
         changed["~"].append((subject, ""))
