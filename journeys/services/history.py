@@ -83,7 +83,7 @@ def state_at(journey_id: int, moment: datetime.datetime) -> dict[str, dict[int, 
     return state
 
 
-def _values(kind: str, row) -> dict[str, Any]:
+def _values(kind: str, row: Any) -> dict[str, Any]:
     values = {name: getattr(row, name) for name in CONTENT_FIELDS[kind]}
     values["version"] = row.version
     return values
@@ -117,12 +117,12 @@ def _apply(journey: Journey, target: dict[str, dict[int, dict[str, Any] | None]]
                 model(pk=pk, version=(values.get("version") or 0) + 1, **fields).save(force_insert=True)
     gone = {kind: [pk for pk, values in target.get(kind, {}).items() if values is None] for kind in KINDS}
     Finding.objects.filter(journey_id=journey.pk, pk__in=gone["finding"]).delete()
-    for kind in ("touchpoint", "stage"):
-        model = KINDS[kind]
-        for part in model._base_manager.filter(journey_id=journey.pk, pk__in=gone[kind]):
+    parts: list[tuple[type[Stage] | type[Touchpoint], str]] = [(Touchpoint, "touchpoint"), (Stage, "stage")]
+    for map_model, kind in parts:
+        for part in map_model._base_manager.filter(journey_id=journey.pk, pk__in=gone[kind]):
             if dependents_of(part):  # survey data, actions or cases: archived, never deleted
                 if part.archived_at is None:
-                    model._base_manager.filter(pk=part.pk).update(archived_at=now, version=F("version") + 1)
+                    map_model._base_manager.filter(pk=part.pk).update(archived_at=now, version=F("version") + 1)
                     if kind == "stage":
                         Touchpoint.objects.filter(stage_id=part.pk).update(archived_at=now)
             else:
@@ -156,13 +156,13 @@ def _stage_name(stage_id: int) -> str:
     return row.name if row is not None else "?"
 
 
-def _renumber(journey: Journey, target, before: set) -> None:
+def _renumber(journey: Journey, target: dict, before: set) -> None:
     """Places 0..n-1 again: the stages of the journey, the touchpoints of each stage, in their target order."""
 
     def order(kind: str, rows: list) -> list:
         wanted = target.get(kind, {})
 
-        def key(row):
+        def key(row: Any) -> tuple:
             values = wanted.get(row.pk)
             position = values["position"] if values else row.position
             return (position, 0 if (kind, row.pk) in before else 1, row.pk)
@@ -194,7 +194,7 @@ def _finish(journey: Journey, subjects: Iterable[models.Model] = ()) -> None:
 
 
 @transaction.atomic
-def part_restore(*, journey: Journey, kind: str, history_id: int, user) -> models.Model:
+def part_restore(*, journey: Journey, kind: str, history_id: int, user: Any) -> models.Model:
     """Bring back the stage, touchpoint or finding whose deletion is history row `history_id`, at its place."""
     if kind not in ("stage", "touchpoint", "finding"):
         raise ValidationError({"kind": _("Only a stage, a touchpoint or a finding can be restored.")})
@@ -217,7 +217,7 @@ def part_restore(*, journey: Journey, kind: str, history_id: int, user) -> model
     return restored
 
 
-def _label(kind: str, row) -> str:
+def _label(kind: str, row: Any) -> str:
     return row.text[:60] if kind == "finding" else row.name
 
 
@@ -262,7 +262,7 @@ def restore_plan(*, journey: Journey, moment: datetime.datetime) -> RestorePlan:
 
 
 @transaction.atomic
-def journey_restore_to(*, journey: Journey, moment: datetime.datetime, user) -> Journey:
+def journey_restore_to(*, journey: Journey, moment: datetime.datetime, user: Any) -> Journey:
     """The journey's parts as they were at `moment`, as a new change: deleted ones come back, later ones go
     (archived when survey data depend on them), fields and places as they were."""
     journey = lock_structure(Journey, journey.pk, None)
@@ -286,12 +286,12 @@ class Change:
     rows: dict[str, list]
 
 
-def _journey_scope(kind: str, journey_id: int):
+def _journey_scope(kind: str, journey_id: int) -> Any:
     history = history_model(kind)
     return history.objects.filter(id=journey_id) if kind == "journey" else history.objects.filter(journey_id=journey_id)
 
 
-def last_own_change(*, journey: Journey, user) -> Change | None:
+def last_own_change(*, journey: Journey, user: Any) -> Change | None:
     """The user's latest change on this journey that is not an undo and was not undone."""
     undone: set[str] = set()
     candidates: list[tuple[datetime.datetime, uuid.UUID]] = []
@@ -319,7 +319,7 @@ def last_own_change(*, journey: Journey, user) -> Change | None:
 
 
 @transaction.atomic
-def undo_last_change(*, journey: Journey, user) -> Change:
+def undo_last_change(*, journey: Journey, user: Any) -> Change:
     """Revert the user's own latest change on this journey, as a new change. Refused (RestoreRefused) when
     there is none, or when someone else changed one of its parts since."""
     journey = lock_structure(Journey, journey.pk, None)
@@ -373,7 +373,7 @@ def undo_last_change(*, journey: Journey, user) -> Change:
 
 
 @transaction.atomic
-def version_create(*, journey: Journey, name: str, at: datetime.datetime | None = None, user) -> JourneyVersion:
+def version_create(*, journey: Journey, name: str, at: datetime.datetime | None = None, user: Any) -> JourneyVersion:
     version = JourneyVersion(journey=journey, name=name.strip(), at=at or timezone.now(), created_by=user)
     version.full_clean()
     version.save()

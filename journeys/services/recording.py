@@ -64,7 +64,7 @@ def kind_of(model: type[models.Model]) -> str:
     return next(kind for kind, cls in KINDS.items() if cls is model)
 
 
-def history_model(kind: str):
+def history_model(kind: str) -> Any:
     return KINDS[kind].history.model  # type: ignore[attr-defined]
 
 
@@ -94,7 +94,7 @@ def paused() -> Iterator[None]:
 
 
 @contextmanager
-def acting(user, *, reason: str = "") -> Iterator[uuid.UUID]:
+def acting(user: Any, *, reason: str = "") -> Iterator[uuid.UUID]:
     """Record everything written inside as one change by `user` (outside a request, or for an undo/restore)."""
     token = _acting.set(_Acting(change=uuid.uuid4(), user=user, reason=reason))
     try:
@@ -103,7 +103,7 @@ def acting(user, *, reason: str = "") -> Iterator[uuid.UUID]:
         _acting.reset(token)
 
 
-def _request():
+def _request() -> Any:
     return getattr(HistoricalRecords.context, "request", None)
 
 
@@ -123,18 +123,19 @@ def change_moment() -> datetime.datetime:
     """The moment of the current change: every row of one change carries the same, so that a moment is always
     between two changes, never inside one."""
     acting_now = _acting.get()
-    holder = acting_now if acting_now is not None else _request()
-    if holder is None:
-        return timezone.now()
-    if getattr(holder, "at", None) is None and getattr(holder, "_journey_history_at", None) is None:
-        if acting_now is not None:
+    if acting_now is not None:
+        if acting_now.at is None:
             acting_now.at = timezone.now()
-        else:
-            holder._journey_history_at = timezone.now()
-    return acting_now.at if acting_now is not None else holder._journey_history_at  # type: ignore[return-value]
+        return acting_now.at
+    request = _request()
+    if request is None:
+        return timezone.now()
+    if getattr(request, "_journey_history_at", None) is None:
+        request._journey_history_at = timezone.now()
+    return request._journey_history_at
 
 
-def current_user():
+def current_user() -> Any:
     acting_now = _acting.get()
     if acting_now is not None:
         return acting_now.user
@@ -148,7 +149,7 @@ def _current_reason() -> str:
 
 
 @receiver(pre_create_historical_record)
-def _stamp(sender, instance, history_instance, **kwargs) -> None:
+def _stamp(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
     """A row written by save() or delete(): in the current change, by the acting user."""
     if not hasattr(history_instance, "history_change"):
         return
@@ -213,7 +214,9 @@ def record_map(
     return written
 
 
-def _record_kind(kind: str, journey_id: int, pks, subject_keys, *, new: bool, guess_subject: bool) -> int:
+def _record_kind(
+    kind: str, journey_id: int, pks: list[int] | None, subject_keys: set, *, new: bool, guess_subject: bool
+) -> int:
     rows = _rows(kind, journey_id, pks)
     if not rows:
         return 0
