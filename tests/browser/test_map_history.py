@@ -82,3 +82,21 @@ def test_the_history_timeline_in_dutch(live_server, page: Page, claim, screensho
     expect(page.get_by_role("heading", name="Geschiedenis")).to_be_visible()
     expect(page.locator(".timeline-entry").first).to_contain_text("Claim by phone")
     shoot(page, screenshot, "history-timeline-nl")
+
+
+def test_a_named_version_is_compared_with_now(live_server, page: Page, claim, screenshot):
+    base = live_server.url
+    open_map_as_editor(page, base, claim)
+    page.get_by_role("link", name="History").click()
+    page.locator(".version-form").get_by_label("Name").fill("Workshop 12 March")
+    page.get_by_role("button", name="Name this version").click()
+    expect(page.locator(".version-list")).to_contain_text("Workshop 12 March")
+    page.goto(f"{base}/journeys/{claim.pk}/")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete “Claim online”").click()
+    expect(cards_of(page, "Report the claim")).to_have_text(["Claim by phone", "Call the helpdesk"])
+    page.get_by_role("link", name="History").click()
+    page.locator(".version-list").get_by_role("link", name="Compare with now").click()
+    expect(page.get_by_role("heading", name="Workshop 12 March and Now")).to_be_visible()
+    expect(page.locator(".compare-tp.is-removed")).to_have_text(re.compile("Claim online"))
+    shoot(page, screenshot, "history-compare-en")

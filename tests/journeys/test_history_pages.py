@@ -213,3 +213,24 @@ def test_the_history_page_runs_a_fixed_number_of_queries(editor_client, cx_edito
     with django_assert_num_queries(22):
         response = editor_client.get(history_url(journey))
     assert response.status_code == 200
+
+
+def test_archiving_and_a_journeys_own_fields_are_in_the_timeline(editor_client, cx_editor, claim):
+    phone = part(Touchpoint, "Claim by phone")
+    with acting(cx_editor):
+        services.touchpoint_archive(touchpoint=phone, expected_version=phone.version)
+        services.journey_update(journey=claim, expected_version=claim.version, description="Within a day")
+    text = text_of(editor_client.get(history_url(claim)))
+    assert "archived the touchpoint “Claim by phone”" in text
+    assert "changed the description of “Report a claim” from “" in text and "to “Within a day”" in text
+
+
+def test_a_restore_tells_the_live_map(editor_client, claim, monkeypatch):
+    announced = []
+    monkeypatch.setattr("journeys.live.journey_changed", lambda journey_id, **kwargs: announced.append(journey_id))
+    phone = part(Touchpoint, "Claim by phone")
+    editor_client.post(reverse("journeys:touchpoint-delete", args=[claim.pk, phone.pk]), {"version": phone.version})
+    deletion = Touchpoint.history.get(id=phone.pk, history_type="-")
+    editor_client.post(reverse("journeys:history-part-restore", args=[claim.pk, "touchpoint", deletion.history_id]))
+    editor_client.post(reverse("journeys:undo", args=[claim.pk]), **HTMX)
+    assert announced == [claim.pk, claim.pk]
