@@ -177,8 +177,10 @@ def _latest(kind: str, journey_id: int, pks: Iterable[int] | None = None) -> dic
 
 
 def _rows(kind: str, journey_id: int, pks: Iterable[int] | None = None) -> list[models.Model]:
+    """The rows, locked: a row another transaction is changing is read once it has committed, with its history
+    rows, so that its change is never recorded twice nor under the wrong name."""
     model = KINDS[kind]
-    manager = model._base_manager
+    manager = model._base_manager.select_for_update().order_by("pk")
     if pks is not None:
         return list(manager.filter(pk__in=list(pks)))
     if kind == "journey":
