@@ -63,12 +63,12 @@ def timeline_page(
         if object_id is not None:
             rows = rows.filter(id=object_id)
         parts.append(
-            rows.annotate(k=Value(KIND_ORDER.index(name), output_field=IntegerField())).values_list(
-                "history_id", "history_date", "k"
-            )
+            rows.annotate(k=Value(KIND_ORDER.index(name), output_field=IntegerField()))
+            .values_list("history_id", "history_date", "k")
+            .order_by()  # SQLite allows no ORDER BY inside a UNION
         )
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    page = Paginator(union.order_by("-history_date", "-history_id"), PAGE_SIZE).get_page(page_number)
+    page = Paginator(union.order_by("-history_date", "-k", "-history_id"), PAGE_SIZE).get_page(page_number)
     page.object_list = _entries(list(page.object_list))
     return page
 
@@ -273,7 +273,7 @@ def describe(kind: str, row, prev, names: _Names) -> list[str]:
 def people_choices(journey: Journey) -> list[tuple[str, str]]:
     """Everyone who changed this journey, by name."""
     parts = [
-        journey_history(kind, journey.pk).filter(history_user__isnull=False).values_list("history_user_id")
+        journey_history(kind, journey.pk).filter(history_user__isnull=False).values_list("history_user_id").order_by()
         for kind in KIND_ORDER
     ]
     ids = {row[0] for row in parts[0].union(*parts[1:])}
