@@ -183,10 +183,13 @@ def _renumber(journey: Journey, target: dict, before: set) -> None:
     Touchpoint.objects.bulk_update(touchpoints, ["position"])
 
 
-def _finish(journey: Journey, subjects: Iterable[models.Model] = ()) -> None:
+def _finish(journey: Journey, subjects: Iterable[models.Model] = (), *, shape: bool = True) -> None:
+    """Record the change, and tell whoever follows the map; `shape`: stages or touchpoints came, went or moved,
+    so the figures per stage and touchpoint are computed again (journeys.hooks)."""
     record_map(journey.pk, subjects=subjects)
     bump_structure(journey)
-    hooks.structure_changed(journey_ids=[journey.pk])
+    if shape:
+        hooks.structure_changed(journey_ids=[journey.pk])
     live.journey_changed(journey.pk)
 
 
@@ -213,7 +216,7 @@ def part_restore(*, journey: Journey, kind: str, history_id: int, user: Any) -> 
     with acting(user, reason=RESTORE):
         _apply(journey, {kind: {row.id: values}}, before={(kind, row.id)})
         restored = model._base_manager.get(pk=row.id)
-        _finish(journey, subjects=[restored])
+        _finish(journey, subjects=[restored], shape=kind != "finding")
     return restored
 
 
@@ -365,7 +368,7 @@ def undo_last_change(*, journey: Journey, user: Any) -> Change:
             target[kind][pk] = None if prior is None or prior.history_type == "-" else _values(kind, prior)
     with acting(user, reason=f"{UNDO}{change.id}"):
         _apply(journey, target)
-        _finish(journey)
+        _finish(journey, shape=bool(target.get("stage") or target.get("touchpoint")))
     return change
 
 
