@@ -7,7 +7,7 @@ from django.utils.translation import gettext, gettext_noop
 from .demo_content import JOURNEYS, PERSONAS
 from .demo_dutch import demo_text, english_of
 from .models import Channel, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
-from .services import journey_create_future_state, touchpoint_create, touchpoint_delete, touchpoint_update
+from .services import journey_create_future_state, recording, touchpoint_create, touchpoint_delete, touchpoint_update
 
 DEMO_JOURNEY_GROUPS = [
     (
@@ -85,17 +85,19 @@ def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Jour
     for spec in JOURNEYS:
         if (spec["group"], demo_text(spec["name"])) in existing:
             continue
-        journey = Journey.objects.create(
+        journey = Journey(
             name=demo_text(spec["name"]),
             description=demo_text(spec["description"]),
             group=groups[spec["group"]],
             phase=spec["phase"],
             chain_owner=people.get(spec["chain_owner"]),
         )
+        journey.save_without_historical_record()  # seeding records no history (journeys.services.recording)
         journey.personas.set([personas[name] for name in spec["personas"]])
         _build_map(journey, spec["stages"], channels, people)
         created.append(journey)
-    _seed_future_state()
+    with recording.paused():
+        _seed_future_state()
     return created
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class JourneyGroup(models.Model):
@@ -109,6 +110,23 @@ class WithArchivedManager(models.Manager):
     """`all_objects`: archived rows too."""
 
 
+class HistoryChange(models.Model):
+    """What every history row of a journey's content carries besides simple-history's own columns: the change
+    it was part of (one request, one undo, one restore: what one undo reverts), so that several rows written by
+    one action are read and undone together. See journeys.services.history."""
+
+    history_change = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def _history() -> HistoricalRecords:
+    # Recorded by simple-history's signals for save() and delete(), and explicitly by journeys.services.history
+    # for the .update() and bulk paths, which fire no signals.
+    return HistoricalRecords(bases=[HistoryChange], cascade_delete_history=False)
+
+
 class JourneyState(models.TextChoices):
     CURRENT = "current", _("Current state")
     FUTURE = "future", _("Future state")
@@ -164,6 +182,7 @@ class Journey(models.Model):
 
     objects = OnTheMapManager()
     all_objects = WithArchivedManager()
+    history = _history()
 
     class Meta:
         ordering = ["group__position", "name", "id"]
@@ -196,6 +215,7 @@ class Stage(models.Model):
 
     objects = OnTheMapManager()
     all_objects = WithArchivedManager()
+    history = _history()
 
     class Meta:
         ordering = ["journey", "position", "id"]
@@ -257,6 +277,7 @@ class Touchpoint(models.Model):
 
     objects = OnTheMapManager()
     all_objects = WithArchivedManager()
+    history = _history()
 
     class Meta:
         ordering = ["stage__position", "position", "id"]
@@ -307,6 +328,7 @@ class Finding(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = _history()
 
     class Meta:
         ordering = ["-severity", "id"]
@@ -421,6 +443,26 @@ class JourneyTemplate(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("journey template")
         verbose_name_plural = _("journey templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JourneyVersion(models.Model):
+    """A named moment in a journey's history ("Workshop 12 March"), to compare with or go back to."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="named_versions")
+    name = models.CharField(_("name"), max_length=120)
+    at = models.DateTimeField(_("moment"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("named version")
+        verbose_name_plural = _("named versions")
 
     def __str__(self) -> str:
         return self.name

@@ -36,3 +36,8 @@ def can_save_templates(user) -> bool:
 def can_delete_template(user, template) -> bool:
     """Admins, and the editor who saved it."""
     return is_admin(user) or (can_save_templates(user) and template.created_by_id == user.pk)
+
+
+def can_read_journey(user, journey=None) -> bool:
+    """May the user see this journey (its map, its history, its comments): signed in and active."""
+    return bool(user is not None and user.is_authenticated and user.is_active)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from journeys.views import history as history_views
 from journeys.views import map as map_views
 from journeys.views import pages, share
 from journeys.views import templates as template_views
@@ -36,6 +37,17 @@ urlpatterns = [
     path("templates/", template_views.template_index, name="templates"),
     path("<int:pk>/save-as-template/", template_views.template_save_view, name="template-save"),
     path("templates/<int:pk>/delete/", template_views.template_delete_view, name="template-delete"),
+    # History: the timeline, restore, undo, named versions and their comparison
+    path("<int:pk>/history/", history_views.history_page, name="history"),
+    path(
+        "<int:pk>/history/<slug:kind>/<int:history_id>/restore/",
+        history_views.part_restore,
+        name="history-part-restore",
+    ),
+    path("<int:pk>/history/restore/", history_views.journey_restore, name="history-restore"),
+    path("<int:pk>/history/versions/", history_views.version_create, name="history-version-create"),
+    path("<int:pk>/history/compare/", history_views.compare, name="history-compare"),
+    path("<int:pk>/undo/", history_views.undo, name="undo"),
     # Personas
     path("personas/", pages.persona_index, name="personas"),
     path("personas/new/", pages.persona_form, name="persona-create"),

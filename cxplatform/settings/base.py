@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    # The history of a journey's content (journeys.services.history): SQLite too, for `make run`.
+    "simple_history",
     "cxplatform",
     "cxplatform.accounts",
     "journeys",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cxplatform.middleware.LoginRequiredMiddleware",
+    # Who made a change, for the history rows that save() and delete() write (journeys.services.history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -29,6 +29,7 @@ from journeys import hooks
 from journeys.models import Journey, Stage, Touchpoint
 
 from .errors import HasDependents
+from .recording import record_map
 from .versioning import bump_structure, lock_structure
 
 # A journey, stage or touchpoint: what can be archived, or deleted unless something depends on it.
@@ -96,6 +97,7 @@ def touchpoint_archive(*, touchpoint: Touchpoint, expected_version: int) -> Touc
         position=F("position") - 1
     )
     bump_structure(journey)
+    record_map(journey.pk)
     hooks.structure_changed(journey_ids=[journey.pk])
     return Touchpoint.all_objects.get(pk=current.pk)
 
@@ -112,6 +114,7 @@ def touchpoint_restore(*, touchpoint: Touchpoint, expected_version: int) -> Touc
     position = Touchpoint.objects.filter(stage_id=stage.pk).count()
     Touchpoint.all_objects.filter(pk=current.pk).update(archived_at=None, position=position, version=F("version") + 1)
     bump_structure(journey)
+    record_map(journey.pk)
     hooks.structure_changed(journey_ids=[journey.pk])
     return Touchpoint.objects.get(pk=current.pk)
 
@@ -129,6 +132,7 @@ def stage_archive(*, stage: Stage, expected_version: int) -> Stage:
     _mark(Stage, current.pk, moment)
     Stage.objects.filter(journey_id=journey.pk, position__gt=current.position).update(position=F("position") - 1)
     bump_structure(journey)
+    record_map(journey.pk)
     hooks.structure_changed(journey_ids=[journey.pk])
     return Stage.all_objects.get(pk=current.pk)
 
@@ -148,6 +152,7 @@ def stage_restore(*, stage: Stage, expected_version: int) -> Stage:
     Touchpoint.all_objects.bulk_update(returning, ["position", "archived_at"])
     Stage.all_objects.filter(pk=current.pk).update(archived_at=None, position=position, version=F("version") + 1)
     bump_structure(journey)
+    record_map(journey.pk)
     hooks.structure_changed(journey_ids=[journey.pk])
     return Stage.objects.get(pk=current.pk)
 
@@ -163,6 +168,7 @@ def journey_archive(*, journey: Journey, expected_version: int) -> Journey:
     Touchpoint.objects.filter(journey_id=current.pk).update(archived_at=moment)
     Stage.objects.filter(journey_id=current.pk).update(archived_at=moment)
     _mark(Journey, current.pk, moment)
+    record_map(current.pk)
     hooks.structure_changed(journey_ids=[current.pk])
     return Journey.all_objects.get(pk=current.pk)
 
@@ -174,5 +180,6 @@ def journey_restore(*, journey: Journey, expected_version: int) -> Journey:
     Touchpoint.all_objects.filter(journey_id=current.pk, archived_at=moment).update(archived_at=None)
     Stage.all_objects.filter(journey_id=current.pk, archived_at=moment).update(archived_at=None)
     _mark(Journey, current.pk, None)
+    record_map(current.pk)
     hooks.structure_changed(journey_ids=[current.pk])
     return Journey.objects.get(pk=current.pk)

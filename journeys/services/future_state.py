@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from journeys.models import Finding, Journey, JourneyState, Phase, Stage, Touchpoint
 from journeys.selectors import ON_THE_MAP_FINDING
+from journeys.services.recording import record_map
 
 STAGE_COPY = ["name", "customer_goal", "customer_expectation", "position"]
 TOUCHPOINT_COPY = [
@@ -105,4 +106,5 @@ def journey_create_future_state(*, journey: Journey, name: str | None = None, an
             for f in journey.findings.filter(ON_THE_MAP_FINDING).order_by("id")
         ]
     )
+    record_map(future.pk, new=True)  # bulk_create fires no history signals
     return future

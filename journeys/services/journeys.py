@@ -11,6 +11,7 @@ from journeys import hooks
 from journeys.models import Channel, Journey, JourneyGroup, JourneyState, Persona, Phase
 
 from .archive import delete_unless_depended_on
+from .recording import record_map
 
 JOURNEY_FIELDS = ["name", "description", "group", "state", "phase", "chain_owner"]
 PERSONA_FIELDS = ["name", "segment", "quote", "goals", "frustrations", "colour"]
@@ -61,6 +62,7 @@ def journey_update(
     for field, value in changes.items():
         setattr(journey, field, value)
     save_if_current(journey, expected_version=expected_version, fields=[*JOURNEY_FIELDS])
+    record_map(journey.pk, only=[journey])
     if personas is not None:
         journey.personas.set(personas)
     return journey

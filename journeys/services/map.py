@@ -15,6 +15,7 @@ from journeys import hooks
 from journeys.models import Channel, Finding, Journey, Stage, Touchpoint
 
 from .archive import delete_unless_depended_on
+from .recording import record_map
 from .versioning import bump_structure, lock_structure
 
 STAGE_FIELDS = ["name", "customer_goal", "customer_expectation"]
@@ -50,6 +51,7 @@ def stage_create(*, journey: Journey, name: str, position: int | None = None, **
     journey.stages.filter(position__gte=position).update(position=F("position") + 1)
     stage.save()
     bump_structure(journey)
+    record_map(journey.pk)
     return stage
 
 
@@ -65,7 +67,9 @@ def stage_update(
     changes = given(name=name, customer_goal=customer_goal, customer_expectation=customer_expectation)
     for field, value in changes.items():
         setattr(stage, field, value)
-    return save_if_current(stage, expected_version=expected_version, fields=STAGE_FIELDS)
+    saved = save_if_current(stage, expected_version=expected_version, fields=STAGE_FIELDS)
+    record_map(stage.journey_id, only=[stage])
+    return saved
 
 
 @transaction.atomic
@@ -76,6 +80,7 @@ def stage_delete(*, stage: Stage, expected_version: int) -> None:
     deleted = delete_unless_depended_on(stage, expected_version=expected_version)
     journey.stages.filter(position__gt=deleted.position).update(position=F("position") - 1)
     bump_structure(journey)
+    record_map(journey.pk)
     hooks.structure_changed(journey_ids=[journey.pk])
 
 
@@ -93,6 +98,7 @@ def stage_move(*, stage: Stage, position: int, expected_structure_version: int) 
     _renumber(stages)
     Stage.objects.bulk_update(stages, ["position"])
     bump_structure(journey)
+    record_map(journey.pk, subjects=[current])
     current.refresh_from_db()
     return current
 
@@ -112,6 +118,7 @@ def touchpoint_create(*, stage: Stage, name: str, position: int | None = None, *
     stage.touchpoints.filter(position__gte=position).update(position=F("position") + 1)
     touchpoint.save()
     bump_structure(journey)
+    record_map(journey.pk)
     return touchpoint
 
 
@@ -139,7 +146,9 @@ def touchpoint_update(
     )
     for field, value in changes.items():
         setattr(touchpoint, field, value)
-    return save_if_current(touchpoint, expected_version=expected_version, fields=TOUCHPOINT_FIELDS)
+    saved = save_if_current(touchpoint, expected_version=expected_version, fields=TOUCHPOINT_FIELDS)
+    record_map(touchpoint.journey_id, only=[touchpoint])
+    return saved
 
 
 @transaction.atomic
@@ -151,6 +160,7 @@ def touchpoint_delete(*, touchpoint: Touchpoint, expected_version: int) -> None:
         position=F("position") - 1
     )
     bump_structure(journey)
+    record_map(journey.pk)
     hooks.structure_changed(journey_ids=[journey.pk])
 
 
@@ -177,6 +187,7 @@ def touchpoint_move(
     Touchpoint.objects.bulk_update(changed.values(), ["stage", "position"])
     Finding.objects.filter(touchpoint=moving).update(stage=stage)
     bump_structure(journey)
+    record_map(journey.pk, subjects=[moving])
     if other_stage:  # its responses now count for another stage
         hooks.structure_changed(journey_ids=[journey.pk])
     return moving
@@ -213,6 +224,7 @@ def journey_reorder(*, journey: Journey, stages: list[dict[str, Any]], expected_
         stage_id=Subquery(Touchpoint.objects.filter(pk=OuterRef("touchpoint_id")).values("stage_id")[:1])
     )
     bump_structure(journey)
+    record_map(journey.pk, guess_subject=True)
     if moved_stage:  # their responses now count for another stage
         hooks.structure_changed(journey_ids=[journey.pk])
     return journey
@@ -243,7 +255,7 @@ def finding_create(*, stage: Stage | None = None, touchpoint: Touchpoint | None 
         raise ValidationError({"stage": _("A finding belongs to a stage or a touchpoint.")})
     finding = Finding(journey_id=stage.journey_id, stage=stage, touchpoint=touchpoint, **fields)
     finding.full_clean()
-    finding.save()
+    finding.save()  # recorded by simple-history
     return finding
 
 
@@ -259,7 +271,9 @@ def finding_update(
 ) -> Finding:
     for field, value in given(kind=kind, text=text, source=source, severity=severity).items():
         setattr(finding, field, value)
-    return save_if_current(finding, expected_version=expected_version, fields=FINDING_FIELDS)
+    saved = save_if_current(finding, expected_version=expected_version, fields=FINDING_FIELDS)
+    record_map(finding.journey_id, only=[finding])
+    return saved
 
 
 @transaction.atomic

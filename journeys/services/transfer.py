@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cxplatform.lib.csv_files import CsvWriter
 from journeys.models import Channel, Finding, FindingKind, Journey, JourneyGroup, Persona, Stage, Touchpoint
 from journeys.selectors import journey_map
+from journeys.services.recording import record_map
 from journeys.transfer_schema import FILE_FORMAT, FILE_FORMAT_VERSION, JourneyFileSerializer, flatten_errors
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -275,3 +276,4 @@ def write_map(
         for finding in tp_data["findings"]
     ]
     Finding.objects.bulk_create(findings)
+    record_map(journey.pk, new=True)  # bulk_create fires no history signals
