@@ -17,6 +17,7 @@ urlpatterns = [
     path("profile/", include("cxplatform.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),
+    path("notifications/", include("cxplatform.notifications.urls")),
     path("journeys/", include("journeys.urls")),
     path("", include("teams.urls")),
     path("", include("metrics.urls")),

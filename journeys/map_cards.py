@@ -45,6 +45,8 @@ class CardLabels:
     no_scores: str
     low_sample: str
     verdicts: dict[str, str]
+    comments: str = ""
+    comments_on: str = ""
 
     @classmethod
     def translated(cls) -> CardLabels:
@@ -71,6 +73,8 @@ class CardLabels:
                 "missed": _("target %(target)s missed"),
                 "none": _("no target set"),
             },
+            comments=_("Comments"),
+            comments_on=_("Comments on “%(name)s”: %(count)s"),
         )
 
 
@@ -115,6 +119,19 @@ def measured_strip(figures: Sequence[MeasuredFigure], labels: CardLabels) -> Saf
     return mark_safe(f'<ul class="tp-measured" aria-label="{escape(labels.measured)}">{"".join(items)}</ul>')  # noqa: S308
 
 
+def comment_button(kind: str, pk: int, name: str, count: int, url: str, labels: CardLabels) -> str:
+    """The speech bubble with the number of comments on a card; it opens the thread in the map's comment dialog.
+    Its id is the card's key for the live map ("comments-touchpoint-12")."""
+    label = labels.comments_on % {"name": name, "count": count}
+    classes = "comment-btn has-comments" if count else "comment-btn"
+    return (
+        f'<button type="button" class="{classes}" id="comments-{kind}-{pk}" hx-get="{url}"'
+        f' hx-target="#comment-dialog-body" hx-swap="innerHTML" aria-label="{escape(label)}"'
+        f' title="{escape(labels.comments)}"><span aria-hidden="true">💬</span>'
+        f'<span class="comment-count" aria-hidden="true">{count or ""}</span></button>'
+    )
+
+
 def _button(id_: str, label: str, text: str, *, post: str, vals: str, focus: str = "", disabled: bool = False) -> str:
     return (
         f'<button type="button" class="icon-btn" id="{id_}"{f" data-focus={chr(34)}{focus}{chr(34)}" if focus else ""}'
@@ -134,8 +151,9 @@ def touchpoint_card(
     last_stage: bool,
     action_url: str | None,
     measured: Sequence[MeasuredFigure] | None = None,
+    comments: str = "",
 ) -> SafeString:
-    """`measured`: the touchpoint's measured figures in the chosen period (empty: none in it); None when the map
+    """`comments`: the card's comment button (comment_button). `measured`: the touchpoint's measured figures in the chosen period (empty: none in it); None when the map
     shows no measurements at all (settings.MAP_MEASURES unset)."""
     pk = touchpoint.pk
     classes = f"tp-card emotion-{touchpoint.emotion}"
@@ -160,7 +178,7 @@ def touchpoint_card(
         owner_html = f'<span class="tp-owner tp-orphan">{escape(labels.no_owner)}</span>'
     parts = [
         f'<li class="{classes}" id="tp-{pk}" data-id="{pk}" tabindex="-1">',
-        f'<div class="tp-top"><span class="tp-channel">{channel}</span>{mot}</div>',
+        f'<div class="tp-top"><span class="tp-channel">{channel}</span>{mot}{comments}</div>',
         f'<h3 class="tp-name">{escape(touchpoint.name)}</h3>',
         f'<div class="tp-meta"><span class="tp-emotion" title="{escape(labels.emotion_title)}">'
         f'<span class="tp-emotion-dot" aria-hidden="true"></span><span class="visually-hidden">'
@@ -196,7 +214,13 @@ def touchpoint_card(
 
 
 def finding_item(
-    finding: Finding, labels: CardLabels, touchpoint_names: dict[int, str], *, can_edit: bool, action_url: str | None
+    finding: Finding,
+    labels: CardLabels,
+    touchpoint_names: dict[int, str],
+    *,
+    can_edit: bool,
+    action_url: str | None,
+    comments: str = "",
 ) -> SafeString:
     pk = finding.pk
     on = (
@@ -209,7 +233,7 @@ def finding_item(
         f'<li class="finding severity-{finding.severity}" id="finding-{pk}" tabindex="-1">',
         f'<p class="finding-text">{text}</p>',
         f'<p class="finding-meta"><span class="finding-severity" title="{escape(labels.severity_title)}">'
-        f"{escape(labels.severity)} {finding.severity}/5</span> · {escape(finding.source_label)}{on}</p>",
+        f"{escape(labels.severity)} {finding.severity}/5</span> · {escape(finding.source_label)}{on}{comments}</p>",
     ]
     tools = []
     if can_edit:

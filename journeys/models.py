@@ -314,3 +314,7 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+# Comment threads live in their own module (journeys.comments); imported here so that Django finds the models.
+from journeys.comments.models import Comment, CommentThread  # noqa: E402, F401
