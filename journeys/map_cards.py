@@ -119,13 +119,17 @@ def measured_strip(figures: Sequence[MeasuredFigure], labels: CardLabels) -> Saf
     return mark_safe(f'<ul class="tp-measured" aria-label="{escape(labels.measured)}">{"".join(items)}</ul>')  # noqa: S308
 
 
-def comment_button(kind: str, pk: int, name: str, count: int, url: str, labels: CardLabels) -> str:
+def comment_button(
+    kind: str, pk: int, name: str, count: int, url: str, labels: CardLabels, *, oob: bool = False
+) -> str:
     """The speech bubble with the number of comments on a card; it opens the thread in the map's comment dialog.
-    Its id is the card's key for the live map ("comments-touchpoint-12")."""
+    Its id is the card's key for the live map ("comments-touchpoint-12"). `oob`: marked to replace the one on
+    the map when it comes with a thread (htmx's out-of-band swap), so the count follows a new comment."""
     label = labels.comments_on % {"name": name, "count": count}
     classes = "comment-btn has-comments" if count else "comment-btn"
+    swap = ' hx-swap-oob="outerHTML"' if oob else ""
     return (
-        f'<button type="button" class="{classes}" id="comments-{kind}-{pk}" hx-get="{url}"'
+        f'<button type="button" class="{classes}" id="comments-{kind}-{pk}"{swap} hx-get="{url}"'
         f' hx-target="#comment-dialog-body" hx-swap="innerHTML" aria-label="{escape(label)}"'
         f' title="{escape(labels.comments)}"><span aria-hidden="true">💬</span>'
         f'<span class="comment-count" aria-hidden="true">{count or ""}</span></button>'

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from journeys.comments import selectors, services
 from journeys.comments.forms import CommentEditForm, CommentForm
 from journeys.comments.models import Comment, CommentTargetKind
 from journeys.comments.targets import CommentTarget, NoSuchTarget, comment_target
+from journeys.map_cards import CardLabels, comment_button
 from journeys.permissions import can_change_comment, can_comment, can_delete_comment, can_read_journey
 
 CANNOT_COMMENT = _("Only signed-in, active users can comment.")
@@ -57,7 +59,18 @@ def _thread_response(
         comment.can_edit = can_change_comment(request.user, comment)
         comment.can_delete = can_delete_comment(request.user, comment)
     base = (target.journey_id, target.kind, target.object_id)
+    thread_url = reverse("journeys:comment-thread", args=base)
+    # On the map, the card's comment button comes along (out of band), so its count follows the thread.
+    on_map = target.kind != CommentTargetKind.ACTION and request.htmx
+    count_button = (
+        comment_button(
+            target.kind, target.object_id, target.name, len(comments), thread_url, CardLabels.translated(), oob=True
+        )
+        if on_map
+        else ""
+    )
     context = {
+        "count_button": mark_safe(count_button),  # noqa: S308 - comment_button escapes every value
         "target": target,
         "kind_label": CommentTargetKind(target.kind).label,
         "thread": thread,
@@ -66,7 +79,7 @@ def _thread_response(
         "editing": editing,
         "edit_form": edit_form,
         "message": message,
-        "thread_url": reverse("journeys:comment-thread", args=base),
+        "thread_url": thread_url,
         "resolve_url": reverse("journeys:comment-resolve", args=base),
         "people_url": reverse("journeys:comment-people", args=[target.journey_id]),
     }

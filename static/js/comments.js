@@ -23,15 +23,14 @@
   document.addEventListener("close", function (event) {
     if (event.target.id !== "comment-dialog") return;
     byId("comment-dialog-body").replaceChildren();
-    var opener = document.querySelector(".comment-btn[data-opened]");
-    if (opener) { opener.removeAttribute("data-opened"); opener.focus(); }
+    // Back to the card's button (by id: a new comment replaced the button itself, with its count).
+    var opener = openerId && byId(openerId);
+    if (opener) opener.focus();
   }, true);
+  var openerId = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var button = event.detail.elt;
-    if (button && button.classList && button.classList.contains("comment-btn")) {
-      document.querySelectorAll(".comment-btn[data-opened]").forEach(function (b) { b.removeAttribute("data-opened"); });
-      button.setAttribute("data-opened", "");
-    }
+    if (button && button.classList && button.classList.contains("comment-btn")) openerId = button.id;
   });
   function openFromHash() {
     if (!/^#comments-[a-z]+-\d+$/.test(location.hash)) return;

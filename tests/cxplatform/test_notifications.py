@@ -19,7 +19,9 @@ def mention(author, whom, touchpoint, n=1):
         services.comment_add(author=author, kind="touchpoint", object_id=touchpoint.pk, text=f"@{whom.username} #{i}")
 
 
-def test_the_bell_counts_ones_unread_notifications(client_of, cx_editor, manager, touchpoint, django_assert_num_queries):
+def test_the_bell_counts_ones_unread_notifications(
+    client_of, cx_editor, manager, touchpoint, django_assert_num_queries
+):
     mention(cx_editor, manager, touchpoint, n=3)
     client = client_of(manager)
     # session, user, the count
@@ -37,7 +39,9 @@ def test_every_page_asks_for_the_bell_after_loading(editor_client):
 
 
 @pytest.mark.parametrize("count", [2, 40])
-def test_the_list_runs_a_fixed_number_of_queries(client_of, cx_editor, manager, touchpoint, django_assert_num_queries, count):
+def test_the_list_runs_a_fixed_number_of_queries(
+    client_of, cx_editor, manager, touchpoint, django_assert_num_queries, count
+):
     mention(cx_editor, manager, touchpoint, n=count)
     client = client_of(manager)
     # session, user, notifications (+actor)
@@ -63,7 +67,9 @@ def test_opening_one_marks_it_read_and_leads_to_the_thread(client_of, cx_editor,
     mention(cx_editor, manager, touchpoint)
     notification = Notification.objects.get()
     response = client_of(manager).post(reverse("notifications:open", args=[notification.pk]))
-    assert response.url == reverse("journeys:map", args=[touchpoint.journey_id]) + f"#comments-touchpoint-{touchpoint.pk}"
+    assert (
+        response.url == reverse("journeys:map", args=[touchpoint.journey_id]) + f"#comments-touchpoint-{touchpoint.pk}"
+    )
     notification.refresh_from_db()
     assert notification.read_at is not None
 

@@ -24,7 +24,9 @@ def touchpoint(db):
 
 def test_an_outsider_comments_and_mentions(client_of, outsider, manager, touchpoint):
     response = client_of(outsider).post(
-        LIST, {"kind": "touchpoint", "object_id": touchpoint.pk, "text": "Ask @manager"}, content_type="application/json"
+        LIST,
+        {"kind": "touchpoint", "object_id": touchpoint.pk, "text": "Ask @manager"},
+        content_type="application/json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -35,12 +37,18 @@ def test_an_outsider_comments_and_mentions(client_of, outsider, manager, touchpo
 
 
 def test_a_comment_on_nothing_is_a_400_naming_the_field(editor_client):
-    response = editor_client.post(LIST, {"kind": "touchpoint", "object_id": 999999, "text": "x"}, content_type="application/json")
+    response = editor_client.post(
+        LIST, {"kind": "touchpoint", "object_id": 999999, "text": "x"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "object_id" in response.json()
-    response = editor_client.post(LIST, {"kind": "planet", "object_id": 1, "text": "x"}, content_type="application/json")
+    response = editor_client.post(
+        LIST, {"kind": "planet", "object_id": 1, "text": "x"}, content_type="application/json"
+    )
     assert response.status_code == 400 and "kind" in response.json()
-    response = editor_client.post(LIST, {"kind": "journey", "object_id": 1, "text": ""}, content_type="application/json")
+    response = editor_client.post(
+        LIST, {"kind": "journey", "object_id": 1, "text": ""}, content_type="application/json"
+    )
     assert response.status_code == 400 and "text" in response.json()
 
 
@@ -56,9 +64,21 @@ def test_the_list_filters_by_object(editor_client, cx_editor, touchpoint):
     stage = StageFactory(journey=touchpoint.journey)
     finding = FindingFactory(stage=stage)
     action = ActionFactory(journey=touchpoint.journey)
-    for kind, pk in [("touchpoint", touchpoint.pk), ("stage", stage.pk), ("finding", finding.pk), ("action", action.pk), ("journey", touchpoint.journey_id)]:
+    for kind, pk in [
+        ("touchpoint", touchpoint.pk),
+        ("stage", stage.pk),
+        ("finding", finding.pk),
+        ("action", action.pk),
+        ("journey", touchpoint.journey_id),
+    ]:
         services.comment_add(author=cx_editor, kind=kind, object_id=pk, text=kind)
-    for name, pk in [("touchpoint", touchpoint.pk), ("stage", stage.pk), ("finding", finding.pk), ("action", action.pk), ("about_journey", touchpoint.journey_id)]:
+    for name, pk in [
+        ("touchpoint", touchpoint.pk),
+        ("stage", stage.pk),
+        ("finding", finding.pk),
+        ("action", action.pk),
+        ("about_journey", touchpoint.journey_id),
+    ]:
         texts = [c["text"] for c in editor_client.get(LIST, {name: pk}).json()["results"]]
         assert texts == [name.replace("about_", "")]
     assert editor_client.get(LIST, {"journey": touchpoint.journey_id}).json()["count"] == 5

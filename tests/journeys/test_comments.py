@@ -17,7 +17,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def touchpoint(process_owner):
-    return TouchpointFactory(stage=StageFactory(journey=JourneyFactory(name="Claim"), name="Report"), name="Call us", owner=process_owner)
+    return TouchpointFactory(
+        stage=StageFactory(journey=JourneyFactory(name="Claim"), name="Report"), name="Call us", owner=process_owner
+    )
 
 
 def thread_url(kind, obj, journey_id=None):
@@ -67,7 +69,9 @@ def test_the_assignee_of_an_action_hears_of_a_comment_on_it(
     assert Comment.objects.get().journey_id == action.journey_id
 
 
-def test_many_notifications_at_once_make_one_email_per_person(cx_editor, manager, touchpoint, django_capture_on_commit_callbacks):
+def test_many_notifications_at_once_make_one_email_per_person(
+    cx_editor, manager, touchpoint, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         for n in range(3):
             services.comment_add(author=cx_editor, kind="touchpoint", object_id=touchpoint.pk, text=f"@manager {n}")
@@ -125,7 +129,9 @@ def test_a_saved_comment_is_announced_to_the_live_map(cx_editor, touchpoint, mon
 
 def test_an_outsider_reads_and_comments_because_everyone_signed_in_reads(client_of, outsider, touchpoint):
     client = client_of(outsider)
-    response = client.post(thread_url("touchpoint", touchpoint), {"text": "<b>bold</b> see https://example.org"}, **HTMX)
+    response = client.post(
+        thread_url("touchpoint", touchpoint), {"text": "<b>bold</b> see https://example.org"}, **HTMX
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt;" in html  # escaped
@@ -153,7 +159,10 @@ def test_an_empty_or_too_long_comment_is_refused_naming_the_field(editor_client,
 def test_a_thread_of_another_journey_or_an_unknown_kind_is_not_found(editor_client, touchpoint):
     other = JourneyFactory()
     assert editor_client.get(thread_url("touchpoint", touchpoint, journey_id=other.pk)).status_code == 404
-    assert editor_client.get(reverse("journeys:comment-thread", args=[touchpoint.journey_id, "planet", 1])).status_code == 404
+    assert (
+        editor_client.get(reverse("journeys:comment-thread", args=[touchpoint.journey_id, "planet", 1])).status_code
+        == 404
+    )
 
 
 def test_editing_someone_elses_comment_is_refused(client_of, cx_editor, outsider, touchpoint):
@@ -178,7 +187,9 @@ def test_the_author_edits_and_a_stale_edit_keeps_the_text(editor_client, cx_edit
 
 def test_an_admin_deletes_anyones_comment(client_of, cx_editor, admin_user, touchpoint):
     comment = services.comment_add(author=cx_editor, kind="touchpoint", object_id=touchpoint.pk, text="Rude")
-    response = client_of(admin_user).post(reverse("journeys:comment-delete", args=[touchpoint.journey_id, comment.pk]), **HTMX)
+    response = client_of(admin_user).post(
+        reverse("journeys:comment-delete", args=[touchpoint.journey_id, comment.pk]), **HTMX
+    )
     assert response.status_code == 200
     assert not Comment.objects.exists()
 
@@ -231,14 +242,24 @@ def test_the_map_shows_the_comment_count_on_each_card_in_its_fixed_queries(
     touchpoint = journey.touchpoints.first()
     finding = journey.findings.first()
     stage = journey.stages.last()
-    for kind, pk, n in [("touchpoint", touchpoint.pk, 3), ("finding", finding.pk, 2), ("stage", stage.pk, 1), ("journey", journey.pk, 4)]:
+    for kind, pk, n in [
+        ("touchpoint", touchpoint.pk, 3),
+        ("finding", finding.pk, 2),
+        ("stage", stage.pk, 1),
+        ("journey", journey.pk, 4),
+    ]:
         for i in range(n):
             services.comment_add(author=cx_editor, kind=kind, object_id=pk, text=str(i))
     # the same 9 as without comments (tests/journeys/test_map_read.py): the counts are subqueries of those
     with django_assert_num_queries(9):
         response = editor_client.get(reverse("journeys:map", args=[journey.pk]))
     html = response.content.decode()
-    for kind, pk, n in [("touchpoint", touchpoint.pk, 3), ("finding", finding.pk, 2), ("stage", stage.pk, 1), ("journey", journey.pk, 4)]:
+    for kind, pk, n in [
+        ("touchpoint", touchpoint.pk, 3),
+        ("finding", finding.pk, 2),
+        ("stage", stage.pk, 1),
+        ("journey", journey.pk, 4),
+    ]:
         assert f'id="comments-{kind}-{pk}"' in html
         start = html.index(f'id="comments-{kind}-{pk}"')
         assert f'<span class="comment-count" aria-hidden="true">{n}</span>' in html[start : start + 600]
