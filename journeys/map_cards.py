@@ -119,19 +119,33 @@ def measured_strip(figures: Sequence[MeasuredFigure], labels: CardLabels) -> Saf
     return mark_safe(f'<ul class="tp-measured" aria-label="{escape(labels.measured)}">{"".join(items)}</ul>')  # noqa: S308
 
 
+# A speech bubble (Feather's message-circle, MIT): drawn, not an emoji, which not every system has a font for.
+BUBBLE_SVG = (
+    '<svg class="comment-icon" viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor"'
+    ' stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">'
+    '<path d="M21 11.5a8.38 8.38 0 0 1-.9 3.8 8.5 8.5 0 0 1-7.6 4.7 8.38 8.38 0 0 1-3.8-.9L3 21l1.9-5.7a8.38'
+    ' 8.38 0 0 1-.9-3.8 8.5 8.5 0 0 1 4.7-7.6 8.38 8.38 0 0 1 3.8-.9h.5a8.48 8.48 0 0 1 8 8v.5z"/></svg>'
+)
+
+
 def comment_button(
     kind: str, pk: int, name: str, count: int, url: str, labels: CardLabels, *, oob: bool = False
 ) -> str:
-    """The speech bubble with the number of comments on a card; it opens the thread in the map's comment dialog.
-    Its id is the card's key for the live map ("comments-touchpoint-12"). `oob`: marked to replace the one on
-    the map when it comes with a thread (htmx's out-of-band swap), so the count follows a new comment."""
+    """The speech bubble with the number of comments on a card (on the journey's, in the map header, also the
+    word); it opens the thread in the map's comment dialog. Its id is the card's key for the live map
+    ("comments-touchpoint-12"). `oob`: marked to replace the one on the map when it comes with a thread (htmx's
+    out-of-band swap), so the count follows a new comment."""
     label = labels.comments_on % {"name": name, "count": count}
     classes = "comment-btn has-comments" if count else "comment-btn"
+    word = ""
+    if kind == "journey":
+        classes = f"btn {classes} comment-btn-journey"
+        word = f'<span aria-hidden="true">{escape(labels.comments)}</span>'
     swap = ' hx-swap-oob="outerHTML"' if oob else ""
     return (
         f'<button type="button" class="{classes}" id="comments-{kind}-{pk}"{swap} hx-get="{url}"'
         f' hx-target="#comment-dialog-body" hx-swap="innerHTML" aria-label="{escape(label)}"'
-        f' title="{escape(labels.comments)}"><span aria-hidden="true">💬</span>'
+        f' title="{escape(labels.comments)}">{BUBBLE_SVG}{word}'
         f'<span class="comment-count" aria-hidden="true">{count or ""}</span></button>'
     )
 

@@ -262,7 +262,7 @@ def test_the_map_shows_the_comment_count_on_each_card_in_its_fixed_queries(
     ]:
         assert f'id="comments-{kind}-{pk}"' in html
         start = html.index(f'id="comments-{kind}-{pk}"')
-        assert f'<span class="comment-count" aria-hidden="true">{n}</span>' in html[start : start + 600]
+        assert f'<span class="comment-count" aria-hidden="true">{n}</span>' in html[start : start + 1500]
     assert 'id="comment-dialog"' in html
 
 
