@@ -196,7 +196,7 @@ def touchpoint_card(
         owner_html = f'<span class="tp-owner tp-orphan">{escape(labels.no_owner)}</span>'
     parts = [
         f'<li class="{classes}" id="tp-{pk}" data-id="{pk}" tabindex="-1">',
-        f'<div class="tp-top"><span class="tp-channel">{channel}</span>{mot}{comments}</div>',
+        f'<div class="tp-top"><span class="tp-channel">{channel}</span>{mot}</div>',
         f'<h3 class="tp-name">{escape(touchpoint.name)}</h3>',
         f'<div class="tp-meta"><span class="tp-emotion" title="{escape(labels.emotion_title)}">'
         f'<span class="tp-emotion-dot" aria-hidden="true"></span><span class="visually-hidden">'
@@ -227,6 +227,8 @@ def touchpoint_card(
         )
     if tools:
         parts.append(f'<div class="tools">{"".join(tools)}</div>')
+    # Last in the card, so the keyboard meets the card's own controls first; shown at its top right (app.css).
+    parts.append(comments)
     parts.append("</li>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
