@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -54,9 +55,7 @@ def notify(
 
         delay = settings.NOTIFICATION_EMAIL_DELAY
         for recipient_id in sorted(seen):
-            transaction.on_commit(
-                lambda pk=recipient_id: send_notification_email.apply_async(args=[pk], countdown=delay)
-            )
+            transaction.on_commit(partial(send_notification_email.apply_async, args=[recipient_id], countdown=delay))
     return created
 
 
