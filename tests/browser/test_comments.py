@@ -121,3 +121,25 @@ def screenshot_path(name: str):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
+
+
+def test_an_action_has_its_discussion_and_its_assignee_hears_of_it(live_server, page: Page, screenshot):
+    from tests.teams.factories import ActionFactory
+
+    base = live_server.url
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    assignee = UserFactory(username="priya", first_name="Priya", role=Role.PROCESS_OWNER)
+    UserFactory(username="martin", first_name="Martin", role=Role.MANAGER)
+    action = ActionFactory(title="Call back within a day", assignee=assignee)
+    log_in(page, base, "martin", f"/actions/{action.pk}/")
+    discussion = page.locator("#discussion")
+    expect(page.locator("body")).not_to_contain_text("{#")
+    box = discussion.get_by_label("Your comment")
+    box.fill("Is this on track? <script>alert(1)</script>")
+    discussion.get_by_role("button", name="Comment", exact=True).click()
+    expect(discussion.locator(".comment")).to_contain_text("<script>alert(1)</script>")
+    discussion.get_by_role("button", name="Resolve").click()
+    expect(discussion.locator(".comment-state")).to_contain_text("Resolved by Martin")
+    discussion.scroll_into_view_if_needed()
+    screenshot("comments-action-en")
+    assert Notification.objects.get().recipient == assignee
