@@ -119,13 +119,9 @@ def measured_strip(figures: Sequence[MeasuredFigure], labels: CardLabels) -> Saf
     return mark_safe(f'<ul class="tp-measured" aria-label="{escape(labels.measured)}">{"".join(items)}</ul>')  # noqa: S308
 
 
-# A speech bubble (Feather's message-circle, MIT): drawn, not an emoji, which not every system has a font for.
-BUBBLE_SVG = (
-    '<svg class="comment-icon" viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor"'
-    ' stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">'
-    '<path d="M21 11.5a8.38 8.38 0 0 1-.9 3.8 8.5 8.5 0 0 1-7.6 4.7 8.38 8.38 0 0 1-3.8-.9L3 21l1.9-5.7a8.38'
-    ' 8.38 0 0 1-.9-3.8 8.5 8.5 0 0 1 4.7-7.6 8.38 8.38 0 0 1 3.8-.9h.5a8.48 8.48 0 0 1 8 8v.5z"/></svg>'
-)
+# A speech bubble, drawn by app.css (a mask, in the text's colour): not an emoji, which not every system has a
+# font for, and not an inline SVG, which would add its path to each of the thousands of cards of a big map.
+BUBBLE_ICON = '<span class="comment-icon" aria-hidden="true"></span>'
 
 
 def comment_button(
@@ -145,7 +141,7 @@ def comment_button(
     return (
         f'<button type="button" class="{classes}" id="comments-{kind}-{pk}"{swap} hx-get="{url}"'
         f' hx-target="#comment-dialog-body" hx-swap="innerHTML" aria-label="{escape(label)}"'
-        f' title="{escape(labels.comments)}">{BUBBLE_SVG}{word}'
+        f' title="{escape(labels.comments)}">{BUBBLE_ICON}{word}'
         f'<span class="comment-count" aria-hidden="true">{count or ""}</span></button>'
     )
 
