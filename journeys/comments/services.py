@@ -18,7 +18,7 @@ from cxplatform.notifications.models import NotificationKind
 from cxplatform.notifications.services import notifications_withdraw, notify
 from journeys import live
 from journeys.comments.models import Comment, CommentThread
-from journeys.comments.targets import CommentTarget, comment_target
+from journeys.comments.targets import CommentTarget, NoSuchTarget, comment_target
 
 if TYPE_CHECKING:
     from cxplatform.accounts.models import User
@@ -93,10 +93,15 @@ def comment_edit(*, comment: Comment, text: str, expected_version: int) -> Comme
     save_if_current(comment, expected_version=expected_version, fields=["text", "edited_at"])
     mentioned = mentioned_users(comment.text)
     comment.mentions.set(mentioned)
-    target = comment_target(comment.thread.kind, comment.thread.object_id)
-    new = [user for user in mentioned if user.pk not in before]
-    _notify(comment=comment, target=target, mentioned=new, owner_too=False)
-    _changed(target.key, comment.journey_id, comment.author)
+    thread = comment.thread
+    try:
+        target = comment_target(thread.kind, thread.object_id)
+    except NoSuchTarget:  # its stage, touchpoint or finding was deleted since: the comment is kept, nobody told
+        pass
+    else:
+        new = [user for user in mentioned if user.pk not in before]
+        _notify(comment=comment, target=target, mentioned=new, owner_too=False)
+    _changed(f"comments-{thread.kind}-{thread.object_id}", comment.journey_id, comment.author)
     return comment
 
 

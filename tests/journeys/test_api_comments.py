@@ -113,3 +113,11 @@ def test_the_list_runs_a_fixed_number_of_queries(editor_client, touchpoint, djan
     with django_assert_num_queries(5):
         response = editor_client.get(LIST, {"touchpoint": touchpoint.pk})
     assert response.json()["count"] == count
+
+
+def test_a_comment_on_a_deleted_touchpoint_can_still_be_edited_and_deleted(editor_client, cx_editor, touchpoint):
+    comment = services.comment_add(author=cx_editor, kind="touchpoint", object_id=touchpoint.pk, text="Before")
+    touchpoint.delete()
+    response = editor_client.patch(detail(comment), {"text": "After", "version": 1}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["text"] == "After"
+    assert editor_client.delete(detail(comment)).status_code == 204
