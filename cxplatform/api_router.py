@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from cxplatform.api.views import CurrentUserView
+from cxplatform.notifications.api import NotificationViewSet
 from journeys.api.comments import CommentViewSet
 from journeys.api.transfer import JourneyExportView, JourneyImportView
 from journeys.api.views import (
@@ -28,6 +29,7 @@ router.register("stages", StageViewSet, basename="stage")
 router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("teams", TeamViewSet, basename="team")
 router.register("memberships", MembershipViewSet, basename="membership")

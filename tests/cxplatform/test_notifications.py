@@ -94,3 +94,21 @@ def test_the_owner_kind_reads_in_plain_words(cx_editor, process_owner):
     notification = Notification.objects.get()
     assert notification.kind == NotificationKind.OWNED
     assert notification.message == f"{cx_editor.get_full_name()} commented on “Call us”, which you own"
+
+
+def test_the_api_lists_and_marks_ones_own_notifications(
+    client_of, cx_editor, manager, touchpoint, django_assert_num_queries
+):
+    mention(cx_editor, manager, touchpoint, n=2)
+    client = client_of(manager)
+    # session, user, count, notifications (+actor)
+    with django_assert_num_queries(4):
+        listed = client.get("/api/v1/notifications/").json()
+    assert listed["count"] == 2
+    first = listed["results"][0]
+    assert first["message"].endswith("mentioned you on “Call us”") and first["read_at"] is None
+    assert client_of(cx_editor).post(f"/api/v1/notifications/{first['id']}/read/").status_code == 404
+    client = client_of(manager)
+    assert client.post(f"/api/v1/notifications/{first['id']}/read/").json()["read_at"]
+    assert client.get("/api/v1/notifications/", {"unread": "true"}).json()["count"] == 1
+    assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
