@@ -4,6 +4,8 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from cxplatform.api.views import CurrentUserView
+from cxplatform.notifications.api import NotificationViewSet
+from journeys.api.comments import CommentViewSet
 from journeys.api.transfer import JourneyExportView, JourneyImportView
 from journeys.api.views import (
     ChannelViewSet,
@@ -26,6 +28,8 @@ router.register("channels", ChannelViewSet, basename="channel")
 router.register("stages", StageViewSet, basename="stage")
 router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 router.register("findings", FindingViewSet, basename="finding")
+router.register("comments", CommentViewSet, basename="comment")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("teams", TeamViewSet, basename="team")
 router.register("memberships", MembershipViewSet, basename="membership")

@@ -45,6 +45,8 @@ class CardLabels:
     no_scores: str
     low_sample: str
     verdicts: dict[str, str]
+    comments: str = ""
+    comments_on: str = ""
 
     @classmethod
     def translated(cls) -> CardLabels:
@@ -71,6 +73,8 @@ class CardLabels:
                 "missed": _("target %(target)s missed"),
                 "none": _("no target set"),
             },
+            comments=_("Comments"),
+            comments_on=_("Comments on “%(name)s”: %(count)s"),
         )
 
 
@@ -115,6 +119,33 @@ def measured_strip(figures: Sequence[MeasuredFigure], labels: CardLabels) -> Saf
     return mark_safe(f'<ul class="tp-measured" aria-label="{escape(labels.measured)}">{"".join(items)}</ul>')  # noqa: S308
 
 
+# A speech bubble, drawn by app.css (a mask, in the text's colour): not an emoji, which not every system has a
+# font for, and not an inline SVG, which would add its path to each of the thousands of cards of a big map.
+BUBBLE_ICON = '<span class="comment-icon" aria-hidden="true"></span>'
+
+
+def comment_button(
+    kind: str, pk: int, name: str, count: int, url: str, labels: CardLabels, *, oob: bool = False
+) -> str:
+    """The speech bubble with the number of comments on a card (on the journey's, in the map header, also the
+    word); it opens the thread in the map's comment dialog. Its id is the card's key for the live map
+    ("comments-touchpoint-12"). `oob`: marked to replace the one on the map when it comes with a thread (htmx's
+    out-of-band swap), so the count follows a new comment."""
+    label = labels.comments_on % {"name": name, "count": count}
+    classes = "comment-btn has-comments" if count else "comment-btn"
+    word = ""
+    if kind == "journey":
+        classes = f"btn {classes} comment-btn-journey"
+        word = f'<span aria-hidden="true">{escape(labels.comments)}</span>'
+    swap = ' hx-swap-oob="outerHTML"' if oob else ""
+    return (
+        f'<button type="button" class="{classes}" id="comments-{kind}-{pk}"{swap} hx-get="{url}"'
+        f' hx-target="#comment-dialog-body" hx-swap="innerHTML" aria-label="{escape(label)}"'
+        f' title="{escape(labels.comments)}">{BUBBLE_ICON}{word}'
+        f'<span class="comment-count" aria-hidden="true">{count or ""}</span></button>'
+    )
+
+
 def _button(id_: str, label: str, text: str, *, post: str, vals: str, focus: str = "", disabled: bool = False) -> str:
     return (
         f'<button type="button" class="icon-btn" id="{id_}"{f" data-focus={chr(34)}{focus}{chr(34)}" if focus else ""}'
@@ -134,8 +165,9 @@ def touchpoint_card(
     last_stage: bool,
     action_url: str | None,
     measured: Sequence[MeasuredFigure] | None = None,
+    comments: str = "",
 ) -> SafeString:
-    """`measured`: the touchpoint's measured figures in the chosen period (empty: none in it); None when the map
+    """`comments`: the card's comment button (comment_button). `measured`: the touchpoint's measured figures in the chosen period (empty: none in it); None when the map
     shows no measurements at all (settings.MAP_MEASURES unset)."""
     pk = touchpoint.pk
     classes = f"tp-card emotion-{touchpoint.emotion}"
@@ -191,12 +223,20 @@ def touchpoint_card(
         )
     if tools:
         parts.append(f'<div class="tools">{"".join(tools)}</div>')
+    # Last in the card, so the keyboard meets the card's own controls first; shown at its top right (app.css).
+    parts.append(comments)
     parts.append("</li>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
 def finding_item(
-    finding: Finding, labels: CardLabels, touchpoint_names: dict[int, str], *, can_edit: bool, action_url: str | None
+    finding: Finding,
+    labels: CardLabels,
+    touchpoint_names: dict[int, str],
+    *,
+    can_edit: bool,
+    action_url: str | None,
+    comments: str = "",
 ) -> SafeString:
     pk = finding.pk
     on = (
@@ -209,7 +249,7 @@ def finding_item(
         f'<li class="finding severity-{finding.severity}" id="finding-{pk}" tabindex="-1">',
         f'<p class="finding-text">{text}</p>',
         f'<p class="finding-meta"><span class="finding-severity" title="{escape(labels.severity_title)}">'
-        f"{escape(labels.severity)} {finding.severity}/5</span> · {escape(finding.source_label)}{on}</p>",
+        f"{escape(labels.severity)} {finding.severity}/5</span> · {escape(finding.source_label)}{on}{comments}</p>",
     ]
     tools = []
     if can_edit:

@@ -466,3 +466,7 @@ class JourneyVersion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Comment threads live in their own module (journeys.comments); imported here so that Django finds the models.
+from journeys.comments.models import Comment, CommentThread  # noqa: E402, F401

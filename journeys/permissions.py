@@ -7,7 +7,7 @@ this app needs to know nothing of teams (an extension point: cxplatform.lib.exte
 
 from django.utils.translation import gettext_lazy as _
 
-from cxplatform.accounts.roles import is_admin, is_cx_editor
+from cxplatform.accounts.roles import is_admin, is_cx_editor, is_signed_in
 from cxplatform.lib import extension_points
 
 CANNOT_EDIT_REASON = _("Only CX editors and admins can change journey maps.")
@@ -39,5 +39,20 @@ def can_delete_template(user, template) -> bool:
 
 
 def can_read_journey(user, journey=None) -> bool:
-    """May the user see this journey (its map, its history, its comments): signed in and active."""
-    return bool(user is not None and user.is_authenticated and user.is_active)
+    """May the user see this journey (its map, its comments, its history): every signed-in, active user."""
+    return bool(is_signed_in(user) and user.is_active)
+
+
+def can_comment(user, journey) -> bool:
+    """Anyone who can read a journey can comment on it and on what is on it."""
+    return can_read_journey(user, journey)
+
+
+def can_change_comment(user, comment) -> bool:
+    """Only its author edits a comment."""
+    return can_read_journey(user) and comment.author_id is not None and comment.author_id == user.pk
+
+
+def can_delete_comment(user, comment) -> bool:
+    """Its author deletes a comment; admins moderate (delete anyone's)."""
+    return can_change_comment(user, comment) or (can_read_journey(user) and is_admin(user))

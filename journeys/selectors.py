@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from .comments.selectors import comment_count
 from .models import Channel, Finding, Journey, JourneyGroup, JourneyTemplate, Persona, ShareLink, Stage, Touchpoint
 
 # Findings on the map: not on an archived stage or touchpoint (those keep their findings for a restore).
@@ -99,26 +100,34 @@ def finding_list() -> QuerySet[Finding]:
     )
 
 
-def journey_map_queryset() -> QuerySet[Journey]:
+def journey_map_queryset(*, comment_counts: bool = False) -> QuerySet[Journey]:
     """The whole map in five queries, whatever its size: journey (+group, chain owner, current state),
-    personas, stages, touchpoints (+channel, owner), findings (a finding's touchpoint is among its stage's)."""
-    return Journey.objects.select_related("group", "chain_owner", "current_state").prefetch_related(
+    personas, stages, touchpoints (+channel, owner), findings (a finding's touchpoint is among its stage's).
+    `comment_counts`: each of the journey, stages, touchpoints and findings also carries `comment_count`, a
+    subquery in the same queries (the map page's comment buttons), so the number of queries stays five."""
+    journeys = Journey.objects.select_related("group", "chain_owner", "current_state")
+    stages = Stage.objects.order_by("position", "id")
+    touchpoints = Touchpoint.objects.select_related("channel", "owner").order_by("position", "id")
+    findings = Finding.objects.filter(ON_THE_MAP_FINDING).order_by("-severity", "id")
+    if comment_counts:
+        journeys = journeys.annotate(comment_count=comment_count("journey"))
+        stages = stages.annotate(comment_count=comment_count("stage"))
+        touchpoints = touchpoints.annotate(comment_count=comment_count("touchpoint"))
+        findings = findings.annotate(comment_count=comment_count("finding"))
+    return journeys.prefetch_related(
         Prefetch("personas", queryset=Persona.objects.order_by("name")),
         Prefetch(
             "stages",
-            queryset=Stage.objects.order_by("position", "id").prefetch_related(
-                Prefetch(
-                    "touchpoints",
-                    queryset=Touchpoint.objects.select_related("channel", "owner").order_by("position", "id"),
-                ),
-                Prefetch("findings", queryset=Finding.objects.filter(ON_THE_MAP_FINDING).order_by("-severity", "id")),
+            queryset=stages.prefetch_related(
+                Prefetch("touchpoints", queryset=touchpoints),
+                Prefetch("findings", queryset=findings),
             ),
         ),
     )
 
 
-def journey_map(*, journey_id: int) -> Journey:
-    return journey_map_queryset().get(pk=journey_id)
+def journey_map(*, journey_id: int, comment_counts: bool = False) -> Journey:
+    return journey_map_queryset(comment_counts=comment_counts).get(pk=journey_id)
 
 
 @dataclass

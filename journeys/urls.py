@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from journeys.comments import views as comment_views
 from journeys.views import history as history_views
 from journeys.views import map as map_views
 from journeys.views import pages, share
@@ -70,4 +71,14 @@ urlpatterns = [
     path("<int:pk>/touchpoints/<int:touchpoint_pk>/move/", map_views.touchpoint_move, name="touchpoint-move"),
     path("<int:pk>/findings/<int:finding_pk>/edit/", map_views.finding_edit, name="finding-edit"),
     path("<int:pk>/findings/<int:finding_pk>/delete/", map_views.finding_delete, name="finding-delete"),
+    # Comment threads (on the journey, a stage, touchpoint or finding, or an improvement action of the journey)
+    path("<int:pk>/comments/<str:kind>/<int:object_id>/", comment_views.thread_view, name="comment-thread"),
+    path(
+        "<int:pk>/comments/<str:kind>/<int:object_id>/resolve/",
+        comment_views.thread_resolve_view,
+        name="comment-resolve",
+    ),
+    path("<int:pk>/comments/<int:comment_pk>/edit/", comment_views.comment_edit_view, name="comment-edit"),
+    path("<int:pk>/comments/<int:comment_pk>/delete/", comment_views.comment_delete_view, name="comment-delete"),
+    path("<int:pk>/people/", comment_views.people_view, name="comment-people"),
 ]

@@ -27,6 +27,10 @@ Callables (resolved with import_string, when called: a test may change the setti
   archived, restored or deleted), so the figures per stage and touchpoint are brought up to date as after an
   ingest. Used by journeys.hooks; provided by metrics.services.recompute.structure_changed.
 
+- COMMENT_ACTION_TARGET `(action_id: int) -> dict | None`: an improvement action as the target of a comment
+  thread: {"journey_id", "title", "owner" (the assignee, a user or None), "url"} or None when there is no such
+  action. Used by journeys.comments.targets; provided by teams.selectors.actions.action_comment_target.
+
 URL names (resolved with reverse, with the arguments listed):
 
 - MAP_ACTION_CREATE_URL, no argument: where "Create improvement action" on a card of the map leads (with
@@ -87,6 +91,13 @@ MAP_STRUCTURE_CHANGED = ExtensionPoint(
     "journeys.hooks",
     "metrics.services.recompute.structure_changed",
 )
+COMMENT_ACTION_TARGET = ExtensionPoint(
+    "COMMENT_ACTION_TARGET",
+    "callable",
+    "(action_id: int) -> dict | None",
+    "journeys.comments.targets",
+    "teams.selectors.actions.action_comment_target",
+)
 MAP_ACTION_CREATE_URL = ExtensionPoint(
     "MAP_ACTION_CREATE_URL", "url", "no argument", "journeys.views.map", "teams:action-create"
 )
@@ -102,6 +113,7 @@ EXTENSION_POINTS = (
     MAP_MEASURES,
     MAP_DEPENDENTS,
     MAP_STRUCTURE_CHANGED,
+    COMMENT_ACTION_TARGET,
     MAP_ACTION_CREATE_URL,
     MAP_DRIVERS_URL,
     ACTION_BUSINESS_CASE_URL,

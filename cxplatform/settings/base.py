@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "simple_history",
     "cxplatform",
     "cxplatform.accounts",
+    "cxplatform.notifications",
     "journeys",
     "teams",
     "metrics",
@@ -183,6 +184,9 @@ HEALTH_QUEUE_TIMEOUT = env_int("HEALTH_QUEUE_TIMEOUT", 5, minimum=1)
 globals().update(email_config("EMAIL_URL", default="consolemail://"))
 # Links in emails point here.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Notifications are emailed this many seconds after the first of a batch, one message with all that came meanwhile
+# (cxplatform.notifications).
+NOTIFICATION_EMAIL_DELAY = env_int("NOTIFICATION_EMAIL_DELAY", 60, minimum=0)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CX Platform <cx@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -349,6 +353,9 @@ MAP_STRUCTURE_CHANGED = "metrics.services.recompute_requests.structure_changed"
 # An improvement action's page links to its business case here (the URL name takes the action's pk), so that
 # teams needs no import of metrics.
 ACTION_BUSINESS_CASE_URL = "metrics:business-case"
+# Comment threads on improvement actions (journeys.comments): what an action is to a thread (its journey, title,
+# assignee, page), so that journeys needs no import of teams.
+COMMENT_ACTION_TARGET = "teams.selectors.actions.action_comment_target"
 
 # Voice of the customer (metrics app).
 # Below this many responses a figure is still shown, flagged as a low sample.

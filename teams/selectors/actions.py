@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -164,3 +165,17 @@ def team_for_journey(*, journey: Journey, user: User) -> Team | None:
     """A team that owns the journey's group, the user's own team first."""
     mine = Exists(Membership.objects.filter(team=OuterRef("pk"), user_id=user.pk))
     return Team.objects.filter(journey_groups=journey.group_id).annotate(mine=mine).order_by("-mine", "name").first()
+
+
+def action_comment_target(action_id: int) -> dict | None:
+    """An improvement action as the target of a comment thread (the extension point COMMENT_ACTION_TARGET):
+    its journey, title, assignee (notified of comments on it) and page; None when there is no such action."""
+    action = ImprovementAction.objects.select_related("assignee").filter(pk=action_id).first()
+    if action is None:
+        return None
+    return {
+        "journey_id": action.journey_id,
+        "title": action.title,
+        "owner": action.assignee,
+        "url": reverse("teams:action", args=[action.pk]) + "#discussion",
+    }

@@ -39,7 +39,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cxplatform.accounts.models import Role
-from journeys.models import Channel, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
+from cxplatform.notifications.models import Notification
+from journeys.comments.services import comment_add
+from journeys.models import Channel, Comment, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
 from metrics.models import BusinessCase, CustomKpi, FollowUpCase, MetricTarget, SurveyResponse
 from metrics.services.followups import followups_open_for
 from metrics.services.recompute import snapshots_rebuild_all
@@ -67,6 +69,7 @@ MODELS = {
     "actions": ImprovementAction,
     "business-cases": BusinessCase,
     "channels": Channel,
+    "comments": Comment,
     "departments": Department,
     "findings": Finding,
     "followups": FollowUpCase,
@@ -74,6 +77,7 @@ MODELS = {
     "journeys": Journey,
     "kpis": CustomKpi,
     "mandates": Mandate,
+    "notifications": Notification,
     "memberships": Membership,
     "personas": Persona,
     "stages": Stage,
@@ -122,6 +126,8 @@ def build_data(admin) -> None:
     MandateFactory(team=team)
     action = ActionFactory(journey=org.open_account, touchpoint=org.website, team=team, assignee=admin)
     ActionComment.objects.create(action=action, author=admin, text="Called the web team.")
+    comment_add(author=admin, kind="touchpoint", object_id=org.website.pk, text="Is the price list up to date?")
+    comment_add(author=UserFactory(), kind="touchpoint", object_id=org.website.pk, text=f"@{admin.username} yes")
     ActionTransition.objects.create(action=action, from_status="backlog", to_status="backlog", by=admin)
     BusinessCaseFactory(action=ActionFactory(journey=org.complaint, team=team))
     kpi = CustomKpiFactory(name="First contact resolution", owner=admin)

@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from cxplatform.lib import extension_points
 from journeys.charts import emotion_curve_spec
-from journeys.map_cards import CardLabels, finding_item, measured_strip, touchpoint_card
+from journeys.map_cards import CardLabels, comment_button, finding_item, measured_strip, touchpoint_card
 from journeys.models import Finding, FindingKind, FindingSource, Journey, Stage, Touchpoint
 from journeys.permissions import can_edit_journeys
 from journeys.selectors import journey_map
@@ -103,6 +104,27 @@ class BoardControls:
         obj.controls = controls
 
 
+class CommentLinks:
+    """The comment button of each card: the thread's URL reversed once per kind (as BoardControls does)."""
+
+    MARK = BoardControls.MARK
+
+    def __init__(self, journey_pk: int, labels: CardLabels):
+        self.labels = labels
+        self.urls = {
+            kind: reverse("journeys:comment-thread", args=[journey_pk, kind, int(self.MARK)]).rpartition(self.MARK)
+            for kind in ("journey", "stage", "touchpoint", "finding")
+        }
+
+    def url(self, kind: str, pk: int) -> str:
+        prefix, _mark, suffix = self.urls[kind]
+        return f"{prefix}{pk}{suffix}"
+
+    def button(self, kind: str, obj: Model, name: str) -> SafeString:
+        count = getattr(obj, "comment_count", 0)
+        return mark_safe(comment_button(kind, obj.pk, name, count, self.url(kind, obj.pk), self.labels))  # noqa: S308
+
+
 def _action_url(user) -> str | None:
     """Where "Create improvement action" on a card leads (the extension point MAP_ACTION_CREATE_URL), for those
     who may."""
@@ -139,6 +161,7 @@ def _columns(
     journey: Journey, *, editable: bool, action_url: str | None = None, labels: CardLabels, measures=None
 ) -> list[StageColumn]:
     controls = BoardControls(journey.pk) if editable else None
+    comments = CommentLinks(journey.pk, labels)
     source_labels = {value: str(label) for value, label in FindingSource.choices}  # translated once, not per row
     measured = measures.touchpoints if measures is not None else None
     channel_names: dict[int, str] = {}
@@ -151,11 +174,20 @@ def _columns(
         for finding in stage.findings.all():
             findings[finding.kind].append(finding)
             finding.source_label = source_labels[finding.source]
+            short = Truncator(finding.text).chars(40)
             if controls:
-                controls.attach("finding", finding, Truncator(finding.text).chars(40))
-            finding.item_html = finding_item(finding, labels, names, can_edit=editable, action_url=action_url)
+                controls.attach("finding", finding, short)
+            finding.item_html = finding_item(
+                finding,
+                labels,
+                names,
+                can_edit=editable,
+                action_url=action_url,
+                comments=comments.button("finding", finding, short),
+            )
         if controls:
             controls.attach("stage", stage, stage.name)
+        stage.comments_html = comments.button("stage", stage, stage.name)
         for position, touchpoint in enumerate(touchpoints):
             if controls:
                 controls.attach("touchpoint", touchpoint, touchpoint.name)
@@ -172,6 +204,7 @@ def _columns(
                 last_stage=index == len(stages) - 1,
                 action_url=action_url,
                 measured=measured.get(touchpoint.pk, []) if measured is not None else None,
+                comments=comments.button("touchpoint", touchpoint, touchpoint.name),
             )
         columns.append(StageColumn(stage=stage, touchpoints=touchpoints, findings=findings))
     return columns
@@ -179,7 +212,7 @@ def _columns(
 
 def load_journey(pk: int) -> Journey:
     try:
-        return journey_map(journey_id=pk)
+        return journey_map(journey_id=pk, comment_counts=True)
     except Journey.DoesNotExist:
         raise Http404(_("No such journey.")) from None
 
@@ -211,6 +244,7 @@ def map_context(
         "journey_measured": measured_strip(measures.journey, labels) if measures is not None else "",
         "drivers_url": None if read_only else _drivers_url(journey, measures),
         "journey": journey,
+        "journey_comments": CommentLinks(journey.pk, labels).button("journey", journey, journey.name),
         "columns": columns,
         "finding_lanes": _finding_lanes(columns),
         "touchpoint_count": touchpoint_count,
