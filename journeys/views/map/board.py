@@ -157,11 +157,22 @@ def _measures(request: HttpRequest, journey: Journey):
     return measures(journey, query)
 
 
+def _no_comments(kind: str, obj: Model, name: str) -> str:
+    return ""
+
+
 def _columns(
-    journey: Journey, *, editable: bool, action_url: str | None = None, labels: CardLabels, measures=None
+    journey: Journey,
+    *,
+    editable: bool,
+    action_url: str | None = None,
+    labels: CardLabels,
+    measures=None,
+    with_comments: bool = True,
 ) -> list[StageColumn]:
+    """`with_comments`: each card's comment button (not in a shared view, which shows the map and nothing else)."""
     controls = BoardControls(journey.pk) if editable else None
-    comments = CommentLinks(journey.pk, labels)
+    comments_of = CommentLinks(journey.pk, labels).button if with_comments else _no_comments
     source_labels = {value: str(label) for value, label in FindingSource.choices}  # translated once, not per row
     measured = measures.touchpoints if measures is not None else None
     channel_names: dict[int, str] = {}
@@ -183,11 +194,11 @@ def _columns(
                 names,
                 can_edit=editable,
                 action_url=action_url,
-                comments=comments.button("finding", finding, short),
+                comments=comments_of("finding", finding, short),
             )
         if controls:
             controls.attach("stage", stage, stage.name)
-        stage.comments_html = comments.button("stage", stage, stage.name)
+        stage.comments_html = comments_of("stage", stage, stage.name)
         for position, touchpoint in enumerate(touchpoints):
             if controls:
                 controls.attach("touchpoint", touchpoint, touchpoint.name)
@@ -204,7 +215,7 @@ def _columns(
                 last_stage=index == len(stages) - 1,
                 action_url=action_url,
                 measured=measured.get(touchpoint.pk, []) if measured is not None else None,
-                comments=comments.button("touchpoint", touchpoint, touchpoint.name),
+                comments=comments_of("touchpoint", touchpoint, touchpoint.name),
             )
         columns.append(StageColumn(stage=stage, touchpoints=touchpoints, findings=findings))
     return columns
@@ -232,7 +243,9 @@ def map_context(
     labels = CardLabels.translated()
     measures = _measures(request, journey) if with_measures else None
     action_url = None if read_only else _action_url(request.user)
-    columns = _columns(journey, editable=can_edit, action_url=action_url, labels=labels, measures=measures)
+    columns = _columns(
+        journey, editable=can_edit, action_url=action_url, labels=labels, measures=measures, with_comments=not read_only
+    )
     touchpoint_count = sum(len(column.touchpoints) for column in columns)
     orphans = [t for column in columns for t in column.touchpoints if t.owner_id is None]
     curve = (
@@ -244,7 +257,9 @@ def map_context(
         "journey_measured": measured_strip(measures.journey, labels) if measures is not None else "",
         "drivers_url": None if read_only else _drivers_url(journey, measures),
         "journey": journey,
-        "journey_comments": CommentLinks(journey.pk, labels).button("journey", journey, journey.name),
+        "journey_comments": ""
+        if read_only
+        else CommentLinks(journey.pk, labels).button("journey", journey, journey.name),
         "columns": columns,
         "finding_lanes": _finding_lanes(columns),
         "touchpoint_count": touchpoint_count,
