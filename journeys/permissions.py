@@ -26,3 +26,10 @@ def can_edit_journeys(user, journey=None) -> bool:
 
 def edit_refusal_reason(user, journey=None) -> str:
     return str(CANNOT_EDIT_REASON if journey is None or not can_edit_journeys(user) else NOT_THIS_JOURNEY_REASON)
+
+
+def can_read_journey(user, journey=None) -> bool:
+    """May the user see this journey's map (and follow it live). Today every active, signed-in user reads every
+    journey; a per-journey restriction (a private map, a team's own journeys) goes here, and the map page, its
+    board and its live connection (journeys/consumers.py) follow it."""
+    return bool(user is not None and user.is_authenticated and user.is_active)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "channels",
     "cxplatform",
     "cxplatform.accounts",
     "journeys",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cxplatform.middleware.LoginRequiredMiddleware",
+    # Who is making a change, for the live map's "changed by" (journeys/live.py).
+    "journeys.live.ActingUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -80,6 +83,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "cxplatform.urls"
 WSGI_APPLICATION = "cxplatform.wsgi.application"
+# The site is served over ASGI (cxplatform/asgi.py): the pages as before, and the live map's WebSockets.
+ASGI_APPLICATION = "cxplatform.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -126,6 +131,22 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cx"}}
+
+# The live map (journeys/live.py, journeys/consumers.py): with Redis, every web process shares what changed on a
+# map and who has it open; without, one process (`make run` without REDIS_URL) keeps it in memory.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"cx-live-{env_str('CELERY_QUEUE', 'cxplatform')}"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# An open map's connection checks this often that its user is still signed in, active and allowed on the journey;
+# it is closed as soon as they are not. Its keys in Redis are named after CELERY_QUEUE, like the tasks, so that
+# several installations (or test runs) can share one Redis.
+LIVE_RECHECK_SECONDS = env_int("LIVE_RECHECK_SECONDS", 30, minimum=1)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from journeys.live import journey_changed
 from journeys.models import Finding, Journey, JourneyState, Phase, Stage, Touchpoint
 from journeys.selectors import ON_THE_MAP_FINDING
 
@@ -105,4 +106,5 @@ def journey_create_future_state(*, journey: Journey, name: str | None = None, an
             for f in journey.findings.filter(ON_THE_MAP_FINDING).order_by("id")
         ]
     )
+    journey_changed(future.pk)
     return future

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxplatform.lib.csv_files import CsvWriter
+from journeys.live import journey_changed
 from journeys.models import Channel, Finding, FindingKind, Journey, JourneyGroup, Persona, Stage, Touchpoint
 from journeys.selectors import journey_map
 from journeys.transfer_schema import FILE_FORMAT, FILE_FORMAT_VERSION, JourneyFileSerializer, flatten_errors
@@ -259,4 +260,5 @@ def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
         for finding in tp_data["findings"]
     ]
     Finding.objects.bulk_create(findings)
+    journey_changed(journey.pk)
     return ImportResult(journey=journey, warnings=warnings)
