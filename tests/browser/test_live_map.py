@@ -11,7 +11,7 @@ from cxplatform.accounts.models import Role
 from journeys.models import Journey, Stage, Touchpoint
 from tests.browser.conftest import SCREENSHOTS
 from tests.cxplatform.factories import PASSWORD, UserFactory
-from tests.journeys.factories import ChannelFactory, JourneyGroupFactory, JourneyFactory
+from tests.journeys.factories import ChannelFactory, JourneyFactory, JourneyGroupFactory
 from tests.teams.factories import MembershipFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +49,9 @@ def test_two_editors_see_each_others_changes_presence_and_editing(asgi_live_serv
     Touchpoint.objects.create(journey=journey, stage=other, name="Expert visit", position=0)
     team = TeamFactory(journey_groups=[group])
     for username, first, last in (("anna", "Anna", "Jansen"), ("bram", "Bram", "de Vries")):
-        MembershipFactory(user=UserFactory(username=username, role=Role.CX_EDITOR, first_name=first, last_name=last), team=team)
+        MembershipFactory(
+            user=UserFactory(username=username, role=Role.CX_EDITOR, first_name=first, last_name=last), team=team
+        )
 
     anna_context, bram_context = browser.new_context(), browser.new_context()
     anna, bram = anna_context.new_page(), bram_context.new_page()
@@ -58,7 +60,9 @@ def test_two_editors_see_each_others_changes_presence_and_editing(asgi_live_serv
         log_in(bram, base, "bram", journey)
 
         # Each sees the other's avatar (initials, the name on hover) in the map's header.
-        expect(bram.locator('#live-presence .live-avatar[title="Anna Jansen"]')).to_have_text(re.compile("AJ"), timeout=2000)
+        expect(bram.locator('#live-presence .live-avatar[title="Anna Jansen"]')).to_have_text(
+            re.compile("AJ"), timeout=2000
+        )
         expect(anna.locator('#live-presence .live-avatar[title="Bram de Vries"]')).to_be_visible(timeout=2000)
         expect(bram.locator("#live-presence .live-avatar")).to_have_count(1)  # not himself
 
