@@ -130,6 +130,8 @@ class JourneyMapConsumer(AsyncJsonWebsocketConsumer):
                     return
                 if loop.time() - refreshed >= PRESENCE_REFRESH_SECONDS:
                     refreshed = loop.time()
+                    # Group memberships expire in the layer (a day): a map left open longer stays in its group.
+                    await self.channel_layer.group_add(self.group, self.channel_name)
                     await self._presence("here")
 
     async def _lose_access(self) -> None:

@@ -138,7 +138,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"cx-live-{env_str('CELERY_QUEUE', 'cxplatform')}"},
+            "CONFIG": {
+                # The layer waits on Redis up to 5 s at a time (BZPOPMIN): a longer socket timeout than redis-py's
+                # default of 5 s, or the wait times out just as it ends and the connection breaks.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 2}],
+                "prefix": f"cx-live-{env_str('CELERY_QUEUE', 'cxplatform')}",
+            },
         }
     }
 else:
