@@ -28,6 +28,7 @@ from importlib import import_module
 from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
@@ -149,10 +150,13 @@ class JourneyMapConsumer(AsyncJsonWebsocketConsumer):
             "part": self.editing,
             "channel": self.channel_name,
         }
-        if to is None:
-            await self.channel_layer.group_send(self.group, message)
-        else:
-            await self.channel_layer.send(to, message)
+        # Presence is best effort: a newcomer's channel full of answers (a crowd joining at once) loses a few,
+        # which the next round of "here" (PRESENCE_REFRESH_SECONDS) brings back, and never ends a connection.
+        with contextlib.suppress(ChannelFull):
+            if to is None:
+                await self.channel_layer.group_send(self.group, message)
+            else:
+                await self.channel_layer.send(to, message)
 
     # Messages from the channel layer
 

@@ -135,13 +135,14 @@ else:
 # The live map (journeys/live.py, journeys/consumers.py): with Redis, every web process shares what changed on a
 # map and who has it open; without, one process (`make run` without REDIS_URL) keeps it in memory.
 if REDIS_URL:
+    # Redis publish/subscribe: a change is published once per map, and each web process hands it to its own
+    # connections (bench/live_bench.py: the list-based layer queued one message per connection and fell behind).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # The layer waits on Redis up to 5 s at a time (BZPOPMIN): a longer socket timeout than redis-py's
-                # default of 5 s, or the wait times out just as it ends and the connection breaks.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 2}],
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}],
+                # Named after CELERY_QUEUE, like the tasks: several installations (or test runs) share one Redis.
                 "prefix": f"cx-live-{env_str('CELERY_QUEUE', 'cxplatform')}",
             },
         }
@@ -149,8 +150,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # An open map's connection checks this often that its user is still signed in, active and allowed on the journey;
-# it is closed as soon as they are not. Its keys in Redis are named after CELERY_QUEUE, like the tasks, so that
-# several installations (or test runs) can share one Redis.
+# it is closed as soon as they are not.
 LIVE_RECHECK_SECONDS = env_int("LIVE_RECHECK_SECONDS", 30, minimum=1)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
