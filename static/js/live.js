@@ -51,6 +51,11 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   }
 
+  /* The connection's state on the element, for a style or a test: connected, offline or refused. */
+  function state(name) {
+    root.dataset.state = name;
+  }
+
   function banner(message) {
     var element = byId("live-offline");
     if (!element) return;
@@ -74,9 +79,11 @@
       if (stopped) return;
       if (event.code === 4403) {
         stopped = true;
+        state("refused");
         banner(text("textRefused"));
         return;
       }
+      state("offline");
       banner(text("textOffline"));
       // 0.5 s, 1 s, 2 s ... up to 30 s, a little random so that a restarted server is not hit all at once.
       var pause = Math.min(30000, 500 * Math.pow(2, attempts)) * (0.75 + Math.random() / 2);
@@ -88,6 +95,7 @@
   function handle(message) {
     if (message.type === "hello") {
       attempts = 0;
+      state("connected");
       banner("");
       myUserId = message.user ? message.user.id : null;
       if (myPart) send({type: "editing", part: myPart});
@@ -305,6 +313,14 @@
     });
   }
 
+  /* A note in the edit dialog, under its title, where the reader looks first. */
+  function placeNote(body, note) {
+    var head = body.querySelector(".map-form-head");
+    if (head) head.after(note);
+    else (body.querySelector("form") || body).prepend(note);
+    note.scrollIntoView({block: "nearest"});
+  }
+
   function renderDialogWarning() {
     var body = byId("map-editor-body");
     if (!body) return;
@@ -318,8 +334,8 @@
       warning = document.createElement("p");
       warning.className = "alert alert-warning live-dialog-warning";
       warning.setAttribute("role", "status");
-      var form = body.querySelector("form");
-      (form || body).prepend(warning);
+      warning.textContent = text("textEditingHere", {name: names.join(", ")});
+      placeNote(body, warning);
     }
     warning.textContent = text("textEditingHere", {name: names.join(", ")});
   }
@@ -364,8 +380,8 @@
         note = document.createElement("p");
         note.className = "alert alert-error live-unsent";
         note.setAttribute("role", "alert");
-        var form = body.querySelector("form");
-        (form || body).prepend(note);
+        note.textContent = text("textUnsent");
+        placeNote(body, note);
       }
       note.textContent = text("textUnsent");
     } else if (window.cxBoardStatus && byId("map-status")) {

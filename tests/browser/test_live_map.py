@@ -112,3 +112,65 @@ def test_two_editors_see_each_others_changes_presence_and_editing(asgi_live_serv
     shot_page = browser.new_page()
     side_by_side(shot_page, anna_shot, bram_shot, "live-map-presence")
     shot_page.close()
+
+
+def test_the_map_says_when_it_is_offline_catches_up_on_reconnecting_and_keeps_an_unsent_edit(
+    asgi_live_server, page: Page, screenshot
+):
+    from journeys.services import stage_create
+
+    base = asgi_live_server.url
+    group = JourneyGroupFactory(name="Moving")
+    journey = JourneyFactory(name="Move house", group=group)
+    stage = Stage.objects.create(journey=journey, name="Plan the move", position=0)
+    MembershipFactory(
+        user=UserFactory(username="anna", role=Role.CX_EDITOR, first_name="Anna", last_name="Jansen"),
+        team=TeamFactory(journey_groups=[group]),
+    )
+    # The page's WebSocket goes through a switch this test can turn off, as a dropped network would.
+    network = {"up": True, "sockets": []}
+
+    def route(socket):
+        if not network["up"]:
+            socket.close(code=4000, reason="network down")
+            return
+        socket.connect_to_server()
+        network["sockets"].append(socket)
+
+    page.route_web_socket(re.compile(r"/ws/journeys/"), route)
+    log_in(page, base, "anna", journey)
+    offline = page.locator("#live-offline")
+    expect(offline).to_be_hidden()
+    expect(page.locator("#live-map")).to_have_attribute("data-state", "connected", timeout=2000)
+
+    network["up"] = False
+    for socket in network["sockets"]:
+        socket.close(code=4000, reason="network down")
+    expect(offline).to_have_text("Offline — reconnecting; changes you make are kept.", timeout=2000)
+    screenshot("live-map-offline")
+
+    # Meanwhile someone else adds a stage; once the page is back, it fetches the board it missed.
+    stage_create(journey=journey, name="Pack the boxes")
+    network["up"] = True
+    expect(offline).to_be_hidden(timeout=15000)  # the pause between attempts grows while it is down
+    expect(page.locator("#live-map")).to_have_attribute("data-state", "connected")
+    expect(page.locator(".stage-name", has_text="Pack the boxes")).to_be_visible(timeout=2000)
+
+    # A save that cannot reach the server keeps what was typed, and says so.
+    page.route(
+        re.compile(r"/touchpoints/add/$"),
+        lambda request_route: (
+            request_route.abort() if request_route.request.method == "POST" else request_route.continue_()
+        ),
+    )
+    page.locator(f"#stage-{stage.pk}-add-touchpoint").click()
+    dialog = page.locator("#map-editor")
+    dialog.get_by_label("Name").fill("Compare moving companies")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.locator(".live-unsent")).to_contain_text("The server could not be reached", timeout=5000)
+    expect(dialog.get_by_label("Name")).to_have_value("Compare moving companies")
+    screenshot("live-map-unsent-edit")
+    page.unroute(re.compile(r"/touchpoints/add/$"))
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).not_to_be_visible()
+    expect(page.locator(".tp-name", has_text="Compare moving companies")).to_be_visible()
