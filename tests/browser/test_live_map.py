@@ -39,8 +39,8 @@ def side_by_side(page: Page, left: bytes, right: bytes, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_two_editors_see_each_others_changes_presence_and_editing(asgi_live_server, browser: Browser):
-    base = asgi_live_server.url
+def test_two_editors_see_each_others_changes_presence_and_editing(live_server, browser: Browser):
+    base = live_server.url
     group = JourneyGroupFactory(name="Being a customer")
     ChannelFactory(slug="web")
     journey = JourneyFactory(name="Report a claim", group=group)
@@ -115,11 +115,11 @@ def test_two_editors_see_each_others_changes_presence_and_editing(asgi_live_serv
 
 
 def test_the_map_says_when_it_is_offline_catches_up_on_reconnecting_and_keeps_an_unsent_edit(
-    asgi_live_server, page: Page, screenshot
+    live_server, page: Page, screenshot
 ):
     from journeys.services import stage_create
 
-    base = asgi_live_server.url
+    base = live_server.url
     group = JourneyGroupFactory(name="Moving")
     journey = JourneyFactory(name="Move house", group=group)
     stage = Stage.objects.create(journey=journey, name="Plan the move", position=0)

@@ -273,3 +273,16 @@ def test_the_board_fragment_answers_the_board_for_signed_in_readers_only(client,
     assert 'id="map-board"' in html and "Stage 2 touchpoint 2" in html
     assert "<html" not in html
     assert client.get("/journeys/999999/board/").status_code == 404
+
+
+@pytest.mark.parametrize("touchpoints_per_stage", [1, 100])
+def test_the_board_fragment_runs_a_fixed_number_of_queries(
+    editor_client, django_assert_num_queries, touchpoints_per_stage
+):
+    journey = build_map(stages=2, touchpoints_per_stage=touchpoints_per_stage, findings_per_touchpoint=1)
+    # session, user, journey (+group, chain owner, current state), personas, stages, touchpoints (+channel,
+    # owner), findings (+touchpoint), the edit policy (the editor's teams), the measured scores' snapshot cells
+    # and targets. The live revision comes from the cache, not the database.
+    with django_assert_num_queries(10):
+        response = editor_client.get(f"/journeys/{journey.pk}/board/?period=last_90_days")
+    assert response.status_code == 200
