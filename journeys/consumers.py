@@ -15,13 +15,15 @@ To the page (JSON):
   every PRESENCE_REFRESH_SECONDS; the page forgets one not heard of for longer than PRESENCE_EXPIRY_SECONDS,
   so a crashed browser or server process disappears.
 
-From the page: `{"type": "editing", "part": "tp-12" | null}` and `{"type": "ping"}`.
+From the page: `{"type": "editing", "part": "tp-12" | null}`. Each message from the page checks access again
+(at most every RECHECK_AT_MOST_EVERY seconds); anything else is ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import secrets
 from importlib import import_module
@@ -40,6 +42,7 @@ from journeys.permissions import can_read_journey
 REFUSED = 4403
 PRESENCE_REFRESH_SECONDS = 20
 PRESENCE_EXPIRY_SECONDS = 50
+RECHECK_AT_MOST_EVERY = 2.0
 PART = re.compile(r"(tp|stage|finding)-\d{1,18}")
 
 
@@ -65,6 +68,7 @@ class JourneyMapConsumer(AsyncJsonWebsocketConsumer):
     connection_id: str = ""
     editing: str | None = None
     joined = False
+    checked_at = float("-inf")
 
     async def connect(self) -> None:
         self.journey_id = int(self.scope["url_route"]["kwargs"]["pk"])
@@ -99,11 +103,26 @@ class JourneyMapConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await self.channel_layer.group_discard(live.user_group(self.user_id), self.channel_name)
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        # Only JSON text is understood; anything else (binary frames, broken JSON) is ignored, not a crash.
+        if text_data is None:
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            return
+        await self.receive_json(content)
+
     async def receive_json(self, content, **kwargs) -> None:
         if not self.joined:
             return
-        if not await self._recheck():
-            return
+        # The page's messages are rare (a dialog opened or closed); a flood of them costs one check per
+        # RECHECK_AT_MOST_EVERY seconds, not one per message.
+        now = asyncio.get_running_loop().time()
+        if now - self.checked_at >= RECHECK_AT_MOST_EVERY:
+            self.checked_at = now
+            if not await self._recheck():
+                return
         if not isinstance(content, dict):
             return
         if content.get("type") == "editing":

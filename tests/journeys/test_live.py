@@ -286,3 +286,20 @@ def test_the_board_fragment_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         response = editor_client.get(f"/journeys/{journey.pk}/board/?period=last_90_days")
     assert response.status_code == 200
+
+
+def test_a_broken_or_binary_frame_from_the_page_is_ignored(manager):
+    journey = build_map(stages=1, touchpoints_per_stage=0)
+
+    async def scenario():
+        socket = communicator(journey.pk, session_cookie(manager))
+        await joined(socket)
+        await socket.send_input({"type": "websocket.receive", "text": "{not json"})
+        await socket.send_input({"type": "websocket.receive", "bytes": b"\x00\x01"})
+        await socket.send_json_to(["editing"])
+        await database_sync_to_async(lambda: stage_create(journey=journey, name="Still connected"))()
+        change = await receive_until(socket, "changed")
+        await socket.disconnect()
+        return change
+
+    assert asyncio.run(scenario())["type"] == "changed"
