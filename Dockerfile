@@ -17,5 +17,6 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
 
 USER cx
 EXPOSE 8000
-# gthread workers with client timeouts (cxplatform/web_server.py): slow clients cannot stall the site.
-CMD ["gunicorn", "cxplatform.wsgi", "-c", "python:cxplatform.web_server", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# ASGI workers (pages, API and the live map's WebSockets) with client timeouts (cxplatform/web_server.py): slow
+# clients cannot stall the site.
+CMD ["gunicorn", "cxplatform.asgi", "-c", "python:cxplatform.web_server", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

@@ -18,9 +18,10 @@ $(VENV)/.installed: requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Served like the product: DEBUG off, gunicorn (cxplatform/web_server.py), static files collected and served by
-# WhiteNoise, a secret key generated once into SECRET_KEY_FILE (mode 600) unless SECRET_KEY is set.
-# Without DATABASE_URL / REDIS_URL: an SQLite file and in-process tasks, one gunicorn.
+# Served like the product: DEBUG off, gunicorn with ASGI workers (cxplatform/web_server.py), static files collected
+# and served by WhiteNoise, a secret key generated once into SECRET_KEY_FILE (mode 600) unless SECRET_KEY is set.
+# Without DATABASE_URL / REDIS_URL: an SQLite file and in-process tasks, one gunicorn with ONE worker process (the
+# live map's updates then travel in that process's memory, which a second process would not share).
 # With REDIS_URL: the Procfile stack (gunicorn web, Celery worker and beat) through honcho.
 SECRET_KEY_FILE ?= var/secret_key
 
@@ -37,16 +38,19 @@ run: install
 	if [ -n "$$REDIS_URL" ]; then \
 		PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) exec $(BIN)/honcho start -f Procfile -p $(PORT); \
 	else \
-		exec $(BIN)/gunicorn cxplatform.wsgi -c python:cxplatform.web_server --bind $(HOST):$(PORT) \
-			--workers $${WEB_CONCURRENCY:-2} --access-logfile -; \
+		exec $(BIN)/gunicorn cxplatform.asgi -c python:cxplatform.web_server --bind $(HOST):$(PORT) \
+			--workers 1 --access-logfile -; \
 	fi
 
-# For developers: Django's autoreloading development server with DEBUG on (tracebacks, the debug 404 page).
+# For developers: an autoreloading ASGI server (uvicorn --reload: the pages and the live map's WebSockets, static
+# files from static/ through WhiteNoise's finders) with DEBUG on (tracebacks, the debug 404 page).
 dev: install
 	@export DEBUG=$${DEBUG:-1}; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py seed_demo && \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	exec $(BIN)/uvicorn cxplatform.asgi:application --reload --reload-dir cxplatform --reload-dir journeys \
+		--reload-dir teams --reload-dir metrics --reload-dir templates --reload-include '*.html' \
+		--host $(HOST) --port $(PORT)
 
 demo: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --reset-passwords

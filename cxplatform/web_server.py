@@ -1,85 +1,97 @@
 """gunicorn's settings for every way the site is served (Procfile, docker-compose.yml, Dockerfile, `make run`):
-`gunicorn cxplatform.wsgi -c python:cxplatform.web_server --bind HOST:PORT`.
+`gunicorn cxplatform.asgi -c python:cxplatform.web_server --bind HOST:PORT`.
 
-Slow clients must not stall the site. gunicorn's default sync workers serve one request each, and a request
-holds its worker while the client sends the body: two clients that sent half an upload and stayed connected
-froze a two-worker site until the worker timeout (60 s). Here each worker process serves `WEB_THREADS` requests
-at once (gthread), so a few stalled clients take a few threads, and the rest keep answering; and a client that
-stays silent for `WEB_CLIENT_TIMEOUT` seconds while sending its request line, headers or body (or while
-receiving the answer) is disconnected, which frees its thread. gunicorn has no header or body timeout of its
-own, so ThreadWorker below gives every connection's socket that timeout instead of blocking for ever.
+Each worker process is an ASGI server (uvicorn, through its gunicorn worker) that serves the pages, the API and
+the live map's WebSockets (cxplatform/asgi.py) on one port. gunicorn keeps WEB_CONCURRENCY such processes
+running and restarts one that stops answering. The synchronous Django views run in a thread per request
+(Django's ASGI handler), so a slow view does not hold up the others, and a WebSocket costs a little memory, no
+thread.
 
-Why threads and not an async server: the views are synchronous Django (ORM, Celery), which an ASGI server runs
-on one thread per process; gthread keeps the several processes (WEB_CONCURRENCY) and the plain WSGI app. A
-buffering proxy in front (nginx with client_header_timeout / client_body_timeout) adds the same protection for
-thousands of clients; it is still welcome, but the stack no longer depends on it.
+Slow clients must not stall the site. A client that sent half an upload, or half its headers, and stayed
+connected holds nothing but its socket here (the request body is read asynchronously before the view runs);
+and a client that stays silent for `WEB_CLIENT_TIMEOUT` seconds while sending its request line, headers or
+body is disconnected, with one line in the log. uvicorn has no such timeout of its own (it times out only
+idle kept-alive connections), so ClientTimeoutH11Protocol below adds it. A buffering proxy in front (nginx
+with client_header_timeout / client_body_timeout) adds the same protection for thousands of clients; it is
+still welcome, but the stack no longer depends on it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
+import asyncio
 import logging
-import socket
 
-from gunicorn.workers import gthread
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn_worker import UvicornWorker
 
 from cxplatform.lib.config import env_int
 
-logger = logging.getLogger("gunicorn.error")
+logger = logging.getLogger("uvicorn.error")
 WEB_CLIENT_TIMEOUT = env_int("WEB_CLIENT_TIMEOUT", 30, minimum=1)
 
-worker_class = "cxplatform.web_server.ThreadWorker"
+worker_class = "cxplatform.web_server.AsgiWorker"
 # gunicorn reads WEB_CONCURRENCY for the number of worker processes itself.
-threads = env_int("WEB_THREADS", 8, minimum=1)
-# A worker process whose main loop is silent this long is restarted (a thread stuck in a request does not count).
+# A worker process whose event loop is silent this long is restarted.
 timeout = 60
+# Open WebSockets are closed when a worker stops (a deploy, a restart); the pages reconnect on their own.
+graceful_timeout = 10
 # No control socket: it lives at one path per user, which several installations on a machine would share.
 control_socket_disable = True
 
 
-class _ClientSocket(socket.socket):
-    """A client connection whose blocking mode waits at most WEB_CLIENT_TIMEOUT seconds for each read or write.
+class ClientTimeoutH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, which disconnects a client that stays silent for WEB_CLIENT_TIMEOUT seconds
+    while it still owes part of its request (line, headers or body). A connection upgraded to a WebSocket, or
+    idle between kept-alive requests (uvicorn's own keep-alive timeout), is left alone."""
 
-    gunicorn switches the socket between blocking (a thread reading the request) and non-blocking (waiting in
-    the poller for the next request on a kept-alive connection); blocking becomes "blocking with a timeout". A
-    recv that times out ends the request and closes the connection.
-    """
+    _silence: asyncio.TimerHandle | None = None
 
-    __slots__ = ()
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
 
-    def setblocking(self, flag: bool) -> None:
-        if flag:
-            self.settimeout(WEB_CLIENT_TIMEOUT)
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._owes_request():
+            self._arm()
         else:
-            super().setblocking(False)
+            self._disarm()
 
-    def recv(self, *args, **kwargs) -> bytes:
-        try:
-            return super().recv(*args, **kwargs)
-        except TimeoutError:
-            raise self._silent() from None
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
 
-    def recv_into(self, *args, **kwargs) -> int:
-        try:
-            return super().recv_into(*args, **kwargs)
-        except TimeoutError:
-            raise self._silent() from None
+    def _owes_request(self) -> bool:
+        if self.transport.is_closing() or self.transport.get_protocol() is not self:
+            return False  # closed, or now a WebSocket
+        state = self.conn.their_state
+        if state is h11.SEND_BODY:
+            return True
+        # Before the first request, or part of the next one's line or headers received.
+        return state is h11.IDLE and (self.cycle is None or bool(self.conn.trailing_data[0]))
 
-    def _silent(self) -> ConnectionResetError:
-        # One line in the log, not gunicorn's traceback for an unexpected socket error: a crowd of slow clients
-        # must not flood it. As a reset connection, the request is dropped quietly (in the headers) or its
-        # body is unreadable (Django's UnreadablePostError).
-        with contextlib.suppress(OSError):
-            logger.warning(
-                "Disconnected %s: silent for %s s while sending its request", self.getpeername(), WEB_CLIENT_TIMEOUT
-            )
-        return ConnectionResetError(errno.ECONNRESET, f"the client sent nothing for {WEB_CLIENT_TIMEOUT} s")
+    def _arm(self) -> None:
+        self._disarm()
+        self._silence = self.loop.call_later(WEB_CLIENT_TIMEOUT, self._silent)
+
+    def _disarm(self) -> None:
+        if self._silence is not None:
+            self._silence.cancel()
+            self._silence = None
+
+    def _silent(self) -> None:
+        self._silence = None
+        if not self._owes_request():
+            return
+        if self.flow.read_paused:  # the server stopped reading (a large body not consumed yet), not the client
+            self._arm()
+            return
+        # One line in the log, not a traceback: a crowd of slow clients must not flood it. The view that waits
+        # for the body hears of a disconnected client and ends quietly.
+        logger.warning("Disconnected %s: silent for %s s while sending its request", self.client, WEB_CLIENT_TIMEOUT)
+        self.transport.close()
 
 
-class ThreadWorker(gthread.ThreadWorker):
-    def enqueue_req(self, conn) -> None:
-        if type(conn.sock) is socket.socket:
-            conn.sock.__class__ = _ClientSocket
-            conn.sock.settimeout(WEB_CLIENT_TIMEOUT)
-        super().enqueue_req(conn)
+class AsgiWorker(UvicornWorker):
+    CONFIG_KWARGS = {"loop": "asyncio", "http": ClientTimeoutH11Protocol, "lifespan": "off"}

@@ -39,7 +39,9 @@ def can_delete_template(user, template) -> bool:
 
 
 def can_read_journey(user, journey=None) -> bool:
-    """May the user see this journey (its map, its comments, its history): every signed-in, active user."""
+    """May the user see this journey: its map (and follow it live), its comments, its history. Today every active,
+    signed-in user reads every journey; a per-journey restriction (a private map, a team's own journeys) goes here,
+    and the map page, its board, its live connection (journeys/consumers.py), comments and history follow it."""
     return bool(is_signed_in(user) and user.is_active)
 
 

@@ -57,6 +57,7 @@ urlpatterns = [
     path("personas/<int:pk>/delete/", pages.persona_delete, name="persona-delete"),
     # The map editor: the page, and every write to it (answered with the board)
     path("<int:pk>/", map_views.map_page, name="map"),
+    path("<int:pk>/board/", map_views.map_board, name="map-board"),
     path("<int:pk>/reorder/", map_views.map_reorder, name="map-reorder"),
     path("<int:pk>/stages/add/", map_views.stage_create, name="stage-create"),
     path("<int:pk>/stages/<int:stage_pk>/edit/", map_views.stage_edit, name="stage-edit"),

@@ -102,7 +102,10 @@ def database_config(name: str, default: str, env: Mapping[str, str] | None = Non
     config = environ.Env.db_url_config(url)
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database (the path after the host); got {url!r}.")
-    config.setdefault("CONN_MAX_AGE", 60 if scheme != "sqlite" else 0)
+    # The site is served over ASGI (cxplatform/asgi.py), where each request's synchronous view runs in a thread
+    # of its own: a persistent connection would stay behind with every thread. Closed after each request, as
+    # Django advises for ASGI (a local connection costs a few milliseconds).
+    config.setdefault("CONN_MAX_AGE", 0)
     config["CONN_HEALTH_CHECKS"] = True
     return config
 

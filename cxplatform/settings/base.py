@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     # The history of a journey's content (journeys.services.history): SQLite too, for `make run`.
     "simple_history",
+    "channels",
     "cxplatform",
     "cxplatform.accounts",
     "cxplatform.notifications",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "cxplatform.middleware.LoginRequiredMiddleware",
     # Who made a change, for the history rows that save() and delete() write (journeys.services.history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Who is making a change, for the live map's "changed by" (journeys/live.py).
+    "journeys.live.ActingUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -85,6 +88,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "cxplatform.urls"
 WSGI_APPLICATION = "cxplatform.wsgi.application"
+# The site is served over ASGI (cxplatform/asgi.py): the pages as before, and the live map's WebSockets.
+ASGI_APPLICATION = "cxplatform.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -131,6 +136,27 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cx"}}
+
+# The live map (journeys/live.py, journeys/consumers.py): with Redis, every web process shares what changed on a
+# map and who has it open; without, one process (`make run` without REDIS_URL) keeps it in memory.
+if REDIS_URL:
+    # Redis publish/subscribe: a change is published once per map, and each web process hands it to its own
+    # connections (bench/live_bench.py: the list-based layer queued one message per connection and fell behind).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}],
+                # Named after CELERY_QUEUE, like the tasks: several installations (or test runs) share one Redis.
+                "prefix": f"cx-live-{env_str('CELERY_QUEUE', 'cxplatform')}",
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# An open map's connection checks this often that its user is still signed in, active and allowed on the journey;
+# it is closed as soon as they are not.
+LIVE_RECHECK_SECONDS = env_int("LIVE_RECHECK_SECONDS", 30, minimum=1)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from cxplatform.lib.versioning import StaleVersion, delete_if_current
 from journeys import hooks
+from journeys.live import journey_changed
 from journeys.models import Journey, Stage, Touchpoint
 
 from .errors import HasDependents
@@ -90,6 +91,7 @@ def _require_live_journey(journey: Journey) -> None:
 
 @transaction.atomic
 def touchpoint_archive(*, touchpoint: Touchpoint, expected_version: int) -> Touchpoint:
+    journey_changed(touchpoint.journey_id, parts=[f"touchpoint-{touchpoint.pk}"])
     journey = lock_structure(Journey, touchpoint.journey_id, None)
     current = _current(Touchpoint, touchpoint, expected_version, archived=False)
     _mark(Touchpoint, current.pk, timezone.now())
@@ -105,6 +107,7 @@ def touchpoint_archive(*, touchpoint: Touchpoint, expected_version: int) -> Touc
 @transaction.atomic
 def touchpoint_restore(*, touchpoint: Touchpoint, expected_version: int) -> Touchpoint:
     """Back on the map, last in its stage."""
+    journey_changed(touchpoint.journey_id, parts=[f"touchpoint-{touchpoint.pk}"])
     journey = lock_structure(Journey, touchpoint.journey_id, None)
     current = _current(Touchpoint, touchpoint, expected_version, archived=True)
     _require_live_journey(journey)
@@ -125,6 +128,7 @@ def touchpoint_restore(*, touchpoint: Touchpoint, expected_version: int) -> Touc
 @transaction.atomic
 def stage_archive(*, stage: Stage, expected_version: int) -> Stage:
     """The stage leaves the map with the touchpoints on it; the stages after it move up."""
+    journey_changed(stage.journey_id, parts=[f"stage-{stage.pk}"])
     journey = lock_structure(Journey, stage.journey_id, None)
     current = _current(Stage, stage, expected_version, archived=False)
     moment = timezone.now()
@@ -140,6 +144,7 @@ def stage_archive(*, stage: Stage, expected_version: int) -> Stage:
 @transaction.atomic
 def stage_restore(*, stage: Stage, expected_version: int) -> Stage:
     """Back on the map as the last stage, with the touchpoints archived with it, in their order."""
+    journey_changed(stage.journey_id, parts=[f"stage-{stage.pk}"])
     journey = lock_structure(Journey, stage.journey_id, None)
     current = _current(Stage, stage, expected_version, archived=True)
     _require_live_journey(journey)
@@ -163,6 +168,7 @@ def stage_restore(*, stage: Stage, expected_version: int) -> Stage:
 @transaction.atomic
 def journey_archive(*, journey: Journey, expected_version: int) -> Journey:
     """The journey leaves the lists and pickers with its stages and touchpoints."""
+    journey_changed(journey.pk)
     current = _current(Journey, journey, expected_version, archived=False)
     moment = timezone.now()
     Touchpoint.objects.filter(journey_id=current.pk).update(archived_at=moment)
@@ -175,6 +181,7 @@ def journey_archive(*, journey: Journey, expected_version: int) -> Journey:
 
 @transaction.atomic
 def journey_restore(*, journey: Journey, expected_version: int) -> Journey:
+    journey_changed(journey.pk)
     current = _current(Journey, journey, expected_version, archived=True)
     moment = current.archived_at
     Touchpoint.all_objects.filter(journey_id=current.pk, archived_at=moment).update(archived_at=None)

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from journeys.live import journey_changed
 from journeys.models import Finding, Journey, JourneyState, Phase, Stage, Touchpoint
 from journeys.selectors import ON_THE_MAP_FINDING
 from journeys.services.recording import record_map
@@ -107,4 +108,5 @@ def journey_create_future_state(*, journey: Journey, name: str | None = None, an
         ]
     )
     record_map(future.pk, new=True)  # bulk_create fires no history signals
+    journey_changed(future.pk)
     return future

@@ -8,6 +8,7 @@ from cxplatform.accounts.models import User
 from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import save_if_current
 from journeys import hooks
+from journeys.live import journey_changed
 from journeys.models import Channel, Journey, JourneyGroup, JourneyState, Persona, Phase
 
 from .archive import delete_unless_depended_on
@@ -41,6 +42,7 @@ def journey_create(
     journey.full_clean()
     journey.save()
     journey.personas.set(personas)
+    journey_changed(journey.pk)
     return journey
 
 
@@ -58,6 +60,7 @@ def journey_update(
     chain_owner: User | Unset | None = UNSET,
 ) -> Journey:
     """Change the fields given (JOURNEY_FIELDS); `personas`, when given, replaces the journey's personas."""
+    journey_changed(journey.pk)
     changes = given(name=name, description=description, group=group, state=state, phase=phase, chain_owner=chain_owner)
     for field, value in changes.items():
         setattr(journey, field, value)
@@ -71,6 +74,7 @@ def journey_update(
 @transaction.atomic
 def journey_delete(*, journey: Journey, expected_version: int) -> None:
     """Refused (HasDependents) while responses, actions or cases depend on it: those journeys are archived."""
+    journey_changed(journey.pk)
     deleted = delete_unless_depended_on(journey, expected_version=expected_version)
     hooks.structure_changed(journey_ids=[deleted.pk])
 

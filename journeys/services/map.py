@@ -12,6 +12,7 @@ from cxplatform.accounts.models import User
 from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from journeys import hooks
+from journeys.live import journey_changed
 from journeys.models import Channel, Finding, Journey, Stage, Touchpoint
 
 from .archive import delete_unless_depended_on
@@ -52,6 +53,7 @@ def stage_create(*, journey: Journey, name: str, position: int | None = None, **
     stage.save()
     bump_structure(journey)
     record_map(journey.pk)
+    journey_changed(journey.pk, parts=[f"stage-{stage.pk}"])
     return stage
 
 
@@ -64,6 +66,7 @@ def stage_update(
     customer_goal: str | Unset = UNSET,
     customer_expectation: str | Unset = UNSET,
 ) -> Stage:
+    journey_changed(stage.journey_id, parts=[f"stage-{stage.pk}"])
     changes = given(name=name, customer_goal=customer_goal, customer_expectation=customer_expectation)
     for field, value in changes.items():
         setattr(stage, field, value)
@@ -76,6 +79,7 @@ def stage_update(
 def stage_delete(*, stage: Stage, expected_version: int) -> None:
     """Deletes the stage with its touchpoints and findings; the stages after it move up. Refused
     (HasDependents) while responses, actions or cases depend on it or its touchpoints: archive it instead."""
+    journey_changed(stage.journey_id, parts=[f"stage-{stage.pk}"])
     journey = lock_structure(Journey, stage.journey_id, None)
     deleted = delete_unless_depended_on(stage, expected_version=expected_version)
     journey.stages.filter(position__gt=deleted.position).update(position=F("position") - 1)
@@ -86,6 +90,7 @@ def stage_delete(*, stage: Stage, expected_version: int) -> None:
 
 @transaction.atomic
 def stage_move(*, stage: Stage, position: int, expected_structure_version: int) -> Stage:
+    journey_changed(stage.journey_id, parts=[f"stage-{stage.pk}"])
     journey = lock_structure(Journey, stage.journey_id, expected_structure_version)
     stages = list(journey.stages.order_by("position", "id"))
     current = next((s for s in stages if s.pk == stage.pk), None)
@@ -119,6 +124,7 @@ def touchpoint_create(*, stage: Stage, name: str, position: int | None = None, *
     touchpoint.save()
     bump_structure(journey)
     record_map(journey.pk)
+    journey_changed(journey.pk, parts=[f"touchpoint-{touchpoint.pk}"])
     return touchpoint
 
 
@@ -135,6 +141,7 @@ def touchpoint_update(
     is_moment_of_truth: bool | Unset = UNSET,
     owner: User | Unset | None = UNSET,
 ) -> Touchpoint:
+    journey_changed(touchpoint.journey_id, parts=[f"touchpoint-{touchpoint.pk}"])
     changes = given(
         name=name,
         channel=channel,
@@ -154,6 +161,7 @@ def touchpoint_update(
 @transaction.atomic
 def touchpoint_delete(*, touchpoint: Touchpoint, expected_version: int) -> None:
     """Refused (HasDependents) while responses, actions or cases depend on it: archive it instead."""
+    journey_changed(touchpoint.journey_id, parts=[f"touchpoint-{touchpoint.pk}"])
     journey = lock_structure(Journey, touchpoint.journey_id, None)
     deleted = delete_unless_depended_on(touchpoint, expected_version=expected_version)
     Touchpoint.objects.filter(stage_id=deleted.stage_id, position__gt=deleted.position).update(
@@ -169,6 +177,7 @@ def touchpoint_move(
     *, touchpoint: Touchpoint, stage: Stage, position: int, expected_structure_version: int
 ) -> Touchpoint:
     """Move a touchpoint to `position` in `stage` (the same or another stage of its journey)."""
+    journey_changed(touchpoint.journey_id, parts=[f"touchpoint-{touchpoint.pk}"])
     journey = lock_structure(Journey, touchpoint.journey_id, expected_structure_version)
     if stage.journey_id != journey.pk:
         raise ValidationError({"stage": _("A touchpoint can only move to a stage of its own journey.")})
@@ -198,6 +207,7 @@ def journey_reorder(*, journey: Journey, stages: list[dict[str, Any]], expected_
     """Set the whole order at once: `stages` lists every stage id in order, each with every touchpoint id it
     holds, in order (`[{"id": 3, "touchpoints": [7, 5]}, ...]`). A touchpoint listed under another stage moves
     there. Refused unless every stage and touchpoint of the journey is listed exactly once."""
+    journey_changed(journey.pk)
     journey = lock_structure(Journey, journey.pk, expected_structure_version)
     stage_ids = [entry["id"] for entry in stages]
     touchpoint_ids = [tp for entry in stages for tp in entry.get("touchpoints", [])]
@@ -256,6 +266,7 @@ def finding_create(*, stage: Stage | None = None, touchpoint: Touchpoint | None 
     finding = Finding(journey_id=stage.journey_id, stage=stage, touchpoint=touchpoint, **fields)
     finding.full_clean()
     finding.save()  # recorded by simple-history
+    journey_changed(finding.journey_id, parts=[f"finding-{finding.pk}"])
     return finding
 
 
@@ -269,6 +280,7 @@ def finding_update(
     source: str | Unset = UNSET,
     severity: int | Unset = UNSET,
 ) -> Finding:
+    journey_changed(finding.journey_id, parts=[f"finding-{finding.pk}"])
     for field, value in given(kind=kind, text=text, source=source, severity=severity).items():
         setattr(finding, field, value)
     saved = save_if_current(finding, expected_version=expected_version, fields=FINDING_FIELDS)
@@ -278,4 +290,5 @@ def finding_update(
 
 @transaction.atomic
 def finding_delete(*, finding: Finding, expected_version: int) -> None:
+    journey_changed(finding.journey_id, parts=[f"finding-{finding.pk}"])
     delete_if_current(finding, expected_version=expected_version)

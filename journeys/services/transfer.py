@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxplatform.lib.csv_files import CsvWriter
+from journeys.live import journey_changed
 from journeys.models import Channel, Finding, FindingKind, Journey, JourneyGroup, Persona, Stage, Touchpoint
 from journeys.selectors import journey_map
 from journeys.services.recording import record_map
@@ -277,3 +278,4 @@ def write_map(
     ]
     Finding.objects.bulk_create(findings)
     record_map(journey.pk, new=True)  # bulk_create fires no history signals
+    journey_changed(journey.pk)

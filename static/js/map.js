@@ -93,8 +93,10 @@
   });
 
   function makeSortable(root) {
-    var board = boardIn(root);
+    // root: a new board, or a part of the board the live map swapped in (static/js/live.js).
+    var board = boardIn(root) || (root && root.closest ? root.closest("#map-board") : null);
     if (!board || !("canEdit" in board.dataset) || !window.Sortable) return;
+    var scope = root.contains(board) ? board : root;
     var common = {
       animation: 150,
       // Mouse-event dragging instead of native HTML5 drag and drop: the same in every browser and in tests.
@@ -109,15 +111,17 @@
         if (event.from !== event.to || event.oldIndex !== event.newIndex) saveOrder(board, event.item.id);
       },
     };
-    var head = board.querySelector(".lane-head");
-    if (head) {
+    var head = scope.matches(".lane-head") ? scope : scope.querySelector(".lane-head");
+    if (head && !window.Sortable.get(head)) {
       new window.Sortable(head, Object.assign({}, common, {
         draggable: ".stage-head",
         handle: ".stage-handle",
         direction: "horizontal",
       }));
     }
-    board.querySelectorAll(".tp-list").forEach(function (list) {
+    var lists = scope.matches(".tp-list") ? [scope] : Array.prototype.slice.call(scope.querySelectorAll(".tp-list"));
+    lists.forEach(function (list) {
+      if (window.Sortable.get(list)) return;
       new window.Sortable(list, Object.assign({}, common, {
         group: "touchpoints",
         draggable: ".tp-card",

@@ -49,9 +49,9 @@ def test_each_procfile_process_is_started_again_when_it_dies(process):
     assert COMPOSE["services"][process]["restart"] == "unless-stopped"
 
 
-def test_the_wsgi_module_and_the_celery_app_exist():
-    assert program(PROCFILE["web"]) == ["gunicorn", "cxplatform.wsgi"]
-    assert callable(importlib.import_module("cxplatform.wsgi").application)
+def test_the_asgi_module_and_the_celery_app_exist():
+    assert program(PROCFILE["web"]) == ["gunicorn", "cxplatform.asgi"]
+    assert callable(importlib.import_module("cxplatform.asgi").application)
     for process in ("worker", "beat"):
         app_module = program(PROCFILE[process])[2]
         app = importlib.import_module(app_module).celery_app
@@ -87,14 +87,14 @@ def dockerfile_command() -> list[str]:
     return yaml.safe_load(line.removeprefix("CMD "))
 
 
-def test_every_web_server_runs_the_threaded_workers_with_client_timeouts():
-    # Sync workers let two half-sent uploads freeze the site (issue 12): each web command loads the settings
-    # that choose gthread workers and disconnect silent clients.
+def test_every_web_server_runs_the_asgi_workers_with_client_timeouts():
+    # Sync workers let two half-sent uploads freeze the site (issue 12); the live map needs WebSockets (issue 14):
+    # each web command loads the settings that choose ASGI workers and disconnect silent clients.
     for command in (PROCFILE["web"], COMPOSE["services"]["web"]["command"], dockerfile_command()):
         parts = words(command)
-        assert parts[:2] == ["gunicorn", "cxplatform.wsgi"], parts
+        assert parts[:2] == ["gunicorn", "cxplatform.asgi"], parts
         assert parts[parts.index("-c") + 1] == "python:cxplatform.web_server", parts
     web_server = importlib.import_module("cxplatform.web_server")
-    assert web_server.worker_class == "cxplatform.web_server.ThreadWorker"
-    assert web_server.threads >= 4
+    assert web_server.worker_class == "cxplatform.web_server.AsgiWorker"
+    assert web_server.AsgiWorker.CONFIG_KWARGS["http"] is web_server.ClientTimeoutH11Protocol
     assert 1 <= web_server.WEB_CLIENT_TIMEOUT <= 60

@@ -1,4 +1,4 @@
-"""`make run`, the newcomer's first command, serves the product: DEBUG off, a real WSGI server, a secret key it
+"""`make run`, the newcomer's first command, serves the product: DEBUG off, a real ASGI server, a secret key it
 generated and kept, static files through WhiteNoise, and the branded 404 page instead of Django's debug page that
 lists every URL pattern. Still SQLite and in-process tasks without DATABASE_URL / REDIS_URL."""
 
@@ -87,4 +87,4 @@ def test_make_run_serves_the_demo_like_the_product(tmp_path):
         assert len(body) < 600_000
     finally:
         output += stop_process(process)
-    assert "Using worker: cxplatform.web_server.ThreadWorker" in output, output[-3000:]
+    assert "Using worker: cxplatform.web_server.AsgiWorker" in output, output[-3000:]

@@ -1,5 +1,5 @@
 """Slow clients against the Procfile stack's web process: a client that sends half a request and stays
-connected must not keep anyone else waiting (gthread workers with client timeouts, cxplatform/web_server.py)."""
+connected must not keep anyone else waiting (ASGI workers with client timeouts, cxplatform/web_server.py)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ the form and its errors, retargeted into the editor dialog. Without htmx a write
 - `edits`: the write views for stages, touchpoints and findings.
 """
 
-from journeys.views.map.board import map_page
+from journeys.views.map.board import map_board, map_page
 from journeys.views.map.edits import (
     finding_create,
     finding_delete,
@@ -31,6 +31,7 @@ __all__ = [
     "finding_create",
     "finding_delete",
     "finding_edit",
+    "map_board",
     "map_page",
     "map_reorder",
     "stage_archive",

@@ -6,6 +6,7 @@ queries whatever the size of the map. The write views (journeys.views.map.edits)
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -18,9 +19,10 @@ from django.views.decorators.http import require_GET
 
 from cxplatform.lib import extension_points
 from journeys.charts import emotion_curve_spec
+from journeys.live import current_revision
 from journeys.map_cards import CardLabels, comment_button, finding_item, measured_strip, touchpoint_card
 from journeys.models import Finding, FindingKind, FindingSource, Journey, Stage, Touchpoint
-from journeys.permissions import can_edit_journeys
+from journeys.permissions import can_edit_journeys, can_read_journey
 from journeys.selectors import journey_map
 
 
@@ -298,6 +300,23 @@ def board_response(
 # The page
 
 
+def _readable_journey(request: HttpRequest, pk: int) -> Journey:
+    journey = load_journey(pk)
+    if not can_read_journey(request.user, journey):
+        raise PermissionDenied
+    return journey
+
+
 @require_GET
 def map_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "journeys/map.html", map_context(request, load_journey(pk)))
+    journey = _readable_journey(request, pk)
+    # The live revision the page shows: on connecting, the live map fetches the board if it has moved since.
+    context = {**map_context(request, journey), "live_revision": current_revision(journey.pk)}
+    return render(request, "journeys/map.html", context)
+
+
+@require_GET
+def map_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board alone, as the page shows it (with the page's query string: the same period of measures): what
+    the live map fetches when someone else changed the journey (static/js/live.js)."""
+    return render(request, "journeys/_map_board.html", map_context(request, _readable_journey(request, pk)))
