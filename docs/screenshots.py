@@ -1,7 +1,7 @@
 """Retake the README's screenshots: `make screenshots`.
 
-Seeds the demo into a throwaway SQLite database (in-process tasks, no Redis), runs Django's development server
-on a free port, logs in as the demo CX editor in Chromium (Playwright) and saves, in docs/:
+Seeds the demo into a throwaway SQLite database (in-process tasks, no Redis), runs the ASGI app (uvicorn, as
+`make dev` does, so the map's live connection works) on a free port, logs in as the demo CX editor in Chromium (Playwright) and saves, in docs/:
 
 - screenshot-map.png: the map of the demo journey "Report a claim", with its measured layer (scores on the
   touchpoint cards against their targets, the designed and the measured emotion curves);
@@ -139,7 +139,16 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "cxplatform.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

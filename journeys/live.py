@@ -28,7 +28,15 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-_acting_user: contextvars.ContextVar = contextvars.ContextVar("live_acting_user", default=None)
+# The request being served, not its user: request.user is a lazy object, and asgiref looks at every context
+# variable's value when it hands the context between threads (isinstance), which would load the user from the
+# database inside the event loop (SynchronousOnlyOperation) when `journey_changed` announces from async_to_sync.
+_acting_request: contextvars.ContextVar = contextvars.ContextVar("live_acting_request", default=None)
+
+
+def _acting_user():
+    request = _acting_request.get()
+    return getattr(request, "user", None) if request is not None else None
 
 
 def journey_group(journey_id: int) -> str:
@@ -84,7 +92,7 @@ def send(group: str, message: dict) -> None:
 
 def journey_changed(journey_id: int, *, parts: Iterable[str] = (), user=None) -> None:
     """Announce, after commit, that journey `journey_id` changed (see the module's docstring)."""
-    by = person(user if user is not None else _acting_user.get())
+    by = person(user if user is not None else _acting_user())
     parts = sorted(set(parts))
 
     def announce() -> None:
@@ -108,11 +116,11 @@ class ActingUserMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _acting_user.set(getattr(request, "user", None))
+        token = _acting_request.set(request)
         try:
             return self.get_response(request)
         finally:
-            _acting_user.reset(token)
+            _acting_request.reset(token)
 
 
 def close_on_logout(sender, request, user, **kwargs) -> None:

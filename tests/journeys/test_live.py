@@ -303,3 +303,25 @@ def test_a_broken_or_binary_frame_from_the_page_is_ignored(manager):
         return change
 
     assert asyncio.run(scenario())["type"] == "changed"
+
+
+def test_the_acting_user_is_not_loaded_when_a_change_is_announced_from_a_thread():
+    """asgiref looks at every context variable's value when it hands the context to the event loop
+    (async_to_sync, as `journey_changed` sends): a lazy request.user kept there was loaded from the database
+    inside the loop, which Django refuses, and the request never answered (seen logging in under uvicorn)."""
+    from asgiref.sync import async_to_sync
+    from django.test import RequestFactory
+    from django.utils.functional import SimpleLazyObject
+
+    from journeys.live import ActingUserMiddleware
+
+    loaded = []
+    request = RequestFactory().get("/")
+    request.user = SimpleLazyObject(lambda: loaded.append("user") or object())
+
+    async def nothing():
+        return "sent"
+
+    answers = ActingUserMiddleware(lambda req: async_to_sync(nothing)())(request)
+    assert answers == "sent"
+    assert loaded == []
