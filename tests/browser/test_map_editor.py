@@ -210,6 +210,8 @@ def test_a_wide_map_scrolls_sideways_and_keeps_its_lane_labels(live_server, page
     curve_width = page.locator(".emotion-curve").bounding_box()["width"]
     columns_width = sum(head.bounding_box()["width"] for head in page.locator(".stage-head").all())
     assert abs(curve_width - columns_width) < 2
+    # Down to the board, as a reader does (the map's header and toolbar come first), then sideways.
+    board.scroll_into_view_if_needed()
     board.evaluate("element => element.scrollBy(800, 0)")
     label = page.locator(".lane-touchpoints .lane-label")
     expect(label).to_be_in_viewport()
