@@ -196,7 +196,7 @@ def edit(journey, editor, rate: float, seconds: float, commits: dict[int, float]
     from journeys.models import Touchpoint
     from journeys.services import touchpoint_update
 
-    live._acting_user.set(editor)  # the announcements say who edited, as a page's would
+    live.act_as(editor)  # the announcements say who edited, as a page's would
     touchpoints = list(Touchpoint.objects.filter(journey=journey).order_by("pk"))
     count = int(rate * seconds)
     started = time.perf_counter()

@@ -39,6 +39,17 @@ def _acting_user():
     return getattr(request, "user", None) if request is not None else None
 
 
+class _Acting:
+    def __init__(self, user) -> None:
+        self.user = user
+
+
+def act_as(user) -> None:
+    """Name `user` as the one whose changes this thread announces from now on, outside a request (a script, a
+    bench); a request's user is named by ActingUserMiddleware."""
+    _acting_request.set(_Acting(user))
+
+
 def journey_group(journey_id: int) -> str:
     return f"journey-{journey_id}"
 
