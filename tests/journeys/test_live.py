@@ -5,6 +5,7 @@ here; tests/stack/test_live_two_processes.py runs the Redis one across two serve
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 from channels.db import database_sync_to_async
@@ -22,6 +23,13 @@ from tests.journeys.websocket_client import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+def run(coroutine):
+    """asyncio.run, on a thread of its own: the browser tests' Playwright (a session fixture) keeps an event loop
+    running on the main thread once it has started, and asyncio.run refuses to start a second one there."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +80,7 @@ async def joined(socket: WebsocketCommunicator) -> dict:
 
 def test_an_anonymous_visitor_cannot_open_a_journeys_socket():
     journey = build_map(stages=1, touchpoints_per_stage=1)
-    assert asyncio.run(refused(communicator(journey.pk)))
+    assert run(refused(communicator(journey.pk)))
 
 
 def test_an_inactive_user_cannot_open_a_journeys_socket(cx_editor):
@@ -80,24 +88,24 @@ def test_an_inactive_user_cannot_open_a_journeys_socket(cx_editor):
     cookie = session_cookie(cx_editor)
     cx_editor.is_active = False
     cx_editor.save(update_fields=["is_active"])
-    assert asyncio.run(refused(communicator(journey.pk, cookie)))
+    assert run(refused(communicator(journey.pk, cookie)))
 
 
 def test_a_reader_not_allowed_on_the_journey_cannot_open_its_socket(cx_editor, monkeypatch):
     # The place a per-journey restriction goes: the socket follows journeys.permissions.can_read_journey.
     journey = build_map(stages=1, touchpoints_per_stage=1)
     monkeypatch.setattr("journeys.consumers.can_read_journey", lambda user, journey: False)
-    assert asyncio.run(refused(communicator(journey.pk, session_cookie(cx_editor))))
+    assert run(refused(communicator(journey.pk, session_cookie(cx_editor))))
 
 
 def test_a_socket_for_a_journey_that_does_not_exist_is_refused(cx_editor):
-    assert asyncio.run(refused(communicator(999999, session_cookie(cx_editor))))
+    assert run(refused(communicator(999999, session_cookie(cx_editor))))
 
 
 def test_a_socket_opened_from_another_site_is_refused(cx_editor):
     journey = build_map(stages=1, touchpoints_per_stage=1)
     socket = communicator(journey.pk, session_cookie(cx_editor), origin=(b"origin", b"https://evil.example"))
-    connected, _ = asyncio.run(socket.connect())
+    connected, _ = run(socket.connect())
     assert not connected
 
 
@@ -124,7 +132,7 @@ def test_a_reader_receives_a_change_once_it_is_committed_and_not_a_rolled_back_o
         await socket.disconnect()
         return hello, change, touchpoint
 
-    hello, change, touchpoint = asyncio.run(scenario())
+    hello, change, touchpoint = run(scenario())
     assert change["parts"] == [f"touchpoint-{touchpoint.pk}"]
     # The rolled-back change did not move the revision; the committed one did, once.
     assert change["revision"] == hello["revision"] + 1
@@ -144,7 +152,7 @@ def test_a_change_says_who_made_it_and_moves_the_revision(cx_editor, manager):
         await socket.disconnect()
         return first, second
 
-    first, second = asyncio.run(scenario())
+    first, second = run(scenario())
     assert first["by"] == {
         "id": cx_editor.pk,
         "name": "Emma " + cx_editor.last_name,
@@ -166,7 +174,7 @@ def test_a_change_to_another_journey_is_not_sent(manager):
         await socket.disconnect()
         return nothing
 
-    assert asyncio.run(scenario())
+    assert run(scenario())
 
 
 def test_presence_join_here_editing_and_leave(cx_editor, manager):
@@ -192,7 +200,7 @@ def test_presence_join_here_editing_and_leave(cx_editor, manager):
         await martin.disconnect()
         return emma_hears, martin_hears, editing, cleared, left
 
-    emma_hears, martin_hears, editing, cleared, left = asyncio.run(scenario())
+    emma_hears, martin_hears, editing, cleared, left = run(scenario())
     assert emma_hears["event"] == "join" and emma_hears["user"]["name"] == str(manager)
     assert martin_hears["event"] == "here" and martin_hears["user"]["name"] == str(cx_editor)
     assert editing["event"] == "editing" and editing["part"] == f"tp-{touchpoint.pk}"
@@ -215,7 +223,7 @@ def test_logging_out_closes_the_socket_of_that_session_at_once(cx_editor, settin
         message = await socket.receive_output(timeout=5)
         return message
 
-    assert asyncio.run(scenario()) == {"type": "websocket.close", "code": REFUSED}
+    assert run(scenario()) == {"type": "websocket.close", "code": REFUSED}
 
 
 def test_a_deactivated_user_is_disconnected_by_the_periodic_check(cx_editor):
@@ -237,7 +245,7 @@ def test_a_deactivated_user_is_disconnected_by_the_periodic_check(cx_editor):
                 if message["type"] == "websocket.close":
                     return message
 
-    assert asyncio.run(scenario()) == {"type": "websocket.close", "code": REFUSED}
+    assert run(scenario()) == {"type": "websocket.close", "code": REFUSED}
 
 
 def test_a_deactivated_user_is_disconnected_at_their_next_message(cx_editor, settings):
@@ -259,7 +267,7 @@ def test_a_deactivated_user_is_disconnected_at_their_next_message(cx_editor, set
                 if message["type"] == "websocket.close":
                     return message
 
-    assert asyncio.run(scenario()) == {"type": "websocket.close", "code": REFUSED}
+    assert run(scenario()) == {"type": "websocket.close", "code": REFUSED}
 
 
 def test_the_board_fragment_answers_the_board_for_signed_in_readers_only(client, manager):
@@ -302,7 +310,7 @@ def test_a_broken_or_binary_frame_from_the_page_is_ignored(manager):
         await socket.disconnect()
         return change
 
-    assert asyncio.run(scenario())["type"] == "changed"
+    assert run(scenario())["type"] == "changed"
 
 
 def test_the_acting_user_is_not_loaded_when_a_change_is_announced_from_a_thread():
@@ -322,6 +330,8 @@ def test_the_acting_user_is_not_loaded_when_a_change_is_announced_from_a_thread(
     async def nothing():
         return "sent"
 
-    answers = ActingUserMiddleware(lambda req: async_to_sync(nothing)())(request)
+    middleware = ActingUserMiddleware(lambda req: async_to_sync(nothing)())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:  # no event loop of Playwright's in the way
+        answers = pool.submit(middleware, request).result()
     assert answers == "sent"
     assert loaded == []
