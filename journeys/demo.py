@@ -171,3 +171,10 @@ def _seed_future_state() -> None:
         emotion=1,
         customer_expectation=demo_text("Know at once everything that is needed"),
     )
+
+
+def seed_history_baselines() -> None:
+    """The demo's parts were written with history paused (fast); each gets its hidden baseline row now, in bulk,
+    so that a newcomer's first edit shows in the journey's History as a change from the demo's value. Run after
+    every seeder: the teams and metrics demos change no map, but this must see the map as they leave it."""
+    recording.record_baselines()

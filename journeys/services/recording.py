@@ -85,7 +85,7 @@ _paused: ContextVar[bool] = ContextVar("journeys_history_paused", default=False)
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """No record_map inside (the demo seeding: fast, and its rows get a hidden baseline on their first edit)."""
+    """No record_map inside (the demo seeding: fast; it writes the baselines in bulk at its end, record_baselines)."""
     token = _paused.set(True)
     try:
         yield
@@ -186,6 +186,24 @@ def _rows(kind: str, journey_id: int, pks: Iterable[int] | None = None) -> list[
     if kind == "journey":
         return list(manager.filter(pk=journey_id))
     return list(manager.filter(journey_id=journey_id))
+
+
+def record_baselines(journey_ids: Iterable[int] | None = None) -> int:
+    """A hidden baseline row for every part of these journeys (of all, without ids) that has no history yet: parts
+    written while recording was paused (the demo seeding) or before history was recorded at all (the migration
+    that added it does the same). Their first change then shows as a change from what they were, not as the
+    baseline itself. Written in bulk; returns how many."""
+    ids = list(journey_ids) if journey_ids is not None else None
+    written = 0
+    for kind, model in KINDS.items():
+        rows = model._base_manager.order_by("pk")
+        if ids is not None:
+            rows = rows.filter(pk__in=ids) if kind == "journey" else rows.filter(journey_id__in=ids)
+        missing = list(rows.exclude(pk__in=history_model(kind).objects.values("id")))
+        for start in range(0, len(missing), 2000):
+            _bulk_history(kind, missing[start : start + 2000], history_type="+", reason=BASELINE)
+        written += len(missing)
+    return written
 
 
 def record_map(

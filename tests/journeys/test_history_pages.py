@@ -234,3 +234,22 @@ def test_a_restore_tells_the_live_map(editor_client, claim, monkeypatch):
     editor_client.post(reverse("journeys:history-part-restore", args=[claim.pk, "touchpoint", deletion.history_id]))
     editor_client.post(reverse("journeys:undo", args=[claim.pk]), **HTMX)
     assert announced == [claim.pk, claim.pk]
+
+
+def test_a_part_from_before_history_shows_its_first_change_as_a_change(editor_client, claim):
+    """Parts the demo seeding wrote (history paused), or that existed before history was recorded, get a hidden
+    baseline; their first edit is then news in the timeline, from the old value to the new one."""
+    from journeys.services import recording
+
+    with recording.paused():
+        seeded = services.touchpoint_create(stage=part(Stage, "Assessment"), name="Loss adjuster visit")
+    Touchpoint.history.filter(id=seeded.pk).delete()  # as the demo leaves it: no history at all
+    assert recording.record_baselines([claim.pk]) == 1
+    assert recording.record_baselines([claim.pk]) == 0  # only what has none
+
+    edit = reverse("journeys:touchpoint-edit", args=[claim.pk, seeded.pk])
+    data = {"name": "Visit by the loss adjuster", "emotion": 0, "version": seeded.version}
+    assert editor_client.post(edit, data).status_code == 302
+
+    text = text_of(editor_client.get(history_url(claim)))
+    assert "renamed the touchpoint “Loss adjuster visit” to “Visit by the loss adjuster”" in text

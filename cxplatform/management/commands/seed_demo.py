@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cxplatform.accounts.demo import DEMO_PEOPLE, seed_people
-from journeys.demo import seed_journey_groups, seed_journeys
+from journeys.demo import seed_history_baselines, seed_journey_groups, seed_journeys
 from metrics.demo import seed_metrics
 from teams.demo import seed_departments, seed_teams, seed_work
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             seed_journeys(people=people, groups=groups)
             seed_work(people=people, teams=teams)
             seed_metrics(people=people)
+            seed_history_baselines()
         self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
         self._print_logins(people, passwords)
 
