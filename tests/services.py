@@ -81,8 +81,32 @@ def wait_for(predicate, timeout: float, interval: float = 0.2, what: str = "cond
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last value: {last!r})")
 
 
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command's name: [state, ppid, ...]; empty when it is gone."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def descendants(pid: int) -> list[tuple[int, str]]:
+    """Every process below `pid` (from /proc), children first, each with its start time (to know it again)."""
+    stats = {int(entry.name): _stat(int(entry.name)) for entry in Path("/proc").iterdir() if entry.name.isdigit()}
+    found: list[tuple[int, str]] = []
+    frontier = [pid]
+    while frontier:
+        below = [child for child, fields in stats.items() if len(fields) > 19 and int(fields[1]) in frontier]
+        found += [(child, stats[child][19]) for child in below]
+        frontier = below
+    return found
+
+
 def stop_process(process: subprocess.Popen, timeout: float = 10) -> str:
-    """Stop a process group started with start_new_session=True; returns what it printed."""
+    """Stop a process group started with start_new_session=True; returns what it printed.
+
+    What it started in sessions of their own (honcho starts each Procfile process so) is killed too if it is still
+    there once the group is gone: on a busy machine honcho may be killed before its children have stopped."""
+    below = descendants(process.pid) if process.poll() is None else []
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, 15)
@@ -91,6 +115,11 @@ def stop_process(process: subprocess.Popen, timeout: float = 10) -> str:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait(timeout=timeout)
+    for pid, started in below:
+        fields = _stat(pid)
+        if len(fields) > 19 and fields[19] == started:  # still that process, not a new one with its number
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, 9)
     output = process.stdout.read() if process.stdout else ""
     return output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
 
