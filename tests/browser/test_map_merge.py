@@ -8,10 +8,11 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from cxplatform.accounts.models import Role
-from journeys.models import Journey, Touchpoint
+from journeys.models import Touchpoint
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_map_editor import drag
-from tests.cxplatform.factories import PASSWORD, UserFactory
+from tests.browser.test_map_stale_edit import log_in
+from tests.cxplatform.factories import UserFactory
 from tests.journeys.factories import build_map
 from tests.teams.factories import MembershipFactory, TeamFactory
 
@@ -19,15 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 THEIRS = "Sent within five minutes of signing, with a link to the app for the first login."
 MINE = "Short: what happens next and who calls, readable on a phone in one minute."
-
-
-def log_in(page: Page, base: str, username: str, journey: Journey) -> None:
-    page.goto(f"{base}/journeys/{journey.pk}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{base}/journeys/{journey.pk}/")
-    page.wait_for_load_state()
 
 
 def open_card(page: Page, touchpoint: Touchpoint):

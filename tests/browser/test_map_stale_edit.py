@@ -22,6 +22,7 @@ LONG = (
 
 
 def log_in(page: Page, base: str, username: str, journey: Journey) -> None:
+    """Log in through the form that opening the journey's map asks for, and land on that map."""
     page.goto(f"{base}/journeys/{journey.pk}/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
