@@ -3,10 +3,15 @@ rest of metrics.connectors: sources, mappings, deliveries)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
+
+from django.utils.translation import gettext as _
 
 
 class SignatureInvalid(Exception):
@@ -33,6 +38,19 @@ class Ignored(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class FetchFailed(Exception):
+    """A call to the tool's API (fetch() or poll()) that did not give the answers. `retryable` says whether trying
+    again later may help (a timeout, a connection error, a 429 or 5xx) or not (401/403: a wrong token, 404: the
+    response or survey does not exist, an answer that is not what the API documents): the caller retries the
+    first with backoff and rejects the delivery with `reason` on the second."""
+
+    def __init__(self, reason: str, *, retryable: bool, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+        self.status = status  # the API's HTTP status when it answered
 
 
 @dataclass(frozen=True)
@@ -103,3 +121,63 @@ class Vendor:
     def poll(self, *, config: Mapping[str, Any], since: datetime | None) -> list[Submission]:
         """Polled vendors: the submissions completed since `since` (all when None)."""
         raise NotImplementedError
+
+
+# Helpers the vendor modules share.
+
+
+def header(headers: Mapping[str, str], name: str) -> str:
+    """A header's value ("" when absent), case-insensitively even when `headers` is a plain dict."""
+    value = headers.get(name)
+    if value is None:
+        lowered = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    return value or ""
+
+
+def hmac_base64(secret: str, body: bytes, digest: str = "sha256") -> str:
+    """base64(HMAC-<digest>(secret, body)): the signature Typeform and SurveyMonkey send."""
+    return base64.b64encode(hmac.new(secret.encode(), body, getattr(hashlib, digest)).digest()).decode()
+
+
+def parse_timestamp(value: Any, key: str, *, naive_zone: tzinfo | None = None) -> datetime | None:
+    """An ISO 8601 timestamp ("2026-03-01T09:30:00Z", "...+01:00", "2026-03-01 09:30:00") or a Unix epoch number.
+    One with a zone or offset stays aware; one without is given `naive_zone` when the tool documents the zone it
+    writes in (Typeform: UTC), else left naive (local time: the caller makes it aware in the current zone).
+    None or "" gives None; anything else is PayloadInvalid naming `key`."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise PayloadInvalid(_("%(key)s is not a date and time: %(value)s") % {"key": key, "value": value})
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise PayloadInvalid(_("%(key)s is not a date and time: %(value)s") % {"key": key, "value": value}) from exc
+    if not isinstance(value, str):
+        raise PayloadInvalid(_("%(key)s is not a date and time: %(value)s") % {"key": key, "value": value})
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise PayloadInvalid(
+            _("%(key)s is not a date and time: %(value)s") % {"key": key, "value": value[:100]}
+        ) from exc
+    if parsed.tzinfo is None and naive_zone is not None:
+        parsed = parsed.replace(tzinfo=naive_zone)
+    return parsed
+
+
+def require_object(value: Any, key: str) -> dict[str, Any]:
+    """`value` when it is a JSON object, else PayloadInvalid naming `key`."""
+    if not isinstance(value, dict):
+        raise PayloadInvalid(_("%(key)s is missing or not an object.") % {"key": key})
+    return value
+
+
+def text(value: Any) -> str:
+    """A hidden field's or id's value as text (numbers as the tool sent them, None as "")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
