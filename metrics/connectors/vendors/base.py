@@ -121,12 +121,18 @@ class Vendor:
         the submissions known from the notification alone (ids), completed by fetch()."""
         raise NotImplementedError
 
+    def needs_fetch(self, payload: Any) -> bool:
+        """Whether this decoded payload carries ids only, so that fetch() must complete it (a fetching vendor may
+        also accept full payloads: Qualtrics' Web Service task)."""
+        return self.fetches
+
     def fetch(self, payload: Any, *, config: Mapping[str, Any]) -> list[Submission]:
-        """Fetching vendors: call the tool's API back for the answers the notification names."""
+        """Fetching vendors: call the tool's API back for the answers the notification names. Raises FetchFailed
+        (retry it later when .retryable), PayloadInvalid or Ignored (as parse)."""
         raise NotImplementedError
 
     def poll(self, *, config: Mapping[str, Any], since: datetime | None) -> list[Submission]:
-        """Polled vendors: the submissions completed since `since` (all when None)."""
+        """Polled vendors: the submissions completed since `since` (all when None). Raises FetchFailed."""
         raise NotImplementedError
 
 
