@@ -100,6 +100,11 @@ class Vendor:
     fetches: ClassVar[bool] = False  # the payload carries ids only: answers come from fetch(), in a task
     polls: ClassVar[bool] = False  # no webhook: answers come from poll(), run by beat
     receives: ClassVar[bool] = True  # has an inbound endpoint (False for a polled-only tool)
+    # The tool makes the signing key (SurveyMonkey: its app's "api key&secret"): the source page asks the user to
+    # paste it (secret_label, secret_help) instead of showing one from new_secret().
+    secret_from_tool: ClassVar[bool] = False
+    secret_label: ClassVar[str] = ""
+    secret_help: ClassVar[str] = ""
 
     def new_secret(self) -> str:
         """A new signing secret in the form this tool expects to be pasted."""
