@@ -48,6 +48,7 @@ from .base import (
     Submission,
     Vendor,
     api_base,
+    as_object,
     config_text,
     header,
     parse_timestamp,
@@ -282,7 +283,7 @@ class Qualtrics(Vendor):
         if values.get("finished") in (0, False, "0", "false"):
             raise Ignored(_("The Qualtrics response is not finished."))
         answers, hidden, meta = split_values(values)
-        labels = result.get("labels") if isinstance(result.get("labels"), dict) else {}
+        labels = as_object(result.get("labels"))
         if labels:
             meta["labels"] = {key: labels[key] for key in answers if key in labels}
         meta.update(notified.meta)

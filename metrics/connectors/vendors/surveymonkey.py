@@ -39,6 +39,7 @@ from .base import (
     Submission,
     Vendor,
     api_base,
+    as_object,
     config_text,
     header,
     parse_timestamp,
@@ -166,9 +167,9 @@ class SurveyMonkey(Vendor):
         questions = self._questions(details)
         answers: dict[str, Answer] = {}
         for page in response["pages"]:
-            for question in page.get("questions") or [] if isinstance(page, dict) else []:
+            for question in as_object(page).get("questions") or []:
                 self._read_question(question, questions, answers)
-        custom = response.get("custom_variables") if isinstance(response.get("custom_variables"), dict) else {}
+        custom = as_object(response.get("custom_variables"))
         meta = dict(notified.meta)
         for key in ("collection_mode", "ip_address", "total_time", "email_address", "custom_value", "metadata"):
             if response.get(key) not in (None, "", {}, []):
@@ -192,11 +193,11 @@ class SurveyMonkey(Vendor):
         if not isinstance(details, dict):
             return questions
         for page in details.get("pages") or []:
-            for question in page.get("questions") or [] if isinstance(page, dict) else []:
+            for question in as_object(page).get("questions") or []:
                 if not isinstance(question, dict):
                     continue
                 headings = question.get("headings") or [{}]
-                options = question.get("answers") if isinstance(question.get("answers"), dict) else {}
+                options = as_object(question.get("answers"))
                 questions[text(question.get("id"))] = {
                     "heading": text(headings[0].get("heading")) if isinstance(headings[0], dict) else "",
                     "family": text(question.get("family")),
