@@ -82,6 +82,7 @@ def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Jour
     channels = _channels()
     # Archived ones too: seeding again must not bring a second copy of an archived demo journey.
     existing = set(Journey.all_objects.filter(state=JourneyState.CURRENT).values_list("group__slug", "name"))
+    keys = set(Journey.all_objects.values_list("key", flat=True))  # one query, not one per journey's save
     created = []
     for spec in JOURNEYS:
         if (spec["group"], demo_text(spec["name"])) in existing:
@@ -93,6 +94,7 @@ def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Jour
             phase=spec["phase"],
             chain_owner=people.get(spec["chain_owner"]),
         )
+        fill_keys([journey], taken=keys, fallback="journey")
         journey.save_without_historical_record()  # seeding records no history (journeys.services.recording)
         journey.personas.set([personas[name] for name in spec["personas"]])
         _build_map(journey, spec["stages"], channels, people)

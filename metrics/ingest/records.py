@@ -100,10 +100,14 @@ class Lookups:
             (current if state == JourneyState.CURRENT else future).add(pk)
             if key:
                 keys[key] = pk
-        touchpoint_journey = dict(touchpoints.values_list("pk", "journey_id"))
         touchpoint_keys: dict[tuple[int, str], int] = {}
+        everything = journey_ids is None and journey_keys is None and touchpoint_ids is None
+        # Loading everything (a file), the keyed query below reads every touchpoint's journey too.
+        touchpoint_journey = (
+            {} if everything and with_touchpoint_keys else dict(touchpoints.values_list("pk", "journey_id"))
+        )
         if with_touchpoint_keys:
-            if journey_ids is not None or journey_keys is not None:
+            if not everything:
                 keyed = keyed.filter(journey_id__in=current | future)
             aliased: dict[tuple[int, str], int] = {}
             for pk, journey_id, key, aliases in keyed.values_list("pk", "journey_id", "key", "aliases"):
