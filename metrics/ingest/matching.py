@@ -17,7 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from journeys.models import Channel, Journey, JourneyState, Touchpoint
+from journeys.models import Channel, Journey, JourneyState, Touchpoint, channel_label
 
 _NOT_WORD = re.compile(r"[\W_]+")
 SUGGEST_CUTOFF = 0.72
@@ -50,6 +50,7 @@ class JourneyInfo:
     id: int
     name: str
     current: bool
+    on_map: bool = True  # not archived
 
 
 @dataclass
@@ -61,14 +62,17 @@ class Matcher:
     touchpoint_journey: dict[int, int] = field(default_factory=dict)
     channel_names: dict[str, str] = field(default_factory=dict)  # normalised key or name -> slug
     channel_labels: dict[str, str] = field(default_factory=dict)  # slug -> name
+    channel_names_nl: dict[str, str] = field(default_factory=dict)  # slug -> Dutch name (may be empty)
 
     @classmethod
     def load(cls) -> Matcher:
         matcher = cls()
-        journey_fields = ["pk", "name", "state"] + (["key"] if _has_field(Journey, "key") else [])
+        journey_fields = ["pk", "name", "state", "archived_at"] + (["key"] if _has_field(Journey, "key") else [])
         # Archived ones too: answers that still come in for them are kept (as the CSV import does).
         for values in Journey.all_objects.order_by("pk").values(*journey_fields):
-            info = JourneyInfo(values["pk"], values["name"], values["state"] == JourneyState.CURRENT)
+            info = JourneyInfo(
+                values["pk"], values["name"], values["state"] == JourneyState.CURRENT, values["archived_at"] is None
+            )
             matcher.journeys[info.id] = info
             for text in (values.get("key"), values["name"]):
                 if text:
@@ -91,6 +95,7 @@ class Matcher:
         matcher.touchpoint_names, matcher.touchpoint_labels = dict(names), dict(labels)
         for slug, name, name_nl in Channel.objects.order_by("position", "pk").values_list("slug", "name", "name_nl"):
             matcher.channel_labels[slug] = name
+            matcher.channel_names_nl[slug] = name_nl
             for text in (slug, name, name_nl):
                 if text:
                     matcher.channel_names.setdefault(norm(text), slug)
@@ -123,6 +128,11 @@ class Matcher:
                 % {"name": self.journeys[found].name}
             )
         return found
+
+    def journey_choices(self) -> list[tuple[int, str]]:
+        """Current-state journeys on the map, by name (the fixed journey's select)."""
+        found = [(j.id, j.name) for j in self.journeys.values() if j.current and j.on_map]
+        return sorted(found, key=lambda item: item[1].casefold())
 
     def journey_name(self, journey_id: int) -> str:
         info = self.journeys.get(journey_id)
@@ -158,6 +168,10 @@ class Matcher:
 
     def touchpoints_of(self, journey_id: int) -> list[tuple[int, str]]:
         return sorted(self.touchpoint_labels.get(journey_id, {}).items(), key=lambda item: item[1].casefold())
+
+    def channel_display(self, slug: str) -> str:
+        """The channel's name in the active language (as Channel.label)."""
+        return channel_label(self.channel_labels.get(slug, slug), self.channel_names_nl.get(slug, ""))
 
     def channel(self, value: str) -> str:
         text = value.strip()

@@ -80,10 +80,10 @@ def mapping_for(table: Table, mapping: Mapping | None) -> Mapping:
         check_header(table.names)
     except FileRefused as refused:
         message = _(
-            "The header is not the standard one (%(problem)s). Map its columns on the import page and save the mapping "
-            "as a preset, then name the preset."
+            "%(problem)s Or map the file's own columns on the import page, save the mapping as a preset and name it "
+            "(preset)."
         ) % {"problem": refused.message}
-        raise IngestRefused([Problem(1, "file", message)]) from None
+        raise IngestRefused([Problem(1, None, message)]) from None
     return Mapping.identity(table.names)
 
 

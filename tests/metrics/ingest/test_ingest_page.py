@@ -98,10 +98,10 @@ def test_confirming_a_clean_file_imports_everything(editor_client, voc_map):
 
 
 def test_a_file_that_cannot_be_read_shows_why(editor_client, voc_map):
-    response, _url = upload_file(editor_client, csv_bytes([["x"]], header=["metric", "stars"]))
+    response, _url = upload_file(editor_client, "metric;score\nnps;9\n".encode("utf-16"))
     html = response.content.decode()
     assert "This file cannot be imported" in html
-    assert "Wrong header (unknown columns: &#x27;stars&#x27;" in html
+    assert "The file is not UTF-8 text" in html
     assert "Import" not in re.sub(r"<h2[^>]*>Import</h2>|Import responses|import", "", html.split("<main")[1])
 
 
@@ -121,8 +121,8 @@ def test_discarding_an_upload_removes_it(editor_client, voc_map):
 
 
 def test_the_upload_page_runs_a_fixed_number_of_queries(editor_client, voc_map, django_assert_num_queries):
-    # session, user, the example's journey and touchpoint
-    with django_assert_num_queries(3):
+    # session, user, the presets (with who saved them), the example's journey and touchpoint
+    with django_assert_num_queries(4):
         editor_client.get(PAGE)
 
 
