@@ -98,12 +98,17 @@ class RecordWriter:
             return _("respondent (generated)")
         return self.header_of(field_name) or field_name
 
-    def write(self, target: IO[str], *, preview: int = PREVIEW_RECORDS) -> Mapped:
+    def write(
+        self, target: IO[str], *, preview: int = PREVIEW_RECORDS, skip_lines: frozenset[int] = frozenset()
+    ) -> Mapped:
+        """Write the records; rows on `skip_lines` (rejected in a first pass) are read but not written."""
         mapped = Mapped()
         out = csv_files.CsvWriter(target)
         out.writerow(FIELDS)
         for line, cells in self.table.rows():
             mapped.rows_read += 1
+            if line in skip_lines:
+                continue
             try:
                 records = list(self._records(line, cells, mapped))
             except _RowProblems as problems:

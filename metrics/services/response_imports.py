@@ -94,10 +94,21 @@ def _write_records(
     if problems:
         raise MappingInvalid(problems)
     writer = RecordWriter(table, mapping, matcher, file_digest=file_digest(table.binary))
+    records, mapped = _records_file(writer, preview=preview)
+    if mapped.rows_read == 0:
+        records.close()
+        raise IngestRefused([Problem(2, None, _("The file has a header but no responses."))])
+    return records, mapped, writer
+
+
+def _records_file(
+    writer: RecordWriter, *, preview: int, skip_lines: frozenset[int] = frozenset()
+) -> tuple[IO[bytes], Mapped]:
+    """The records of the table, in a temporary CSV (rewound), and what writing them found."""
     records = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
     text = io.TextIOWrapper(records, encoding="utf-8", newline="")
     try:
-        mapped = writer.write(text, preview=preview)
+        mapped = writer.write(text, preview=preview, skip_lines=skip_lines)
     except FileRefused as refused:
         text.close()
         raise IngestRefused([Problem(refused.line, refused.field, refused.message)]) from None
@@ -107,10 +118,35 @@ def _write_records(
     text.flush()
     text.detach()
     records.seek(0)
-    if mapped.rows_read == 0:
-        records.close()
-        raise IngestRefused([Problem(2, None, _("The file has a header but no responses."))])
-    return records, mapped, writer
+    return records, mapped
+
+
+@dataclass
+class _Found:
+    """Every problem the pipeline finds in the records (translated), and the original lines they reject."""
+
+    problems: list[Problem] = field(default_factory=list)
+    records: set[int] = field(default_factory=set)  # positions in the records' CSV
+    lines: set[int] = field(default_factory=set)
+
+
+def _check_records(records: IO[bytes], mapped: Mapped, writer: RecordWriter) -> tuple[IngestResult, _Found]:
+    found = _Found()
+
+    def collect(problem: Problem) -> None:
+        if problem.position is not None:
+            found.records.add(problem.position)
+            found.lines.add(mapped.original_line(problem.position))
+        found.problems.append(translate(problem, mapped, writer))
+
+    result = responses_check_csv(file=records, preview_rows=0, line_of=mapped.original_line, on_problem=collect)
+    records.seek(0)
+    return result, found
+
+
+def _partly_valid(mapped: Mapped, found: _Found, bad_lines: set[int]) -> int:
+    """Valid records of rejected rows (a wide row is stored whole or not at all)."""
+    return sum(1 for index, line in enumerate(mapped.origin) if line in bad_lines and index + 2 not in found.records)
 
 
 def _merge(own: list[Problem], found: list[Problem]) -> list[Problem]:
@@ -129,19 +165,15 @@ def responses_check_table(
     records, mapped, writer = _write_records(table, mapping, matcher, preview)
     check = TableCheck(rows_read=mapped.rows_read, mapped=mapped, writer=writer)
     try:
+        found = _Found()
         if mapped.records:
-            found = responses_check_csv(file=records, preview_rows=0, line_of=mapped.original_line)
-            check.created, check.duplicates = found.created, found.duplicates
-            translated = [translate(problem, mapped, writer) for problem in found.problems]
-            check.error_count = found.error_count + len(mapped.problems)
-            check.problems = _merge(mapped.problems, translated)
-            complete = found.error_count <= len(found.problems)
-            lines = {problem.position for problem in translated} | mapped.problem_lines
-            check.rejected = len(lines) if complete else found.rejected + len(mapped.problem_lines)
-        else:
-            check.error_count = len(mapped.problems)
-            check.problems = mapped.problems[:MAX_PROBLEMS]
-            check.rejected = len(mapped.problem_lines)
+            result, found = _check_records(records, mapped, writer)
+            check.duplicates = result.duplicates
+            bad_lines = found.lines | mapped.problem_lines
+            check.created = max(result.created - _partly_valid(mapped, found, bad_lines), 0)
+        check.error_count = len(found.problems) + len(mapped.problems)
+        check.problems = _merge(mapped.problems, found.problems)
+        check.rejected = len(found.lines | mapped.problem_lines)
     finally:
         records.close()
     return check
@@ -182,17 +214,20 @@ def responses_import_table(
     try:
         if mapped.problems and not skip_invalid:
             # Nothing will be stored: still name every problem, this layer's and the pipeline's.
-            if mapped.records:
-                checked = responses_check_csv(file=records, preview_rows=0, line_of=mapped.original_line)
-                found = [translate(problem, mapped, writer) for problem in checked.problems]
-                count = len(mapped.problems) + checked.error_count
-            else:
-                count = len(mapped.problems)
-            problems = _merge(mapped.problems, found)
+            checked = _check_records(records, mapped, writer)[1] if mapped.records else _Found()
+            problems = _merge(mapped.problems, checked.problems)
             for problem in problems if on_problem else ():
                 on_problem(problem)
-            lines = {problem.position for problem in problems}
-            raise IngestRefused(problems, error_count=count, rejected=len(lines))
+            lines = checked.lines | mapped.problem_lines
+            raise IngestRefused(problems, error_count=len(mapped.problems) + len(checked.problems), rejected=len(lines))
+        if skip_invalid and writer.wide and mapped.records:
+            # A wide row is stored whole or not at all: find the rejected rows first, then leave them out.
+            checked = _check_records(records, mapped, writer)[1]
+            if checked.lines:
+                records.close()
+                records, mapped = _records_file(writer, preview=0, skip_lines=frozenset(checked.lines))
+                mapped.problems, mapped.problem_lines = [*checked.problems, *mapped.problems], mapped.problem_lines
+                mapped.problem_lines |= checked.lines
         if not mapped.records:
             result = IngestResult(rows_read=mapped.rows_read)
         else:

@@ -153,7 +153,7 @@ def _own_upload(request: HttpRequest, token: str, suffix: str | None = None) -> 
 
 def _forget(request: HttpRequest, token: str) -> None:
     _uploads(request).pop(token, None)
-    _mappings(request).pop(token, None)
+    request.session.get(MAPPING_KEY, {}).pop(token, None)
     request.session.modified = True
 
 
@@ -180,7 +180,7 @@ def _save_upload(request: HttpRequest, upload) -> str:
 
 
 def _mapping_of(request: HttpRequest, token: str) -> Mapping | None:
-    data = _mappings(request).get(token)
+    data = request.session.get(MAPPING_KEY, {}).get(token)  # a read: the session is not saved again
     return None if data is None else Mapping.from_json(data)
 
 
@@ -409,6 +409,14 @@ def response_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     context = {"token": token, "name": name, "shown": SHOWN_PROBLEMS, "mapped": mapping is not None}
     if mapping is not None:
         return _mapped_preview(request, token, file, mapping, context)
+    if file.suffix == ".xlsx":  # a workbook without a mapping: only one that cannot be read comes here
+        try:
+            with file.open("rb") as source:
+                read_table(source, name)
+        except IngestRefused as refused:
+            context.update(file_problems=refused.problems)
+            return render(request, "metrics/response_import_preview.html", context)
+        return redirect("metrics:response-import-mapping", token=token)
     try:
         with file.open("rb") as source:
             check = responses_check_csv(file=source, preview_rows=PREVIEW_ROWS)
