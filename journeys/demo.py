@@ -6,6 +6,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from .demo_content import JOURNEYS, PERSONAS
 from .demo_dutch import demo_text, english_of
+from .keys import fill_keys
 from .models import Channel, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
 from .services import journey_create_future_state, recording, touchpoint_create, touchpoint_delete, touchpoint_update
 
@@ -102,18 +103,18 @@ def seed_journeys(*, people: dict, groups: dict[str, JourneyGroup]) -> list[Jour
 
 
 def _build_map(journey: Journey, stage_specs: list, channels: dict, people: dict) -> None:
-    stages = Stage.objects.bulk_create(
-        [
-            Stage(
-                journey=journey,
-                position=i,
-                name=demo_text(name),
-                customer_goal=demo_text(goal),
-                customer_expectation=demo_text(expectation),
-            )
-            for i, (name, goal, expectation, _touchpoints) in enumerate(stage_specs)
-        ]
-    )
+    stages = [
+        Stage(
+            journey=journey,
+            position=i,
+            name=demo_text(name),
+            customer_goal=demo_text(goal),
+            customer_expectation=demo_text(expectation),
+        )
+        for i, (name, goal, expectation, _touchpoints) in enumerate(stage_specs)
+    ]
+    fill_keys(stages, fallback="stage")
+    Stage.objects.bulk_create(stages)
     rows = []
     for stage, (_name, _goal, _expectation, touchpoints) in zip(stages, stage_specs, strict=True):
         for position, (name, channel, emotion, owner, truth, expectation, findings) in enumerate(touchpoints):
@@ -129,6 +130,7 @@ def _build_map(journey: Journey, stage_specs: list, channels: dict, people: dict
                 customer_expectation=demo_text(expectation),
             )
             rows.append((touchpoint, findings))
+    fill_keys([touchpoint for touchpoint, _ in rows], fallback="touchpoint")
     Touchpoint.objects.bulk_create([touchpoint for touchpoint, _ in rows])
     Finding.objects.bulk_create(
         [

@@ -10,6 +10,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from journeys.keys import KEY_MAX_LENGTH, fill_keys, key_base, validate_aliases, validate_key
+
+
+def _fill_key(obj: models.Model, others: models.QuerySet, fallback: str) -> None:
+    """A key from the object's name, unique among `others`: one query for the keys that start like it."""
+    prefix = key_base(obj.name, fallback)  # type: ignore[attr-defined]
+    taken = others.order_by().filter(key__startswith=prefix).values_list("key", flat=True)
+    fill_keys([obj], taken=taken, fallback=fallback)
+
 
 class JourneyGroup(models.Model):
     """A lifecycle cluster of journeys: becoming, being or staying a customer. Teams are organised per group."""
@@ -147,6 +156,13 @@ class Journey(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200)
+    key = models.CharField(
+        _("key"),
+        max_length=KEY_MAX_LENGTH,
+        blank=True,
+        validators=[validate_key],
+        help_text=_("Unique among journeys; imports, the API and survey tools may use it instead of the id."),
+    )
     description = models.TextField(_("description"), blank=True)
     group = models.ForeignKey(
         JourneyGroup, on_delete=models.PROTECT, related_name="journeys", verbose_name=_("journey group")
@@ -193,10 +209,16 @@ class Journey(models.Model):
                 condition=Q(state="future") | Q(current_state__isnull=True),
                 name="journey_only_future_states_redesign",
             ),
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="journey_unique_key"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.key:
+            _fill_key(self, Journey.all_objects.exclude(pk=self.pk), "journey")
+        super().save(*args, **kwargs)
 
 
 class Stage(models.Model):
@@ -205,6 +227,13 @@ class Stage(models.Model):
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="stages", verbose_name=_("journey"))
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=200)
+    key = models.CharField(
+        _("key"),
+        max_length=KEY_MAX_LENGTH,
+        blank=True,
+        validators=[validate_key],
+        help_text=_("Unique within the journey."),
+    )
     customer_goal = models.TextField(_("customer goal"), blank=True)
     customer_expectation = models.TextField(_("customer expectation"), blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -222,9 +251,19 @@ class Stage(models.Model):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
         indexes = [models.Index(fields=["journey", "position"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "key"], condition=~Q(key=""), name="stage_unique_key_in_journey"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.key:
+            _fill_key(self, Stage.all_objects.filter(journey_id=self.journey_id).exclude(pk=self.pk), "stage")
+        super().save(*args, **kwargs)
 
 
 class Touchpoint(models.Model):
@@ -236,6 +275,20 @@ class Touchpoint(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="touchpoints", verbose_name=_("stage"))
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=200)
+    key = models.CharField(
+        _("key"),
+        max_length=KEY_MAX_LENGTH,
+        blank=True,
+        validators=[validate_key],
+        help_text=_("Unique within the journey; imports, the API and survey tools may use it instead of the id."),
+    )
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        validators=[validate_aliases],
+        help_text=_("The names or codes other systems use for this touchpoint."),
+    )
     channel = models.ForeignKey(
         Channel,
         on_delete=models.PROTECT,
@@ -286,10 +339,19 @@ class Touchpoint(models.Model):
         indexes = [models.Index(fields=["stage", "position"])]
         constraints = [
             models.CheckConstraint(condition=Q(emotion__gte=-2, emotion__lte=2), name="touchpoint_emotion_in_range"),
+            models.UniqueConstraint(
+                fields=["journey", "key"], condition=~Q(key=""), name="touchpoint_unique_key_in_journey"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.key:
+            others = Touchpoint.all_objects.filter(journey_id=self.journey_id).exclude(pk=self.pk)
+            _fill_key(self, others, "touchpoint")
+        super().save(*args, **kwargs)
 
 
 class FindingKind(models.TextChoices):

@@ -7,9 +7,10 @@ from journeys.models import Finding, Journey, JourneyState, Phase, Stage, Touchp
 from journeys.selectors import ON_THE_MAP_FINDING
 from journeys.services.recording import record_map
 
-STAGE_COPY = ["name", "customer_goal", "customer_expectation", "position"]
+STAGE_COPY = ["name", "key", "customer_goal", "customer_expectation", "position"]
 TOUCHPOINT_COPY = [
     "name",
+    "key",
     "channel_id",
     "description",
     "customer_expectation",

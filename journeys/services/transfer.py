@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxplatform.lib.csv_files import CsvWriter
+from journeys.keys import fill_keys
 from journeys.live import journey_changed
 from journeys.models import Channel, Finding, FindingKind, Journey, JourneyGroup, Persona, Stage, Touchpoint
 from journeys.selectors import journey_map
@@ -237,18 +238,18 @@ def write_map(
     """Write validated stages (with their touchpoints and findings) onto a new, empty journey. Owners are
     looked up in `users`: one not there is left out. The caller holds the transaction."""
     payload = {"stages": stages}
-    stages_created = Stage.objects.bulk_create(
-        [
-            Stage(
-                journey=journey,
-                position=index,
-                name=stage["name"],
-                customer_goal=stage["customer_goal"],
-                customer_expectation=stage["customer_expectation"],
-            )
-            for index, stage in enumerate(payload["stages"])
-        ]
-    )
+    new_stages = [
+        Stage(
+            journey=journey,
+            position=index,
+            name=stage["name"],
+            customer_goal=stage["customer_goal"],
+            customer_expectation=stage["customer_expectation"],
+        )
+        for index, stage in enumerate(payload["stages"])
+    ]
+    fill_keys(new_stages, fallback="stage")
+    stages_created = Stage.objects.bulk_create(new_stages)
     touchpoint_rows = [
         (stage_obj, tp_data, Touchpoint(
             journey=journey,
@@ -265,6 +266,7 @@ def write_map(
         for stage_obj, stage_data in zip(stages_created, payload["stages"], strict=True)
         for t_index, tp_data in enumerate(stage_data["touchpoints"])
     ]  # fmt: skip
+    fill_keys([row[2] for row in touchpoint_rows], fallback="touchpoint")
     Touchpoint.objects.bulk_create([row[2] for row in touchpoint_rows])
     findings = [
         Finding(journey=journey, stage=stage_obj, **finding)

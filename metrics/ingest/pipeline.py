@@ -138,6 +138,8 @@ def stage_items(items: Sequence[Any], *, default_source: str) -> Staged:
     prepared: list[tuple[int, list[Any] | None, list[tuple[str | None, str]]]] = []
     journey_ids: set[int] = set()
     touchpoint_ids: set[int] = set()
+    journey_keys: set[str] = set()
+    touchpoint_keyed = False
     for index, item in enumerate(items):
         if not isinstance(item, Mapping):
             prepared.append((index, None, [(None, _("Expected an object with the response's fields."))]))
@@ -150,7 +152,16 @@ def stage_items(items: Sequence[Any], *, default_source: str) -> Staged:
                 ids.add(value)
             elif isinstance(value, str) and value.strip().isdigit():
                 ids.add(int(value))
-    lookups = Lookups.load(journey_ids=journey_ids, touchpoint_ids=touchpoint_ids)
+        if isinstance(values[2], str) and not values[2].strip().isdigit():
+            journey_keys.add(values[2].strip().lower())
+        if isinstance(values[3], str) and values[3].strip() and not values[3].strip().isdigit():
+            touchpoint_keyed = True
+    lookups = Lookups.load(
+        journey_ids=journey_ids,
+        touchpoint_ids=touchpoint_ids,
+        journey_keys=journey_keys,
+        with_touchpoint_keys=touchpoint_keyed,
+    )
     cleaner = RecordCleaner(columns=FIELDS, lookups=lookups, default_source=default_source)
     staging = Staging()
     staging.create()

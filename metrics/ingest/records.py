@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journeys.keys import normalise_alias
 from journeys.models import Channel, Journey, JourneyState, Touchpoint
 from metrics.models import METRIC_SCALES, SurveyResponse
 
@@ -66,27 +68,58 @@ class Lookups:
     future_journeys: frozenset[int]
     touchpoint_journey: dict[int, int]
     channels: dict[str, int]
+    # Keys (journeys.keys): a journey's key -> its id; (journey id, a touchpoint's key or normalised alias) -> the
+    # touchpoint's id, keys before aliases.
+    journey_keys: dict[str, int] = field(default_factory=dict)
+    touchpoint_keys: dict[tuple[int, str], int] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, *, journey_ids: Iterable[int] | None = None, touchpoint_ids: Iterable[int] | None = None) -> Lookups:
-        """Everything (a CSV stream: the ids are not known in advance), or only the given ids (an API list)."""
+    def load(
+        cls,
+        *,
+        journey_ids: Iterable[int] | None = None,
+        touchpoint_ids: Iterable[int] | None = None,
+        journey_keys: Iterable[str] | None = None,
+        with_touchpoint_keys: bool = True,
+    ) -> Lookups:
+        """Everything (a CSV stream: the ids are not known in advance), or only the given ids and journey keys
+        (an API list; the touchpoint keys of those journeys when `with_touchpoint_keys`)."""
         # order_by(): no join for the models' default ordering, which a lookup table does not need.
         # Archived journeys and touchpoints too: answers that still come in for them are kept, never refused.
         journeys = Journey.all_objects.order_by()
         touchpoints = Touchpoint.all_objects.order_by()
-        if journey_ids is not None:
-            journeys = journeys.filter(pk__in=set(journey_ids))
+        keyed = Touchpoint.all_objects.order_by()
+        if journey_ids is not None or journey_keys is not None:
+            journeys = journeys.filter(Q(pk__in=set(journey_ids or ())) | Q(key__in=set(journey_keys or ())))
         if touchpoint_ids is not None:
             touchpoints = touchpoints.filter(pk__in=set(touchpoint_ids))
         current: set[int] = set()
         future: set[int] = set()
-        for pk, state in journeys.values_list("pk", "state"):
+        keys: dict[str, int] = {}
+        for pk, state, key in journeys.values_list("pk", "state", "key"):
             (current if state == JourneyState.CURRENT else future).add(pk)
+            if key:
+                keys[key] = pk
+        touchpoint_journey = dict(touchpoints.values_list("pk", "journey_id"))
+        touchpoint_keys: dict[tuple[int, str], int] = {}
+        if with_touchpoint_keys:
+            if journey_ids is not None or journey_keys is not None:
+                keyed = keyed.filter(journey_id__in=current | future)
+            aliased: dict[tuple[int, str], int] = {}
+            for pk, journey_id, key, aliases in keyed.values_list("pk", "journey_id", "key", "aliases"):
+                touchpoint_journey.setdefault(pk, journey_id)
+                if key:
+                    touchpoint_keys[journey_id, key] = pk
+                for alias in aliases or ():
+                    aliased.setdefault((journey_id, normalise_alias(alias)), pk)
+            touchpoint_keys = {**aliased, **touchpoint_keys}
         return cls(
             journeys=frozenset(current),
             future_journeys=frozenset(future),
-            touchpoint_journey=dict(touchpoints.values_list("pk", "journey_id")),
+            touchpoint_journey=touchpoint_journey,
             channels=dict(Channel.objects.order_by().values_list("slug", "pk")),
+            journey_keys=keys,
+            touchpoint_keys=touchpoint_keys,
         )
 
 
@@ -205,7 +238,12 @@ class RecordCleaner:
         except ValueError:
             if _is_blank(value):
                 raise RecordError("journey", _("This field is required.")) from None
-            raise RecordError("journey", _("%(value)s is not a journey id.") % {"value": repr(value)}) from None
+            found = self.lookups.journey_keys.get(value.strip().lower()) if type(value) is str else None
+            if found is None:
+                raise RecordError(
+                    "journey", _("%(value)s is neither a journey id nor a journey key.") % {"value": repr(value)}
+                ) from None
+            journey_id = found
         if journey_id not in self.lookups.journeys:
             if journey_id in self.lookups.future_journeys:
                 message = _("Journey %(id)d is a future-state design: responses belong to a current-state journey.")
@@ -220,7 +258,7 @@ class RecordCleaner:
         try:
             touchpoint_id = _whole_number(value)
         except ValueError:
-            raise RecordError("touchpoint", _("%(value)s is not a touchpoint id.") % {"value": repr(value)}) from None
+            touchpoint_id = self._touchpoint_by_key(value, journey_id)
         owner = self.lookups.touchpoint_journey.get(touchpoint_id)
         if owner is None:
             raise RecordError("touchpoint", _("Unknown touchpoint %(id)d.") % {"id": touchpoint_id})
@@ -231,6 +269,22 @@ class RecordCleaner:
                 % {"id": touchpoint_id, "owner": owner, "journey": journey_id},
             )
         return touchpoint_id
+
+    def _touchpoint_by_key(self, value: Any, journey_id: int | None) -> int:
+        """A touchpoint's key or one of its aliases, within the record's journey."""
+        if type(value) is not str:
+            raise RecordError("touchpoint", _("%(value)s is not a touchpoint id.") % {"value": repr(value)})
+        if journey_id is None:
+            raise RecordError("touchpoint", _("A touchpoint key needs a valid journey."))
+        keys = self.lookups.touchpoint_keys
+        found = keys.get((journey_id, value.strip().lower())) or keys.get((journey_id, normalise_alias(value)))
+        if found is None:
+            raise RecordError(
+                "touchpoint",
+                _("%(value)s is neither a touchpoint id nor the key or an alias of a touchpoint of this journey.")
+                % {"value": repr(value)},
+            )
+        return found
 
     def channel(self, value: Any) -> int | None:
         if _is_blank(value):
