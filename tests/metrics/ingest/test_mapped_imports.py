@@ -348,9 +348,9 @@ def test_the_mapped_preview_runs_a_fixed_number_of_queries(
     rows[1][3] = 12
     url = upload(editor_client, xlsx_of(DUTCH_WIDE, rows), "enquete.xlsx").url
     preview = editor_client.post(url, mapping_post(editor_client.get(url).content.decode())).url
-    # session, user, journeys, touchpoints, channels, then the check of the standard CSV path (savepoint, its
+    # session, user, journeys, touchpoints, channels (the matcher), then the check of the standard CSV path (its
     # lookups, staging, checks, problems, rollback)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = editor_client.get(preview)
     assert f"Import {3 * (count - 1)} responses, skip the others" in response.content.decode()
 
@@ -411,3 +411,18 @@ def test_the_api_refuses_an_xlsx_with_its_own_header_without_a_preset(editor_cli
 def test_the_schema_documents_the_preset_and_xlsx(editor_client):
     schema = editor_client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "import preset" in schema and ".xlsx" in schema
+
+
+def test_skip_invalid_leaves_a_wide_row_with_one_bad_score_out_whole(claims, when):
+    rows = dutch_rows(when, count=3)
+    rows[1][5] = 9  # CES out of range; the row's NPS and CSAT are fine
+    data = xlsx_of(DUTCH_WIDE, rows)
+    mapping = dutch_mapping(data, "x.xlsx")
+    assert responses_check_table(file=io.BytesIO(data), name="x.xlsx", mapping=mapping).created == 6
+    errors = io.StringIO()
+    result = responses_import_table(
+        file=io.BytesIO(data), name="x.xlsx", mapping=mapping, skip_invalid=True, error_csv=errors
+    )
+    assert (result.created, result.rejected) == (6, 1)
+    assert not SurveyResponse.objects.filter(respondent="K-1002").exists()
+    assert "line 3: Hoeveel moeite kostte het?: 9 is out of range for ces (1 to 7)." in errors.getvalue()
