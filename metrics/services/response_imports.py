@@ -14,7 +14,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +29,9 @@ from metrics.ingest.pipeline import MAX_PROBLEMS, IngestRefused, Problem, Progre
 from metrics.ingest.tabular import CSV, Table, open_table
 from metrics.models import ImportPreset
 from metrics.services.responses import CSV_SOURCE, IngestResult, responses_check_csv, responses_import_csv
+
+
+PRESET_NAME_MAX = 100  # ImportPreset.name's max_length
 
 
 class MappingInvalid(Exception):
@@ -216,8 +219,7 @@ def responses_import_table(
             # Nothing will be stored: still name every problem, this layer's and the pipeline's.
             checked = _check_records(records, mapped, writer)[1] if mapped.records else _Found()
             problems = _merge(mapped.problems, checked.problems)
-            for problem in problems if on_problem else ():
-                on_problem(problem)
+            _tell(on_problem, problems)
             lines = checked.lines | mapped.problem_lines
             raise IngestRefused(problems, error_count=len(mapped.problems) + len(checked.problems), rejected=len(lines))
         if skip_invalid and writer.wide and mapped.records:
@@ -226,7 +228,7 @@ def responses_import_table(
             if checked.lines:
                 records.close()
                 records, mapped = _records_file(writer, preview=0, skip_lines=frozenset(checked.lines))
-                mapped.problems, mapped.problem_lines = [*checked.problems, *mapped.problems], mapped.problem_lines
+                mapped.problems = [*checked.problems, *mapped.problems]
                 mapped.problem_lines |= checked.lines
         if not mapped.records:
             result = IngestResult(rows_read=mapped.rows_read)
@@ -238,15 +240,13 @@ def responses_import_table(
                 )  # fmt: skip
             except IngestRefused as refused:
                 problems = _merge(mapped.problems, found or [translate(p, mapped, writer) for p in refused.problems])
-                for problem in problems if on_problem else ():
-                    on_problem(problem)
-                lines = {problem.position for problem in problems}
+                _tell(on_problem, problems)
+                lines = {problem.position for problem in problems if problem.position is not None}
                 raise IngestRefused(problems, error_count=refused.error_count, rejected=len(lines)) from None
     finally:
         records.close()
     problems = sorted([*mapped.problems, *found], key=lambda problem: problem.position or 0)
-    for problem in problems if on_problem else ():
-        on_problem(problem)
+    _tell(on_problem, problems)
     by_line: dict[int, list[Problem]] = defaultdict(list)
     for problem in problems:
         if problem.position is not None:
@@ -259,6 +259,12 @@ def responses_import_table(
         write_rejected_rows(table, by_line, error_csv)
         result.error_csv_rows = len(by_line)
     return result
+
+
+def _tell(on_problem: Callable[[Problem], None] | None, problems: list[Problem]) -> None:
+    if on_problem is not None:
+        for problem in problems:
+            on_problem(problem)
 
 
 def write_rejected_rows(table: Table, by_line: dict[int, list[Problem]], target: IO[str]) -> None:
@@ -287,12 +293,13 @@ def preset_mapping(name: str) -> Mapping:
     return Mapping.from_json(preset.mapping)
 
 
-def import_preset_save(*, name: str, mapping: Mapping, user) -> ImportPreset:
+def import_preset_save(*, name: str, mapping: Mapping, user: Any) -> ImportPreset:
+    """A new preset; ValidationError keyed "preset_name" for a blank, too long or taken name."""
     name = name.strip()
     if not name:
         raise ValidationError({"preset_name": _("Give the preset a name.")})
-    if len(name) > ImportPreset._meta.get_field("name").max_length:
-        raise ValidationError({"preset_name": _("At most 100 characters.")})
+    if len(name) > PRESET_NAME_MAX:
+        raise ValidationError({"preset_name": _("At most %(max)d characters.") % {"max": PRESET_NAME_MAX}})
     try:
         with transaction.atomic():
             return ImportPreset.objects.create(name=name, mapping=mapping.as_json(), created_by=user)
