@@ -115,12 +115,21 @@ class Table:
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
         workbook = open_workbook(self.binary)
+        line = 1
         try:
             sheet = workbook.worksheets[0]
             rows = sheet.iter_rows(values_only=True)
             next(rows, None)
             for line, cells in enumerate(rows, start=2):
                 yield line, [cell_text(cell) for cell in cells]
+        except FileRefused:
+            raise
+        except Exception as error:  # a damaged sheet shows only while it is read
+            raise FileRefused(
+                _("The Excel workbook cannot be read past line %(line)d (%(reason)s). Save it again as .xlsx or CSV.")
+                % {"line": line, "reason": type(error).__name__},
+                line=line + 1,
+            ) from None
         finally:
             workbook.close()
 
