@@ -332,8 +332,9 @@ def test_others_cannot_use_or_delete_presets(client, claims, process_owner):
     assert ImportPreset.objects.exists()
 
 
-def test_the_mapping_page_runs_a_fixed_number_of_queries(editor_client, claims, when, django_assert_num_queries):
-    url = upload(editor_client, xlsx_of(DUTCH_WIDE, dutch_rows(when, count=30)), "enquete.xlsx").url
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_mapping_page_runs_a_fixed_number_of_queries(editor_client, claims, when, django_assert_num_queries, count):
+    url = upload(editor_client, xlsx_of(DUTCH_WIDE, dutch_rows(when, count=count)), "enquete.xlsx").url
     # session, user, journeys, touchpoints, channels
     with django_assert_num_queries(5):
         assert editor_client.get(url).status_code == 200
@@ -426,3 +427,18 @@ def test_skip_invalid_leaves_a_wide_row_with_one_bad_score_out_whole(claims, whe
     assert (result.created, result.rejected) == (6, 1)
     assert not SurveyResponse.objects.filter(respondent="K-1002").exists()
     assert "line 3: Hoeveel moeite kostte het?: 9 is out of range for ces (1 to 7)." in errors.getvalue()
+
+
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_upload_page_lists_the_presets_in_a_fixed_number_of_queries(
+    editor_client, claims, cx_editor, django_assert_num_queries, count
+):
+    ImportPreset.objects.bulk_create(
+        ImportPreset(name=f"Preset {n:03}", mapping={"columns": {"Datum": "responded_at"}}, created_by=cx_editor)
+        for n in range(count)
+    )
+    # session, user, the presets with who saved them, the example's journey and touchpoint
+    with django_assert_num_queries(4):
+        html = editor_client.get(PAGE).content.decode()
+    assert html.count('href="/responses/import/presets/') == count
+    assert f'<option value="{ImportPreset.objects.get(name="Preset 001").pk}">Preset 001</option>' in html
