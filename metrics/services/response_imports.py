@@ -30,7 +30,6 @@ from metrics.ingest.tabular import CSV, Table, open_table
 from metrics.models import ImportPreset
 from metrics.services.responses import CSV_SOURCE, IngestResult, responses_check_csv, responses_import_csv
 
-
 PRESET_NAME_MAX = 100  # ImportPreset.name's max_length
 
 
