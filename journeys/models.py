@@ -13,11 +13,31 @@ from simple_history.models import HistoricalRecords
 from journeys.keys import KEY_MAX_LENGTH, fill_keys, key_base, validate_aliases, validate_key
 
 
-def _fill_key(obj: models.Model, others: models.QuerySet, fallback: str) -> None:
-    """A key from the object's name, unique among `others`: one query for the keys that start like it."""
-    prefix = key_base(obj.name, fallback)  # type: ignore[attr-defined]
-    taken = others.order_by().filter(key__startswith=prefix).values_list("key", flat=True)
-    fill_keys([obj], taken=taken, fallback=fallback)
+class KeyedMixin:
+    """A model with a `key` (journeys.keys) made from its name when saved without one."""
+
+    key_fallback = "part"
+    key: str
+    name: str
+    pk: object
+
+    def key_siblings(self) -> models.QuerySet:
+        """The rows its key must differ from."""
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.key:
+            # One query, for the keys that start like the new one.
+            prefix = key_base(self.name, self.key_fallback)
+            taken = self.key_siblings().order_by().filter(key__startswith=prefix).values_list("key", flat=True)
+            fill_keys([self], taken=taken, fallback=self.key_fallback)
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+    def validate_constraints(self, exclude=None) -> None:
+        # A blank key is filled on save: no query to check that a blank key is unique.
+        if not self.key:
+            exclude = {*(exclude or ()), "key"}
+        super().validate_constraints(exclude=exclude)  # type: ignore[misc]
 
 
 class JourneyGroup(models.Model):
@@ -148,7 +168,7 @@ class Phase(models.TextChoices):
     DELIVER = "deliver", _("Deliver")
 
 
-class Journey(models.Model):
+class Journey(KeyedMixin, models.Model):
     """One end-to-end job a customer does, for one or more personas.
 
     Two version numbers guard against lost updates: `version` for the journey's own fields, and
@@ -215,13 +235,13 @@ class Journey(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.key:
-            _fill_key(self, Journey.all_objects.exclude(pk=self.pk), "journey")
-        super().save(*args, **kwargs)
+    key_fallback = "journey"
+
+    def key_siblings(self) -> models.QuerySet:
+        return Journey.all_objects.exclude(pk=self.pk)
 
 
-class Stage(models.Model):
+class Stage(KeyedMixin, models.Model):
     """An ordered step of a journey; positions run 0..n-1 within the journey."""
 
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="stages", verbose_name=_("journey"))
@@ -260,13 +280,13 @@ class Stage(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.key:
-            _fill_key(self, Stage.all_objects.filter(journey_id=self.journey_id).exclude(pk=self.pk), "stage")
-        super().save(*args, **kwargs)
+    key_fallback = "stage"
+
+    def key_siblings(self) -> models.QuerySet:
+        return Stage.all_objects.filter(journey_id=self.journey_id).exclude(pk=self.pk)
 
 
-class Touchpoint(models.Model):
+class Touchpoint(KeyedMixin, models.Model):
     """A moment where the customer meets the company, in a stage; positions run 0..n-1 within the stage."""
 
     journey = models.ForeignKey(
@@ -347,11 +367,10 @@ class Touchpoint(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.key:
-            others = Touchpoint.all_objects.filter(journey_id=self.journey_id).exclude(pk=self.pk)
-            _fill_key(self, others, "touchpoint")
-        super().save(*args, **kwargs)
+    key_fallback = "touchpoint"
+
+    def key_siblings(self) -> models.QuerySet:
+        return Touchpoint.all_objects.filter(journey_id=self.journey_id).exclude(pk=self.pk)
 
 
 class FindingKind(models.TextChoices):
