@@ -57,14 +57,15 @@ def cell_text(value: Any) -> str:
 
 
 def sniff(line: str) -> str:
-    """The separator that splits the header line into the most columns (quotes respected); comma on a tie."""
+    """The separator that splits the header line into the most columns (quotes respected). On a tie the semicolon:
+    Dutch Excel separates with it, and Dutch questions hold commas ("Hoe waarschijnlijk, op een schaal ...")."""
     best, most = ",", 1
     for delimiter in DELIMITERS:
         try:
             count = len(next(csv.reader([line], delimiter=delimiter)))
         except (csv.Error, StopIteration):
             continue
-        if count > most or (count == most and delimiter == ","):
+        if count > most:
             best, most = delimiter, count
     return best
 

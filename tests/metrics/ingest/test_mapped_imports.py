@@ -442,3 +442,18 @@ def test_the_upload_page_lists_the_presets_in_a_fixed_number_of_queries(
         html = editor_client.get(PAGE).content.decode()
     assert html.count('href="/responses/import/presets/') == count
     assert f'<option value="{ImportPreset.objects.get(name="Preset 001").pk}">Preset 001</option>' in html
+
+
+def test_the_command_checks_through_a_preset_without_storing(tmp_path, claims, when):
+    rows = dutch_rows(when, count=3)
+    rows[2][2] = "Claim by fone"
+    data = xlsx_of(DUTCH_WIDE, rows)
+    ImportPreset.objects.create(name="Claims NL", mapping=dutch_mapping(data, "x.xlsx").as_json())
+    path = tmp_path / "week.xlsx"
+    path.write_bytes(data)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="cannot be imported as it is"):
+        call_command("import_responses", str(path), "--preset", "Claims NL", "--check", stdout=out, stderr=err)
+    assert "Check only: 6 responses would be stored, 0 are already stored, 1 lines would be rejected." in out.getvalue()
+    assert "line 4: Contactmoment: “Claim by fone” is not a touchpoint of Report a claim" in err.getvalue()
+    assert not SurveyResponse.objects.exists()
