@@ -32,7 +32,10 @@ urlpatterns = [
     ),
     # Survey responses: the CSV import
     path("responses/import/", imports.response_import, name="response-import"),
+    path("responses/import/presets/<int:pk>/delete/", imports.import_preset_delete_view, name="import-preset-delete"),
     path("responses/import/<str:token>/", imports.response_import_preview, name="response-import-preview"),
+    path("responses/import/<str:token>/mapping/", imports.response_import_mapping, name="response-import-mapping"),
+    path("responses/import/<str:token>/values/", imports.response_import_values, name="response-import-values"),
     path("responses/import/<str:token>/cancel/", imports.response_import_cancel, name="response-import-cancel"),
     path(
         "responses/import/<str:token>/rejected.csv", imports.response_import_rejected, name="response-import-rejected"

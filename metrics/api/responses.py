@@ -7,6 +7,7 @@ responses is metrics.permissions.can_ingest_responses, as on the import page.
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +22,8 @@ from metrics.ingest.pipeline import MAX_UPLOAD_BYTES, Problem
 from metrics.models import Metric, SurveyResponse
 from metrics.permissions import NOT_AN_INGESTER, can_ingest_responses
 from metrics.selectors.responses import response_list
-from metrics.services.responses import IngestRefused, responses_create, responses_import_csv
+from metrics.services.response_imports import preset_mapping, responses_import_table
+from metrics.services.responses import IngestRefused, responses_create
 
 from .response_serializers import (
     ImportResultSerializer,
@@ -106,9 +108,10 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ResponseImportView(APIView):
-    """A CSV file of responses (multipart field `file`; header = the JSON field names; UTF-8, comma or
-    semicolon; dates ISO or dd-mm-yyyy). All or nothing, unless `skip_invalid` is true: then the valid lines are
-    stored and the rejected ones listed."""
+    """A CSV or Excel (.xlsx) file of responses (multipart field `file`; UTF-8, comma or semicolon; dates ISO or
+    dd-mm-yyyy). Its header is the JSON field names, or anything when `preset` names a column mapping saved on
+    the import page (then problems name the file's own lines and column headers). All or nothing, unless
+    `skip_invalid` is true: then the valid lines are stored and the rejected ones listed."""
 
     permission_classes = [permissions.IsAuthenticated, CanIngestOrReadOnly]
     parser_classes = [MultiPartParser]
@@ -118,8 +121,18 @@ class ResponseImportView(APIView):
             "multipart/form-data": {
                 "type": "object",
                 "properties": {
-                    "file": {"type": "string", "format": "binary"},
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "A CSV (UTF-8, comma or semicolon) or an Excel workbook (.xlsx, first sheet).",
+                    },
                     "skip_invalid": {"type": "boolean"},
+                    "preset": {
+                        "type": "string",
+                        "description": "The name of an import preset (a saved column mapping): the file may then "
+                        "have any header. Without it the header must be the response fields. An unknown name is a "
+                        "400 naming the field `preset`.",
+                    },
                 },
                 "required": ["file"],
             }
@@ -132,15 +145,24 @@ class ResponseImportView(APIView):
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("file")
         if upload is None:
-            return self._refused(None, "file", _("Send the CSV file in the multipart field “file”."))
+            return self._refused(None, "file", _("Send the CSV or .xlsx file in the multipart field “file”."))
         if upload.size > MAX_UPLOAD_BYTES:
             message = _("The file is larger than %(mb)d MB: import it with manage.py import_responses.") % {
                 "mb": MAX_UPLOAD_BYTES // (1024 * 1024)
             }
             return self._refused(None, "file", message)
         skip_invalid = str(request.data.get("skip_invalid", "")).strip().lower() in TRUE_WORDS
+        mapping = None
+        preset = request.data.get("preset")
+        if preset not in (None, ""):
+            try:
+                mapping = preset_mapping(str(preset))
+            except ValidationError as error:
+                return self._refused(None, "preset", " ".join(error.message_dict["preset"]))
         try:
-            result = responses_import_csv(file=upload.file, skip_invalid=skip_invalid)
+            result = responses_import_table(
+                file=upload.file, name=upload.name or "", mapping=mapping, skip_invalid=skip_invalid
+            )
         except IngestRefused as refused:
             return Response(problem_body(refused, position="line"), status=status.HTTP_400_BAD_REQUEST)
         body = {

@@ -188,14 +188,18 @@ def field_label(name: str) -> str:
     return name.replace("\x00", "\\u0000")
 
 
-def describe(rejection: Rejection, *, noun: str) -> Problem:
+LineOf = Callable[[int], int]  # a line of the CSV read -> the line of the file a person sees (a mapped import)
+
+
+def describe(rejection: Rejection, *, noun: str, line_of: LineOf | None = None) -> Problem:
     """A rejection with its message (those found in SQL are worded here, translated)."""
     if rejection.kind == REPEATED:
         where = _("line %(n)d") if noun == "line" else _("item %(n)d")
+        ref = rejection.ref if line_of is None or rejection.ref is None else line_of(rejection.ref)
         message = _("external_id “%(id)s” of source “%(source)s” is repeated: it is already on %(where)s.") % {
             "id": rejection.external_id,
             "source": rejection.source,
-            "where": where % {"n": rejection.ref},
+            "where": where % {"n": ref},
         }
     elif rejection.kind == CONFLICT:
         message = _(
@@ -220,6 +224,7 @@ def report(
     on_problem: Callable[[Problem], None] | None = None,
     error_csv: IO[str] | None = None,
     source_file: IO[bytes] | None = None,
+    line_of: LineOf | None = None,
 ) -> list[Problem]:
     """The first `limit` problems; all of them go to `on_problem`, and the rejected lines to `error_csv`.
 
@@ -229,7 +234,8 @@ def report(
     listed: list[Problem] = []
     writer = RejectedLinesWriter(error_csv, source_file) if error_csv is not None and source_file else None
     try:
-        for problems in _by_position(staged.staging.rejections(limit=None if everything else limit), noun=noun):
+        rejections = staged.staging.rejections(limit=None if everything else limit)
+        for problems in _by_position(rejections, noun=noun, line_of=line_of):
             if writer is not None:
                 pairs = [(problem.field, problem.message) for problem in problems]
                 writer.add(problems[0].position, line_error(problems[0].position, pairs))
@@ -244,9 +250,9 @@ def report(
     return listed
 
 
-def _by_position(rejections: Iterable[Rejection], *, noun: str) -> Iterator[list[Problem]]:
+def _by_position(rejections: Iterable[Rejection], *, noun: str, line_of: LineOf | None) -> Iterator[list[Problem]]:
     for _position, group in itertools.groupby(rejections, key=lambda rejection: rejection.position):
-        yield [describe(rejection, noun=noun) for rejection in group]
+        yield [describe(rejection, noun=noun, line_of=line_of) for rejection in group]
 
 
 def line_error(line: int, problems: list[tuple[str | None, str]]) -> str:

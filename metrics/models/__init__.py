@@ -5,11 +5,13 @@
 - `targets`: MetricTarget (the organisation's, a journey's, a touchpoint's);
 - `kpis`: CustomKpi and its KpiMeasurement;
 - `followups`: FollowUpCase (the inner loop: a detractor called back);
-- `business_cases`: BusinessCase and its gains.
+- `business_cases`: BusinessCase and its gains;
+- `import_presets`: ImportPreset (a saved column mapping of a response import).
 """
 
 from .business_cases import BusinessCase, BusinessCaseGain, GainType
 from .followups import CaseStatus, FollowUpCase
+from .import_presets import ImportPreset
 from .kpis import CustomKpi, Direction, KpiKind, KpiMeasurement, KpiStatus
 from .responses import METRIC_BUCKETS, METRIC_SCALES, Metric, SurveyResponse, score_in_range_q
 from .snapshots import KpiSnapshot, PendingRecompute, Period
@@ -25,6 +27,7 @@ __all__ = [
     "Direction",
     "FollowUpCase",
     "GainType",
+    "ImportPreset",
     "KpiKind",
     "KpiMeasurement",
     "KpiSnapshot",

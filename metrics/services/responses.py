@@ -24,6 +24,7 @@ from metrics.ingest.pipeline import (
     MAX_ITEMS,
     MAX_PROBLEMS,
     IngestRefused,
+    LineOf,
     Problem,
     ProgressCallback,
     Staged,
@@ -96,8 +97,10 @@ def _single_id(after_id: int, received_at: datetime) -> int | None:
     return SurveyResponse.objects.filter(pk__gt=after_id, created_at=received_at).values_list("pk", flat=True).first()
 
 
-def _refuse(staged: Staged, *, noun: str, on_problem: Callable[[Problem], None] | None) -> IngestRefused:
-    problems = report(staged, noun=noun, on_problem=on_problem)
+def _refuse(
+    staged: Staged, *, noun: str, on_problem: Callable[[Problem], None] | None, line_of: LineOf | None = None
+) -> IngestRefused:
+    problems = report(staged, noun=noun, on_problem=on_problem, line_of=line_of)
     return IngestRefused(problems, error_count=staged.error_count, rejected=staged.counts.rejected)
 
 
@@ -140,6 +143,7 @@ def responses_import_csv(
     on_progress: ProgressCallback | None = None,
     on_problem: Callable[[Problem], None] | None = None,
     default_source: str = CSV_SOURCE,
+    line_of: LineOf | None = None,
 ) -> IngestResult:
     """Import a CSV file (a seekable binary file object). Streams: memory does not grow with the file.
 
@@ -165,12 +169,13 @@ def responses_import_csv(
     except FileRefused as refused:
         raise _file_refused(refused) from None
     if staged.counts.rejected and not skip_invalid:
-        raise _refuse(staged, noun="line", on_problem=on_problem)
+        raise _refuse(staged, noun="line", on_problem=on_problem, line_of=line_of)
     result = _store(staged)
     if staged.counts.rejected:
         result.problems = report(
-            staged, noun="line", on_problem=on_problem, error_csv=error_csv, source_file=file if error_csv else None
-        )
+            staged, noun="line", on_problem=on_problem, error_csv=error_csv, source_file=file if error_csv else None,
+            line_of=line_of,
+        )  # fmt: skip
         result.error_csv_rows = staged.counts.rejected if error_csv is not None else 0
     staged.staging.drop()
     return result
@@ -222,7 +227,12 @@ def _import_direct(
 
 
 def responses_check_csv(
-    *, file: IO[bytes], preview_rows: int = 10, on_progress: ProgressCallback | None = None
+    *,
+    file: IO[bytes],
+    preview_rows: int = 10,
+    on_progress: ProgressCallback | None = None,
+    line_of: LineOf | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
 ) -> IngestResult:
     """Everything an import would find, without storing anything: the counts, the problems (the first
     MAX_PROBLEMS) and the first rows of the file as read. Raises IngestRefused for an unreadable file."""
@@ -236,7 +246,7 @@ def responses_check_csv(
             duplicates=staged.counts.duplicates,
             rejected=staged.counts.rejected,
             error_count=staged.error_count,
-            problems=report(staged, noun="line", limit=MAX_PROBLEMS),
+            problems=report(staged, noun="line", limit=MAX_PROBLEMS, line_of=line_of, on_problem=on_problem),
             rows_read=staged.rows_read,
             header=staged.header,
             preview=staged.preview[:preview_rows],

@@ -53,7 +53,7 @@ def test_the_editor_imports_a_csv_and_the_detractor_reaches_the_owners_inbox(
     journey, touchpoint = claim_map
     base = live_server.url
     log_in(page, base, "/responses/import/", "carla")
-    page.get_by_label("CSV file").set_input_files(str(write_csv(tmp_path, journey, touchpoint)))
+    page.get_by_label("CSV or Excel file").set_input_files(str(write_csv(tmp_path, journey, touchpoint)))
     page.get_by_role("button", name="Check the file").click()
 
     # The check stores nothing: it previews the rows and names the bad line and its field.

@@ -98,10 +98,10 @@ def test_confirming_a_clean_file_imports_everything(editor_client, voc_map):
 
 
 def test_a_file_that_cannot_be_read_shows_why(editor_client, voc_map):
-    response, _url = upload_file(editor_client, csv_bytes([["x"]], header=["metric", "stars"]))
+    response, _url = upload_file(editor_client, "metric;score\nnps;9\n".encode("utf-16"))
     html = response.content.decode()
     assert "This file cannot be imported" in html
-    assert "Wrong header (unknown columns: &#x27;stars&#x27;" in html
+    assert "The file is not UTF-8 text" in html
     assert "Import" not in re.sub(r"<h2[^>]*>Import</h2>|Import responses|import", "", html.split("<main")[1])
 
 
@@ -121,8 +121,8 @@ def test_discarding_an_upload_removes_it(editor_client, voc_map):
 
 
 def test_the_upload_page_runs_a_fixed_number_of_queries(editor_client, voc_map, django_assert_num_queries):
-    # session, user, the example's journey and touchpoint
-    with django_assert_num_queries(3):
+    # session, user, the presets (with who saved them), the example's journey and touchpoint
+    with django_assert_num_queries(4):
         editor_client.get(PAGE)
 
 
@@ -132,9 +132,9 @@ def test_the_preview_runs_a_fixed_number_of_queries(editor_client, voc_map, djan
     rows = [csv_row(voc_map, external_id=str(i)) for i in range(count)]
     rows[0]["score"] = "99"
     _preview, url = upload_file(editor_client, csv_bytes(rows))
-    # session, user, savepoint, journeys, touchpoints, channels, staging (drop, create, COPY), checks (work_mem,
+    # session, user, savepoint, journeys (and their keys), touchpoints, channels, staging (drop, create, COPY), checks (work_mem,
     # analyze, repeated ids, the sources and their lock, stored ids, references and their locks: journey, touchpoint,
     # channel), index of the rejected lines, the first problems, rollback and release savepoint
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         response = editor_client.get(url)
     assert f"Import {count - 1} response" in response.content.decode()
