@@ -351,7 +351,7 @@ def test_the_mapped_preview_runs_a_fixed_number_of_queries(
     preview = editor_client.post(url, mapping_post(editor_client.get(url).content.decode())).url
     # session, user, journeys, touchpoints, channels (the matcher), then the check of the standard CSV path (its
     # lookups, staging, checks, problems, rollback)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         response = editor_client.get(preview)
     assert f"Import {3 * (count - 1)} responses, skip the others" in response.content.decode()
 
