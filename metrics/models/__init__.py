@@ -5,10 +5,12 @@
 - `targets`: MetricTarget (the organisation's, a journey's, a touchpoint's);
 - `kpis`: CustomKpi and its KpiMeasurement;
 - `followups`: FollowUpCase (the inner loop: a detractor called back);
-- `business_cases`: BusinessCase and its gains.
+- `business_cases`: BusinessCase and its gains;
+- `connectors`: SurveySource (a survey tool sending answers) and its Delivery log.
 """
 
 from .business_cases import BusinessCase, BusinessCaseGain, GainType
+from .connectors import Delivery, DeliveryOrigin, DeliveryStatus, SurveySource
 from .followups import CaseStatus, FollowUpCase
 from .kpis import CustomKpi, Direction, KpiKind, KpiMeasurement, KpiStatus
 from .responses import METRIC_BUCKETS, METRIC_SCALES, Metric, SurveyResponse, score_in_range_q
@@ -22,6 +24,9 @@ __all__ = [
     "BusinessCaseGain",
     "CaseStatus",
     "CustomKpi",
+    "Delivery",
+    "DeliveryOrigin",
+    "DeliveryStatus",
     "Direction",
     "FollowUpCase",
     "GainType",
@@ -34,5 +39,6 @@ __all__ = [
     "PendingRecompute",
     "Period",
     "SurveyResponse",
+    "SurveySource",
     "score_in_range_q",
 ]
