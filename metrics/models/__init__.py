@@ -6,10 +6,12 @@
 - `kpis`: CustomKpi and its KpiMeasurement;
 - `followups`: FollowUpCase (the inner loop: a detractor called back);
 - `business_cases`: BusinessCase and its gains;
-- `import_presets`: ImportPreset (a saved column mapping of a response import).
+- `import_presets`: ImportPreset (a saved column mapping of a response import);
+- `connectors`: SurveySource (a survey tool sending answers) and its Delivery log.
 """
 
 from .business_cases import BusinessCase, BusinessCaseGain, GainType
+from .connectors import Delivery, DeliveryOrigin, DeliveryStatus, SurveySource
 from .followups import CaseStatus, FollowUpCase
 from .import_presets import ImportPreset
 from .kpis import CustomKpi, Direction, KpiKind, KpiMeasurement, KpiStatus
@@ -24,6 +26,9 @@ __all__ = [
     "BusinessCaseGain",
     "CaseStatus",
     "CustomKpi",
+    "Delivery",
+    "DeliveryOrigin",
+    "DeliveryStatus",
     "Direction",
     "FollowUpCase",
     "GainType",
@@ -37,5 +42,6 @@ __all__ = [
     "PendingRecompute",
     "Period",
     "SurveyResponse",
+    "SurveySource",
     "score_in_range_q",
 ]
