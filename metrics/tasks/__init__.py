@@ -15,10 +15,12 @@ from .recompute import (
     schedule_recompute,
     sweep_pending_recomputes,
 )
+from .webhook_events import emit_webhook_events
 
 __all__ = [
     "QUEUED_KEY",
     "QUEUED_SECONDS",
+    "emit_webhook_events",
     "queued_key",
     "recompute_all",
     "recompute_pending",
