@@ -66,7 +66,6 @@ def queue_send(delivery_ids: list[int]) -> None:
     transaction.on_commit(enqueue)
 
 
-@transaction.atomic
 def emit(event_type: str, build: Callable[[], Any], *, once_key: str | None = None) -> int:
     """One delivery of `event_type` to each active subscription that chose it; returns how many.
 
@@ -75,7 +74,12 @@ def emit(event_type: str, build: Callable[[], Any], *, once_key: str | None = No
     translated when the text is rendered in the owner's language). With `once_key`, an event already emitted
     under that key is not emitted again."""
     if event_type not in subscribed_event_types():
-        return 0
+        return 0  # before any savepoint: an event nobody wants costs no query at all
+    return _record(event_type, build, once_key)
+
+
+@transaction.atomic
+def _record(event_type: str, build: Callable[[], Any], once_key: str | None) -> int:
     subscriptions = [
         subscription
         for subscription in WebhookSubscription.objects.filter(is_active=True).only("id", "events")

@@ -9,13 +9,17 @@ from cxplatform.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookS
 
 def subscription_list() -> QuerySet[WebhookSubscription]:
     """Each subscription with its owner, its deliveries counted by outcome and the last delivery's time."""
-    return WebhookSubscription.objects.select_related("owner").annotate(
-        delivered_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SUCCEEDED)),
-        failing_count=Count(
-            "deliveries", filter=Q(deliveries__status__in=[DeliveryStatus.FAILED, DeliveryStatus.GIVEN_UP])
-        ),
-        last_delivery_at=Max("deliveries__created_at"),
-    ).order_by("name", "id")
+    return (
+        WebhookSubscription.objects.select_related("owner")
+        .annotate(
+            delivered_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SUCCEEDED)),
+            failing_count=Count(
+                "deliveries", filter=Q(deliveries__status__in=[DeliveryStatus.FAILED, DeliveryStatus.GIVEN_UP])
+            ),
+            last_delivery_at=Max("deliveries__created_at"),
+        )
+        .order_by("name", "id")
+    )
 
 
 def delivery_list(*, subscription: WebhookSubscription) -> QuerySet[WebhookDelivery]:

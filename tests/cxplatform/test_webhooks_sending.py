@@ -20,7 +20,6 @@ from cxplatform.webhooks import sending, services
 from cxplatform.webhooks.events import EventType
 from cxplatform.webhooks.models import DeliveryStatus, WebhookDelivery
 from cxplatform.webhooks.tasks import sweep_due_deliveries
-from tests.cxplatform.webhook_fixtures import receiver, subscribe  # noqa: F401 (fixtures)
 from tests.journeys.factories import JourneyFactory
 
 pytestmark = pytest.mark.django_db
@@ -228,7 +227,9 @@ def test_the_request_that_causes_an_event_does_not_contact_the_receiver(client, 
     celery_app.conf.task_always_eager = False
     try:
         response = client.post(
-            reverse("api:action-list"), {"title": "Shorter claim form", "journey": journey.pk}, content_type="application/json"
+            reverse("api:action-list"),
+            {"title": "Shorter claim form", "journey": journey.pk},
+            content_type="application/json",
         )
     finally:
         celery_app.conf.task_always_eager = True

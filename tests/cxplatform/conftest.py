@@ -1,4 +1,5 @@
-"""Fixtures of the webhook tests: a receiver (tests.cxplatform.webhook_receiver) and a subscription to it."""
+"""Fixtures of the tests of cxplatform: for the webhook tests, a receiver (tests.cxplatform.webhook_receiver) and a
+subscription to it."""
 
 from __future__ import annotations
 
