@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from django.db.models import Sum
@@ -45,7 +46,7 @@ def case_data(case: FollowUpCase) -> dict[str, Any]:
         "responded_at": response.responded_at.isoformat(),
         "touchpoint": {"id": touchpoint.pk, "name": touchpoint.name},
         "journey": {"id": response.journey_id, "name": response.journey.name},
-        "channel": {"id": response.channel_id, "name": response.channel.name} if response.channel_id else None,
+        "channel": {"id": response.channel.pk, "name": response.channel.name} if response.channel else None,
         "owner": _person(case.owner),
         "due_date": case.due_date.isoformat(),
         "outcome": case.outcome,
@@ -92,7 +93,7 @@ def emit_overdue_cases(today: datetime.date) -> int:
     emitted = 0
     for case in late:
         if keys[case.pk] not in done:
-            emitted += webhooks.emit(EventType.FOLLOWUP_OVERDUE, lambda c=case: case_data(c), once_key=keys[case.pk])
+            emitted += webhooks.emit(EventType.FOLLOWUP_OVERDUE, partial(case_data, case), once_key=keys[case.pk])
     return emitted
 
 
@@ -133,11 +134,11 @@ def emit_targets_missed(today: datetime.date) -> int:
     counts = _month_counts(start)
     emitted = 0
     for target in pending:
-        if target.touchpoint_id:
-            scope: tuple[str, str, int] = ("touchpoint", target.metric, target.touchpoint_id)
+        if target.touchpoint is not None:
+            scope: tuple[str, str, int] = ("touchpoint", target.metric, target.touchpoint.pk)
             name = target.touchpoint.name
-        elif target.journey_id:
-            scope, name = ("journey", target.metric, target.journey_id), target.journey.name
+        elif target.journey is not None:
+            scope, name = ("journey", target.metric, target.journey.pk), target.journey.name
         else:
             scope, name = ("organisation", target.metric, 0), ""
         figure = metric_figure(target.metric, counts.get(scope, formulas.Counts()), target.value)
@@ -156,5 +157,5 @@ def emit_targets_missed(today: datetime.date) -> int:
             "scope_name": name,
             "url": emails.absolute_reverse("dashboard"),
         }
-        emitted += webhooks.emit(EventType.TARGET_MISSED, lambda d=data: d, once_key=keys[target.pk])
+        emitted += webhooks.emit(EventType.TARGET_MISSED, partial(dict, data), once_key=keys[target.pk])
     return emitted

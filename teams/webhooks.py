@@ -6,6 +6,7 @@ webhooks app translates them into the subscription owner's language)."""
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -33,9 +34,9 @@ def action_data(action: ImprovementAction, **extra: Any) -> dict[str, Any]:
         "title": action.title,
         "status": action.status,
         "status_label": str(ActionStatus(action.status).label),
-        "journey": {"id": action.journey_id, "name": action.journey.name} if action.journey_id else None,
-        "touchpoint": {"id": action.touchpoint_id, "name": action.touchpoint.name} if action.touchpoint_id else None,
-        "team": {"id": action.team_id, "name": action.team.name} if action.team_id else None,
+        "journey": {"id": action.journey.pk, "name": action.journey.name},
+        "touchpoint": {"id": action.touchpoint.pk, "name": action.touchpoint.name} if action.touchpoint else None,
+        "team": {"id": action.team.pk, "name": action.team.name} if action.team else None,
         "assignee": _person(action.assignee),
         "due_date": action.due_date.isoformat() if action.due_date else None,
         "impact": action.impact,
@@ -74,12 +75,10 @@ def emit_overdue(today: datetime.date | None = None) -> int:
         .select_related("journey", "touchpoint", "team", "assignee")
         .order_by("due_date", "id")
     )
-    keys = {action.pk: f"action.overdue:{action.pk}:{action.due_date.isoformat()}" for action in late}
+    keys = {action.pk: f"action.overdue:{action.pk}:{action.due_date}" for action in late}
     done = webhooks.already_emitted(keys.values())
     emitted = 0
     for action in late:
         if keys[action.pk] not in done:
-            emitted += webhooks.emit(
-                EventType.ACTION_OVERDUE, lambda a=action: action_data(a), once_key=keys[action.pk]
-            )
+            emitted += webhooks.emit(EventType.ACTION_OVERDUE, partial(action_data, action), once_key=keys[action.pk])
     return emitted

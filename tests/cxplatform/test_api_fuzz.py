@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import (
 
 from cxplatform.accounts.models import Role
 from cxplatform.notifications.models import Notification
+from cxplatform.webhooks.models import WebhookDelivery, WebhookSubscription
 from journeys.comments.services import comment_add
 from journeys.models import Channel, Comment, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
 from metrics.models import BusinessCase, CustomKpi, FollowUpCase, MetricTarget, SurveyResponse
@@ -84,6 +85,7 @@ MODELS = {
     "targets": MetricTarget,
     "teams": Team,
     "touchpoints": Touchpoint,
+    "webhooks": WebhookSubscription,
 }
 
 
@@ -142,6 +144,11 @@ def build_data(admin) -> None:
         )
     followups_open_for(responses=SurveyResponse.objects.all())
     snapshots_rebuild_all()
+    # A webhook to a local port nothing listens on (nothing is sent anyway: the test's transaction never commits).
+    hook = WebhookSubscription.objects.create(
+        name="Tickets", url="http://127.0.0.1:9/hook", events=["followup.opened"], owner=admin
+    )
+    WebhookDelivery.objects.create(subscription=hook, event_type="followup.opened", payload={"data": {}})
 
 
 def existing_ids() -> dict[str, list[int]]:
