@@ -13,8 +13,18 @@ from cxplatform.accounts.models import Role
 from cxplatform.webhooks.emitting import SUBSCRIBED_KEY
 from cxplatform.webhooks.models import WebhookSubscription
 from tests.cxplatform.factories import PASSWORD, UserFactory
+from tests.cxplatform.webhook_receiver import Receiver, start_receiver
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    server = start_receiver(receiver)
+    yield receiver
+    server.shutdown()
+    server.server_close()
 
 
 def log_in(page: Page, base: str, path: str, username: str) -> None:
