@@ -199,20 +199,22 @@ def send(delivery_id: int, *, force: bool = False) -> str | None:
         elapsed_ms,
         f", error: {delivery.last_error}" if delivery.last_error else "",
     )
+    fields = [
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_attempt_at",
+        "last_response_code",
+        "last_response_ms",
+        "last_error",
+        "delivered_at",
+    ]
     with transaction.atomic():
-        delivery.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "next_attempt_at",
-                "last_attempt_at",
-                "last_response_code",
-                "last_response_ms",
-                "last_error",
-                "delivered_at",
-            ]
+        # An update, not save(): the subscription (and its deliveries) may have been deleted meanwhile.
+        stored = WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            **{name: getattr(delivery, name) for name in fields}
         )
-        if give_up:
+        if give_up and stored:
             _pause_after_failures(subscription, delivery)
     return delivery.status
 

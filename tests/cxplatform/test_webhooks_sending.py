@@ -239,3 +239,16 @@ def test_the_request_that_causes_an_event_does_not_contact_the_receiver(client, 
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.payload["data"]["title"] == "Shorter claim form"
+
+
+def test_a_subscription_deleted_while_its_delivery_is_on_the_way_breaks_nothing(subscribe, monkeypatch):
+    subscription = subscribe(EventType.ACTION_CREATED)
+    delivery = emit_one()
+
+    def post_and_delete(request):
+        services.subscription_delete(subscription=subscription)
+        return 500, "HTTP 500"
+
+    monkeypatch.setattr(sending, "post", post_and_delete)
+    assert sending.send(delivery.pk) == DeliveryStatus.FAILED
+    assert not WebhookDelivery.objects.exists()
