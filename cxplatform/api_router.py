@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from cxplatform.api.views import CurrentUserView
 from cxplatform.notifications.api import NotificationViewSet
+from cxplatform.webhooks.api import WebhookSubscriptionViewSet
 from journeys.api.comments import CommentViewSet
 from journeys.api.transfer import JourneyExportView, JourneyImportView
 from journeys.api.views import (
@@ -30,6 +31,7 @@ router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("teams", TeamViewSet, basename="team")
 router.register("memberships", MembershipViewSet, basename="membership")

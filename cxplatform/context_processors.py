@@ -20,6 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from cxplatform.accounts.roles import is_signed_in
+from cxplatform.webhooks.permissions import can_manage_webhooks
 from metrics.permissions import can_ingest_responses
 from teams.permissions import has_own_work
 
@@ -49,6 +50,7 @@ MAIN_MENU = [
     MenuEntry(
         _("Import responses"), "metrics:response-import", can_ingest_responses, _in("metrics", "response-import")
     ),
+    MenuEntry(_("Webhooks"), "webhooks:list", can_manage_webhooks, _in("webhooks")),
 ]
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),
     path("notifications/", include("cxplatform.notifications.urls")),
+    path("webhooks/", include("cxplatform.webhooks.urls")),
     path("journeys/", include("journeys.urls")),
     # A journey's map for whoever has a read-only share link: no login (journeys.views.share)
     path("s/<str:token>/", shared_map, name="shared-map"),

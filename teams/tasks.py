@@ -20,3 +20,11 @@ def send_assignment_email(action_id: int) -> None:
     action = ImprovementAction.objects.select_related("assignee", "journey", "touchpoint").filter(pk=action_id).first()
     if action is not None:
         notifications.send_assignment_email(action)
+
+
+@shared_task(name="teams.emit_overdue_action_events", time_limit=300, soft_time_limit=240, ignore_result=True)
+def emit_overdue_action_events() -> int:
+    """Hourly (beat): the webhook event action.overdue, once per action and deadline."""
+    from teams.webhooks import emit_overdue
+
+    return emit_overdue()

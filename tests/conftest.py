@@ -101,6 +101,18 @@ def no_bad_token_history():
 
 
 @pytest.fixture(autouse=True)
+def no_webhook_subscriptions_cached():
+    """Each test starts with the database's webhook subscriptions, none: the cached set of subscribed event types
+    (cxplatform.webhooks.emitting) says so, so that an emit costs no query whichever test ran before."""
+    from django.core.cache import cache
+
+    from cxplatform.webhooks.emitting import SUBSCRIBED_KEY, SUBSCRIBED_SECONDS
+
+    cache.set(SUBSCRIBED_KEY, [], SUBSCRIBED_SECONDS)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the default language: a request in Dutch leaves Dutch active in the thread."""
     yield

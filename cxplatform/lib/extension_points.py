@@ -30,6 +30,10 @@ Callables (resolved with import_string, when called: a test may change the setti
 - COMMENT_ACTION_TARGET `(action_id: int) -> dict | None`: an improvement action as the target of a comment
   thread: {"journey_id", "title", "owner" (the assignee, a user or None), "url"} or None when there is no such
   action. Used by journeys.comments.targets; provided by teams.selectors.actions.action_comment_target.
+- COMMENT_MENTIONED_TEAMS `(text: str) -> list[dict]`: the teams a comment mentions with @<team key> (their
+  slug), each {"id", "slug", "name"}, for the webhook event comment.team_mentioned. Used by
+  journeys.comments.services (asked only when a webhook wants that event); provided by
+  teams.selectors.mentioned_teams.
 
 URL names (resolved with reverse, with the arguments listed):
 
@@ -98,6 +102,13 @@ COMMENT_ACTION_TARGET = ExtensionPoint(
     "journeys.comments.targets",
     "teams.selectors.actions.action_comment_target",
 )
+COMMENT_MENTIONED_TEAMS = ExtensionPoint(
+    "COMMENT_MENTIONED_TEAMS",
+    "callable",
+    "(text: str) -> list[dict]",
+    "journeys.comments.services",
+    "teams.selectors.mentioned_teams",
+)
 MAP_ACTION_CREATE_URL = ExtensionPoint(
     "MAP_ACTION_CREATE_URL", "url", "no argument", "journeys.views.map", "teams:action-create"
 )
@@ -114,6 +125,7 @@ EXTENSION_POINTS = (
     MAP_DEPENDENTS,
     MAP_STRUCTURE_CHANGED,
     COMMENT_ACTION_TARGET,
+    COMMENT_MENTIONED_TEAMS,
     MAP_ACTION_CREATE_URL,
     MAP_DRIVERS_URL,
     ACTION_BUSINESS_CASE_URL,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cxplatform",
     "cxplatform.accounts",
     "cxplatform.notifications",
+    "cxplatform.webhooks",
     "journeys",
     "teams",
     "metrics",
@@ -209,6 +210,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.connectors.poll_sources",
         "schedule": env_int("SURVEY_POLL_SECONDS", 300, minimum=10),
     },
+    # Webhook deliveries whose next attempt is due (retries; what a killed worker or a broker down left behind).
+    "webhook-delivery-sweep": {
+        "task": "webhooks.sweep_due_deliveries",
+        "schedule": env_int("WEBHOOK_SWEEP_SECONDS", 30, minimum=1),
+    },
+    # Events found by looking rather than by a write: actions and follow-up cases past their deadline, targets
+    # missed in the month just ended; each emitted once (cxplatform.webhooks.models.WebhookEmission).
+    "webhook-overdue-actions": {"task": "teams.emit_overdue_action_events", "schedule": crontab(minute=5)},
+    "webhook-metrics-events": {"task": "metrics.emit_webhook_events", "schedule": crontab(minute=10)},
 }
 # A survey delivery still "received" this many seconds after its last attempt is queued again by the sweeper.
 DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 300, minimum=1)
@@ -225,6 +235,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Notifications are emailed this many seconds after the first of a batch, one message with all that came meanwhile
 # (cxplatform.notifications).
 NOTIFICATION_EMAIL_DELAY = env_int("NOTIFICATION_EMAIL_DELAY", 60, minimum=0)
+# Webhooks out (cxplatform.webhooks): a receiver gets this many seconds to accept the connection, and as many
+# for each read of its answer; a slower one is a failed attempt, retried later.
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CX Platform <cx@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -396,6 +409,8 @@ ACTION_BUSINESS_CASE_URL = "metrics:business-case"
 # Comment threads on improvement actions (journeys.comments): what an action is to a thread (its journey, title,
 # assignee, page), so that journeys needs no import of teams.
 COMMENT_ACTION_TARGET = "teams.selectors.actions.action_comment_target"
+# The teams a comment mentions (@<team key>), for the webhook event comment.team_mentioned.
+COMMENT_MENTIONED_TEAMS = "teams.selectors.mentioned_teams"
 
 # Voice of the customer (metrics app).
 # Below this many responses a figure is still shown, flagged as a low sample.

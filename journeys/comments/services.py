@@ -13,9 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform import webhooks
+from cxplatform.lib import emails, extension_points
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from cxplatform.notifications.models import NotificationKind
 from cxplatform.notifications.services import notifications_withdraw, notify
+from cxplatform.webhooks.events import EventType
 from journeys import live
 from journeys.comments.models import Comment, CommentThread
 from journeys.comments.targets import CommentTarget, NoSuchTarget, comment_target
@@ -55,6 +58,36 @@ def _notify(*, comment: Comment, target: CommentTarget, mentioned: list[User], o
         )
 
 
+def _announce_team_mentions(*, comment: Comment, target: CommentTarget, before: str = "") -> None:
+    """The webhook event comment.team_mentioned for the teams the comment mentions (@<team key>) that `before`
+    (its text before an edit) did not. The teams are asked for (COMMENT_MENTIONED_TEAMS) only when a webhook
+    wants the event: otherwise this costs no query."""
+    if not webhooks.wanted(EventType.COMMENT_TEAM_MENTIONED):
+        return
+    find = extension_points.provider(extension_points.COMMENT_MENTIONED_TEAMS)
+    if find is None:
+        return
+    known = {team["id"] for team in find(before)} if before else set()
+    teams = [team for team in find(comment.text) if team["id"] not in known]
+    if not teams:
+        return
+    author = comment.author
+    webhooks.emit(
+        EventType.COMMENT_TEAM_MENTIONED,
+        lambda: {
+            "comment": {"id": comment.pk, "text": comment.text},
+            "teams": teams,
+            "author": {"id": author.pk, "username": author.username, "name": author.get_full_name() or author.username}
+            if author
+            else None,
+            "about": target.name,
+            "excerpt": comment.text[:200],
+            "journey": {"id": target.journey_id},
+            "url": emails.absolute_url(target.url),
+        },
+    )
+
+
 def _changed(target_key: str, journey_id: int, user: User | None) -> None:
     live.journey_changed(journey_id, parts=[target_key], user=user)
 
@@ -80,6 +113,7 @@ def comment_add(*, author: User, kind: str, object_id: int, text: str) -> Commen
     mentioned = mentioned_users(comment.text)
     comment.mentions.set(mentioned)
     _notify(comment=comment, target=target, mentioned=mentioned, owner_too=True)
+    _announce_team_mentions(comment=comment, target=target)
     _changed(target.key, target.journey_id, author)
     return comment
 
@@ -88,6 +122,7 @@ def comment_add(*, author: User, kind: str, object_id: int, text: str) -> Commen
 def comment_edit(*, comment: Comment, text: str, expected_version: int) -> Comment:
     """Change a comment's text; people newly mentioned are notified (the others were already)."""
     before = set(comment.mentions.values_list("pk", flat=True))
+    text_before = comment.text
     comment.text = _clean_text(text)
     comment.edited_at = timezone.now()
     save_if_current(comment, expected_version=expected_version, fields=["text", "edited_at"])
@@ -101,6 +136,7 @@ def comment_edit(*, comment: Comment, text: str, expected_version: int) -> Comme
     else:
         new = [user for user in mentioned if user.pk not in before]
         _notify(comment=comment, target=target, mentioned=new, owner_too=False)
+        _announce_team_mentions(comment=comment, target=target, before=text_before)
     _changed(f"comments-{thread.kind}-{thread.object_id}", comment.journey_id, comment.author)
     return comment
 

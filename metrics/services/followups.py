@@ -22,6 +22,7 @@ from cxplatform.accounts.roles import ASSIGNEE_ROLES
 from cxplatform.lib.dates import add_working_days
 from cxplatform.lib.unset import UNSET, Unset
 from cxplatform.lib.versioning import StaleVersion, save_if_current
+from metrics import webhooks as metric_webhooks
 from metrics.models import METRIC_BUCKETS, CaseStatus, FollowUpCase, Metric, SurveyResponse
 from teams.models import ImprovementAction
 from teams.services.actions import action_create
@@ -87,6 +88,10 @@ def followups_open_for(*, responses: QuerySet[SurveyResponse]) -> int:
         f"SELECT picked.*, %s, %s, %s, %s, %s FROM ({select_sql}) AS picked WHERE true "
         f"ON CONFLICT ({ops.quote_name('response_id')}) DO NOTHING"
     )
+    # The new cases' ids only when a webhook wants them (the same one statement, with RETURNING).
+    announce = metric_webhooks.wants_opened()
+    if announce:
+        sql += f" RETURNING {ops.quote_name('id')}"
     constants = (
         CaseStatus.OPEN.value,
         ops.adapt_datefield_value(followup_due_date(timezone.localdate(now))),
@@ -96,7 +101,11 @@ def followups_open_for(*, responses: QuerySet[SurveyResponse]) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*constants, *select_params))  # in the order they appear in the SQL
-        return max(cursor.rowcount, 0)
+        if not announce:
+            return max(cursor.rowcount, 0)
+        opened = [row[0] for row in cursor.fetchall()]
+    metric_webhooks.emit_opened(opened)
+    return len(opened)
 
 
 # What followup_update writes.
@@ -152,6 +161,7 @@ def followup_update(
 
     Callers check who may do what (metrics.permissions: can_work_case; can_reassign_case for `owner`)."""
     current = _locked(case, expected_version)
+    was_resolved = current.status == CaseStatus.RESOLVED
     errors: dict[str, str] = {}
     if outcome is not UNSET:
         current.outcome = (outcome or "").strip()
@@ -172,10 +182,13 @@ def followup_update(
         current.action = action
     if errors:
         raise ValidationError(errors)
+    resolved = current.status == CaseStatus.RESOLVED and not was_resolved
     # The version is compared once more in the UPDATE itself, beside the row lock above.
     save_if_current(current, expected_version=expected_version, fields=list(SAVED_FIELDS))
     for name in (*SAVED_FIELDS, "version"):
         setattr(case, name, getattr(current, name))
+    if resolved:
+        metric_webhooks.emit_resolved(case.pk)
     return case
 
 

@@ -16,10 +16,12 @@ from .recompute import (
     schedule_recompute,
     sweep_pending_recomputes,
 )
+from .webhook_events import emit_webhook_events
 
 __all__ = [
     "QUEUED_KEY",
     "QUEUED_SECONDS",
+    "emit_webhook_events",
     "poll_sources",
     "process_delivery",
     "queued_key",

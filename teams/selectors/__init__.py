@@ -7,6 +7,20 @@ from teams.models import ActionComment, ActionTransition, Department, Improvemen
 from teams.selectors.actions import overdue
 
 
+def mentioned_teams(text: str) -> list[dict]:
+    """The teams `text` mentions as @<team key> (the extension point COMMENT_MENTIONED_TEAMS): one query, none
+    when nothing in it looks like a mention."""
+    from journeys.comments.services import MENTION
+
+    slugs = {match.rstrip(".").lower() for match in MENTION.findall(text or "")}
+    if not slugs:
+        return []
+    return [
+        {"id": pk, "slug": slug, "name": name}
+        for pk, slug, name in Team.objects.filter(slug__in=slugs).order_by("name").values_list("id", "slug", "name")
+    ]
+
+
 def team_list() -> QuerySet[Team]:
     """Teams with their journey groups and members (one query each, whatever the number of teams)."""
     return Team.objects.prefetch_related(

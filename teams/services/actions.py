@@ -16,6 +16,7 @@ from cxplatform.lib import emails
 from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from journeys.models import Finding, Journey, Stage, Touchpoint
+from teams import webhooks as action_webhooks
 from teams.models import ALLOWED_TRANSITIONS, ActionComment, ActionStatus, ActionTransition, ImprovementAction, Team
 from teams.permissions import NOT_YOUR_TEAM, can_manage_action
 from teams.tasks import send_assignment_email
@@ -96,6 +97,7 @@ def action_create(*, created_by: User, title: str, own_team_only: bool = False, 
     action.save()
     if action.assignee_id:
         _notify_assignee(action)
+    action_webhooks.emit_created(action)
     return action
 
 
@@ -145,6 +147,7 @@ def action_update(
     save_if_current(action, expected_version=expected_version, fields=ACTION_FIELDS)
     if action.assignee_id and action.assignee_id != previous_assignee:
         _notify_assignee(action)
+        action_webhooks.emit_assigned(action)
     return action
 
 
@@ -174,6 +177,7 @@ def action_transition(*, action: ImprovementAction, to_status: str, by: User) ->
     ImprovementAction.objects.filter(pk=locked.pk).update(**updates)
     for name, value in updates.items():
         setattr(action, name, value)
+    action_webhooks.emit_status_changed(action, transition.from_status)
     return transition
 
 

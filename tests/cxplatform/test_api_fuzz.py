@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import (
 
 from cxplatform.accounts.models import Role
 from cxplatform.notifications.models import Notification
+from cxplatform.webhooks.models import WebhookDelivery, WebhookSubscription
 from journeys.comments.services import comment_add
 from journeys.models import Channel, Comment, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
 from metrics.connectors.services import source_create
@@ -86,6 +87,7 @@ MODELS = {
     "targets": MetricTarget,
     "teams": Team,
     "touchpoints": Touchpoint,
+    "webhooks": WebhookSubscription,
 }
 
 
@@ -152,6 +154,11 @@ def build_data(admin) -> None:
     )
     Delivery.objects.create(source=source, body='[{"id": "r1", "nps": 9}]', status="stored", responses_created=1)
     Delivery.objects.create(source=source, body='[{"id": "r2", "nps": 99}]', status="rejected", reason="Off scale")
+    # A webhook to a local port nothing listens on (nothing is sent anyway: the test's transaction never commits).
+    hook = WebhookSubscription.objects.create(
+        name="Tickets", url="http://127.0.0.1:9/hook", events=["followup.opened"], owner=admin
+    )
+    WebhookDelivery.objects.create(subscription=hook, event_type="followup.opened", payload={"data": {}})
 
 
 def existing_ids() -> dict[str, list[int]]:

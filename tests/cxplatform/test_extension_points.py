@@ -33,6 +33,7 @@ CALLS = {
     "MAP_DEPENDENTS": ((), {"journey_id": 1, "stage_id": None, "touchpoint_id": None}),
     "MAP_STRUCTURE_CHANGED": ((), {"journey_ids": [1]}),
     "COMMENT_ACTION_TARGET": ((1,), {}),
+    "COMMENT_MENTIONED_TEAMS": (("@claims thanks",), {}),
 }
 # The arguments each URL point takes, and the page it leads to today.
 URL_CALLS = {

@@ -21,6 +21,7 @@ ALL_ENTRIES = [
     ("Dashboard", "dashboard"),
     ("KPIs", "metrics:kpi-list"),
     ("Import responses", "metrics:response-import"),
+    ("Webhooks", "webhooks:list"),
 ]
 # Offered, not guarded: "My work" lists the actions assigned to you, and only process owners and admins are
 # given actions. Its page opens for everyone (and is empty for the others).
@@ -86,6 +87,7 @@ def test_the_menu_shows_exactly_the_pages_the_persona_can_open(request, client_o
         ("metrics:kpi-list", [], "KPIs"),
         ("metrics:business-case-list", [], "KPIs"),
         ("metrics:response-import", [], "Import responses"),
+        ("webhooks:list", [], "Webhooks"),
         ("profile", [], None),
     ],
 )
