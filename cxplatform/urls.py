@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cxplatform import views
 from cxplatform.accounts import views as account_views
 from journeys.views.share import shared_map
+from metrics.connectors.endpoint import receive_delivery
 from metrics.views import dashboard
 
 urlpatterns = [
@@ -22,6 +23,9 @@ urlpatterns = [
     path("journeys/", include("journeys.urls")),
     # A journey's map for whoever has a read-only share link: no login (journeys.views.share)
     path("s/<str:token>/", shared_map, name="shared-map"),
+    # Survey tools deliver their answers here: no login, authenticated by each tool's signature
+    # (metrics.connectors.endpoint)
+    path("hooks/<str:token>/", receive_delivery, name="survey-hook"),
     path("", include("teams.urls")),
     path("", include("metrics.urls")),
     path("admin/", admin.site.urls),

@@ -199,7 +199,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.sweep_pending_recomputes",
         "schedule": env_int("RECOMPUTE_SWEEP_SECONDS", 30, minimum=1),
     },
+    # Survey deliveries left "received" (a worker killed, Redis down when they arrived) are queued again; polled
+    # survey tools (LimeSurvey) are asked for their new responses (metrics.tasks.connectors).
+    "survey-delivery-sweep": {
+        "task": "metrics.connectors.sweep_deliveries",
+        "schedule": env_int("DELIVERY_SWEEP_SECONDS", 60, minimum=1),
+    },
+    "survey-source-poll": {
+        "task": "metrics.connectors.poll_sources",
+        "schedule": env_int("SURVEY_POLL_SECONDS", 300, minimum=10),
+    },
 }
+# A survey delivery still "received" this many seconds after its last attempt is queued again by the sweeper.
+DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 300, minimum=1)
 # The sweeper queues a recompute for requests older than this many seconds that no recompute is working on;
 # /health/ reports the recompute "overdue" once a request is older than RECOMPUTE_OVERDUE_SECONDS.
 RECOMPUTE_SWEEP_AFTER_SECONDS = env_int("RECOMPUTE_SWEEP_AFTER_SECONDS", 60, minimum=1)
@@ -348,6 +360,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names collide with another's ("status") get a name of their own.
+    "ENUM_NAME_OVERRIDES": {"DeliveryStatusEnum": "metrics.models.connectors.DeliveryStatus"},
 }
 
 # Extension points: where one app reaches another at run time, so that journeys imports neither teams nor

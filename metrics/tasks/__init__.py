@@ -1,10 +1,11 @@
 """Thin Celery tasks of the metrics app: take ids and primitives, call a service, retry with backoff.
 
-A module per topic (recompute, digest); Celery autodiscovers this package, which imports them all. Each task
+A module per topic (recompute, digest, connectors); Celery autodiscovers this package, which imports them all. Each task
 has an explicit `name=`, so moving a task between modules never changes the name that queued messages, the
 beat schedule and the sweeper use.
 """
 
+from .connectors import poll_sources, process_delivery, sweep_deliveries
 from .digest import send_morning_digests
 from .recompute import (
     QUEUED_KEY,
@@ -19,10 +20,13 @@ from .recompute import (
 __all__ = [
     "QUEUED_KEY",
     "QUEUED_SECONDS",
+    "poll_sources",
+    "process_delivery",
     "queued_key",
     "recompute_all",
     "recompute_pending",
     "schedule_recompute",
     "send_morning_digests",
+    "sweep_deliveries",
     "sweep_pending_recomputes",
 ]
