@@ -248,7 +248,7 @@ def test_reading_a_sample_lists_its_questions_and_hidden_fields_and_proposes_a_m
 def test_a_sample_that_is_not_json_says_so(editor_client, source):
     url = reverse("metrics:source-mapping", args=[source.pk])
     html = editor_client.post(url, {"sample": "{not json", "action": "read", "version": "1"}).content.decode()
-    assert "The payload is not JSON." in html
+    assert "The body is not JSON (line 1, column 2" in html
 
 
 @pytest.mark.django_db
