@@ -49,7 +49,7 @@ MAIN_MENU = [
     MenuEntry(
         _("Import responses"), "metrics:response-import", can_ingest_responses, _in("metrics", "response-import")
     ),
-    MenuEntry(_("Survey sources"), "metrics:source-list", can_ingest_responses, _in("metrics", "source")),
+    MenuEntry(_("Sources"), "metrics:source-list", can_ingest_responses, _in("metrics", "source")),
 ]
 
 

@@ -262,7 +262,7 @@ def sample_text(value: Any) -> str:
         return ""
     if isinstance(value, list):
         value = ", ".join(str(item) for item in value)
-    text = str(value)
+    text = str(value).replace("\n", " ")
     return text if len(text) <= 60 else text[:59] + "…"
 
 

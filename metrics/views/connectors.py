@@ -131,7 +131,7 @@ def source_index(request: HttpRequest) -> HttpResponse:
 def source_create_view(request: HttpRequest) -> HttpResponse:
     _require_ingester(request)
     slug = request.GET.get("vendor", "")
-    tools = vendors()
+    tools = sorted(vendors(), key=lambda vendor: (vendor.slug == "generic", str(vendor.label)))  # "any other" last
     if slug not in REGISTRY:
         status = 400 if slug else 200
         return render(request, "metrics/connectors/source_choose.html", {"vendors": tools, "unknown": slug}, status=status)
@@ -312,6 +312,17 @@ def _found(preview: Preview | None) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _shown(value: Any) -> str:
+    """A sample value as text: a list of choices joined, an object as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 def _flatten(meta: Any, prefix: str = "") -> list[tuple[str, Any]]:
     """Metadata as dotted paths to scalars ("source.utm_campaign"), as the mapping's "meta" keys read them."""
     if isinstance(meta, dict):
@@ -392,11 +403,16 @@ def _mapping_page(
         }
         for target in SOURCED_TARGETS
     ]
+    shown = {
+        "answers": [(ref, a.get("label") or "", _shown(a.get("value"))) for ref, a in found["answers"].items()],
+        "hidden": [(name, _shown(value)) for name, value in found["hidden"].items()],
+        "meta": [(name, _shown(value)) for name, value in found["meta"].items()],
+    }
     context = {
         "source": source,
         "vendor_label": _vendor_label(source.vendor),
         "form": form,
-        "found": found,
+        "found": shown,
         "has_sample": any(found.values()),
         "names": names,
         "metric_rows": metric_rows,

@@ -29,3 +29,9 @@ document.addEventListener("change", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".mapping-target").forEach(showOrigin);
 });
+// A warning or a proposal beside a control speaks of the value the page came with: gone once it is changed.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest(".mapping-form .field");
+  if (!field) return;
+  for (const note of field.querySelectorAll(".field-warning, .suggested")) note.hidden = true;
+});

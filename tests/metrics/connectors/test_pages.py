@@ -94,7 +94,7 @@ def test_every_page_is_refused_to_those_who_cannot_load_responses(request, clien
     assert client.post(replay).status_code == 403
     source.refresh_from_db()
     assert source.name == "Claims survey" and source.version == 1
-    assert "Survey sources" not in client.get(reverse("home")).content.decode()
+    assert reverse("metrics:source-list") not in client.get(reverse("home")).content.decode()
 
 
 @pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_every_page_opens_for_cx_editors_and_admins(request, client_of, source, 
     for url in page_urls(source, delivery):
         assert client.get(url).status_code == 200, url
     html = client.get(reverse("home")).content.decode()
-    assert f'href="{reverse("metrics:source-list")}"' in html and ">Survey sources</a>" in html
+    assert f'href="{reverse("metrics:source-list")}"' in html and ">Sources</a>" in html
 
 
 @pytest.mark.django_db
