@@ -61,6 +61,11 @@ class SurveySourceSerializer(VersionedSerializer):
         required=False, help_text=_("The tool's own settings; a secret one left empty keeps its stored value.")
     )
     mapping = serializers.JSONField(required=False, help_text=MAPPING_HELP)
+    secret = serializers.CharField(
+        write_only=True,
+        required=False,
+        help_text=_('Only for a tool that makes the signing key itself (SurveyMonkey\'s "api key&secret").'),
+    )
     created_by_name = serializers.SerializerMethodField()
     last_delivery_at = serializers.DateTimeField(read_only=True, allow_null=True)
     delivery_count = serializers.IntegerField(read_only=True)
@@ -94,6 +99,7 @@ class SurveySourceSerializer(VersionedSerializer):
             "rejected_count",
             "responses_created",
             "version",
+            "secret",
         ]
         read_only_fields = [
             "created_by",
@@ -137,7 +143,13 @@ class SurveySourceWithSecretSerializer(SurveySourceSerializer):
     secret = serializers.CharField(read_only=True, help_text=_("Shown now only: paste it into the survey tool."))
 
     class Meta(SurveySourceSerializer.Meta):
-        fields = [*SurveySourceSerializer.Meta.fields, "secret"]
+        pass
+
+
+class RotateSecretSerializer(VersionSerializer):
+    secret = serializers.CharField(
+        required=False, help_text=_("Only for a tool that makes the signing key itself: the new key, pasted.")
+    )
 
 
 class PreviewInSerializer(serializers.Serializer):
@@ -224,7 +236,7 @@ class SurveySourceViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         source_delete(source=instance, expected_version=instance.version if version is None else version)
 
     @extend_schema(
-        request=VersionSerializer,
+        request=RotateSecretSerializer,
         responses={200: SurveySourceWithSecretSerializer, 409: CONFLICT},
         summary=_("A new signing secret"),
     )
@@ -232,9 +244,11 @@ class SurveySourceViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     def rotate_secret(self, request: Request, pk: str | None = None) -> Response:
         """A new signing secret, shown in this answer only; the old one stops working at once."""
         source = self.get_object()
-        body = VersionSerializer(data=request.data)
+        body = RotateSecretSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        rotated = source_rotate_secret(source=source, expected_version=body.validated_data["version"])
+        rotated = source_rotate_secret(
+            source=source, expected_version=body.validated_data["version"], secret=body.validated_data.get("secret")
+        )
         out = self.fresh(rotated)
         out.secret = rotated.secret
         return Response(SurveySourceWithSecretSerializer(out, context=self.get_serializer_context()).data)

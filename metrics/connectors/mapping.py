@@ -135,6 +135,8 @@ def mapping_validate(mapping: Any) -> dict[str, Any]:
             errors[target] = str(problem)
     if errors:
         raise ValidationError(errors)
+    if not clean.get("metrics"):
+        clean.pop("metrics", None)
     return clean
 
 
@@ -368,8 +370,11 @@ def mapping_suggest(submissions: list[Submission]) -> Suggestion:
 
     taken: set[str] = set()
     for metric, words in (("nps", _NPS_WORDS), ("csat", _CSAT_WORDS), ("ces", _CES_WORDS)):
+        low, high = METRIC_SCALES[metric]
         for ref, label in labels.items():
-            if ref not in taken and any(word in label or word in ref.lower() for word in words):
+            scores = numeric(ref)
+            on_scale = bool(scores) and all(low <= score <= high for score in scores or ())
+            if ref not in taken and on_scale and any(word in label or word in ref.lower() for word in words):
                 mapping["metrics"][metric] = ref
                 taken.add(ref)
                 reasons[metric] = _("by the question's text")

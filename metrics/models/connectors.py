@@ -33,7 +33,8 @@ class SurveySource(models.Model):
     name = models.CharField(_("name"), max_length=100)
     vendor = models.CharField(_("survey tool"), max_length=30)
     token = models.CharField(_("endpoint token"), max_length=64, unique=True, default=new_endpoint_token)
-    secret = models.CharField(_("signing secret"), max_length=200)
+    # Empty for a polled tool, which signs nothing.
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     config = models.JSONField(_("settings"), default=dict, blank=True)
     mapping = models.JSONField(_("mapping"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)

@@ -2,7 +2,7 @@
 
 - `sources`: source_create / source_update / source_rotate_secret / source_delete, vendor_choices, public_config;
 - `deliveries`: delivery_receive (= delivery_store + delivery_start) / delivery_process / delivery_replay / delivery_sweep, source_poll;
-- `preview`: mapping_preview (what a pasted sample would store) and parse_body.
+- `preview`: mapping_preview (what a pasted sample would store), sample_submissions (for mapping_suggest).
 
 Who may call them (CX editors and admins: metrics.permissions.can_ingest_responses) is the caller's check, as for
 every service.
@@ -24,7 +24,7 @@ from .deliveries import (
     submissions_from_json,
     submissions_to_json,
 )
-from .preview import Preview, PreviewRecord, PreviewSubmission, mapping_preview, parse_body
+from .preview import Preview, PreviewRecord, PreviewSubmission, mapping_preview, parse_body, sample_submissions
 from .sources import public_config, source_create, source_delete, source_rotate_secret, source_update, vendor_choices
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "parse_body",
     "public_config",
     "queue_delivery",
+    "sample_submissions",
     "source_create",
     "source_delete",
     "source_poll",

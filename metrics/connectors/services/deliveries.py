@@ -75,11 +75,19 @@ def delivery_store(
 
 
 def delivery_start(*, delivery: Delivery) -> Delivery:
-    """Ingest a stored delivery now, or (a fetching vendor: its answers come from the tool's API) queue the task
-    that fetches and ingests them; the delivery then stays "received"."""
-    if get_vendor(delivery.source.vendor).fetches:
-        queue_delivery(delivery_id=delivery.pk)
-        return delivery
+    """Ingest a stored delivery now or, when its answers must come from the tool's API (a fetching vendor's
+    notification), queue the task that fetches and ingests them: the delivery then stays "received". A
+    notification the tool's parse already refuses or ignores is settled now, without a task."""
+    vendor = get_vendor(delivery.source.vendor)
+    if vendor.fetches:
+        try:
+            payload = vendor.decode(delivery.body.encode("utf-8"), headers=delivery.headers)
+            if vendor.needs_fetch(payload):
+                vendor.parse(payload, config=delivery.source.config)
+                queue_delivery(delivery_id=delivery.pk)
+                return delivery
+        except (PayloadInvalid, Ignored):
+            pass  # delivery_process reads it again and records why
     return delivery_process(delivery=delivery)
 
 
@@ -99,16 +107,15 @@ def queue_delivery(*, delivery_id: int, countdown: int = 0) -> bool:
 
 
 def _submissions(delivery: Delivery, vendor: Vendor) -> list[Submission]:
-    """The delivery's submissions: parsed from its body (a poll's: as stored), fetched for a fetching vendor.
-    Raises PayloadInvalid, Ignored or FetchFailed."""
+    """The delivery's submissions: parsed from its body (a poll's: as stored), fetched from the tool's API when
+    the payload names them only. Raises PayloadInvalid, Ignored or FetchFailed."""
     config = delivery.source.config
     if delivery.origin == DeliveryOrigin.POLL:
         return submissions_from_json(delivery.body)
     payload = vendor.decode(delivery.body.encode("utf-8"), headers=delivery.headers)
-    submissions = vendor.parse(payload, config=config)
-    if vendor.fetches:
+    if vendor.fetches and vendor.needs_fetch(payload):
         return vendor.fetch(payload, config=config)
-    return submissions
+    return vendor.parse(payload, config=config)
 
 
 def _finish(delivery: Delivery, status: str, reason: str = "", *, created: int = 0, external_ids: Any = None) -> None:

@@ -84,13 +84,10 @@ def mapping_preview(*, source: SurveySource, mapping: Mapping[str, Any] | None, 
         preview.error = _("Paste a payload as the tool sends it.")
         return preview
     try:
-        submissions = parse_body(vendor=vendor, body=sample_body, config=source.config)
-        if vendor.fetches and submissions and not any(submission.answers for submission in submissions):
-            try:
-                submissions = vendor.fetch(vendor.decode(sample_body.encode(), headers={}), config=source.config)
-            except FetchFailed as error:
-                preview.error = _("The answers could not be fetched from the tool: %(error)s") % {"error": error.reason}
-                return preview
+        submissions = sample_submissions(source=source, sample_body=sample_body)
+    except FetchFailed as error:
+        preview.error = _("The answers could not be fetched from the tool: %(error)s") % {"error": error.reason}
+        return preview
     except PayloadInvalid as invalid:
         preview.error = str(invalid.reason)
         return preview
@@ -178,6 +175,17 @@ def _check_records(source: SurveySource, pending: list[tuple[PreviewSubmission, 
                 already_stored=row[11] in stored,
             )
         )
+
+
+def sample_submissions(*, source: SurveySource, sample_body: str) -> list[Submission]:
+    """The submissions of a pasted sample as the ingest would read them (fetched from the tool when the payload
+    only names them). Raises PayloadInvalid, Ignored, FetchFailed, or NotImplementedError for a polled tool.
+    mapping_suggest(sample_submissions(...)) proposes a first mapping."""
+    vendor = get_vendor(source.vendor)
+    payload = vendor.decode(sample_body.encode("utf-8"), headers={})
+    if vendor.fetches and vendor.needs_fetch(payload):
+        return vendor.fetch(payload, config=source.config)
+    return vendor.parse(payload, config=source.config)
 
 
 def parse_body(*, vendor: Vendor, body: str | bytes, config: Mapping[str, Any]) -> list[Submission]:

@@ -90,14 +90,16 @@ def source_create(
     active: bool = True,
     rate_limit: int | None = None,
     max_bytes: int | None = None,
+    secret: str | None = None,
 ) -> SurveySource:
     """A new source with a new endpoint token and signing secret (vendor.new_secret()): show source.secret to the
-    user now, it is the only time besides a rotation. ValidationError keyed by field."""
+    user now, it is the only time besides a rotation. A tool that makes the key itself (vendor.secret_from_tool:
+    SurveyMonkey) takes the `secret` the user pasted instead. ValidationError keyed by field."""
     tool = _vendor(vendor)
     source = SurveySource(
         name=(name or "").strip(),
         vendor=vendor,
-        secret=tool.new_secret(),
+        secret=_secret(tool, secret),
         config=_clean_config(tool, config, current={}),
         mapping=mapping_validate(mapping),
         active=active,
@@ -110,6 +112,20 @@ def source_create(
     source.full_clean()
     source.save()
     return source
+
+
+def _secret(tool: Vendor, pasted: str | None) -> str:
+    if not tool.secret_from_tool:
+        return tool.new_secret()
+    pasted = (pasted or "").strip()
+    if not pasted:
+        raise ValidationError(
+            {
+                "secret": _("Paste the %(what)s from %(tool)s.")
+                % {"what": tool.secret_label or _("signing key"), "tool": tool.label}
+            }
+        )
+    return pasted
 
 
 UPDATABLE = ("name", "config", "mapping", "active", "rate_limit", "max_bytes")
@@ -137,10 +153,11 @@ def source_update(*, source: SurveySource, expected_version: int, **changes: Any
 
 
 @transaction.atomic
-def source_rotate_secret(*, source: SurveySource, expected_version: int) -> SurveySource:
+def source_rotate_secret(*, source: SurveySource, expected_version: int, secret: str | None = None) -> SurveySource:
     """A new signing secret; the old one stops working at once (paste the new one into the tool). Show
-    source.secret to the user now."""
-    source.secret = get_vendor(source.vendor).new_secret()
+    source.secret to the user now. A tool that makes the key itself (vendor.secret_from_tool) takes the new
+    `secret` the user pasted."""
+    source.secret = _secret(get_vendor(source.vendor), secret)
     source.secret_rotated_at = timezone.now()
     return save_if_current(source, expected_version=expected_version, fields=["secret", "secret_rotated_at"])
 

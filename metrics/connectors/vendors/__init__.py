@@ -8,6 +8,7 @@ from __future__ import annotations
 from .base import (
     Answer,
     ConfigField,
+    FetchFailed,
     Ignored,
     PayloadInvalid,
     SignatureInvalid,
@@ -47,6 +48,7 @@ __all__ = [
     "REGISTRY",
     "Answer",
     "ConfigField",
+    "FetchFailed",
     "Ignored",
     "PayloadInvalid",
     "SignatureInvalid",

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+StrOrPromise = str | Promise  # a text, or a lazily translated one (gettext_lazy)
 
 
 class SignatureInvalid(Exception):
@@ -83,8 +86,8 @@ class ConfigField:
     data centre, a survey id to poll). `secret` ones are never shown again after saving."""
 
     name: str
-    label: str  # translatable (gettext_lazy)
-    help_text: str = ""
+    label: StrOrPromise  # translatable (gettext_lazy)
+    help_text: StrOrPromise = ""
     required: bool = True
     secret: bool = False
 
@@ -93,13 +96,18 @@ class Vendor:
     """Subclass per tool, instantiate once and register() it (metrics.connectors.vendors)."""
 
     slug: ClassVar[str]  # stored on the source: "typeform", "formbricks", "qualtrics", "generic", ...
-    label: ClassVar[str]  # shown: "Typeform"
+    label: ClassVar[StrOrPromise]  # shown: "Typeform"
     docs_url: ClassVar[str] = ""  # the vendor's public documentation of its webhooks
-    setup_help: ClassVar[str] = ""  # where the user pastes the URL and the secret in the tool (translatable)
+    setup_help: ClassVar[StrOrPromise] = ""  # where the user pastes the URL and the secret in the tool (translatable)
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
     fetches: ClassVar[bool] = False  # the payload carries ids only: answers come from fetch(), in a task
     polls: ClassVar[bool] = False  # no webhook: answers come from poll(), run by beat
     receives: ClassVar[bool] = True  # has an inbound endpoint (False for a polled-only tool)
+    # The tool makes the signing key (SurveyMonkey: its app's "api key&secret"): the source page asks the user to
+    # paste it (secret_label, secret_help) instead of showing one from new_secret().
+    secret_from_tool: ClassVar[bool] = False
+    secret_label: ClassVar[StrOrPromise] = ""
+    secret_help: ClassVar[StrOrPromise] = ""
 
     def new_secret(self) -> str:
         """A new signing secret in the form this tool expects to be pasted."""
@@ -121,12 +129,18 @@ class Vendor:
         the submissions known from the notification alone (ids), completed by fetch()."""
         raise NotImplementedError
 
+    def needs_fetch(self, payload: Any) -> bool:
+        """Whether this decoded payload carries ids only, so that fetch() must complete it (a fetching vendor may
+        also accept full payloads: Qualtrics' Web Service task)."""
+        return self.fetches
+
     def fetch(self, payload: Any, *, config: Mapping[str, Any]) -> list[Submission]:
-        """Fetching vendors: call the tool's API back for the answers the notification names."""
+        """Fetching vendors: call the tool's API back for the answers the notification names. Raises FetchFailed
+        (retry it later when .retryable), PayloadInvalid or Ignored (as parse)."""
         raise NotImplementedError
 
     def poll(self, *, config: Mapping[str, Any], since: datetime | None) -> list[Submission]:
-        """Polled vendors: the submissions completed since `since` (all when None)."""
+        """Polled vendors: the submissions completed since `since` (all when None). Raises FetchFailed."""
         raise NotImplementedError
 
 
@@ -179,6 +193,11 @@ def require_object(value: Any, key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise PayloadInvalid(_("%(key)s is missing or not an object.") % {"key": key})
     return value
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else {} (for optional parts of a payload)."""
+    return value if isinstance(value, dict) else {}
 
 
 def text(value: Any) -> str:

@@ -33,6 +33,7 @@ from .base import (
     PayloadInvalid,
     Submission,
     Vendor,
+    as_object,
     config_list,
     new_standard_webhooks_secret,
     parse_timestamp,
@@ -90,7 +91,7 @@ class Formbricks(Vendor):
         if not isinstance(values, dict):
             raise PayloadInvalid(_("data.data is missing or not an object."))
         answers = {text(key): Answer(ref=text(key), value=value) for key, value in values.items()}
-        meta_raw = response.get("meta") if isinstance(response.get("meta"), dict) else {}
+        meta_raw = as_object(response.get("meta"))
         hidden: dict[str, str] = {}
         url = text(meta_raw.get("url"))
         if url:
@@ -99,7 +100,7 @@ class Formbricks(Vendor):
             if key in values:
                 hidden[key] = text(values[key])
         meta: dict[str, Any] = {key: value for key, value in meta_raw.items() if value not in (None, "")}
-        contact = response.get("contact") if isinstance(response.get("contact"), dict) else {}
+        contact = as_object(response.get("contact"))
         if contact.get("userId"):
             meta["userId"] = text(contact["userId"])
         for key in ("contactAttributes", "variables", "language", "singleUseId", "endingId", "displayId"):

@@ -26,6 +26,7 @@ from .base import (
     SignatureInvalid,
     Submission,
     Vendor,
+    as_object,
     header,
     hmac_base64,
     parse_timestamp,
@@ -88,7 +89,7 @@ class Typeform(Vendor):
         token = text(response.get("token"))
         if not token:
             raise PayloadInvalid(_("form_response.token is missing."))
-        definition = response.get("definition") if isinstance(response.get("definition"), dict) else {}
+        definition = as_object(response.get("definition"))
         titles: dict[str, str] = {}
         for definition_field in definition.get("fields") or []:
             if isinstance(definition_field, dict):
@@ -103,7 +104,7 @@ class Typeform(Vendor):
         for index, raw in enumerate(raw_answers):
             if not isinstance(raw, dict):
                 raise PayloadInvalid(_("form_response.answers[%(index)s] is not an object.") % {"index": index})
-            answer_field = raw.get("field") if isinstance(raw.get("field"), dict) else {}
+            answer_field = as_object(raw.get("field"))
             ref = text(answer_field.get("ref")) or text(answer_field.get("id"))
             if not ref:
                 raise PayloadInvalid(
@@ -111,7 +112,7 @@ class Typeform(Vendor):
                 )
             label = titles.get(ref) or titles.get(text(answer_field.get("id")), "")
             answers[ref] = Answer(ref=ref, value=answer_value(raw), label=label, kind=text(raw.get("type")))
-        hidden_raw = response.get("hidden") if isinstance(response.get("hidden"), dict) else {}
+        hidden_raw = as_object(response.get("hidden"))
         meta: dict[str, Any] = {"event_id": text(payload.get("event_id"))}
         for key in ("landed_at", "variables", "calculated", "ending"):
             if response.get(key) not in (None, "", [], {}):
