@@ -69,11 +69,33 @@ class SourceCreateForm(forms.Form):
     def __init__(self, *args: Any, vendor: Vendor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.vendor = vendor
+        if vendor.secret_from_tool:
+            self.fields["secret"] = pasted_secret_field(vendor)
         for config_field in vendor.config_fields:
             self.fields[f"config_{config_field.name}"] = _config_field(config_field, stored=False)
 
     def config(self) -> dict[str, Any]:
         return config_of(self.cleaned_data)
+
+
+def pasted_secret_field(vendor: Vendor) -> forms.CharField:
+    """The signing key a tool makes itself (SurveyMonkey), pasted by the user; never shown back."""
+    return forms.CharField(
+        label=vendor.secret_label or _("Signing key"),
+        help_text=vendor.secret_help,
+        max_length=SurveySource._meta.get_field("secret").max_length,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+
+
+class PastedSecretForm(forms.Form):
+    """A new signing key for a tool that makes it itself (the rotation page of such a source)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, vendor: Vendor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["secret"] = pasted_secret_field(vendor)
 
 
 def config_of(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -281,7 +303,7 @@ def touchpoint_choices() -> list[tuple[str, Any]]:
     groups: dict[str, list[tuple[str, str]]] = {}
     for journey, key, name in rows:
         groups.setdefault(journey, []).append((key, f"{name} ({key})"))
-    return [("", _("Choose a touchpoint"))] + list(groups.items())
+    return [("", _("Choose a touchpoint")), *groups.items()]
 
 
 def channel_choices() -> list[tuple[str, str]]:

@@ -48,6 +48,7 @@ from metrics.forms.connectors import (
     TARGET_TEXT,
     DeliveryFilter,
     MappingForm,
+    PastedSecretForm,
     SourceCreateForm,
     SourceSettingsForm,
     config_of,
@@ -134,18 +135,25 @@ def source_create_view(request: HttpRequest) -> HttpResponse:
     tools = sorted(vendors(), key=lambda vendor: (vendor.slug == "generic", str(vendor.label)))  # "any other" last
     if slug not in REGISTRY:
         status = 400 if slug else 200
-        return render(request, "metrics/connectors/source_choose.html", {"vendors": tools, "unknown": slug}, status=status)
+        return render(
+            request, "metrics/connectors/source_choose.html", {"vendors": tools, "unknown": slug}, status=status
+        )
     vendor = get_vendor(slug)
     form = SourceCreateForm(request.POST or None, vendor=vendor, initial={"name": vendor.label})
     if request.method == "POST" and form.is_valid():
         try:
             source = source_create(
-                name=form.cleaned_data["name"], vendor=slug, created_by=request.user, config=form.config()
+                name=form.cleaned_data["name"],
+                vendor=slug,
+                created_by=request.user,
+                config=form.config(),
+                secret=form.cleaned_data.get("secret"),
             )
         except ValidationError as error:
             add_service_errors(form, prefixed_config_errors(error, vendor))
         else:
-            _remember_secret(request, source)
+            if not vendor.secret_from_tool:  # the user has the tool's own key already
+                _remember_secret(request, source)
             messages.success(
                 request,
                 _("Survey source “%(name)s” created. Paste its endpoint URL and signing secret into %(tool)s.")
@@ -242,23 +250,39 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def source_rotate_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_ingester(request)
     source = _load(pk)
-    if request.method == "POST":
+    vendor = _vendor_of(source)
+    if vendor is None:
+        raise Http404(_("This source's survey tool is no longer available."))
+    # A tool that makes the key itself (SurveyMonkey): the user pastes the new one.
+    form = PastedSecretForm(request.POST or None, vendor=vendor) if vendor.secret_from_tool else None
+    status = 200
+    if request.method == "POST" and (form is None or form.is_valid()):
         version = request.POST.get("version", "")
         try:
-            source = source_rotate_secret(source=source, expected_version=int(version) if version.isdigit() else 0)
+            source = source_rotate_secret(
+                source=source,
+                expected_version=int(version) if version.isdigit() else 0,
+                secret=form.cleaned_data["secret"] if form else None,
+            )
         except StaleVersion as stale:
             messages.error(request, stale.message)
             if stale.current is None:
                 return redirect("metrics:source-list")
             return redirect("metrics:source-rotate", pk=pk)
-        _remember_secret(request, source)
-        messages.success(
-            request,
-            _("The signing secret of “%(name)s” was replaced: paste the new one into the tool now.")
-            % {"name": source.name},
-        )
-        return redirect("metrics:source", pk=pk)
-    return render(request, "metrics/connectors/source_rotate.html", {"source": source})
+        except ValidationError as error:
+            add_service_errors(form or PastedSecretForm(vendor=vendor), error)
+        else:
+            if form is None:
+                _remember_secret(request, source)
+                message = _("The signing secret of “%(name)s” was replaced: paste the new one into the tool now.")
+            else:
+                message = _("The signing key of “%(name)s” was replaced.")
+            messages.success(request, message % {"name": source.name})
+            return redirect("metrics:source", pk=pk)
+    if form is not None and form.is_bound and form.errors:
+        status = 422
+    context = {"source": source, "vendor": vendor, "form": form}
+    return render(request, "metrics/connectors/source_rotate.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -391,7 +415,9 @@ def _mapping_page(
     status: int = 200,
 ) -> HttpResponse:
     names = sorted({*found["hidden"], *found["meta"], *found["answers"]})
-    metric_rows = [(form[metric], _scale_warnings(form, found).get(metric), (reasons or {}).get(metric)) for metric in METRICS]
+    metric_rows = [
+        (form[metric], _scale_warnings(form, found).get(metric), (reasons or {}).get(metric)) for metric in METRICS
+    ]
     target_rows = [
         {
             "name": target,
@@ -491,7 +517,9 @@ def source_mapping_view(request: HttpRequest, pk: int) -> HttpResponse:
         if stale.current is None:
             messages.error(request, stale.message)
             return redirect("metrics:source-list")
-        form.add_error(None, _("Someone else changed this source's mapping meanwhile: it was not saved. Check it again and save."))
+        form.add_error(
+            None, _("Someone else changed this source's mapping meanwhile: it was not saved. Check it again and save.")
+        )
         form.data = form.data.copy()
         form.data["version"] = str(stale.current.version)  # type: ignore[attr-defined]
         return _mapping_page(request, source, form, found=found, sample_error=error, status=409)
@@ -575,11 +603,13 @@ def delivery_replay_view(request: HttpRequest, pk: int, delivery_pk: int) -> Htt
     elif replayed.status in REJECTED:
         messages.error(
             request,
-            _("Replayed, and rejected again: %(reason)s") % {"reason": replayed.reason.splitlines()[0] if replayed.reason else ""},
+            _("Replayed, and rejected again: %(reason)s")
+            % {"reason": replayed.reason.splitlines()[0] if replayed.reason else ""},
         )
     else:
         messages.info(
             request,
-            _("Replayed: %(status)s. %(reason)s") % {"status": replayed.get_status_display(), "reason": replayed.reason},
+            _("Replayed: %(status)s. %(reason)s")
+            % {"status": replayed.get_status_display(), "reason": replayed.reason},
         )
     return redirect(back)

@@ -340,7 +340,9 @@ def test_a_bad_mapping_is_not_saved_and_the_field_says_why(editor_client, source
 @pytest.mark.django_db
 def test_a_mapping_saved_on_an_older_version_is_refused(editor_client, source, claims):
     url = reverse("metrics:source-mapping", args=[source.pk])
-    editor_client.post(reverse("metrics:source-edit", args=[source.pk]), {"name": "Renamed", "version": "1", "active": "on"})
+    editor_client.post(
+        reverse("metrics:source-edit", args=[source.pk]), {"name": "Renamed", "version": "1", "active": "on"}
+    )
     response = editor_client.post(url, mapping_post(action="save", version="1"))
     assert response.status_code == 409
     assert "Someone else changed" in response.content.decode()
@@ -390,7 +392,7 @@ def test_a_deliverys_page_shows_its_payload_escaped_and_pretty(editor_client, so
     html = editor_client.get(reverse("metrics:source-delivery", args=[source.pk, delivery.pk])).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert '{\n  &quot;event_type&quot;: &quot;form_response&quot;' in html
+    assert "{\n  &quot;event_type&quot;: &quot;form_response&quot;" in html
     assert "<li>a</li><li>b</li>" in html
 
 
@@ -443,3 +445,46 @@ def test_deleting_a_source_asks_first_and_keeps_its_responses(editor_client, sou
     assert response["Location"] == reverse("metrics:source-list")
     assert not SurveySource.objects.exists() and not Delivery.objects.exists()
     assert SurveyResponse.objects.count() == 1
+
+
+# Tools that differ
+
+
+@pytest.mark.django_db
+def test_a_tool_that_makes_its_own_key_asks_for_it_and_never_shows_it(editor_client):
+    url = reverse("metrics:source-create") + "?vendor=surveymonkey"
+    form = editor_client.get(url).content.decode()
+    assert 'type="password" name="secret"' in form
+    missing = editor_client.post(url, {"name": "Monkey", "config_access_token": "tok-1"})
+    assert missing.status_code == 422 and "This field is required." in missing.content.decode()
+    response = editor_client.post(url, {"name": "Monkey", "secret": "sm-key-123", "config_access_token": "tok-1"})
+    source = SurveySource.objects.get()
+    assert source.secret == "sm-key-123" and source.config["access_token"] == "tok-1"
+    html = editor_client.get(response["Location"]).content.decode()
+    assert "sm-key-123" not in html and "tok-1" not in html
+    assert "Pasted from SurveyMonkey" in html and "Saved (not shown)" in html
+    # Replacing it: the new key is pasted, and required.
+    rotate = reverse("metrics:source-rotate", args=[source.pk])
+    assert editor_client.post(rotate, {"version": "1", "secret": ""}).status_code == 422
+    editor_client.post(rotate, {"version": "1", "secret": "sm-key-456"})
+    source.refresh_from_db()
+    assert source.secret == "sm-key-456"
+    assert "sm-key-456" not in editor_client.get(reverse("metrics:source", args=[source.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_secret_setting_is_write_only_and_kept_when_left_empty(editor_client):
+    url = reverse("metrics:source-create") + "?vendor=limesurvey"
+    data = {"name": "Lime", "config_url": "https://lime.example.org", "config_username": "cx"}
+    data |= {"config_password": "pw-1", "config_survey_id": "123456"}
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    source = SurveySource.objects.get()
+    detail = editor_client.get(response["Location"]).content.decode()
+    assert "pw-1" not in detail and "Not fetched yet." in detail and "Endpoint URL" not in detail
+    edit = reverse("metrics:source-edit", args=[source.pk])
+    assert "pw-1" not in editor_client.get(edit).content.decode()
+    data |= {"config_password": "", "version": "1", "active": "on"}
+    assert editor_client.post(edit, data | {"config_survey_id": "654321"}).status_code == 302
+    source.refresh_from_db()
+    assert source.config["password"] == "pw-1" and source.config["survey_id"] == "654321"
