@@ -78,7 +78,7 @@ def test_the_editor_connects_typeform_and_a_signed_delivery_lights_up_the_touchp
     page.get_by_role("link", name="Add the first survey source").click()
     expect(page.get_by_role("heading", name="Typeform")).to_be_visible()
     shoot(page, screenshot, "survey-sources-choose")
-    page.get_by_role("link", name="Use Typeform").click()
+    page.get_by_role("link", name="Choose Typeform").click()
     page.get_by_label("Name").fill("Claims survey")
     page.get_by_role("button", name="Create the source").click()
 
@@ -112,10 +112,8 @@ def test_the_editor_connects_typeform_and_a_signed_delivery_lights_up_the_touchp
     expect(page.get_by_label("Touchpoint (fixed)")).to_be_hidden()  # only what "a hidden field" needs
     page.get_by_label("Comment (the customer's own words)").select_option("comment")
 
-    # The proposal took the yes/no question "Was it easy?" for the CES: pointed out beside the select, and by the
-    # preview, before anything is saved.
-    expect(page.get_by_label("CES question (1 to 7)")).to_have_value("easy")
-    expect(page.locator("#id_ces-warning")).to_contain_text("not a whole number, so not a CES score")
+    # The yes/no question "Was it easy?" taken for the CES by mistake: the preview says so before anything is saved.
+    page.get_by_label("CES question (1 to 7)").select_option("easy")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#mapping-preview")).to_contain_text("would be rejected")
     expect(page.locator("#mapping-preview")).to_contain_text("Question 'easy' answered True")

@@ -159,8 +159,8 @@ def test_the_list_runs_a_fixed_number_of_queries(editor_client, django_assert_nu
 @pytest.mark.django_db
 def test_choosing_the_tool_shows_each_tools_help_and_documentation(editor_client):
     html = editor_client.get(reverse("metrics:source-create")).content.decode()
-    for tool in ["Typeform", "Formbricks"]:
-        assert f"Use {tool}" in html
+    for tool in ["Typeform", "Formbricks", "Qualtrics", "Other tool (JSON, Standard Webhooks)"]:
+        assert f'Choose<span class="visually-hidden"> {tool}</span>' in html
     assert "https://www.typeform.com/developers/webhooks/" in html
     assert "Connect &gt; Webhooks" in html
     assert editor_client.get(reverse("metrics:source-create") + "?vendor=nope").status_code == 400
