@@ -488,3 +488,13 @@ def test_a_secret_setting_is_write_only_and_kept_when_left_empty(editor_client):
     assert editor_client.post(edit, data | {"config_survey_id": "654321"}).status_code == 302
     source.refresh_from_db()
     assert source.config["password"] == "pw-1" and source.config["survey_id"] == "654321"
+
+
+@pytest.mark.django_db
+def test_the_source_page_says_when_deliveries_were_refused_for_their_signature(editor_client, source):
+    editor_client.post(
+        source.hook_path, data=SAMPLE, content_type="application/json", HTTP_TYPEFORM_SIGNATURE="sha256=bad"
+    )
+    html = editor_client.get(reverse("metrics:source", args=[source.pk])).content.decode()
+    assert "1 delivery was refused for its signature" in html
+    assert "The Typeform-Signature does not match the body and the secret." in html
