@@ -216,6 +216,7 @@ def main() -> None:
     from django.db import connection
 
     run = f"wb{int(time.time())}"
+    load_before = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     before = map_count(journey, touchpoint)
     print(f"database {connection.settings_dict['NAME']}; queue {os.environ['CELERY_QUEUE']}; {os.cpu_count()} CPUs; "
           f"the map counts {before} NPS responses at the bench touchpoint before the run")  # fmt: skip
@@ -245,7 +246,8 @@ def main() -> None:
         stopped = stop_stack(processes)
     counts = stored_counts(run)
     stored = sum(counts.values())
-    lost = results.acknowledged - counts.keys()
+    # A delivery's response is stored as "<its id>-nps" (metrics.connectors.mapping: one response per metric).
+    lost = results.acknowledged - {external_id.removesuffix("-nps") for external_id in counts}
     doubled = [external_id for external_id, n in counts.items() if n > 1]
     duplicates = again.statuses.get((200, "duplicate"), 0)
     removed = 0 if args.keep else remove_run(run)
@@ -269,6 +271,8 @@ def main() -> None:
     else:
         lines.append(f"the map's figures included every delivery {figures_seconds:.1f} s after the last acknowledgement "
                      "(KPI snapshots recomputed by the worker)")  # fmt: skip
+    lines.append(f"load average {load_before} before, {', '.join(f'{v:.1f}' for v in os.getloadavg())} after, on "
+                 f"{os.cpu_count()} CPUs (other work on the machine slows every figure above)")  # fmt: skip
     lines.append(f"stack stopped: {', '.join(f'{name} {code}' for name, code in stopped.items())}; {removed:,} "
                  f"responses of the run removed; total runtime {time.perf_counter() - began:.0f} s")  # fmt: skip
     print("\n" + "=" * 110)

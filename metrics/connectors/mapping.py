@@ -403,8 +403,8 @@ def mapping_suggest(submissions: list[Submission]) -> Suggestion:
         url = submission.meta.get("url")
         if isinstance(url, str):
             params.update({name.lower(): name for name in parse_qs(urlsplit(url).query)})
-    for target, words in _TARGET_WORDS.items():
-        for word in words:
+    for target, names in _TARGET_WORDS.items():
+        for word in names:
             if word in hidden:
                 mapping[target] = {"from": "hidden", "key": hidden[word]}
                 reasons[target] = _("a hidden field named so")

@@ -42,7 +42,8 @@ from cxplatform.accounts.models import Role
 from cxplatform.notifications.models import Notification
 from journeys.comments.services import comment_add
 from journeys.models import Channel, Comment, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
-from metrics.models import BusinessCase, CustomKpi, FollowUpCase, MetricTarget, SurveyResponse
+from metrics.connectors.services import source_create
+from metrics.models import BusinessCase, CustomKpi, Delivery, FollowUpCase, MetricTarget, SurveyResponse, SurveySource
 from metrics.services.followups import followups_open_for
 from metrics.services.recompute import snapshots_rebuild_all
 from teams.models import ActionComment, ActionTransition, Department, ImprovementAction, Mandate, Membership, Team
@@ -80,6 +81,7 @@ MODELS = {
     "notifications": Notification,
     "memberships": Membership,
     "personas": Persona,
+    "sources": SurveySource,
     "stages": Stage,
     "targets": MetricTarget,
     "teams": Team,
@@ -142,6 +144,14 @@ def build_data(admin) -> None:
         )
     followups_open_for(responses=SurveyResponse.objects.all())
     snapshots_rebuild_all()
+    source = source_create(
+        name="Kiosk survey",
+        vendor="generic",
+        created_by=admin,
+        mapping={"metrics": {"nps": "nps"}, "journey": {"from": "fixed", "value": str(org.open_account.pk)}},
+    )
+    Delivery.objects.create(source=source, body='[{"id": "r1", "nps": 9}]', status="stored", responses_created=1)
+    Delivery.objects.create(source=source, body='[{"id": "r2", "nps": 99}]', status="rejected", reason="Off scale")
 
 
 def existing_ids() -> dict[str, list[int]]:

@@ -181,7 +181,9 @@ def test_the_preview_of_a_sample_that_is_not_the_tools_shape_says_why(claims):
 
 
 def test_without_a_mapping_the_preview_lists_the_answers_and_hidden_fields_to_map(claims):
-    source = make_source("formbricks", config={"hidden_fields": "journey, touchpoint"}, mapping={})
+    source = make_source(
+        "formbricks", config={"hidden_fields": "journey, touchpoint"}, mapping={}, secret="whsec_" + "A" * 44
+    )
     preview = mapping_preview(
         source=source, mapping=None, sample_body=payload_bytes("formbricks_response_finished.json").decode()
     )

@@ -129,7 +129,7 @@ def test_a_delivery_of_another_source_is_not_found(editor_client, claims, client
     assert editor_client.get(f"{URL}9999/deliveries/").status_code == 404
 
 
-@pytest.mark.parametrize("role", ["manager", "process_owner", "viewer"])
+@pytest.mark.parametrize("role", ["manager", "process_owner"])
 def test_only_cx_editors_and_admins_see_or_change_sources(client_of, role):
     from tests.cxplatform.factories import UserFactory
 

@@ -138,3 +138,31 @@ def test_decode_reads_the_raw_body_and_refuses_what_is_not_json(formbricks):
     )
     with pytest.raises(PayloadInvalid, match="line 1"):
         formbricks.decode(b"event=responseFinished", headers={})
+
+
+def test_the_secret_comes_from_formbricks(formbricks):
+    assert formbricks.secret_from_tool
+
+
+def test_the_unsigned_test_endpoint_request_is_let_through_and_ignored(formbricks, secret):
+    body = b'{"event":"testEndpoint"}'
+    formbricks.verify(secret=secret, headers={"content-type": "application/json"}, body=body, now=datetime.now(tz=UTC))
+    with pytest.raises(Ignored):
+        formbricks.parse(formbricks.decode(body, headers={}), config={})
+
+
+def test_an_unsigned_body_that_is_more_than_the_test_ping_is_refused(formbricks, secret):
+    body = b'{"event":"testEndpoint","data":{"id":"x","finished":true,"data":{}}}'
+    with pytest.raises(SignatureInvalid):
+        formbricks.verify(secret=secret, headers={}, body=body, now=datetime.now(tz=UTC))
+
+
+def test_the_documentations_list_of_deliveries_is_read(formbricks):
+    finished = load_payload("formbricks_response_finished.json")
+    created = load_payload("formbricks_response_finished.json")
+    created["event"], created["data"]["finished"] = "responseCreated", False
+    [submission] = formbricks.parse([created, finished], config={})
+    assert submission.external_id == "clx9k4p7q0002abcdresponse"
+    assert submission.meta["survey"] == "How did reporting your claim go?"
+    with pytest.raises(Ignored):
+        formbricks.parse([created], config={})
