@@ -131,7 +131,7 @@ def test_the_empty_list_explains_what_a_source_is(editor_client):
 def test_the_list_shows_each_source_with_its_last_delivery_and_todays_counts(editor_client, source):
     for status in [DeliveryStatus.STORED, DeliveryStatus.STORED, DeliveryStatus.REJECTED, DeliveryStatus.DUPLICATE]:
         Delivery.objects.create(source=source, body="{}", status=status)
-    source_create(name="<b>Web NPS</b>", vendor="formbricks", created_by=None, config={})
+    source_create(name="<b>Web NPS</b>", vendor="formbricks", created_by=None, secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
     html = editor_client.get(reverse("metrics:source-list")).content.decode()
     assert "Claims survey" in html and "Typeform" in html and "Formbricks" in html
     assert "&lt;b&gt;Web NPS&lt;/b&gt;" in html
