@@ -119,8 +119,24 @@ class SourceSettingsForm(forms.ModelForm):
 
     class Meta:
         model = SurveySource
-        fields = ["name", "active"]
-        help_texts = {"active": _("An inactive source answers its tool with 404 and stores nothing.")}
+        fields = ["name", "active", "rate_limit", "max_bytes"]
+        help_texts = {
+            "active": _("An inactive source answers its tool with 404 and stores nothing."),
+            "rate_limit": _("More deliveries than this in a minute get 429: the tool sends them again later."),
+            "max_bytes": _("A larger payload gets 413."),
+        }
+
+    def clean_rate_limit(self) -> int:
+        value = self.cleaned_data["rate_limit"]
+        if value < 1:
+            raise ValidationError(_("At least one delivery a minute, or the source receives nothing."))
+        return value
+
+    def clean_max_bytes(self) -> int:
+        value = self.cleaned_data["max_bytes"]
+        if value < 1024:
+            raise ValidationError(_("At least 1024 bytes: no survey tool's payload is smaller."))
+        return value
 
     def __init__(self, *args: Any, vendor: Vendor | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -155,10 +155,18 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if vendor is None:
         raise Http404(_("This source's survey tool is no longer available."))
 
-    def save(*, expected_version: int, name: str, active: bool, **config: Any) -> SurveySource:
+    def save(
+        *, expected_version: int, name: str, active: bool, rate_limit: int, max_bytes: int, **config: Any
+    ) -> SurveySource:
         try:
             return source_update(
-                source=source, expected_version=expected_version, name=name, active=active, config=config_of(config)
+                source=source,
+                expected_version=expected_version,
+                name=name,
+                active=active,
+                rate_limit=rate_limit,
+                max_bytes=max_bytes,
+                config=config_of(config),
             )
         except ValidationError as error:
             raise prefixed_config_errors(error, vendor) from None

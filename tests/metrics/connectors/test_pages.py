@@ -131,7 +131,9 @@ def test_the_empty_list_explains_what_a_source_is(editor_client):
 def test_the_list_shows_each_source_with_its_last_delivery_and_todays_counts(editor_client, source):
     for status in [DeliveryStatus.STORED, DeliveryStatus.STORED, DeliveryStatus.REJECTED, DeliveryStatus.DUPLICATE]:
         Delivery.objects.create(source=source, body="{}", status=status)
-    source_create(name="<b>Web NPS</b>", vendor="formbricks", created_by=None, secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    source_create(
+        name="<b>Web NPS</b>", vendor="formbricks", created_by=None, secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    )
     html = editor_client.get(reverse("metrics:source-list")).content.decode()
     assert "Claims survey" in html and "Typeform" in html and "Formbricks" in html
     assert "&lt;b&gt;Web NPS&lt;/b&gt;" in html
@@ -211,12 +213,19 @@ def test_rotating_the_secret_asks_first_then_shows_the_new_one_once(editor_clien
 @pytest.mark.django_db
 def test_the_settings_are_saved_and_an_inactive_source_says_so(editor_client, source):
     url = reverse("metrics:source-edit", args=[source.pk])
-    response = editor_client.post(url, {"name": "Claims NPS", "version": "1"})
+    limits = {"rate_limit": "60", "max_bytes": "65536"}
+    response = editor_client.post(url, {"name": "Claims NPS", "version": "1"} | limits)
     assert response.status_code == 302
     source.refresh_from_db()
     assert source.name == "Claims NPS" and source.active is False
+    assert (source.rate_limit, source.max_bytes) == (60, 65536)
     assert "the tool gets 404" in editor_client.get(reverse("metrics:source", args=[source.pk])).content.decode()
-    assert editor_client.post(url, {"name": "", "version": "2"}).status_code == 422
+    assert editor_client.post(url, {"name": "", "version": "2"} | limits).status_code == 422
+    refused = editor_client.post(url, {"name": "x", "version": "2", "rate_limit": "-1", "max_bytes": "65536"})
+    assert refused.status_code == 422
+    assert 'id="id_rate_limit-error">Ensure this value is greater than or equal to 0.' in refused.content.decode()
+    zero = editor_client.post(url, {"name": "x", "version": "2", "rate_limit": "0", "max_bytes": "65536"})
+    assert 'id="id_rate_limit-error">At least one delivery a minute' in zero.content.decode()
 
 
 @pytest.mark.django_db
@@ -340,9 +349,8 @@ def test_a_bad_mapping_is_not_saved_and_the_field_says_why(editor_client, source
 @pytest.mark.django_db
 def test_a_mapping_saved_on_an_older_version_is_refused(editor_client, source, claims):
     url = reverse("metrics:source-mapping", args=[source.pk])
-    editor_client.post(
-        reverse("metrics:source-edit", args=[source.pk]), {"name": "Renamed", "version": "1", "active": "on"}
-    )
+    data = {"name": "Renamed", "version": "1", "active": "on", "rate_limit": "600", "max_bytes": "1048576"}
+    assert editor_client.post(reverse("metrics:source-edit", args=[source.pk]), data).status_code == 302
     response = editor_client.post(url, mapping_post(action="save", version="1"))
     assert response.status_code == 409
     assert "Someone else changed" in response.content.decode()
@@ -484,7 +492,7 @@ def test_a_secret_setting_is_write_only_and_kept_when_left_empty(editor_client):
     assert "pw-1" not in detail and "Not fetched yet." in detail and "Endpoint URL" not in detail
     edit = reverse("metrics:source-edit", args=[source.pk])
     assert "pw-1" not in editor_client.get(edit).content.decode()
-    data |= {"config_password": "", "version": "1", "active": "on"}
+    data |= {"config_password": "", "version": "1", "active": "on", "rate_limit": "600", "max_bytes": "1048576"}
     assert editor_client.post(edit, data | {"config_survey_id": "654321"}).status_code == 302
     source.refresh_from_db()
     assert source.config["password"] == "pw-1" and source.config["survey_id"] == "654321"
@@ -498,3 +506,13 @@ def test_the_source_page_says_when_deliveries_were_refused_for_their_signature(e
     html = editor_client.get(reverse("metrics:source", args=[source.pk])).content.decode()
     assert "1 delivery was refused for its signature" in html
     assert "The Typeform-Signature does not match the body and the secret." in html
+
+
+@pytest.mark.django_db
+def test_the_mapping_starts_from_the_latest_delivery_when_there_is_one(editor_client, source):
+    url = reverse("metrics:source-mapping", args=[source.pk])
+    assert "Paste a payload and read it" in editor_client.get(url).content.decode()
+    Delivery.objects.create(source=source, body=SAMPLE, status=DeliveryStatus.REJECTED)
+    html = editor_client.get(url).content.decode()
+    assert "&quot;event_type&quot;: &quot;form_response&quot;" in html  # in the textarea, pretty
+    assert "How likely are you to recommend us to a friend?" in html
