@@ -50,6 +50,7 @@ MAIN_MENU = [
     MenuEntry(
         _("Import responses"), "metrics:response-import", can_ingest_responses, _in("metrics", "response-import")
     ),
+    MenuEntry(_("Sources"), "metrics:source-list", can_ingest_responses, _in("metrics", "source")),
     MenuEntry(_("Webhooks"), "webhooks:list", can_manage_webhooks, _in("webhooks")),
 ]
 

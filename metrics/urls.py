@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from metrics.views import business_cases, drivers, followups, imports, kpis, targets
+from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, targets
 
 app_name = "metrics"
 urlpatterns = [
@@ -39,6 +39,21 @@ urlpatterns = [
     path("responses/import/<str:token>/cancel/", imports.response_import_cancel, name="response-import-cancel"),
     path(
         "responses/import/<str:token>/rejected.csv", imports.response_import_rejected, name="response-import-rejected"
+    ),
+    # Survey sources: survey tools that send their answers (metrics.connectors); the endpoint is /hooks/<token>/
+    path("sources/", connectors.source_index, name="source-list"),
+    path("sources/new/", connectors.source_create_view, name="source-create"),
+    path("sources/<int:pk>/", connectors.source_detail_view, name="source"),
+    path("sources/<int:pk>/edit/", connectors.source_edit_view, name="source-edit"),
+    path("sources/<int:pk>/secret/", connectors.source_rotate_view, name="source-rotate"),
+    path("sources/<int:pk>/mapping/", connectors.source_mapping_view, name="source-mapping"),
+    path("sources/<int:pk>/delete/", connectors.source_delete_view, name="source-delete"),
+    path("sources/<int:pk>/deliveries/", connectors.source_deliveries_view, name="source-deliveries"),
+    path("sources/<int:pk>/deliveries/<int:delivery_pk>/", connectors.delivery_detail_view, name="source-delivery"),
+    path(
+        "sources/<int:pk>/deliveries/<int:delivery_pk>/replay/",
+        connectors.delivery_replay_view,
+        name="source-delivery-replay",
     ),
     # Key-driver analysis of a journey
     path("journeys/<int:pk>/drivers/", drivers.journey_drivers, name="journey-drivers"),

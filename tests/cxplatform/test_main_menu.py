@@ -21,6 +21,7 @@ ALL_ENTRIES = [
     ("Dashboard", "dashboard"),
     ("KPIs", "metrics:kpi-list"),
     ("Import responses", "metrics:response-import"),
+    ("Sources", "metrics:source-list"),
     ("Webhooks", "webhooks:list"),
 ]
 # Offered, not guarded: "My work" lists the actions assigned to you, and only process owners and admins are
@@ -43,7 +44,7 @@ def no_role():
 
 
 PERSONAS = {
-    "cx_editor": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs", "Import responses"},
+    "cx_editor": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs", "Import responses", "Sources"},
     "manager": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs"},
     "process_owner": {"Journeys", "Teams", "Actions", "My work", "Follow-ups", "Dashboard", "KPIs"},
     "admin_user": {label for label, _name in ALL_ENTRIES},
@@ -87,6 +88,8 @@ def test_the_menu_shows_exactly_the_pages_the_persona_can_open(request, client_o
         ("metrics:kpi-list", [], "KPIs"),
         ("metrics:business-case-list", [], "KPIs"),
         ("metrics:response-import", [], "Import responses"),
+        ("metrics:source-list", [], "Sources"),
+        ("metrics:source-create", [], "Sources"),
         ("webhooks:list", [], "Webhooks"),
         ("profile", [], None),
     ],

@@ -1,0 +1,37 @@
+// The survey source pages: copy the endpoint URL or the secret (the field stays selectable for a manual copy);
+// on the mapping page, show for each target only the control its "comes from" needs (a name, or a fixed value).
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const field = document.querySelector(button.dataset.copy);
+  field.select();
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    document.execCommand("copy"); // no clipboard API outside a secure context (plain http on a LAN address)
+  }
+  button.firstChild.textContent = button.dataset.copied;
+});
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches("[data-select-all]")) event.target.select();
+});
+
+function showOrigin(fieldset) {
+  const origin = fieldset.querySelector(".origin select").value;
+  for (const part of fieldset.querySelectorAll("[data-show-for]")) {
+    part.hidden = !part.dataset.showFor.split(" ").includes(origin);
+  }
+}
+document.addEventListener("change", (event) => {
+  const fieldset = event.target.closest(".mapping-target");
+  if (fieldset && event.target.closest(".origin")) showOrigin(fieldset);
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".mapping-target").forEach(showOrigin);
+});
+// A warning or a proposal beside a control speaks of the value the page came with: gone once it is changed.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest(".mapping-form .field");
+  if (!field) return;
+  for (const note of field.querySelectorAll(".field-warning, .suggested")) note.hidden = true;
+});
