@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from journeys.models import Journey, JourneyGroup, JourneyTemplate, Persona
 from journeys.forms.map import KeyedFormMixin, key_field_help
+from journeys.models import Journey, JourneyGroup, JourneyTemplate, Persona
 from journeys.permissions import can_edit_journeys
 
 

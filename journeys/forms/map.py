@@ -49,9 +49,7 @@ class VersionedModelForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.service_fields if name in self.cleaned_data}
 
 
-KEY_CHANGE_WARNING = _(
-    "Survey tools, files and API clients that use the old key must be updated when you change it."
-)
+KEY_CHANGE_WARNING = _("Survey tools, files and API clients that use the old key must be updated when you change it.")
 
 
 class KeyedFormMixin:
@@ -138,12 +136,14 @@ class TouchpointForm(KeyedFormMixin, VersionedModelForm):
         required=False,
         # Formatted when shown, in the user's language (a lazy string formatted here would be fixed in English).
         help_text=lazy(
-            lambda: gettext(
-                "The names or codes other systems use for this touchpoint (a survey tool's question code, a "
-                "form's field): one per line or separated by commas, at most %(max)d. Imports and survey tools "
-                "may name the touchpoint by any of them."
-            )
-            % {"max": MAX_ALIASES},
+            lambda: (
+                gettext(
+                    "The names or codes other systems use for this touchpoint (a survey tool's question code, a "
+                    "form's field): one per line or separated by commas, at most %(max)d. Imports and survey tools "
+                    "may name the touchpoint by any of them."
+                )
+                % {"max": MAX_ALIASES}
+            ),
             str,
         )(),
     )
