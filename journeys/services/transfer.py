@@ -211,7 +211,7 @@ def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
 
     journey = Journey(
         name=name or _("%(name)s (imported)") % {"name": header["name"]},
-        key=_free_journey_key(header["key"], warnings),
+        key=_free_journey_key(header["key"]),
         description=header["description"],
         group=group,
         state=header["state"],
@@ -233,18 +233,13 @@ def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
     return ImportResult(journey=journey, warnings=warnings)
 
 
-def _free_journey_key(key: str, warnings: list[str]) -> str:
-    """The file's journey key when no journey has it (a copy imported beside its original gets key-2); empty
-    (made from the name on save) when the file has none."""
+def _free_journey_key(key: str) -> str:
+    """The file's journey key when no journey has it; beside its original (the usual case: a copy), the next
+    free one (key-2), as the copy's name differs too. Empty (made from the name on save) when the file has none."""
     if not key:
         return ""
     taken = set(Journey.all_objects.order_by().filter(key__startswith=key).values_list("key", flat=True))
-    free = unique_key(key, taken, fallback="journey")
-    if free != key:
-        warnings.append(
-            _("Another journey has the key “%(key)s”: the copy has the key “%(free)s”.") % {"key": key, "free": free}
-        )
-    return free
+    return unique_key(key, taken, fallback="journey")
 
 
 def _unique_keys(objects: list[Any], fallback: str, what: str, warnings: list[str] | None) -> None:
