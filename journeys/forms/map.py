@@ -85,7 +85,7 @@ class AliasesField(forms.CharField):
     """Aliases typed one per line, or separated by commas; cleaned into a list (the service checks them against
     the other touchpoints of the journey)."""
 
-    widget = forms.Textarea(attrs={"rows": 2, "spellcheck": "false"})
+    widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false"})
 
     def prepare_value(self, value):
         if isinstance(value, list):

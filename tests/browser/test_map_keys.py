@@ -21,6 +21,7 @@ def test_copy_key_from_a_cards_menu_and_edit_the_key_and_aliases(live_server, pa
 
     # The journey's key is in the header.
     expect(page.locator(".map-key code")).to_have_text("report-a-claim")
+    page.locator(".map-head").screenshot(path="/tmp/shots-keys/header.png")
 
     # By keyboard: focus the card's "⋯", Enter opens the menu on "Copy key", Enter copies.
     card = page.locator(f"#tp-{phone.pk}")
