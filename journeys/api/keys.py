@@ -183,9 +183,11 @@ class JourneyRefField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", data_type=type(data).__name__)
         text = str(data).strip()
-        journey = journey_by_id_or_key(text)
-        queryset = self.get_queryset()
-        if journey is None or not queryset.filter(pk=journey.pk).exists():
+        rows = self.get_queryset().order_by()
+        journey = None
+        if text and "\x00" not in text:
+            journey = rows.filter(pk=int(text)).first() if is_id(text) else rows.filter(key=text.lower()).first()
+        if journey is None:
             self.fail("does_not_exist", value=text)
         return journey
 

@@ -48,7 +48,7 @@ def test_a_bad_line_stores_nothing_prints_every_rejected_line_and_exits_non_zero
     assert refused.value.returncode == 1  # manage.py exits with it (BaseCommand.run_from_argv)
     printed = err.getvalue() + str(refused.value)
     assert "line 3: score: 11 is out of range for nps (0 to 10)." in printed
-    assert "line 5: journey: 'x' is not a journey id." in printed
+    assert "line 5: journey: 'x' is neither a journey id nor a journey key." in printed
     assert "Nothing was imported: 2 rejected lines (2 problems)." in printed
     assert not SurveyResponse.objects.exists()
 

@@ -132,9 +132,9 @@ def test_the_preview_runs_a_fixed_number_of_queries(editor_client, voc_map, djan
     rows = [csv_row(voc_map, external_id=str(i)) for i in range(count)]
     rows[0]["score"] = "99"
     _preview, url = upload_file(editor_client, csv_bytes(rows))
-    # session, user, savepoint, journeys, touchpoints, channels, staging (drop, create, COPY), checks (work_mem,
+    # session, user, savepoint, journeys, touchpoints, the touchpoints' keys and aliases, channels, staging (drop, create, COPY), checks (work_mem,
     # analyze, repeated ids, the sources and their lock, stored ids, references and their locks: journey, touchpoint,
     # channel), index of the rejected lines, the first problems, rollback and release savepoint
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         response = editor_client.get(url)
     assert f"Import {count - 1} response" in response.content.decode()
