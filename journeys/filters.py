@@ -3,7 +3,16 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, Journey, JourneyGroup, JourneyState, Persona, Phase, Stage, Touchpoint
+from .api.keys import (
+    JOURNEY_REF_HELP,
+    STAGE_REF_HELP,
+    TOUCHPOINT_REF_HELP,
+    JourneyRefFilter,
+    KeyedFilterSet,
+    StageRefFilter,
+    TouchpointRefFilter,
+)
+from .models import Channel, Finding, Journey, JourneyGroup, JourneyState, Persona, Phase, Stage, Touchpoint
 from .selectors import journey_search
 
 
@@ -29,15 +38,29 @@ class JourneyFilter(django_filters.FilterSet):
         return journey_search(queryset, value)
 
 
-class StageFilter(django_filters.FilterSet):
+class StageFilter(KeyedFilterSet):
+    journey = JourneyRefFilter(help_text=JOURNEY_REF_HELP)
+
     class Meta:
         model = Stage
         fields = ["journey"]
 
 
-class TouchpointFilter(django_filters.FilterSet):
+class TouchpointFilter(KeyedFilterSet):
+    journey = JourneyRefFilter(help_text=JOURNEY_REF_HELP)
+    stage = StageRefFilter(help_text=STAGE_REF_HELP)
     channel = django_filters.ModelChoiceFilter(queryset=Channel.objects.all())
 
     class Meta:
         model = Touchpoint
         fields = ["journey", "stage", "channel", "owner"]
+
+
+class FindingFilter(KeyedFilterSet):
+    journey = JourneyRefFilter(help_text=JOURNEY_REF_HELP)
+    stage = StageRefFilter(help_text=STAGE_REF_HELP)
+    touchpoint = TouchpointRefFilter(help_text=TOUCHPOINT_REF_HELP)
+
+    class Meta:
+        model = Finding
+        fields = ["journey", "stage", "touchpoint", "kind"]

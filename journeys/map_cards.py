@@ -47,6 +47,9 @@ class CardLabels:
     verdicts: dict[str, str]
     comments: str = ""
     comments_on: str = ""
+    more: str = ""
+    key: str = ""
+    copy_key: str = ""
 
     @classmethod
     def translated(cls) -> CardLabels:
@@ -75,6 +78,9 @@ class CardLabels:
             },
             comments=_("Comments"),
             comments_on=_("Comments on “%(name)s”: %(count)s"),
+            more=_("More about “%(name)s”"),
+            key=_("Key"),
+            copy_key=_("Copy key"),
         )
 
 
@@ -146,6 +152,18 @@ def comment_button(
     )
 
 
+def key_menu(id_: str, name: str, key: str, labels: CardLabels) -> str:
+    """A card's menu ("⋯", a <details>: opened by click, Enter or Space): the part's key, and "Copy key", which
+    copies it (static/js/copy_key.js says "Copied" in the menu's status)."""
+    return (
+        f'<details class="part-menu" id="{id_}-menu"><summary class="icon-btn" aria-label="{escape(labels.more % {"name": name})}"'
+        f' title="{escape(labels.more % {"name": name})}"><span aria-hidden="true">⋯</span></summary>'
+        f'<div class="part-menu-panel"><p class="part-key">{escape(labels.key)} <code>{escape(key)}</code></p>'
+        f'<button type="button" class="part-menu-item" data-copy-key="{escape(key)}">{escape(labels.copy_key)}</button>'
+        '<span class="part-copied" role="status" aria-live="polite"></span></div></details>'
+    )
+
+
 def _button(id_: str, label: str, text: str, *, post: str, vals: str, focus: str = "", disabled: bool = False) -> str:
     return (
         f'<button type="button" class="icon-btn" id="{id_}"{f" data-focus={chr(34)}{focus}{chr(34)}" if focus else ""}'
@@ -166,8 +184,10 @@ def touchpoint_card(
     action_url: str | None,
     measured: Sequence[MeasuredFigure] | None = None,
     comments: str = "",
+    with_key: bool = True,
 ) -> SafeString:
-    """`comments`: the card's comment button (comment_button). `measured`: the touchpoint's measured figures in the chosen period (empty: none in it); None when the map
+    """`with_key`: the menu with the touchpoint's key (not on a share link's view).
+    `comments`: the card's comment button (comment_button). `measured`: the touchpoint's measured figures in the chosen period (empty: none in it); None when the map
     shows no measurements at all (settings.MAP_MEASURES unset)."""
     pk = touchpoint.pk
     classes = f"tp-card emotion-{touchpoint.emotion}"
@@ -221,6 +241,10 @@ def touchpoint_card(
             f'<a class="icon-btn tp-action" href="{action_url}?touchpoint={pk}" title="{escape(labels.create_action)}"'
             f' aria-label="{escape(labels.create_action)}: {escape(touchpoint.name)}">+ {escape(labels.action)}</a>'
         )
+    if with_key and touchpoint.key:
+        if not can_edit:
+            tools.insert(0, '<span class="tools-gap"></span>')
+        tools.append(key_menu(f"tp-{pk}", touchpoint.name, touchpoint.key, labels))
     if tools:
         parts.append(f'<div class="tools">{"".join(tools)}</div>')
     # Last in the card, so the keyboard meets the card's own controls first; shown at its top right (app.css).

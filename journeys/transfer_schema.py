@@ -3,7 +3,16 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .keys import ALIAS_MAX_LENGTH, KEY_MAX_LENGTH, MAX_ALIASES, validate_key
 from .models import FindingKind, FindingSource, JourneyState, Phase
+
+
+def key_field():
+    """A key (journeys.keys): optional, as files exported before keys and the shipped templates have none."""
+    return serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=KEY_MAX_LENGTH, validators=[validate_key]
+    )
+
 
 FILE_FORMAT = "cxplatform.journey"
 FILE_FORMAT_VERSION = 1
@@ -18,6 +27,13 @@ class FindingFileSerializer(serializers.Serializer):
 
 class TouchpointFileSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
+    key = key_field()
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=ALIAS_MAX_LENGTH),
+        max_length=MAX_ALIASES,
+        required=False,
+        default=list,
+    )
     channel = serializers.CharField(allow_null=True, required=False, default=None)
     description = serializers.CharField(allow_blank=True, required=False, default="")
     customer_expectation = serializers.CharField(allow_blank=True, required=False, default="")
@@ -29,6 +45,7 @@ class TouchpointFileSerializer(serializers.Serializer):
 
 class StageFileSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
+    key = key_field()
     customer_goal = serializers.CharField(allow_blank=True, required=False, default="")
     customer_expectation = serializers.CharField(allow_blank=True, required=False, default="")
     findings = FindingFileSerializer(many=True, required=False, default=list)
@@ -46,6 +63,7 @@ class PersonaFileSerializer(serializers.Serializer):
 
 class JourneyHeaderFileSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
+    key = key_field()
     description = serializers.CharField(allow_blank=True, required=False, default="")
     group = serializers.CharField()
     state = serializers.ChoiceField(choices=JourneyState.choices, default=JourneyState.CURRENT)

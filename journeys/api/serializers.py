@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cxplatform.api.versioning import VersionedSerializer
+from journeys.api.keys import JourneyRefField, PartRefField, resolve_part_keys
+from journeys.keys import ALIAS_MAX_LENGTH, MAX_ALIASES, validate_key
 from journeys.models import Channel, Finding, Journey, JourneyGroup, Persona, Stage, Touchpoint
 
 User = get_user_model()
@@ -54,6 +56,30 @@ class ChannelSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "name_nl", "position"]
 
 
+KEY_HELP = _(
+    "Lower-case letters, digits and hyphens, with a letter (report-a-claim): usable wherever the id is. Made from "
+    "the name when left out on create; changing it breaks survey tools and files that use the old key."
+)
+# The uniqueness of a key is the service's (journeys.services.keys): its 400 names the part that holds the key.
+KEY_KWARGS = {"help_text": KEY_HELP, "validators": [validate_key], "required": False, "allow_blank": True}
+
+
+class AliasesField(serializers.ListField):
+    child = serializers.CharField(max_length=ALIAS_MAX_LENGTH, allow_blank=False, trim_whitespace=True)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_ALIASES)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "The names or codes other systems use for this touchpoint (at most 20); unique within the journey "
+                "among the touchpoints' keys and aliases. Responses may name the touchpoint by any of them."
+            ),
+        )
+        super().__init__(**kwargs)
+
+
 class JourneySerializer(VersionedSerializer):
     group_name = serializers.CharField(source="group.name", read_only=True)
     personas = serializers.PrimaryKeyRelatedField(many=True, queryset=Persona.objects.all(), required=False)
@@ -67,6 +93,7 @@ class JourneySerializer(VersionedSerializer):
         fields = [
             "id",
             "name",
+            "key",
             "description",
             "group",
             "group_name",
@@ -85,6 +112,7 @@ class JourneySerializer(VersionedSerializer):
             "archived_at",
         ]
         read_only_fields = ["current_state", "structure_version", "created_at", "updated_at", "archived_at"]
+        extra_kwargs = {"key": KEY_KWARGS}
 
     def get_chain_owner_name(self, journey: Journey) -> str | None:
         return _user_name(journey.chain_owner)
@@ -100,6 +128,8 @@ class StageSerializer(VersionedSerializer):
         min_value=1, required=False, write_only=True, help_text=STRUCTURE_VERSION_HELP
     )
 
+    journey = JourneyRefField(queryset=Journey.objects.all(), help_text=_("The journey's id or key."))
+
     class Meta:
         model = Stage
         fields = [
@@ -107,6 +137,7 @@ class StageSerializer(VersionedSerializer):
             "journey",
             "position",
             "name",
+            "key",
             "customer_goal",
             "customer_expectation",
             "version",
@@ -114,6 +145,8 @@ class StageSerializer(VersionedSerializer):
             "archived_at",
         ]
         read_only_fields = ["archived_at"]
+        extra_kwargs = {"key": KEY_KWARGS}
+        validators = []  # the key's uniqueness in the journey: the service's, whose 400 names the other stage
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -123,11 +156,16 @@ class StageSerializer(VersionedSerializer):
 
 
 class TouchpointSerializer(VersionedSerializer):
-    journey = serializers.PrimaryKeyRelatedField(
+    journey = JourneyRefField(
         queryset=Journey.objects.all(),
         required=False,
-        help_text=_("Follows from the stage; when sent, it must be the stage's journey."),
+        help_text=_(
+            "The journey's id or key. Follows from the stage; when sent, it must be the stage's journey, and the "
+            "stage may be given by its key."
+        ),
     )
+    stage = PartRefField(queryset=Stage.objects.all(), help_text=_("The stage's id, or its key with the journey."))
+    aliases = AliasesField()
     position = serializers.IntegerField(
         min_value=0,
         required=False,
@@ -148,6 +186,8 @@ class TouchpointSerializer(VersionedSerializer):
             "stage",
             "position",
             "name",
+            "key",
+            "aliases",
             "channel",
             "channel_slug",
             "channel_name",
@@ -163,12 +203,18 @@ class TouchpointSerializer(VersionedSerializer):
             "archived_at",
         ]
         read_only_fields = ["copied_from", "archived_at"]
+        extra_kwargs = {"key": KEY_KWARGS}
+        validators = []  # the key's uniqueness in the journey: the service's, whose 400 names the other touchpoint
 
     def get_owner_name(self, touchpoint: Touchpoint) -> str | None:
         return _user_name(touchpoint.owner)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        journey = attrs.get("journey") or (self.instance.journey if self.instance is not None else None)
+        errors = resolve_part_keys(attrs, journey)
+        if errors:
+            raise serializers.ValidationError(errors)
         stage = attrs.get("stage") or (self.instance.stage if self.instance is not None else None)
         if stage is not None and "journey" in attrs and attrs["journey"].pk != stage.journey_id:
             raise serializers.ValidationError({"stage": _("The stage belongs to another journey.")})
@@ -221,6 +267,7 @@ class JourneyMapSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "key",
             "description",
             "group",
             "personas",

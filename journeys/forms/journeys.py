@@ -4,16 +4,17 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from journeys.forms.map import KeyedFormMixin, key_field_help
 from journeys.models import Journey, JourneyGroup, JourneyTemplate, Persona
 from journeys.permissions import can_edit_journeys
 
 
-class JourneyForm(forms.ModelForm):
+class JourneyForm(KeyedFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Journey
-        fields = ["name", "description", "group", "personas", "state", "phase", "chain_owner"]
+        fields = ["name", "key", "description", "group", "personas", "state", "phase", "chain_owner"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "personas": forms.CheckboxSelectMultiple,
@@ -29,6 +30,13 @@ class JourneyForm(forms.ModelForm):
         self.fields["chain_owner"].label_from_instance = lambda user: user.get_full_name() or user.username
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        key_field_help(
+            self,
+            _(
+                "A short name for the journey that stays the same, unique among journeys: survey tools, imports "
+                "and the API may name the journey by it instead of its id."
+            ),
+        )
 
 
 class PersonaForm(forms.ModelForm):

@@ -12,9 +12,10 @@ from journeys.live import journey_changed
 from journeys.models import Channel, Journey, JourneyGroup, JourneyState, Persona, Phase
 
 from .archive import delete_unless_depended_on
+from .keys import check_journey_key, key_collision_refused
 from .recording import record_map
 
-JOURNEY_FIELDS = ["name", "description", "group", "state", "phase", "chain_owner"]
+JOURNEY_FIELDS = ["name", "key", "description", "group", "state", "phase", "chain_owner"]
 PERSONA_FIELDS = ["name", "segment", "quote", "goals", "frustrations", "colour"]
 
 
@@ -23,6 +24,7 @@ def journey_create(
     *,
     name: str,
     group: JourneyGroup,
+    key: str = "",
     description: str = "",
     personas: Iterable[Persona] = (),
     state: str = JourneyState.CURRENT,
@@ -32,6 +34,7 @@ def journey_create(
 ) -> Journey:
     journey = Journey(
         name=name,
+        key=key,
         group=group,
         description=description,
         state=state,
@@ -39,8 +42,10 @@ def journey_create(
         chain_owner=chain_owner,
         current_state=current_state,
     )
+    check_journey_key(journey)
     journey.full_clean()
-    journey.save()
+    with key_collision_refused():
+        journey.save()
     journey.personas.set(personas)
     journey_changed(journey.pk)
     return journey
@@ -53,6 +58,7 @@ def journey_update(
     expected_version: int,
     personas: Iterable[Persona] | None = None,
     name: str | Unset = UNSET,
+    key: str | Unset = UNSET,
     description: str | Unset = UNSET,
     group: JourneyGroup | Unset = UNSET,
     state: str | Unset = UNSET,
@@ -61,10 +67,15 @@ def journey_update(
 ) -> Journey:
     """Change the fields given (JOURNEY_FIELDS); `personas`, when given, replaces the journey's personas."""
     journey_changed(journey.pk)
-    changes = given(name=name, description=description, group=group, state=state, phase=phase, chain_owner=chain_owner)
+    changes = given(
+        name=name, key=key, description=description, group=group, state=state, phase=phase, chain_owner=chain_owner
+    )
     for field, value in changes.items():
         setattr(journey, field, value)
-    save_if_current(journey, expected_version=expected_version, fields=[*JOURNEY_FIELDS])
+    if "key" in changes:
+        check_journey_key(journey)  # an empty key is made from the name again
+    with key_collision_refused():
+        save_if_current(journey, expected_version=expected_version, fields=[*JOURNEY_FIELDS])
     record_map(journey.pk, only=[journey])
     if personas is not None:
         journey.personas.set(personas)

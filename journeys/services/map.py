@@ -16,11 +16,22 @@ from journeys.live import journey_changed
 from journeys.models import Channel, Finding, Journey, Stage, Touchpoint
 
 from .archive import delete_unless_depended_on
+from .keys import check_stage_key, check_touchpoint_keys, key_collision_refused
 from .recording import record_map
 from .versioning import bump_structure, lock_structure
 
-STAGE_FIELDS = ["name", "customer_goal", "customer_expectation"]
-TOUCHPOINT_FIELDS = ["name", "channel", "description", "customer_expectation", "emotion", "is_moment_of_truth", "owner"]
+STAGE_FIELDS = ["name", "key", "customer_goal", "customer_expectation"]
+TOUCHPOINT_FIELDS = [
+    "name",
+    "key",
+    "aliases",
+    "channel",
+    "description",
+    "customer_expectation",
+    "emotion",
+    "is_moment_of_truth",
+    "owner",
+]
 FINDING_FIELDS = ["kind", "text", "source", "severity"]
 
 
@@ -48,9 +59,11 @@ def stage_create(*, journey: Journey, name: str, position: int | None = None, **
     count = journey.stages.count()
     position = _insert_position(count, position)
     stage = Stage(journey=journey, name=name, position=position, **fields)
+    check_stage_key(stage)
     stage.full_clean()
     journey.stages.filter(position__gte=position).update(position=F("position") + 1)
-    stage.save()
+    with key_collision_refused():
+        stage.save()
     bump_structure(journey)
     record_map(journey.pk)
     journey_changed(journey.pk, parts=[f"stage-{stage.pk}"])
@@ -63,14 +76,19 @@ def stage_update(
     stage: Stage,
     expected_version: int,
     name: str | Unset = UNSET,
+    key: str | Unset = UNSET,
     customer_goal: str | Unset = UNSET,
     customer_expectation: str | Unset = UNSET,
 ) -> Stage:
+    """An empty key is made from the name again; a key another stage of the journey holds is refused."""
     journey_changed(stage.journey_id, parts=[f"stage-{stage.pk}"])
-    changes = given(name=name, customer_goal=customer_goal, customer_expectation=customer_expectation)
+    changes = given(name=name, key=key, customer_goal=customer_goal, customer_expectation=customer_expectation)
     for field, value in changes.items():
         setattr(stage, field, value)
-    saved = save_if_current(stage, expected_version=expected_version, fields=STAGE_FIELDS)
+    if "key" in changes:
+        check_stage_key(stage)
+    with key_collision_refused():
+        saved = save_if_current(stage, expected_version=expected_version, fields=STAGE_FIELDS)
     record_map(stage.journey_id, only=[stage])
     return saved
 
@@ -118,10 +136,12 @@ def touchpoint_create(*, stage: Stage, name: str, position: int | None = None, *
     count = stage.touchpoints.count()
     position = _insert_position(count, position)
     touchpoint = Touchpoint(journey=journey, stage=stage, name=name, position=position, **fields)
+    check_touchpoint_keys(touchpoint)
     touchpoint.full_clean()
     _check_same_journey(touchpoint)
     stage.touchpoints.filter(position__gte=position).update(position=F("position") + 1)
-    touchpoint.save()
+    with key_collision_refused():
+        touchpoint.save()
     bump_structure(journey)
     record_map(journey.pk)
     journey_changed(journey.pk, parts=[f"touchpoint-{touchpoint.pk}"])
@@ -134,6 +154,8 @@ def touchpoint_update(
     touchpoint: Touchpoint,
     expected_version: int,
     name: str | Unset = UNSET,
+    key: str | Unset = UNSET,
+    aliases: list[str] | Unset = UNSET,
     channel: Channel | Unset | None = UNSET,
     description: str | Unset = UNSET,
     customer_expectation: str | Unset = UNSET,
@@ -144,6 +166,8 @@ def touchpoint_update(
     journey_changed(touchpoint.journey_id, parts=[f"touchpoint-{touchpoint.pk}"])
     changes = given(
         name=name,
+        key=key,
+        aliases=aliases,
         channel=channel,
         description=description,
         customer_expectation=customer_expectation,
@@ -153,7 +177,10 @@ def touchpoint_update(
     )
     for field, value in changes.items():
         setattr(touchpoint, field, value)
-    saved = save_if_current(touchpoint, expected_version=expected_version, fields=TOUCHPOINT_FIELDS)
+    if "key" in changes or "aliases" in changes:
+        check_touchpoint_keys(touchpoint)
+    with key_collision_refused():
+        saved = save_if_current(touchpoint, expected_version=expected_version, fields=TOUCHPOINT_FIELDS)
     record_map(touchpoint.journey_id, only=[touchpoint])
     return saved
 

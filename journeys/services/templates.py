@@ -141,6 +141,7 @@ def journey_create_from_template(
     document: Any,
     name: str,
     group: JourneyGroup,
+    key: str = "",
     description: str = "",
     personas: Iterable[Persona] = (),
     state: str = JourneyState.CURRENT,
@@ -153,6 +154,7 @@ def journey_create_from_template(
     journey = journey_create(
         name=name,
         group=group,
+        key=key,
         description=description,
         personas=personas,
         state=state,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxplatform.lib.csv_files import CsvWriter
-from journeys.keys import fill_keys
+from journeys.keys import fill_keys, normalise_alias, unique_key
 from journeys.live import journey_changed
 from journeys.models import Channel, Finding, FindingKind, Journey, JourneyGroup, Persona, Stage, Touchpoint
 from journeys.selectors import journey_map
@@ -37,6 +37,10 @@ CSV_COLUMNS = [
     "pain_points",
     "opportunities",
     "insights",
+    # Last, so that a sheet built on the columns before keys still reads them where it did.
+    "stage_key",
+    "touchpoint_key",
+    "touchpoint_aliases",
 ]
 
 
@@ -65,6 +69,8 @@ def journey_export(*, journey: Journey) -> dict[str, Any]:
             touchpoints.append(
                 {
                     "name": touchpoint.name,
+                    "key": touchpoint.key,
+                    "aliases": list(touchpoint.aliases or []),
                     "channel": touchpoint.channel.slug if touchpoint.channel else None,
                     "description": touchpoint.description,
                     "customer_expectation": touchpoint.customer_expectation,
@@ -77,6 +83,7 @@ def journey_export(*, journey: Journey) -> dict[str, Any]:
         stages.append(
             {
                 "name": stage.name,
+                "key": stage.key,
                 "customer_goal": stage.customer_goal,
                 "customer_expectation": stage.customer_expectation,
                 "findings": [_finding_dict(f) for f in findings if f.touchpoint_id is None],
@@ -89,6 +96,7 @@ def journey_export(*, journey: Journey) -> dict[str, Any]:
         "exported_at": timezone.now().isoformat(),
         "journey": {
             "name": journey.name,
+            "key": journey.key,
             "description": journey.description,
             "group": journey.group.slug,
             "state": journey.state,
@@ -141,6 +149,9 @@ def journey_export_csv(*, journey: Journey) -> str:
                     texts(FindingKind.PAIN_POINT),
                     texts(FindingKind.OPPORTUNITY),
                     texts(FindingKind.INSIGHT),
+                    stage.key,
+                    touchpoint.key,
+                    " | ".join(touchpoint.aliases or []),
                 ]
             )
     return out.getvalue()
@@ -200,13 +211,14 @@ def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
 
     journey = Journey(
         name=name or _("%(name)s (imported)") % {"name": header["name"]},
+        key=_free_journey_key(header["key"]),
         description=header["description"],
         group=group,
         state=header["state"],
         phase=header["phase"],
         chain_owner=users.get(header["chain_owner"]),
     )
-    journey.full_clean()
+    journey.full_clean(validate_constraints=False)  # the key is free (_free_journey_key)
     journey.save()
     personas = []
     for persona_data in header["personas"]:
@@ -217,8 +229,57 @@ def journey_import(*, data: Any, name: str | None = None) -> ImportResult:
             persona.save()
         personas.append(persona)
     journey.personas.set(personas)
-    write_map(journey=journey, stages=payload["stages"], channels=channels, users=users)
+    write_map(journey=journey, stages=payload["stages"], channels=channels, users=users, warnings=warnings)
     return ImportResult(journey=journey, warnings=warnings)
+
+
+def _free_journey_key(key: str) -> str:
+    """The file's journey key when no journey has it; beside its original (the usual case: a copy), the next
+    free one (key-2), as the copy's name differs too. Empty (made from the name on save) when the file has none."""
+    if not key:
+        return ""
+    taken = set(Journey.all_objects.order_by().filter(key__startswith=key).values_list("key", flat=True))
+    return unique_key(key, taken, fallback="journey")
+
+
+def _unique_keys(objects: list[Any], fallback: str, what: str, warnings: list[str] | None) -> None:
+    """Keys from the file kept where they are free among the journey's new parts (a repeated one gets -2, with a
+    warning); the missing ones made from the names."""
+    used: set[str] = set()
+    for obj in objects:
+        if obj.key:
+            free = unique_key(obj.key, used, fallback=fallback)
+            if free != obj.key and warnings is not None:
+                warnings.append(
+                    _("The %(what)s key “%(key)s” is in the file twice: “%(name)s” has the key “%(free)s”.")
+                    % {"what": what, "key": obj.key, "name": obj.name, "free": free}
+                )
+            obj.key = free
+    fill_keys(objects, taken=used, fallback=fallback)
+
+
+def _free_aliases(touchpoints: list[Touchpoint], warnings: list[str] | None) -> None:
+    """An alias that is another touchpoint's key, or an alias met before, would name two touchpoints: it is left
+    out, with a warning."""
+    keys = {tp.key: tp for tp in touchpoints}
+    seen: dict[str, Touchpoint] = {}
+    for touchpoint in touchpoints:
+        kept = []
+        for alias in touchpoint.aliases or []:
+            normal = normalise_alias(alias)
+            other = keys.get(normal) if keys.get(normal) is not touchpoint else None
+            other = other or (seen.get(normal) if seen.get(normal) is not touchpoint else None)
+            if other is not None:
+                if warnings is not None:
+                    warnings.append(
+                        _("Touchpoint “%(name)s”: the alias “%(alias)s” also names “%(other)s”; it was left out.")
+                        % {"name": touchpoint.name, "alias": alias, "other": other.name}
+                    )
+                continue
+            if normal not in seen:
+                seen[normal] = touchpoint
+                kept.append(" ".join(alias.split()))
+        touchpoint.aliases = kept
 
 
 def channel_errors(stages: list[dict[str, Any]], channels: dict[str, Channel]) -> list[str]:
@@ -233,22 +294,30 @@ def channel_errors(stages: list[dict[str, Any]], channels: dict[str, Channel]) -
 
 
 def write_map(
-    *, journey: Journey, stages: list[dict[str, Any]], channels: dict[str, Channel], users: dict[str, Any]
+    *,
+    journey: Journey,
+    stages: list[dict[str, Any]],
+    channels: dict[str, Channel],
+    users: dict[str, Any],
+    warnings: list[str] | None = None,
 ) -> None:
     """Write validated stages (with their touchpoints and findings) onto a new, empty journey. Owners are
-    looked up in `users`: one not there is left out. The caller holds the transaction."""
+    looked up in `users`: one not there is left out. Keys and aliases from the file are kept where they are
+    unique (else changed or left out, with a `warnings` line); missing keys are made from the names. The caller
+    holds the transaction."""
     payload = {"stages": stages}
     new_stages = [
         Stage(
             journey=journey,
             position=index,
             name=stage["name"],
+            key=stage.get("key", ""),
             customer_goal=stage["customer_goal"],
             customer_expectation=stage["customer_expectation"],
         )
         for index, stage in enumerate(payload["stages"])
     ]
-    fill_keys(new_stages, fallback="stage")
+    _unique_keys(new_stages, "stage", _("stage"), warnings)
     stages_created = Stage.objects.bulk_create(new_stages)
     touchpoint_rows = [
         (stage_obj, tp_data, Touchpoint(
@@ -256,6 +325,8 @@ def write_map(
             stage=stage_obj,
             position=t_index,
             name=tp_data["name"],
+            key=tp_data.get("key", ""),
+            aliases=[alias for alias in tp_data.get("aliases", []) if alias.strip()],
             channel=channels.get(tp_data["channel"]) if tp_data["channel"] else None,
             description=tp_data["description"],
             customer_expectation=tp_data["customer_expectation"],
@@ -266,7 +337,8 @@ def write_map(
         for stage_obj, stage_data in zip(stages_created, payload["stages"], strict=True)
         for t_index, tp_data in enumerate(stage_data["touchpoints"])
     ]  # fmt: skip
-    fill_keys([row[2] for row in touchpoint_rows], fallback="touchpoint")
+    _unique_keys([row[2] for row in touchpoint_rows], "touchpoint", _("touchpoint"), warnings)
+    _free_aliases([row[2] for row in touchpoint_rows], warnings)
     Touchpoint.objects.bulk_create([row[2] for row in touchpoint_rows])
     findings = [
         Finding(journey=journey, stage=stage_obj, **finding)

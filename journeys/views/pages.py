@@ -79,6 +79,7 @@ def journey_create(request: HttpRequest) -> HttpResponse:
         choice = template_form.cleaned_data["template"]
         header = {
             "name": data["name"],
+            "key": data["key"],
             "description": data["description"],
             "group": data["group"],
             "personas": data["personas"],

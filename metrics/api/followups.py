@@ -13,6 +13,14 @@ from rest_framework import mixins, permissions, serializers, viewsets
 
 from cxplatform.api.versioning import StaleVersionSerializer, VersionedSerializer
 from cxplatform.api.viewsets import ServiceViewSetMixin
+from journeys.api.keys import (
+    JOURNEY_REF_HELP,
+    TOUCHPOINT_REF_HELP,
+    JourneyRefFilter,
+    KeyedFilterSet,
+    TouchpointRefFilter,
+)
+from journeys.models import Journey, Touchpoint
 from metrics.models import CaseStatus, FollowUpCase, Metric
 from metrics.permissions import (
     NOT_A_CASE_ASSIGNER,
@@ -105,14 +113,17 @@ class FollowUpSerializer(VersionedSerializer):
         return _name(case.owner)
 
 
-class FollowUpFilter(django_filters.FilterSet):
+class FollowUpFilter(KeyedFilterSet):
     owner = django_filters.ModelChoiceFilter(
         queryset=User.objects.all(),
         null_label=_("Unassigned"),
         null_value=UNASSIGNED,
         help_text=_("A user id, or `none` for the unassigned cases."),
     )
-    journey = django_filters.NumberFilter(field_name="response__journey_id", help_text=_("A journey id."))
+    journey = JourneyRefFilter(
+        field_name="response__journey", queryset=Journey.all_objects.all(), help_text=JOURNEY_REF_HELP
+    )
+    touchpoint = TouchpointRefFilter(queryset=Touchpoint.all_objects.all(), help_text=TOUCHPOINT_REF_HELP)
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
     overdue = django_filters.BooleanFilter(
         field_name="is_overdue",  # annotated by metrics.selectors.followups.followup_rows

@@ -2,6 +2,7 @@
 record is checked there (one place for the API and the CSV paths); these serializers render and document."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from metrics.ingest.records import DATE_HELP
@@ -31,14 +32,27 @@ class ResponseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
+class IdOrKeyField(serializers.Field):
+    """An id or a key (journeys.keys), as posted: metrics.ingest.records reads it."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
 class ResponseInSerializer(serializers.Serializer):
     """One posted response (for the API documentation; the checks are metrics.ingest.records')."""
 
     metric = serializers.ChoiceField(choices=Metric.choices, help_text=_("nps (0-10), csat (1-5) or ces (1-7)."))
     score = serializers.IntegerField(help_text=_("A whole number on the metric's scale."))
-    journey = serializers.IntegerField(help_text=_("The journey's id."))
-    touchpoint = serializers.IntegerField(
-        required=False, allow_null=True, help_text=_("A touchpoint of that journey, by id.")
+    journey = IdOrKeyField(help_text=_("The journey's id or key."))
+    touchpoint = IdOrKeyField(
+        required=False,
+        allow_null=True,
+        help_text=_("A touchpoint of that journey, by id, key or one of its aliases."),
     )
     channel = serializers.CharField(required=False, allow_null=True, help_text=_("A channel's key (slug), e.g. web."))
     responded_at = serializers.CharField(

@@ -18,6 +18,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from journeys.api.keys import (
+    JOURNEY_REF_HELP,
+    TOUCHPOINT_REF_HELP,
+    JourneyRefFilter,
+    KeyedFilterSet,
+    TouchpointRefFilter,
+)
+from journeys.models import Journey, Touchpoint
 from metrics.ingest.pipeline import MAX_UPLOAD_BYTES, Problem
 from metrics.models import Metric, SurveyResponse
 from metrics.permissions import NOT_AN_INGESTER, can_ingest_responses
@@ -42,7 +50,9 @@ class CanIngestOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_ingest_responses(request.user)
 
 
-class ResponseFilter(django_filters.FilterSet):
+class ResponseFilter(KeyedFilterSet):
+    journey = JourneyRefFilter(queryset=Journey.all_objects.all(), help_text=JOURNEY_REF_HELP)
+    touchpoint = TouchpointRefFilter(queryset=Touchpoint.all_objects.all(), help_text=TOUCHPOINT_REF_HELP)
     channel = django_filters.CharFilter(field_name="channel__slug", label=gettext_lazy("Channel (key)"))
     metric = django_filters.ChoiceFilter(choices=Metric.choices)
     source = django_filters.CharFilter()

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from journeys.api.keys import JourneyRefField, PartRefField, resolve_part_keys
 from journeys.models import Channel, Journey, JourneyGroup, Stage, Touchpoint
 from metrics.selectors.kpis import GROUP_BYS, kpi_summary
 
@@ -41,14 +42,18 @@ class JourneyGroupField(serializers.RelatedField):
 class KpiSummaryQuerySerializer(serializers.Serializer):
     """The query parameters of the summary; `from` and `to` are Python keywords, hence get_fields."""
 
-    journey = serializers.PrimaryKeyRelatedField(
-        queryset=Journey.all_objects.all(), required=False, help_text=gettext_lazy("Journey id.")
+    journey = JourneyRefField(
+        queryset=Journey.all_objects.all(), required=False, help_text=gettext_lazy("Journey id or key.")
     )
-    stage = serializers.PrimaryKeyRelatedField(
-        queryset=Stage.all_objects.all(), required=False, help_text=gettext_lazy("Stage id.")
+    stage = PartRefField(
+        queryset=Stage.all_objects.all(),
+        required=False,
+        help_text=gettext_lazy("Stage id, or its key together with the journey."),
     )
-    touchpoint = serializers.PrimaryKeyRelatedField(
-        queryset=Touchpoint.all_objects.all(), required=False, help_text=gettext_lazy("Touchpoint id.")
+    touchpoint = PartRefField(
+        queryset=Touchpoint.all_objects.all(),
+        required=False,
+        help_text=gettext_lazy("Touchpoint id, or its key or an alias together with the journey."),
     )
     channel = serializers.SlugRelatedField(
         slug_field="slug",
@@ -83,7 +88,9 @@ class KpiSummaryQuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def validate(self, attrs):
-        errors = {}
+        errors = resolve_part_keys(attrs, attrs.get("journey"))
+        if errors:
+            raise serializers.ValidationError(errors)
         first, last = attrs.get("from"), attrs.get("to")
         if first and last and first > last:
             errors["from"] = [_("The first day must not come after the last day (to).")]

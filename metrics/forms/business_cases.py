@@ -10,6 +10,7 @@ from django.db.models import F
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from journeys.api.keys import JourneyRefFilter, KeyedFilterSet
 from journeys.models import Journey
 from metrics.models import BusinessCase, GainType
 from teams.models import ActionStatus
@@ -74,10 +75,10 @@ class BusinessCaseForm(forms.ModelForm):
         }
 
 
-class BusinessCaseFilter(django_filters.FilterSet):
+class BusinessCaseFilter(KeyedFilterSet):
     """Business cases by the journey and the status of their action; the list page also sorts by ROI."""
 
-    journey = django_filters.ModelChoiceFilter(
+    journey = JourneyRefFilter(
         label=_("Journey"),
         field_name="action__journey",
         queryset=Journey.objects.order_by("name", "id"),

@@ -8,16 +8,18 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cxplatform.accounts.forms import person_label
+from journeys.api.keys import JourneyRefFilter, KeyedFilterSet
 from journeys.models import Channel, Journey, Touchpoint
 from metrics.models import CustomKpi, KpiKind, KpiMeasurement, KpiStatus
 from metrics.services.kpi_csv import MAX_BYTES
 from metrics.services.kpis import KPI_FIELDS
 
 
-class KpiFilter(django_filters.FilterSet):
-    """Which KPIs: on a journey, of a kind, with a status (computed in the database by the selector)."""
+class KpiFilter(KeyedFilterSet):
+    """Which KPIs: on a journey (by id or key), of a kind, with a status (computed in the database by the
+    selector)."""
 
-    journey = django_filters.ModelChoiceFilter(
+    journey = JourneyRefFilter(
         label=_("Journey"), queryset=Journey.objects.order_by("name", "id"), empty_label=_("All journeys")
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=KpiKind.choices, empty_label=_("All kinds"))

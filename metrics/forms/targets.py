@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from journeys.api.keys import JourneyRefFilter, KeyedFilterSet, TouchpointRefFilter
 from journeys.models import Journey, JourneyState, Touchpoint
 from metrics.models import Metric, MetricTarget
 from metrics.services.targets import RANGE_HELP, TARGET_FIELDS
@@ -106,12 +107,12 @@ class Scope(django_filters.ChoiceFilter):
         return qs.filter(self.CONDITIONS[value]) if value else qs
 
 
-class TargetFilter(django_filters.FilterSet):
+class TargetFilter(KeyedFilterSet):
     """Which targets: of a metric, on a journey (its own and its touchpoints'), of a touchpoint, of a scope."""
 
     metric = django_filters.ChoiceFilter(label=_("Metric"), choices=Metric.choices)
-    journey = django_filters.ModelChoiceFilter(label=_("Journey"), queryset=Journey.objects.all())
-    touchpoint = django_filters.ModelChoiceFilter(label=_("Touchpoint"), queryset=Touchpoint.objects.all())
+    journey = JourneyRefFilter(label=_("Journey"), queryset=Journey.objects.all())
+    touchpoint = TouchpointRefFilter(label=_("Touchpoint"), queryset=Touchpoint.objects.all())
     scope = Scope(label=_("Scope"))
 
     class Meta:

@@ -64,8 +64,8 @@ CHUNK = 1 << 20
 COLUMN_HELP = {
     "metric": gettext_lazy("nps (0-10), csat (1-5) or ces (1-7)"),
     "score": gettext_lazy("a whole number on the metric's scale"),
-    "journey": gettext_lazy("the journey's id"),
-    "touchpoint": gettext_lazy("the id of a touchpoint of that journey"),
+    "journey": gettext_lazy("the journey's id or key"),
+    "touchpoint": gettext_lazy("a touchpoint's id, key or alias"),
     "channel": gettext_lazy("a channel's key, e.g. web, app, phone"),
     "responded_at": gettext_lazy("when the customer answered; without an offset the time is local"),
     "respondent": gettext_lazy("a pseudonymous key that links one person's answers"),

@@ -125,7 +125,7 @@
       new window.Sortable(list, Object.assign({}, common, {
         group: "touchpoints",
         draggable: ".tp-card",
-        filter: "button",
+        filter: "button, .part-menu",
         preventOnFilter: false,
         onAdd: function () { list.classList.remove("is-empty"); },
       }));

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.db.models import Count, Q
 from django.test import override_settings
+from django.utils.text import slugify
 
 from journeys.demo_content import JOURNEYS, PERSONAS
 from journeys.demo_dutch import NL
@@ -46,6 +47,18 @@ def test_the_journeys_groups_and_personas_are_dutch():
         "Ondernemer Erik",
     }
     assert Persona.objects.count() == len(PERSONAS)
+
+
+def test_the_keys_are_made_from_the_dutch_names():
+    """Keys are what a Dutch team types into its survey tool: made from the Dutch names, not the English ones."""
+    assert set(Journey.objects.filter(state=JourneyState.CURRENT).values_list("key", flat=True)) == {
+        "verzekering-afsluiten",
+        "schade-melden",
+        "verlengen-of-opzeggen",
+    }
+    claim = Journey.objects.get(key="schade-melden")
+    for part in [*Stage.objects.filter(journey=claim), *Touchpoint.objects.filter(journey=claim)]:
+        assert part.key == slugify(part.name) or part.key.startswith(f"{slugify(part.name)}-"), part.name
 
 
 def test_no_english_demo_text_is_left_on_the_maps_teams_actions_or_kpis():

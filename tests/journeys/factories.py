@@ -1,5 +1,6 @@
 import factory
 
+from journeys.keys import fill_keys
 from journeys.models import Channel, Finding, FindingKind, Journey, JourneyGroup, Persona, Stage, Touchpoint
 
 
@@ -91,26 +92,27 @@ class FindingFactory(factory.django.DjangoModelFactory):
 def build_map(
     *, stages: int, touchpoints_per_stage: int, findings_per_touchpoint: int = 0, **journey_kwargs
 ) -> Journey:
-    """A journey with a full map (stages "Stage 1".., touchpoints "Stage 1 touchpoint 1"..), inserted in bulk."""
+    """A journey with a full map (stages "Stage 1".., touchpoints "Stage 1 touchpoint 1"..), inserted in bulk,
+    with their keys as the product's bulk paths give them (stage-1, stage-1-touchpoint-1)."""
     journey = JourneyFactory(**journey_kwargs)
     channel = ChannelFactory(slug="web")
-    stage_objs = Stage.objects.bulk_create(
-        [Stage(journey=journey, name=f"Stage {i + 1}", position=i) for i in range(stages)]
-    )
-    touchpoints = Touchpoint.objects.bulk_create(
-        [
-            Touchpoint(
-                journey=journey,
-                stage=stage,
-                name=f"{stage.name} touchpoint {j + 1}",
-                position=j,
-                channel=channel,
-                emotion=(j % 5) - 2,
-            )
-            for stage in stage_objs
-            for j in range(touchpoints_per_stage)
-        ]
-    )
+    new_stages = [Stage(journey=journey, name=f"Stage {i + 1}", position=i) for i in range(stages)]
+    fill_keys(new_stages, fallback="stage")
+    stage_objs = Stage.objects.bulk_create(new_stages)
+    new_touchpoints = [
+        Touchpoint(
+            journey=journey,
+            stage=stage,
+            name=f"{stage.name} touchpoint {j + 1}",
+            position=j,
+            channel=channel,
+            emotion=(j % 5) - 2,
+        )
+        for stage in stage_objs
+        for j in range(touchpoints_per_stage)
+    ]
+    fill_keys(new_touchpoints, fallback="touchpoint")
+    touchpoints = Touchpoint.objects.bulk_create(new_touchpoints)
     Finding.objects.bulk_create(
         [
             Finding(journey=journey, stage_id=tp.stage_id, touchpoint=tp, kind=FindingKind.PAIN_POINT, text=f"Pain {k}")

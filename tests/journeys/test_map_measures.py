@@ -352,10 +352,11 @@ def test_the_board_after_a_write_runs_a_fixed_number_of_queries(editor_client, d
     stage = journey.stages.first()
     url = reverse("journeys:stage-edit", args=[journey.pk, stage.pk])
     page = "http://testserver" + map_url(journey, "?period=30d")
-    # session, user, journey (permission), stage; the service: savepoint, journey exists, update, its history
-    # (the row, its latest history row, the new one), release; the board: journey, personas, stages,
-    # touchpoints, findings; the measures: cells, targets
-    with django_assert_num_queries(18):
+    # session, user, journey (permission), stage; the service: savepoint, the stage's key unique (journeys'
+    # check, then the model's constraint: savepoint, query, release), journey exists, update, its history (the
+    # row, its latest history row, the new one), release; the board: journey, personas, stages, touchpoints,
+    # findings; the measures: cells, targets
+    with django_assert_num_queries(22):
         response = editor_client.post(url, {"name": "Renamed", "version": 1}, HTTP_HX_CURRENT_URL=page, **HTMX)
     assert response.status_code == 200
     assert response.content.decode().count("CSAT 67% · n=3") == 20

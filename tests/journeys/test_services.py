@@ -293,10 +293,13 @@ def test_export_then_import_gives_an_equal_map(cx_editor):
     result = journey_import(data=data)
     assert result.warnings == []
     assert result.journey.pk != journey.pk and result.journey.name == f"{journey.name} (imported)"
+    # Journey keys are unique: the copy beside its original has the next free one; its parts keep theirs.
+    assert result.journey.key == f"{journey.key}-2"
     again = journey_export(journey=result.journey)
     for export in (exported, again):
         export.pop("exported_at")
         export["journey"].pop("name")
+        export["journey"].pop("key")
     assert again == exported
 
 
@@ -359,7 +362,9 @@ def test_the_csv_export_has_one_row_per_touchpoint_in_map_order():
     assert len(lines) == 1 + 6
     assert lines[1].split(",")[:5] == [journey.name, "1", "Stage 1", "1", "Stage 1 touchpoint 1"]
     assert lines[-1].split(",")[4] == "Stage 2 touchpoint 3"
-    assert lines[1].endswith("Pain 0,,")
+    assert lines[0].endswith("insights,stage_key,touchpoint_key,touchpoint_aliases")
+    row = dict(zip(lines[0].split(","), lines[1].split(","), strict=True))
+    assert (row["pain_points"], row["opportunities"], row["insights"]) == ("Pain 0", "", "")
 
 
 FORMULAS = [

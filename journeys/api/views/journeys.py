@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from cxplatform.api.versioning import CONFLICT, versioned_schema
 from journeys import services
+from journeys.api.keys import KeyLookupMixin
 from journeys.api.permissions import check_can_edit_journey
 from journeys.api.serializers import (
     FutureStateExistsSerializer,
@@ -27,8 +28,11 @@ from .base import REFUSABLE_DELETE, JourneysAPIMixin, without
 
 @archive_schema(JourneySerializer)
 @versioned_schema(JourneySerializer, destroy=REFUSABLE_DELETE)
-class JourneyViewSet(ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet):
-    """Journeys, filtered by group, persona, state, phase and `search` (name or description)."""
+class JourneyViewSet(KeyLookupMixin, ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet):
+    """Journeys, filtered by group, persona, state, phase and `search` (name or description). A journey is found
+    by its id or by its key: `journeys/12/` and `journeys/report-a-claim/` are the same journey."""
+
+    key_model = Journey
 
     serializer_class = JourneySerializer
     filterset_class = JourneyFilter

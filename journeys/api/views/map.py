@@ -8,9 +8,11 @@ from rest_framework.exceptions import ValidationError
 
 from cxplatform.api.versioning import versioned_schema
 from journeys import services
+from journeys.api.keys import KeyLookupMixin
 from journeys.api.permissions import check_can_edit_journey
 from journeys.api.serializers import FindingSerializer, StageSerializer, TouchpointSerializer
-from journeys.filters import StageFilter, TouchpointFilter
+from journeys.filters import FindingFilter, StageFilter, TouchpointFilter
+from journeys.models import Stage, Touchpoint
 from journeys.selectors import finding_list, stage_list, touchpoint_list
 
 from .archive import ArchiveActionsMixin, archive_schema
@@ -25,8 +27,11 @@ def _structure_version(data: dict, message: str) -> int:
 
 @archive_schema(StageSerializer)
 @versioned_schema(StageSerializer, destroy=REFUSABLE_DELETE)
-class StageViewSet(ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet):
-    """The ordered steps of journeys. Changing `position` moves the stage (send `structure_version`)."""
+class StageViewSet(KeyLookupMixin, ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet):
+    """The ordered steps of journeys. Changing `position` moves the stage (send `structure_version`). A stage is
+    found by its id, or by its key (`stages/<key>/?journey=<id or key>`); `?journey=` filters by id or key."""
+
+    key_model = Stage
 
     serializer_class = StageSerializer
     filterset_class = StageFilter
@@ -70,9 +75,12 @@ class StageViewSet(ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet)
 
 @archive_schema(TouchpointSerializer)
 @versioned_schema(TouchpointSerializer, destroy=REFUSABLE_DELETE)
-class TouchpointViewSet(ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet):
+class TouchpointViewSet(KeyLookupMixin, ArchiveActionsMixin, JourneysAPIMixin, viewsets.ModelViewSet):
     """Touchpoints, filtered by journey, stage, channel and owner. Changing `stage` or `position` moves the
-    touchpoint (send `structure_version`); its findings follow it."""
+    touchpoint (send `structure_version`); its findings follow it. A touchpoint is found by its id, or by its key
+    or an alias (`touchpoints/<key>/?journey=<id or key>`); the journey and stage filters take keys too."""
+
+    key_model = Touchpoint
 
     serializer_class = TouchpointSerializer
     filterset_class = TouchpointFilter
@@ -126,7 +134,7 @@ class FindingViewSet(JourneysAPIMixin, viewsets.ModelViewSet):
     """Pain points, opportunities and insights on a stage or on a touchpoint."""
 
     serializer_class = FindingSerializer
-    filterset_fields = ["journey", "stage", "touchpoint", "kind"]
+    filterset_class = FindingFilter
     search_fields = ["text"]
     ordering_fields = ["severity", "created_at"]
 

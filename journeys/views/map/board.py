@@ -218,6 +218,7 @@ def _columns(
                 action_url=action_url,
                 measured=measured.get(touchpoint.pk, []) if measured is not None else None,
                 comments=comments_of("touchpoint", touchpoint, touchpoint.name),
+                with_key=with_comments,  # not on a share link's view, which shows no comments either
             )
         columns.append(StageColumn(stage=stage, touchpoints=touchpoints, findings=findings))
     return columns
@@ -267,6 +268,7 @@ def map_context(
         "touchpoint_count": touchpoint_count,
         "orphans": orphans,
         "can_edit": can_edit,
+        "show_keys": not read_only,  # a share link's view shows the map, not what tools address it by
         "curve": curve,
         "message": message,
         "level": level,
