@@ -22,7 +22,8 @@ SAME_IN_DUTCH = {
     "CSAT n", "CES n", "n", "CSAT / CES", "CSAT %(value)s%%", "CES %(value)s", "Team", "team", "Teams", "teams",
     "Quick win", "Quick wins", "Impact", "impact", "budget (€)", "Budget", "BI / IT", "Coach", "Sponsor",
     "sponsor", "sponsor %(sponsor)s", "Dashboard", "CSV", "respondent", "User story", "Details", "Sprint",
-    "Label", "label", "browser", "document", "Zoom", "Link", "link", "moment", "Moment",
+    "Label", "label", "browser", "document", "Zoom", "Link", "link", "moment", "Moment", "Webhooks", "Webhook",
+    "URL", "payload", "Payload", "headers", "Headers", "Respondent", "Metadata", "Code",
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|\{\w*\}")
 
