@@ -47,10 +47,13 @@ MAIN_MENU = [
     MenuEntry(_("Follow-ups"), "metrics:followup-inbox", is_signed_in, _in("metrics", "followup")),
     MenuEntry(_("Dashboard"), "dashboard", is_signed_in, lambda ns, name: name in ("home", "dashboard")),
     MenuEntry(_("KPIs"), "metrics:kpi-list", is_signed_in, _in("metrics", "kpi", "business-case")),
+    # One entry for the ways responses come in (a file, survey sources): both pages show both as tabs.
     MenuEntry(
-        _("Import responses"), "metrics:response-import", can_ingest_responses, _in("metrics", "response-import")
+        _("Responses"),
+        "metrics:response-import",
+        can_ingest_responses,
+        _in("metrics", "response-import", "import-preset", "source"),
     ),
-    MenuEntry(_("Sources"), "metrics:source-list", can_ingest_responses, _in("metrics", "source")),
     MenuEntry(_("Webhooks"), "webhooks:list", can_manage_webhooks, _in("webhooks")),
 ]
 

@@ -24,6 +24,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -75,14 +76,18 @@ COLUMN_HELP = {
 }
 
 
+def _upload_help() -> str:
+    return _(
+        "CSV (UTF-8 with or without BOM, comma or semicolon separated) or Excel (.xlsx, its first sheet), "
+        "any header; at most %(mb)d MB."
+    ) % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
 class ResponseImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV or Excel file"),
-        help_text=gettext_lazy(
-            "CSV (UTF-8 with or without BOM, comma or semicolon separated) or Excel (.xlsx, its first sheet), "
-            "any header; at most %(mb)d MB."
-        )
-        % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        # Lazy as a whole: `gettext_lazy(...) % values` would be translated once, at import, in English.
+        help_text=lazy(_upload_help, str)(),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),

@@ -71,8 +71,9 @@ def test_the_editor_connects_typeform_and_a_signed_delivery_lights_up_the_touchp
     expect(page.locator(f"#tp-{phone.pk}")).to_be_visible()
     expect(page.locator(f"#tp-{phone.pk} .tp-score")).to_have_count(0)
 
-    # The menu leads to the sources; none yet, and the page says what one is.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sources", exact=True).click()
+    # The menu's "Responses" leads to the ways responses come in; the sources tab has none yet, and says what one is.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Responses", exact=True).click()
+    page.get_by_role("navigation", name="Ways responses come in").get_by_role("link", name="Survey sources").click()
     expect(page.get_by_role("heading", name="No survey sources yet")).to_be_visible()
     shoot(page, screenshot, "survey-sources-empty")
     page.get_by_role("link", name="Add the first survey source").click()

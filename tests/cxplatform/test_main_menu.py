@@ -20,8 +20,7 @@ ALL_ENTRIES = [
     ("Follow-ups", "metrics:followup-inbox"),
     ("Dashboard", "dashboard"),
     ("KPIs", "metrics:kpi-list"),
-    ("Import responses", "metrics:response-import"),
-    ("Sources", "metrics:source-list"),
+    ("Responses", "metrics:response-import"),
     ("Webhooks", "webhooks:list"),
 ]
 # Offered, not guarded: "My work" lists the actions assigned to you, and only process owners and admins are
@@ -44,7 +43,7 @@ def no_role():
 
 
 PERSONAS = {
-    "cx_editor": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs", "Import responses", "Sources"},
+    "cx_editor": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs", "Responses"},
     "manager": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs"},
     "process_owner": {"Journeys", "Teams", "Actions", "My work", "Follow-ups", "Dashboard", "KPIs"},
     "admin_user": {label for label, _name in ALL_ENTRIES},
@@ -87,9 +86,9 @@ def test_the_menu_shows_exactly_the_pages_the_persona_can_open(request, client_o
         ("dashboard", [], "Dashboard"),
         ("metrics:kpi-list", [], "KPIs"),
         ("metrics:business-case-list", [], "KPIs"),
-        ("metrics:response-import", [], "Import responses"),
-        ("metrics:source-list", [], "Sources"),
-        ("metrics:source-create", [], "Sources"),
+        ("metrics:response-import", [], "Responses"),
+        ("metrics:source-list", [], "Responses"),
+        ("metrics:source-create", [], "Responses"),
         ("webhooks:list", [], "Webhooks"),
         ("profile", [], None),
     ],
