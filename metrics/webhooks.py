@@ -15,20 +15,11 @@ from django.db.models import Sum
 
 from cxplatform import webhooks
 from cxplatform.lib import emails
-from cxplatform.webhooks.events import EventType
+from cxplatform.webhooks.events import OVERDUE_LOOKBACK, EventType, person_data
 from metrics import formulas
 from metrics.models import CaseStatus, FollowUpCase, KpiSnapshot, Metric, MetricTarget, Period
 from metrics.periods import month_start
 from metrics.selectors.figures import metric_figure
-
-# A deadline passed longer ago than this is not announced any more (a new subscription is not flooded).
-OVERDUE_LOOKBACK = datetime.timedelta(days=7)
-
-
-def _person(user: Any) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "username": user.username, "name": user.get_full_name() or user.username}
 
 
 def case_data(case: FollowUpCase) -> dict[str, Any]:
@@ -47,7 +38,7 @@ def case_data(case: FollowUpCase) -> dict[str, Any]:
         "touchpoint": {"id": touchpoint.pk, "name": touchpoint.name},
         "journey": {"id": response.journey_id, "name": response.journey.name},
         "channel": {"id": response.channel.pk, "name": response.channel.name} if response.channel else None,
-        "owner": _person(case.owner),
+        "owner": person_data(case.owner),
         "due_date": case.due_date.isoformat(),
         "outcome": case.outcome,
         "url": emails.absolute_reverse("metrics:followup", args=[case.pk]),

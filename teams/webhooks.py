@@ -13,18 +13,8 @@ from django.utils import timezone
 
 from cxplatform import webhooks
 from cxplatform.lib import emails
-from cxplatform.webhooks.events import EventType
+from cxplatform.webhooks.events import OVERDUE_LOOKBACK, EventType, person_data
 from teams.models import ActionStatus, ImprovementAction
-
-# A deadline passed longer ago than this is not announced any more (a new subscription is not flooded with
-# every action that was ever late).
-OVERDUE_LOOKBACK = datetime.timedelta(days=7)
-
-
-def _person(user: Any) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "username": user.username, "name": user.get_full_name() or user.username}
 
 
 def action_data(action: ImprovementAction, **extra: Any) -> dict[str, Any]:
@@ -37,7 +27,7 @@ def action_data(action: ImprovementAction, **extra: Any) -> dict[str, Any]:
         "journey": {"id": action.journey.pk, "name": action.journey.name},
         "touchpoint": {"id": action.touchpoint.pk, "name": action.touchpoint.name} if action.touchpoint else None,
         "team": {"id": action.team.pk, "name": action.team.name} if action.team else None,
-        "assignee": _person(action.assignee),
+        "assignee": person_data(action.assignee),
         "due_date": action.due_date.isoformat() if action.due_date else None,
         "impact": action.impact,
         "effort": action.effort,

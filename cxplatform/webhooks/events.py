@@ -34,6 +34,18 @@ class EventType(models.TextChoices):
 SUBSCRIBABLE = [choice for choice in EventType.choices if choice[0] != EventType.TEST]
 
 
+# An event found by looking (overdue) whose deadline passed longer ago than this is not announced any more: a new
+# subscription is not flooded with everything that was ever late.
+OVERDUE_LOOKBACK = datetime.timedelta(days=7)
+
+
+def person_data(user: Any) -> dict[str, Any] | None:
+    """A person as events carry one: id, username and name."""
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "name": user.get_full_name() or user.username}
+
+
 def _when(value: str | None) -> str:
     """A due date as people say it: a weekday within the coming week ("Tuesday"), else the date."""
     if not value:

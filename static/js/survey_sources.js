@@ -1,21 +1,5 @@
-// The survey source pages: copy the endpoint URL or the secret (the field stays selectable for a manual copy);
-// on the mapping page, show for each target only the control its "comes from" needs (a name, or a fixed value).
-document.addEventListener("click", async (event) => {
-  const button = event.target.closest("[data-copy]");
-  if (!button) return;
-  const field = document.querySelector(button.dataset.copy);
-  field.select();
-  try {
-    await navigator.clipboard.writeText(field.value);
-  } catch {
-    document.execCommand("copy"); // no clipboard API outside a secure context (plain http on a LAN address)
-  }
-  button.firstChild.textContent = button.dataset.copied;
-});
-document.addEventListener("focusin", (event) => {
-  if (event.target.matches("[data-select-all]")) event.target.select();
-});
-
+// The survey source pages: on the mapping page, show for each target only the control its "comes from" needs (a
+// name, or a fixed value). The copy buttons are copy_field.js's.
 function showOrigin(fieldset) {
   const origin = fieldset.querySelector(".origin select").value;
   for (const part of fieldset.querySelectorAll("[data-show-for]")) {

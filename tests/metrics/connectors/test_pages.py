@@ -104,8 +104,11 @@ def test_every_page_opens_for_cx_editors_and_admins(request, client_of, source, 
     client = client_of(request.getfixturevalue(persona))
     for url in page_urls(source, delivery):
         assert client.get(url).status_code == 200, url
+    # The menu's Responses leads to the import page, whose tabs lead to the sources.
     html = client.get(reverse("home")).content.decode()
-    assert f'href="{reverse("metrics:source-list")}"' in html and ">Sources</a>" in html
+    assert f'href="{reverse("metrics:response-import")}"' in html and ">Responses</a>" in html
+    html = client.get(reverse("metrics:response-import")).content.decode()
+    assert f'href="{reverse("metrics:source-list")}"' in html and ">Survey sources</a>" in html
 
 
 @pytest.mark.django_db

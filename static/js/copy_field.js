@@ -1,4 +1,6 @@
-// A webhook's page: copy the signing secret to the clipboard (its field stays selectable for a manual copy).
+// Copy buttons of the pages that show something to paste elsewhere (a share link, a webhook's or a survey source's
+// secret, an endpoint URL): a button with data-copy="<selector of the field>" copies the field's value and then
+// says data-copied; the field stays selectable for a manual copy (data-select-all selects it on focus).
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-copy]");
   if (!button) return;
@@ -9,7 +11,8 @@ document.addEventListener("click", async (event) => {
   } catch {
     document.execCommand("copy"); // no clipboard API outside a secure context (plain http on a LAN address)
   }
-  button.textContent = button.dataset.copied;
+  // The first text of the button: a visually hidden part after it (which field) stays.
+  button.firstChild.textContent = button.dataset.copied;
 });
 document.addEventListener("focusin", (event) => {
   if (event.target.matches("[data-select-all]")) event.target.select();
