@@ -30,6 +30,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from functools import cache as once
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -169,41 +170,13 @@ def _watch_writes(execute: Callable[..., Any], sql: Any, params: Any, many: bool
     its topics once the transaction commits."""
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and is_data_write(sql):
-        connection = context["connection"]
-        _bump_on_commit(connection, None)
+        transaction.on_commit(bump, using=context["connection"].alias)
         # A statement that changed no row (a recompute's upsert of cells that are all the same) moves no topic.
         # The count of a WITH statement is its outer query's, not its writes': it always moves them.
         unchanged = getattr(context.get("cursor"), "rowcount", -1) == 0 and sql.lstrip()[:4].upper() != "WITH"
         for topic in () if unchanged else topics_written(sql):
-            _bump_on_commit(connection, topic)
+            transaction.on_commit(partial(bump, topic), using=context["connection"].alias)
     return result
-
-
-class _Bump:
-    """A bump waiting for its transaction's commit."""
-
-    __slots__ = ("done", "topic")
-
-    def __init__(self, topic: str | None) -> None:
-        self.topic = topic
-        self.done = False  # run (tests run a transaction's callbacks before it ends: captureOnCommitCallbacks)
-
-    def __call__(self) -> None:
-        self.done = True
-        bump(self.topic)
-
-
-def _bump_on_commit(connection: BaseDatabaseWrapper, topic: str | None) -> None:
-    """bump(topic) once the transaction commits, once per transaction however many of its statements write the
-    topic (an ingest writes a dozen statements: a round trip to the cache each would cost more than the writes).
-    A bump already waiting is enough when it runs whenever this one would: registered outside the savepoints
-    opened since (or in the same), so that no savepoint rolled back could drop it but not this one."""
-    if connection.in_atomic_block:
-        savepoints = set(connection.savepoint_ids)
-        for hook_savepoints, hook, _robust in connection.run_on_commit:
-            if type(hook) is _Bump and hook.topic == topic and not hook.done and hook_savepoints <= savepoints:
-                return
-    transaction.on_commit(_Bump(topic), using=connection.alias)
 
 
 def _install(sender: object, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
