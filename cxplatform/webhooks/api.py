@@ -64,7 +64,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         return value
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = [
@@ -108,7 +108,7 @@ class WebhookSubscriptionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
 
     def get_serializer_class(self):
         if self.action in ("deliveries", "resend", "test"):
-            return DeliverySerializer
+            return WebhookDeliverySerializer
         return SubscriptionSerializer
 
     def perform_create(self, serializer):
@@ -148,26 +148,26 @@ class WebhookSubscriptionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
 
     @extend_schema(
         request=None,
-        responses={202: DeliverySerializer, 400: OpenApiResponse(description=_("The subscription is paused."))},
+        responses={202: WebhookDeliverySerializer, 400: OpenApiResponse(description=_("The subscription is paused."))},
     )
     @action(detail=True, methods=["post"])
     def test(self, request: Request, pk=None) -> Response:
         """Send the subscription a test event (queued; its delivery is answered)."""
         subscription = get_object_or_404(WebhookSubscription, pk=pk)
         delivery = _service(services.subscription_send_test, subscription=subscription, by=request.user)
-        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={200: DeliverySerializer(many=True)})
+    @extend_schema(responses={200: WebhookDeliverySerializer(many=True)})
     @action(detail=True, methods=["get"])
     def deliveries(self, request: Request, pk=None) -> Response:
         """The subscription's deliveries, newest first, with their status, response code and attempts."""
         subscription = get_object_or_404(WebhookSubscription, pk=pk)
         page = self.paginate_queryset(selectors.delivery_list(subscription=subscription))
-        return self.get_paginated_response(DeliverySerializer(page, many=True).data)
+        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
     @extend_schema(
         request=None,
-        responses={202: DeliverySerializer, 400: OpenApiResponse(description=_("The subscription is paused."))},
+        responses={202: WebhookDeliverySerializer, 400: OpenApiResponse(description=_("The subscription is paused."))},
     )
     @action(detail=True, methods=["post"], url_path=r"deliveries/(?P<delivery_id>[0-9]+)/resend")
     def resend(self, request: Request, pk=None, delivery_id=None) -> Response:
@@ -176,4 +176,4 @@ class WebhookSubscriptionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
             WebhookDelivery.objects.select_related("subscription"), pk=delivery_id, subscription=pk
         )
         delivery = _service(services.delivery_resend, delivery=delivery)
-        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

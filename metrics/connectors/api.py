@@ -267,7 +267,7 @@ class SurveySourceViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         return Response(PreviewSerializer(result).data)
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class SurveyDeliverySerializer(serializers.ModelSerializer):
     """One payload a source delivered (or one poll's result), with its outcome."""
 
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -292,11 +292,11 @@ class DeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeliveryDetailSerializer(DeliverySerializer):
+class SurveyDeliveryDetailSerializer(SurveyDeliverySerializer):
     """A delivery with its payload and the headers kept with it."""
 
-    class Meta(DeliverySerializer.Meta):
-        fields = [*DeliverySerializer.Meta.fields, "headers", "body"]
+    class Meta(SurveyDeliverySerializer.Meta):
+        fields = [*SurveyDeliverySerializer.Meta.fields, "headers", "body"]
         read_only_fields = fields
 
 
@@ -310,7 +310,7 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The deliveries of a source, newest first; `?status=rejected` for the ones to look at. A rejected (or
     failed) delivery is replayed with the source's current mapping by `replay/`."""
 
-    serializer_class = DeliverySerializer
+    serializer_class = SurveyDeliverySerializer
     permission_classes = [permissions.IsAuthenticated, CanIngest]
     filter_backends: list = []
     lookup_value_regex = r"\d+"
@@ -332,7 +332,7 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return delivery_list(source=self.source(), status=wanted)
 
     def get_serializer_class(self):
-        return DeliveryDetailSerializer if self.action == "retrieve" else DeliverySerializer
+        return SurveyDeliveryDetailSerializer if self.action == "retrieve" else SurveyDeliverySerializer
 
     @extend_schema(parameters=[STATUS_PARAMETER])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -341,7 +341,7 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         request=None,
         responses={
-            200: DeliveryDetailSerializer,
+            200: SurveyDeliveryDetailSerializer,
             400: OpenApiResponse(description=_("The delivery is not rejected or failed.")),
         },
         summary=_("Replay a delivery"),
@@ -351,4 +351,4 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """Run a rejected or failed delivery again with the source's current mapping; the answer is the delivery
         with its new status (stored, duplicate, ignored, or rejected again with the reason)."""
         delivery = delivery_replay(delivery=self.get_object())
-        return Response(DeliveryDetailSerializer(delivery, context=self.get_serializer_context()).data)
+        return Response(SurveyDeliveryDetailSerializer(delivery, context=self.get_serializer_context()).data)

@@ -8,7 +8,6 @@ person sees in Excel. Cells come out as text, as a CSV holds them: a date cell o
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterator
@@ -62,8 +61,8 @@ def sniff(line: str) -> str:
     best, most = ",", 1
     for delimiter in DELIMITERS:
         try:
-            count = len(next(csv.reader([line], delimiter=delimiter)))
-        except (csv.Error, StopIteration):
+            count = len(next(csv_files.reader([line], delimiter=delimiter)))
+        except (csv_files.Error, StopIteration):
             continue
         if count > most:
             best, most = delimiter, count
@@ -109,7 +108,7 @@ class Table:
                     yield line, [cell.strip() for cell in cells]
             except UnicodeDecodeError as error:
                 raise FileRefused(not_utf8(error), line=line + 1) from None
-            except csv.Error as error:
+            except csv_files.Error as error:
                 raise FileRefused(_("The CSV is malformed: %(reason)s.") % {"reason": error}, line=line + 1) from None
         finally:
             text.detach()
@@ -203,7 +202,7 @@ def open_table(binary: IO[bytes], name: str = "") -> Table:
     delimiter = sniff(first.rstrip("\r\n"))
     try:
         names = [cell.strip() for cell in next(csv_files.reader([first], delimiter=delimiter))]
-    except (csv.Error, StopIteration):
+    except (csv_files.Error, StopIteration):
         raise FileRefused(_("The header line cannot be read."), line=1) from None
     return Table(names=_header_names(names), kind=CSV, delimiter=delimiter, binary=binary)
 
