@@ -121,9 +121,5 @@ class CsvReader:
         return restore_row(next(self._reader))
 
 
-# What a malformed CSV raises, for callers that read through `reader` without importing csv themselves.
-Error = csv.Error
-
-
 def reader(lines: Iterable[str], **fmtparams: Any) -> CsvReader:
     return CsvReader(lines, **fmtparams)
