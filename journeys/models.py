@@ -25,12 +25,15 @@ class KeyedMixin:
         """The rows its key must differ from."""
         raise NotImplementedError
 
+    def fill_key(self) -> None:
+        """A key made from its name, unique among key_siblings(): one query, for the keys that start like it."""
+        prefix = key_base(self.name, self.key_fallback)
+        taken = self.key_siblings().order_by().filter(key__startswith=prefix).values_list("key", flat=True)
+        fill_keys([self], taken=taken, fallback=self.key_fallback)
+
     def save(self, *args, **kwargs) -> None:
         if not self.key:
-            # One query, for the keys that start like the new one.
-            prefix = key_base(self.name, self.key_fallback)
-            taken = self.key_siblings().order_by().filter(key__startswith=prefix).values_list("key", flat=True)
-            fill_keys([self], taken=taken, fallback=self.key_fallback)
+            self.fill_key()
         super().save(*args, **kwargs)  # type: ignore[misc]
 
     def validate_constraints(self, exclude=None) -> None:

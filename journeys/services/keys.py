@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from journeys.keys import fill_keys, key_base, normalise_alias, validate_aliases
+from journeys.keys import fill_keys, normalise_alias, validate_aliases
 from journeys.models import Journey, Stage, Touchpoint
 
 # The unique constraints on keys (journeys.models), and the field whose error a collision is.
@@ -38,19 +38,12 @@ def clean_aliases(aliases: Any) -> list[str]:
     return cleaned
 
 
-def _fill_from_name(obj: Any, others: Any, fallback: str) -> None:
-    prefix = key_base(obj.name, fallback)
-    taken = others.order_by().filter(key__startswith=prefix).values_list("key", flat=True)
-    fill_keys([obj], taken=taken, fallback=fallback)
-
-
 def check_journey_key(journey: Journey) -> None:
     """A journey without a key gets one from its name; a key another journey holds is refused."""
-    others = Journey.all_objects.exclude(pk=journey.pk)
     if not journey.key:
-        _fill_from_name(journey, others, "journey")
+        journey.fill_key()
         return
-    holder = others.order_by().filter(key=journey.key).only("name").first()
+    holder = journey.key_siblings().order_by().filter(key=journey.key).only("name").first()
     if holder is not None:
         raise ValidationError(
             {
@@ -62,11 +55,10 @@ def check_journey_key(journey: Journey) -> None:
 
 def check_stage_key(stage: Stage) -> None:
     """A stage without a key gets one from its name; a key another stage of its journey holds is refused."""
-    others = Stage.all_objects.filter(journey_id=stage.journey_id).exclude(pk=stage.pk)
     if not stage.key:
-        _fill_from_name(stage, others, "stage")
+        stage.fill_key()
         return
-    holder = others.order_by().filter(key=stage.key).only("name").first()
+    holder = stage.key_siblings().order_by().filter(key=stage.key).only("name").first()
     if holder is not None:
         raise ValidationError(
             {

@@ -3,10 +3,16 @@ source's deliveries (newest first, by status)."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from metrics.models import Delivery, DeliveryStatus, SurveySource
+
+# The deliveries to look at: rejected by the mapping or the map, or given up after a tool's API failed.
+REJECTED = (DeliveryStatus.REJECTED, DeliveryStatus.FAILED)
 
 
 def source_list() -> QuerySet[SurveySource]:
@@ -16,10 +22,19 @@ def source_list() -> QuerySet[SurveySource]:
         last_delivery_at=Max("deliveries__received_at"),
         delivery_count=Count("deliveries"),
         stored_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.STORED)),
-        rejected_count=Count(
-            "deliveries", filter=Q(deliveries__status__in=[DeliveryStatus.REJECTED, DeliveryStatus.FAILED])
-        ),
+        rejected_count=Count("deliveries", filter=Q(deliveries__status__in=REJECTED)),
         responses_created=Coalesce(Sum("deliveries__responses_created"), 0),
+    )
+
+
+def source_list_with_today() -> QuerySet[SurveySource]:
+    """source_list() with today's deliveries counted too (`stored_today`, `rejected_today`: since midnight, local
+    time). One query."""
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    today = Q(deliveries__received_at__gte=midnight)
+    return source_list().annotate(
+        stored_today=Count("deliveries", filter=today & Q(deliveries__status=DeliveryStatus.STORED)),
+        rejected_today=Count("deliveries", filter=today & Q(deliveries__status__in=REJECTED)),
     )
 
 

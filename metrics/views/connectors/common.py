@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metrics.connectors.selectors import source_list
+from metrics.connectors.selectors import source_list_with_today
 from metrics.connectors.vendors import REGISTRY, Vendor, vendors
-from metrics.models import DeliveryStatus, SurveySource
+from metrics.models import SurveySource
 from metrics.permissions import NOT_AN_INGESTER, can_ingest_responses
 
 PAGE_SIZE = 25
 DELIVERIES_PAGE_SIZE = 25
 RECENT_DELIVERIES = 5
 NEW_SECRET_SESSION_KEY = "survey_source_new_secret"  # noqa: S105 (a session key's name, not a secret)
-REJECTED = (DeliveryStatus.REJECTED, DeliveryStatus.FAILED)
 
 
 def require_ingester(request: HttpRequest) -> None:
@@ -28,20 +24,9 @@ def require_ingester(request: HttpRequest) -> None:
         raise PermissionDenied(NOT_AN_INGESTER)
 
 
-def sources_with_today() -> QuerySet[SurveySource]:
-    """The sources as source_list() gives them, with today's deliveries counted too (`stored_today`,
-    `rejected_today`: since midnight, local time)."""
-    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    today = Q(deliveries__received_at__gte=midnight)
-    return source_list().annotate(
-        stored_today=Count("deliveries", filter=today & Q(deliveries__status=DeliveryStatus.STORED)),
-        rejected_today=Count("deliveries", filter=today & Q(deliveries__status__in=REJECTED)),
-    )
-
-
 def load_source(pk: int) -> SurveySource:
     try:
-        return sources_with_today().get(pk=pk)
+        return source_list_with_today().get(pk=pk)
     except SurveySource.DoesNotExist:
         raise Http404(_("No such survey source.")) from None
 

@@ -12,14 +12,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from metrics.connectors.selectors import delivery_get, delivery_list
+from metrics.connectors.selectors import REJECTED, delivery_get, delivery_list
 from metrics.connectors.services import delivery_replay
 from metrics.forms.connectors import DeliveryFilter
 from metrics.models import Delivery, DeliveryStatus, SurveySource
 
 from .common import (
     DELIVERIES_PAGE_SIZE,
-    REJECTED,
     load_source,
     pretty_json,
     require_ingester,

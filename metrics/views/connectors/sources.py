@@ -17,7 +17,7 @@ from cxplatform.lib.emails import absolute_url
 from cxplatform.lib.forms import add_service_errors, delete_confirmation, submit_versioned_delete, versioned_edit_page
 from cxplatform.lib.versioning import StaleVersion
 from metrics.connectors.mapping import ORIGINS, TARGET_LABELS
-from metrics.connectors.selectors import delivery_list
+from metrics.connectors.selectors import delivery_list, source_list_with_today
 from metrics.connectors.services import (
     public_config,
     source_create,
@@ -42,7 +42,6 @@ from .common import (
     pop_secret,
     remember_secret,
     require_ingester,
-    sources_with_today,
     vendor_label,
     vendor_of,
 )
@@ -52,7 +51,7 @@ from .common import (
 
 def source_index(request: HttpRequest) -> HttpResponse:
     require_ingester(request)
-    page = Paginator(sources_with_today().order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(source_list_with_today().order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     for source in page.object_list:
         source.vendor_label = vendor_label(source.vendor)
     return render(request, "metrics/connectors/source_list.html", {"page": page, "is_filtered": False})
