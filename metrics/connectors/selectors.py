@@ -54,3 +54,13 @@ def delivery_list(*, source: SurveySource, status: str | None = None) -> QuerySe
 def delivery_get(*, source: SurveySource, pk: int) -> Delivery:
     """One delivery of the source; Delivery.DoesNotExist (also for another source's)."""
     return Delivery.objects.select_related("source").get(source=source, pk=pk)
+
+
+def latest_webhook_body(*, source: SurveySource) -> str | None:
+    """The payload of the source's latest webhook delivery (what the mapping page starts from), or None."""
+    return (
+        Delivery.objects.filter(source=source, origin="webhook")
+        .order_by("-received_at", "-id")
+        .values_list("body", flat=True)
+        .first()
+    )

@@ -483,8 +483,7 @@ def response_import_values(request: HttpRequest, token: str) -> HttpResponse:
     if mapping is None:
         raise Http404(_("This upload has no column mapping."))
     chosen = mapping.values.setdefault("touchpoint", {})
-    known = set(Touchpoint.all_objects.values_list("pk", flat=True))
-    count = 0
+    picked: list[tuple[str, int]] = []
     for key, value in request.POST.items():
         if not key.startswith("value-") or not value:
             continue
@@ -493,7 +492,13 @@ def response_import_values(request: HttpRequest, token: str) -> HttpResponse:
             touchpoint_id = int(value)
         except ValueError:
             continue
-        if raw.strip() and touchpoint_id in known:
+        if raw.strip():
+            picked.append((raw, touchpoint_id))
+    # Only the touchpoints picked, not every touchpoint there is.
+    known = set(Touchpoint.all_objects.filter(pk__in={pk for _raw, pk in picked}).values_list("pk", flat=True))
+    count = 0
+    for raw, touchpoint_id in picked:
+        if touchpoint_id in known:
             chosen[norm(raw)] = touchpoint_id
             count += 1
     _keep_mapping(request, token, mapping)

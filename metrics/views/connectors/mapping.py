@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from cxplatform.lib.forms import add_service_errors
 from cxplatform.lib.versioning import StaleVersion
 from metrics.connectors.mapping import METRICS, mapping_suggest, read_score
+from metrics.connectors.selectors import latest_webhook_body
 from metrics.connectors.services import (
     Preview,
     mapping_preview,
@@ -27,7 +28,7 @@ from metrics.forms.connectors import (
     TARGET_TEXT,
     MappingForm,
 )
-from metrics.models import METRIC_SCALES, Delivery, SurveySource
+from metrics.models import METRIC_SCALES, SurveySource
 
 from .common import (
     load_source,
@@ -106,12 +107,7 @@ def _scale_warnings(form: MappingForm, found: dict[str, dict[str, Any]]) -> dict
 
 def _latest_body(source: SurveySource) -> str:
     """The latest webhook delivery's payload, pretty, to start the mapping from ("" when none came yet)."""
-    body = (
-        Delivery.objects.filter(source=source, origin="webhook")
-        .order_by("-received_at", "-id")
-        .values_list("body", flat=True)
-        .first()
-    )
+    body = latest_webhook_body(source=source)
     return pretty_json(body) if body else ""
 
 
