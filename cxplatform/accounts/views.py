@@ -10,17 +10,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
+from . import sessions, two_factor
 from .selectors import login_lockout_ends_at
 from .services import token_create, token_revoke
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 (a session key name, not a secret)
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def tokens_profile_context(request: HttpRequest) -> dict:
     token = Token.objects.filter(user=request.user).first()
     # The full key is shown once, right after it was made; afterwards only its start.
     new_key = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
-    return render(request, "accounts/profile.html", {"token": token, "new_key": new_key})
+    return {"token": token, "new_key": new_key}
+
+
+# The profile page's sections (templates/accounts/profile.html includes one template each): API tokens,
+# two-factor authentication, sessions.
+PROFILE_SECTIONS = (tokens_profile_context, two_factor.profile_context, sessions.profile_context)
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    context: dict = {}
+    for section in PROFILE_SECTIONS:
+        context.update(section(request))
+    return render(request, "accounts/profile.html", context)
 
 
 @require_POST

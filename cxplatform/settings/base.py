@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cxplatform.accounts",
     "cxplatform.notifications",
     "cxplatform.webhooks",
+    "cxplatform.audit",
     "journeys",
     "teams",
     "metrics",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cxplatform.middleware.LoginRequiredMiddleware",
+    # Who is acting, for the audit trail (cxplatform.audit): the request while it is served.
+    "cxplatform.audit.middleware.AuditContextMiddleware",
     # Who made a change, for the history rows that save() and delete() write (journeys.services.history).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Who is making a change, for the live map's "changed by" (journeys/live.py).

@@ -1,0 +1,54 @@
+"""Writing the audit trail. `record()` inserts one row on the default database, inside the caller's transaction:
+call it inside the transaction.atomic() of the change it describes, so that the change and its record commit
+together or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from .context import current_actor
+from .models import AuditEvent
+
+
+def describe(obj: models.Model | None) -> tuple[str, str, str]:
+    """(object_type, object_id, object_repr) of a model instance."""
+    if obj is None:
+        return "", "", ""
+    meta = obj._meta
+    return f"{meta.app_label}.{meta.model_name}", str(obj.pk or ""), str(obj)[:200]
+
+
+def record(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    fields: Iterable[str] = (),
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """One audit row for `action` on `obj` (or on the object named by object_type/object_id/object_repr), by
+    whoever is acting (cxplatform.audit.context.current_actor)."""
+    if obj is not None:
+        object_type, described_id, described_repr = describe(obj)
+        object_id = object_id or described_id
+        object_repr = object_repr or described_repr
+    actor = current_actor()
+    return AuditEvent.objects.create(
+        actor_id=actor.user_id,
+        actor_label=actor.label[:200],
+        credential=actor.credential[:200],
+        via=actor.via,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        object_repr=str(object_repr)[:200],
+        fields=sorted(set(fields)),
+        detail=detail or {},
+        ip=actor.ip,
+        path=actor.path,
+    )
