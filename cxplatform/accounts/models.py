@@ -1,11 +1,20 @@
+import hashlib
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .roles import Role
 
-__all__ = ["Role", "User"]  # Role lives in .roles; imported from here as well, where the model is
+__all__ = [
+    "ApiToken",
+    "Role",
+    "TokenAccess",
+    "User",
+]  # Role lives in .roles; imported from here as well, where the model is
 
 
 class User(AbstractUser):
@@ -25,3 +34,81 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return roles.is_admin(self)
+
+
+class TokenAccess(models.TextChoices):
+    READ_ONLY = "read_only", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A named API token of one user (`Authorization: Token <key>`), read-only or read-write, until an expiry date.
+
+    Only a SHA-256 hash of the key is stored, and its first characters to recognise it by: the key is shown once,
+    to the user who made it, so a copy of the database or a look at the admin hands out no working key. The key is
+    160 random bits, so an unsalted hash is enough (nobody can guess it, and the lookup by hash needs no per-row
+    salt), unlike a password that needs a slow, salted hasher.
+    """
+
+    KEY_BYTES = 20  # 40 hexadecimal characters, the shape of the keys of DRF's authtoken that this replaces
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=80, help_text=_("What the token is for, to tell your tokens apart."))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key starts with"), max_length=PREFIX_LENGTH, editable=False)
+    access = models.CharField(_("access"), max_length=10, choices=TokenAccess.choices, default=TokenAccess.READ_ONLY)
+    # The token works until the end of this day (TIME_ZONE); empty: it never expires (only when API_TOKEN_MAX_DAYS
+    # is 0, or for a token an admin let run on).
+    expires_at = models.DateField(_("expires on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Moved at most once a minute (cxplatform.accounts.services.api_token_touch), not on every request.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            # A revoked token frees its name, so "CI export" can be made again after the old one was revoked.
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="api_token_name_unique_per_user",
+                violation_error_message=_("You already have a token with this name: choose another name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def new_key(cls) -> str:
+        return secrets.token_hex(cls.KEY_BYTES)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def credential_label(self) -> str:
+        """How the audit trail names this token as the credential of a write."""
+        return f'token "{self.name}" ({self.prefix}…)'
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.access == TokenAccess.READ_ONLY
+
+    @property
+    def status(self) -> str:
+        """ "revoked", "expired" (from the day after its expiry date) or "active"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        return "active"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at < timezone.localdate()

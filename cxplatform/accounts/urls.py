@@ -4,6 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.profile, name="profile"),
-    path("token/", views.token_create_view, name="token-create"),
-    path("token/revoke/", views.token_revoke_view, name="token-revoke"),
+    path("tokens/", views.token_create_view, name="token-create"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token-revoke"),
 ]

@@ -3,25 +3,36 @@ import math
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.authtoken.models import Token
+
+from cxplatform.lib.forms import add_service_errors
 
 from . import sessions, two_factor
-from .selectors import login_lockout_ends_at
-from .services import token_create, token_revoke
+from .models import ApiToken
+from .selectors import REVOKED_LISTED_DAYS, api_tokens_of_user, login_lockout_ends_at
+from .services import api_token_create, api_token_revoke
+from .token_forms import ApiTokenForm
 
+# The new token's key, kept in the session from the POST that made it to the page that shows it once.
 NEW_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 (a session key name, not a secret)
 
 
 def tokens_profile_context(request: HttpRequest) -> dict:
-    token = Token.objects.filter(user=request.user).first()
-    # The full key is shown once, right after it was made; afterwards only its start.
-    new_key = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
-    return {"token": token, "new_key": new_key}
+    """What templates/accounts/_profile_tokens.html shows: the user's tokens, the form for a new one, and the key
+    of the token just made (only on the first GET after making it)."""
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
+    return {
+        "api_tokens": api_tokens_of_user(user=request.user),
+        "token_form": ApiTokenForm(),
+        "new_token": new_token,
+        "revoked_listed_days": REVOKED_LISTED_DAYS,
+    }
 
 
 # The profile page's sections (templates/accounts/profile.html includes one template each): API tokens,
@@ -29,30 +40,53 @@ def tokens_profile_context(request: HttpRequest) -> dict:
 PROFILE_SECTIONS = (tokens_profile_context, two_factor.profile_context, sessions.profile_context)
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile_context(request: HttpRequest) -> dict:
     context: dict = {}
     for section in PROFILE_SECTIONS:
         context.update(section(request))
-    return render(request, "accounts/profile.html", context)
+    return context
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html", profile_context(request))
 
 
 @require_POST
 def token_create_view(request: HttpRequest) -> HttpResponse:
-    token = token_create(user=request.user)
-    request.session[NEW_TOKEN_SESSION_KEY] = token.key
-    messages.success(request, _("Your API token was created. Copy it now: it will not be shown again."))
-    return redirect("profile")
+    """Makes the token and shows its key once (on the profile page after the redirect); a form with errors is shown
+    again on the profile page, 422."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            token, key = api_token_create(
+                user=request.user, name=data["name"], access=data["access"], expires_at=data["expires_at"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[NEW_TOKEN_SESSION_KEY] = {"pk": token.pk, "name": token.name, "key": key}
+            messages.success(request, _("Your API token was created. Copy it now: it will not be shown again."))
+            return redirect(reverse("profile") + "#api-tokens")
+    context = {**profile_context(request), "token_form": form}
+    return render(request, "accounts/profile.html", context, status=422)
 
 
 @require_http_methods(["GET", "POST"])
-def token_revoke_view(request: HttpRequest) -> HttpResponse:
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET), revokes on POST. Only one's own tokens: someone else's is 404 (admins use the admin)."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     if request.method == "GET":
-        return render(request, "accounts/token_revoke_confirm.html")
-    if token_revoke(user=request.user):
-        messages.success(request, _("Your API token was revoked. Programs using it can no longer connect."))
+        return render(request, "accounts/token_revoke_confirm.html", {"token": token})
+    if token.revoked_at is None:
+        api_token_revoke(token=token)
+        messages.success(
+            request,
+            _("The API token “%(name)s” was revoked. Programs using it can no longer connect.") % {"name": token.name},
+        )
     else:
-        messages.error(request, _("You had no API token to revoke."))
-    return redirect("profile")
+        messages.info(request, _("The API token “%(name)s” was already revoked.") % {"name": token.name})
+    return redirect(reverse("profile") + "#api-tokens")
 
 
 class LogoutView(auth_views.LogoutView):

@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -335,6 +334,10 @@ API_BAD_TOKEN_RATE = env_str("API_BAD_TOKEN_RATE", "10/minute")
 if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", API_BAD_TOKEN_RATE or ""):
     raise ImproperlyConfigured(f"API_BAD_TOKEN_RATE must look like 10/minute; got {API_BAD_TOKEN_RATE!r}.")
 
+# API tokens (cxplatform.accounts.models.ApiToken): the longest a new token may live, in days; 0 allows tokens
+# that never expire. The profile page offers 30, 90 and 365 days (those within the limit), or a date.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API request then gets 401 with "WWW-Authenticate: Token". Bad tokens are
@@ -366,7 +369,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "CX Platform API",
     "DESCRIPTION": "Journeys, teams, improvement actions and customer metrics. "
-    "Authenticate with a session or with `Authorization: Token <key>` (create a token on your profile page).",
+    "Authenticate with a session or with `Authorization: Token <key>` (`Bearer <key>` works too). Create named "
+    "tokens on your profile page, read-only or read-write, each with an expiry date: a read-only token that writes "
+    "gets 403, an expired or revoked one 401.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

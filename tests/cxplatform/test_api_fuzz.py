@@ -30,7 +30,6 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -48,7 +47,7 @@ from metrics.models import BusinessCase, CustomKpi, Delivery, FollowUpCase, Metr
 from metrics.services.followups import followups_open_for
 from metrics.services.recompute import snapshots_rebuild_all
 from teams.models import ActionComment, ActionTransition, Department, ImprovementAction, Mandate, Membership, Team
-from tests.cxplatform.factories import UserFactory
+from tests.cxplatform.factories import UserFactory, api_key_for
 from tests.journeys.factories import FindingFactory, JourneyFactory, PersonaFactory
 from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, KpiMeasurementFactory, SurveyResponseFactory
 from tests.metrics.recompute_data import add_responses, build_org
@@ -200,7 +199,7 @@ def in_process_requests():
 def test_no_operation_answers_a_server_error_or_anything_its_schema_does_not_document(in_process_requests, capsys):
     # No email address, as many users have: me/ must still answer what its schema says.
     admin = UserFactory(username="fuzz-admin", role=Role.ADMIN, is_staff=True, is_superuser=True, email="")
-    headers = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
+    headers = {"Authorization": f"Token {api_key_for(admin)}"}
     build_data(admin)
     ids = existing_ids()
     schema = load_schema()
@@ -256,5 +255,5 @@ def test_the_schema_validates_without_a_warning():
 def test_me_answers_as_its_schema_says_with_or_without_an_email_address(in_process_requests, email):
     user = UserFactory(email=email)
     case = load_schema()["/api/v1/me/"]["GET"].Case()
-    response = case.call_and_validate(headers={"Authorization": f"Token {Token.objects.create(user=user).key}"})
+    response = case.call_and_validate(headers={"Authorization": f"Token {api_key_for(user)}"})
     assert response.json()["email"] == email

@@ -7,9 +7,10 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from cxplatform.accounts.models import TokenAccess
 from metrics.models import PendingRecompute
+from tests.cxplatform.factories import api_key_for
 from tests.journeys.factories import JourneyFactory
 from tests.services import free_port
 
@@ -96,7 +97,7 @@ def test_a_logged_in_user_who_is_not_staff_gets_the_status_words_only(client_of,
 
 @pytest.mark.django_db
 def test_monitoring_with_a_staff_token_gets_the_details(client, admin_user):
-    key = Token.objects.create(user=admin_user).key
+    key = api_key_for(admin_user, access=TokenAccess.READ_ONLY)
     with override_settings(CACHES=DEAD_REDIS):
         response = client.get(reverse("health"), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 503

@@ -16,10 +16,9 @@ import urllib.request
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
-from rest_framework.authtoken.models import Token
 
 from metrics.models import KpiSnapshot, SurveyResponse
-from tests.cxplatform.factories import PASSWORD, UserFactory
+from tests.cxplatform.factories import PASSWORD, UserFactory, api_key_for
 from tests.services import (
     PROJECT_ROOT,
     executable,
@@ -135,7 +134,7 @@ def stack_user():
     user = UserFactory(username="faults-admin", first_name="Fay", role="admin", is_staff=True, is_superuser=True)
     user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
     user.save(update_fields=["password"])
-    return user, Token.objects.create(user=user).key
+    return user, api_key_for(user)
 
 
 def log_in(base: str, username: str):

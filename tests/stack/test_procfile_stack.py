@@ -13,9 +13,8 @@ import uuid
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
-from tests.cxplatform.factories import PASSWORD, UserFactory
+from tests.cxplatform.factories import PASSWORD, UserFactory, api_key_for
 from tests.services import (
     PROJECT_ROOT,
     VENV_BIN,
@@ -46,7 +45,7 @@ def get(url: str, opener=None) -> tuple[int, str]:
 
 def staff_opener() -> urllib.request.OpenerDirector:
     """An opener that calls as monitoring with a staff user's token: /health/ shows the details to staff only."""
-    key = Token.objects.create(user=UserFactory(username=f"monitor-{uuid.uuid4().hex[:8]}", is_staff=True)).key
+    key = api_key_for(UserFactory(username=f"monitor-{uuid.uuid4().hex[:8]}", is_staff=True))
     opener = urllib.request.build_opener()
     opener.addheaders = [("Authorization", f"Token {key}")]
     return opener
