@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -77,7 +78,7 @@ def test_a_user_makes_a_token_sees_its_key_once_and_calls_the_api_with_it(editor
     row = re.search(r'<tr id="api-token-\d+".*?</tr>', html, re.S).group(0)
     assert "Power BI refresh" in row and f"{key[:8]}…" in row
     assert "Read and write" in row and "Active" in row
-    assert (today() + datetime.timedelta(days=30)).strftime("%m/%d/%Y") in row
+    assert date_format(today() + datetime.timedelta(days=30), "DATE_FORMAT") in row
     token = ApiToken.objects.get(user=cx_editor)
     assert token.key_hash != key and key not in token.key_hash  # only the hash is stored
     assert token.expires_at == today() + datetime.timedelta(days=30)
