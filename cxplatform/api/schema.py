@@ -21,8 +21,13 @@ DEFAULT_ERRORS = {
         ValidationErrorSerializer,
         description=_("Not valid: the body is keyed by field (a list of messages each), or has detail and code."),
     ),
-    "401": OpenApiResponse(ErrorSerializer, description=_("Not authenticated: send a token or log in.")),
-    "403": OpenApiResponse(ErrorSerializer, description=_("You may not do this.")),
+    "401": OpenApiResponse(
+        ErrorSerializer,
+        description=_("Not authenticated: send a valid token or log in (code token_expired: the token expired)."),
+    ),
+    "403": OpenApiResponse(
+        ErrorSerializer, description=_("You may not do this (code token_read_only: a read-only token cannot write).")
+    ),
     "404": OpenApiResponse(ErrorSerializer, description=_("Not found (or a page past the last).")),
     "415": OpenApiResponse(ErrorSerializer, description=_("The body is not of a media type this operation reads.")),
     "429": OpenApiResponse(
