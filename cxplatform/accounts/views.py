@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cxplatform.lib.forms import add_service_errors
@@ -47,6 +48,7 @@ def profile_context(request: HttpRequest) -> dict:
     return context
 
 
+@never_cache  # right after a token is made, the page holds its key: no copy in a cache or the back button
 def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", profile_context(request))
 
@@ -66,7 +68,7 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             request.session[NEW_TOKEN_SESSION_KEY] = {"pk": token.pk, "name": token.name, "key": key}
-            messages.success(request, _("Your API token was created. Copy it now: it will not be shown again."))
+            messages.success(request, _("Your API token “%(name)s” was created.") % {"name": token.name})
             return redirect(reverse("profile") + "#api-tokens")
     context = {**profile_context(request), "token_form": form}
     return render(request, "accounts/profile.html", context, status=422)

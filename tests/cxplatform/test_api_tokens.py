@@ -62,10 +62,11 @@ def today() -> datetime.date:
 def test_a_user_makes_a_token_sees_its_key_once_and_calls_the_api_with_it(editor_client, cx_editor):
     response = create(editor_client, name="Power BI refresh", access="read_write", expires="30")
     html = response.content.decode()
-    assert "Copy it now: it will not be shown again." in html
+    assert "Your API token “Power BI refresh” was created." in html
     assert "Your new token “Power BI refresh”" in html
     assert 'data-copy="#new-token"' in html  # the Copy button of static/js/copy_field.js
     key = shown_key(html)
+    assert "no-store" in editor_client.get(reverse("profile"))["Cache-Control"]
 
     me = api(key).get("/api/v1/me/")
     assert me.status_code == 200
