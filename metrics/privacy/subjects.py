@@ -15,7 +15,8 @@ Delivery.external_ids). Everything stored under any of these keys is the person'
   the comment and the outcome).
 
 "Holds as a value": a leaf of the JSON payload (or of a form-encoded one) equal to the key, ignoring case and
-surrounding spaces, so that the key "12" does not match a score of 12 in somebody else's payload.
+surrounding spaces; a JSON number only from MIN_NUMBER_KEY digits on, so that the key "12" does not match a score
+of 12 in somebody else's payload.
 
 Erasure keeps every score (the figures stay what they were): the keys and comments are removed from the
 responses, the follow-up cases are closed with the outcome "Erased on request" (the owner's note goes), the
@@ -57,6 +58,9 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ERASED_OUTCOME = "Erased on request"  # translated into the site's language when stored
 WEBHOOK_ERASED_FIELDS = ("respondent", "comment", "outcome")
 FOLLOWUP_EVENTS_PREFIX = "followup."
+# A JSON number in a payload counts as a key from this many characters on: shorter ones are scores, counts, years
+# (a customer number sent as a number is longer), so that the key "3" never matches somebody's NPS answer of 3.
+MIN_NUMBER_KEY = 5
 
 
 def clean_query(raw: Any) -> str:
@@ -91,7 +95,7 @@ def _leaves(value: Any):
             yield from _leaves(item)
     elif isinstance(value, str):
         yield value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
+    elif isinstance(value, int | float) and not isinstance(value, bool) and len(str(value)) >= MIN_NUMBER_KEY:
         yield str(value)
 
 
