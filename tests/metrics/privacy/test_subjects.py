@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cxplatform.audit.models import AuditEvent
 from cxplatform.webhooks.models import WebhookDelivery, WebhookSubscription
-from metrics.models import CaseStatus, Delivery, FollowUpCase, KpiSnapshot, PendingRecompute, SurveyResponse
+from metrics.models import CaseStatus, FollowUpCase, KpiSnapshot, PendingRecompute, SurveyResponse
 from metrics.privacy.subjects import (
     ERASED_OUTCOME,
     clean_query,
@@ -51,7 +51,11 @@ def test_a_key_finds_the_persons_responses_cases_and_deliveries_ignoring_case(pe
         "deliveries": 2,
         "webhook_deliveries": 0,
     }
-    assert {r.comment for r in subject.responses()} == {"Nobody called me back about my car", "", "Second letter never arrived"}
+    assert {r.comment for r in subject.responses()} == {
+        "Nobody called me back about my car",
+        "",
+        "Second letter never arrived",
+    }
     assert set(subject.deliveries()) == set(people.jan_deliveries)
     assert [case.response.respondent for case in subject.followups()] == [JAN_KEY]
 
@@ -87,11 +91,15 @@ def test_the_webhook_deliveries_about_the_persons_cases_are_found(people):
     subscription = WebhookSubscription.objects.create(name="Tickets", url="https://example.org/hook", events=["*"])
     case = FollowUpCase.objects.get(response__respondent=JAN_KEY)
     WebhookDelivery.objects.create(
-        subscription=subscription, event_type="followup.opened", payload={"type": "followup.opened", "data": case_data(case)}
+        subscription=subscription,
+        event_type="followup.opened",
+        payload={"type": "followup.opened", "data": case_data(case)},
     )
     other = FollowUpCase.objects.get(response__respondent=OTHER_KEY)
     WebhookDelivery.objects.create(
-        subscription=subscription, event_type="followup.opened", payload={"type": "followup.opened", "data": case_data(other)}
+        subscription=subscription,
+        event_type="followup.opened",
+        payload={"type": "followup.opened", "data": case_data(other)},
     )
     assert subject_find(JAN_KEY).counts["webhook_deliveries"] == 1
 
@@ -122,7 +130,17 @@ def test_the_export_holds_everything_stored_about_the_person(people, admin_user)
 def snapshot_values():
     return sorted(
         KpiSnapshot.objects.values_list(
-            "period", "period_start", "journey_id", "touchpoint_id", "channel_id", "metric", "n", "low", "high", "total", "total_sq"
+            "period",
+            "period_start",
+            "journey_id",
+            "touchpoint_id",
+            "channel_id",
+            "metric",
+            "n",
+            "low",
+            "high",
+            "total",
+            "total_sq",
         )
     )
 
@@ -191,7 +209,9 @@ def test_erasure_scrubs_the_webhook_payloads_about_the_persons_cases(people):
     subscription = WebhookSubscription.objects.create(name="Tickets", url="https://example.org/hook", events=["*"])
     case = FollowUpCase.objects.get(response__respondent=JAN_KEY)
     delivery = WebhookDelivery.objects.create(
-        subscription=subscription, event_type="followup.opened", payload={"type": "followup.opened", "data": case_data(case)}
+        subscription=subscription,
+        event_type="followup.opened",
+        payload={"type": "followup.opened", "data": case_data(case)},
     )
     subject_erase(JAN_KEY)
     delivery.refresh_from_db()
