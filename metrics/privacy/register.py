@@ -48,11 +48,13 @@ class Category:
         except LookupError:  # an optional app switched off
             return None
 
-    def where(self) -> str:
+    def table(self) -> str:
         model = self.model_class()
-        if model is None:
-            return self.model
-        return f"{self.model} ({model._meta.db_table}: {', '.join(self.fields)})"
+        return model._meta.db_table if model is not None else ""
+
+    def where(self) -> str:
+        table = self.table()
+        return f"{self.model} ({table}: {', '.join(self.fields)})" if table else self.model
 
     def queryset(self) -> QuerySet | None:
         model = self.model_class()
