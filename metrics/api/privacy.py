@@ -83,8 +83,9 @@ class _PersonalDataView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsAdmin]
     serializer_class = KeySerializer
 
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        raise MethodNotAllowed("GET", detail=_("Send the key in a POST body, never in the URL."))
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # Not a get() answering 405: the schema would then document a GET.
+        raise MethodNotAllowed(request.method, detail=_("Send the key in a POST body, never in the URL."))
 
     def _key(self, request: Request) -> str:
         serializer = self.serializer_class(data=request.data)
