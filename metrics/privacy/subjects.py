@@ -173,12 +173,49 @@ class Subject:
         return not any(self.counts.values())
 
 
+def _submission_of(external_id: str) -> str:
+    """The tool's response id of a stored response's external_id ("<response id>-<metric>")."""
+    return external_id.rsplit("-", 1)[0]
+
+
+def _elements(value: Any):
+    """Every element of every list in a parsed payload (a poll's submissions, a batch's items)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _elements(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield item
+            yield from _elements(item)
+
+
+def _their_external_ids(body: str, external_ids: list[str], wanted: set[str]) -> list[str]:
+    """Of the responses a delivery stored, those of the submission that holds `wanted`. A delivery of one
+    submission (a webhook): all of them. One of several (a poll's result, a batch): the submissions whose own
+    element of the payload holds the value and names exactly one response id; none when that cannot be told,
+    so that a search never takes in the other respondents of a batch."""
+    submissions = {_submission_of(external_id) for external_id in external_ids}
+    if len(submissions) <= 1:
+        return list(external_ids)
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return []
+    theirs: set[str] = set()
+    for element in _elements(parsed):
+        values = {leaf.strip().lower() for leaf in _leaves(element)}
+        named = {submission for submission in submissions if submission.lower() in values}
+        if len(named) == 1 and values & wanted:
+            theirs |= named
+    return [external_id for external_id in external_ids if _submission_of(external_id) in theirs]
+
+
 def _carrying(prefilter: Q, wanted: set[str]) -> list[tuple[int, str, list]]:
-    """(id, response source, external ids) of the deliveries whose payload holds one of `wanted` as a value: the
-    database narrows them down by substring (one query), the payload's values decide."""
+    """(id, response source, external ids of the person's responses) of the deliveries whose payload holds one of
+    `wanted` as a value: the database narrows them down by substring (one query), the payload's values decide."""
     rows = Delivery.objects.filter(prefilter).values_list("id", "source__vendor", "source_id", "external_ids", "body")
     return [
-        (pk, f"{vendor}:{source_id}", ids or [])  # SurveySource.response_source
+        (pk, f"{vendor}:{source_id}", _their_external_ids(body, ids or [], wanted))  # SurveySource.response_source
         for pk, vendor, source_id, ids, body in rows.iterator()
         if payload_values(body) & wanted
     ]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cxplatform.audit.models import AuditEvent
 from cxplatform.webhooks.models import WebhookDelivery, WebhookSubscription
-from metrics.models import CaseStatus, FollowUpCase, KpiSnapshot, PendingRecompute, SurveyResponse
+from metrics.models import CaseStatus, Delivery, FollowUpCase, KpiSnapshot, PendingRecompute, SurveyResponse
 from metrics.privacy.subjects import (
     ERASED_OUTCOME,
     clean_query,
@@ -22,6 +22,7 @@ from metrics.privacy.subjects import (
 )
 from metrics.services.recompute import snapshots_rebuild_all
 from metrics.webhooks import case_data
+from tests.metrics.factories import SurveyResponseFactory
 from tests.metrics.privacy.people import JAN_EMAIL, JAN_KEY, OTHER_KEY, build_people, digest
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +242,32 @@ def test_search_export_and_erasure_are_audited_by_counts_and_digest_never_the_ke
     ).lower()  # every column of every row: paths, reprs, details
     assert "jansen" not in everything
     assert "c-1042" not in everything
+
+
+def test_an_email_in_a_polled_batch_takes_in_only_its_own_submissions_key(people):
+    """A polled tool's delivery holds many respondents: the address names one submission, not the batch."""
+    source = people.source
+    body = {
+        "submissions": [
+            {
+                "external_id": "s1",
+                "answers": [{"ref": "nps", "value": 4}],
+                "hidden": {"email": JAN_EMAIL, "customer": "C-1042"},
+            },
+            {
+                "external_id": "s2",
+                "answers": [{"ref": "nps", "value": 8}],
+                "hidden": {"email": "kees@example.nl", "customer": "C-3000"},
+            },
+        ]
+    }
+    Delivery.objects.create(
+        source=source, origin="poll", body=json.dumps(body), status="stored", external_ids=["s1-nps", "s2-nps"]
+    )
+    for external_id, key in (("s1-nps", "C-1042-B"), ("s2-nps", "C-3000")):
+        SurveyResponseFactory(
+            journey=people.claims.journey, respondent=key, source=source.response_source, external_id=external_id
+        )
+    subject = subject_find(JAN_EMAIL)
+    assert "c-1042-b" in subject.mapped_keys
+    assert "c-3000" not in subject.keys
