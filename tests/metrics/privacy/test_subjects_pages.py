@@ -15,6 +15,7 @@ from tests.metrics.privacy.people import JAN_EMAIL, JAN_KEY, build_people
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("metrics:privacy-respondents")
+EXPORT_QUERIES = 12
 
 
 @pytest.fixture
@@ -160,3 +161,21 @@ def test_the_confirmation_says_exactly_what_happens_and_erasing_needs_the_post(p
     )
     # The search is forgotten with the data.
     assert admin_client.get(url).status_code == 404
+
+
+def test_the_export_and_the_confirmation_cost_the_same_queries_for_2_and_40_responses(
+    admin_client, django_assert_num_queries
+):
+    for _ in range(2):
+        SurveyResponseFactory(respondent="K-7", comment="x")
+    url = search(admin_client, "K-7")
+    for rows in (2, 40):
+        SurveyResponseFactory.create_batch(rows - SurveyResponse.objects.count(), respondent="K-7", comment="x")
+        # session, user, savepoint; the subject (links, deliveries, webhook deliveries, two counts); responses,
+        # cases (deliveries and webhook deliveries: no ids, no query); the audit row; savepoint release: 12
+        with django_assert_num_queries(EXPORT_QUERIES):
+            data = json.loads(admin_client.get(url + "export/").content)
+        assert len(data["survey_responses"]) == rows
+        # session, user; the subject (5); the first and last day
+        with django_assert_num_queries(8):
+            assert f"{rows} survey responses" in admin_client.get(url + "erase/").content.decode()
