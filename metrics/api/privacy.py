@@ -11,7 +11,10 @@ Each is recorded in the audit trail (personal_data_search / _export / _erase) by
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -29,7 +32,7 @@ from metrics.privacy.subjects import MAX_QUERY_LENGTH, clean_query, subject_eras
 class IsAdmin(permissions.BasePermission):
     message = gettext_lazy("Only admins can see and erase personal data.")
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return is_admin(request.user)
 
 
@@ -83,9 +86,9 @@ class _PersonalDataView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsAdmin]
     serializer_class = KeySerializer
 
-    def http_method_not_allowed(self, request, *args, **kwargs):
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
         # Not a get() answering 405: the schema would then document a GET.
-        raise MethodNotAllowed(request.method, detail=_("Send the key in a POST body, never in the URL."))
+        raise MethodNotAllowed(request.method or "", detail=_("Send the key in a POST body, never in the URL."))
 
     def _key(self, request: Request) -> str:
         serializer = self.serializer_class(data=request.data)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import reduce
@@ -86,7 +87,7 @@ def is_email(query: str) -> bool:
     return bool(EMAIL.match(query))
 
 
-def _leaves(value: Any):
+def _leaves(value: Any) -> Iterator[str]:
     if isinstance(value, dict):
         for item in value.values():
             yield from _leaves(item)
@@ -178,7 +179,7 @@ def _submission_of(external_id: str) -> str:
     return external_id.rsplit("-", 1)[0]
 
 
-def _elements(value: Any):
+def _elements(value: Any) -> Iterator[Any]:
     """Every element of every list in a parsed payload (a poll's submissions, a batch's items)."""
     if isinstance(value, dict):
         for item in value.values():

@@ -14,7 +14,8 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -89,7 +90,7 @@ def respondent_search_view(request: HttpRequest) -> HttpResponse:
     return redirect("metrics:privacy-subject", token=_remember(request, subject.query))
 
 
-def _page(request: HttpRequest, rows, param: str):
+def _page(request: HttpRequest, rows: QuerySet, param: str) -> Page:
     """One section's page; each section pages on its own parameter, keeping the others'."""
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
     for name, number in (("prev_query", page.number - 1), ("next_query", page.number + 1)):
