@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, targets
+from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, privacy, targets
 
 app_name = "metrics"
 urlpatterns = [
@@ -62,4 +62,12 @@ urlpatterns = [
     path("targets/new/", targets.target_create_view, name="target-create"),
     path("targets/<int:pk>/edit/", targets.target_edit_view, name="target-edit"),
     path("targets/<int:pk>/delete/", targets.target_delete_view, name="target-delete"),
+    # Privacy (admins): a respondent's data (the searched key waits in the session under <token>), the register
+    path("privacy/respondents/", privacy.respondent_search_view, name="privacy-respondents"),
+    path("privacy/respondents/<str:token>/", privacy.respondent_detail_view, name="privacy-subject"),
+    path("privacy/respondents/<str:token>/export/", privacy.respondent_export_view, name="privacy-subject-export"),
+    path("privacy/respondents/<str:token>/erase/", privacy.respondent_erase_view, name="privacy-subject-erase"),
+    path("privacy/register/", privacy.register_view, name="privacy-register"),
+    path("privacy/register.csv", privacy.register_csv_view, name="privacy-register-csv"),
+    path("privacy/register.json", privacy.register_json_view, name="privacy-register-json"),
 ]

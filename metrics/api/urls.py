@@ -5,6 +5,7 @@ from django.urls import path
 from metrics.api.business_cases import BusinessCaseViewSet
 from metrics.api.followups import FollowUpViewSet
 from metrics.api.kpis import CustomKpiViewSet
+from metrics.api.privacy import PersonalDataEraseView, PersonalDataExportView, PersonalDataSearchView
 from metrics.api.responses import ResponseImportView, ResponseViewSet
 from metrics.api.summary import KpiSummaryView
 from metrics.api.targets import MetricTargetViewSet
@@ -15,6 +16,10 @@ urlpatterns: list = []
 # Before the router's kpis/<pk>/, which would take "summary" for an id.
 urlpatterns.append(path("kpis/summary/", KpiSummaryView.as_view(), name="kpi-summary"))
 urlpatterns.append(path("responses/import/", ResponseImportView.as_view(), name="response-import"))
+# A respondent's data (admins; the key in the POST body, never in the URL: metrics.api.privacy).
+urlpatterns.append(path("personal-data/", PersonalDataSearchView.as_view(), name="personal-data"))
+urlpatterns.append(path("personal-data/export/", PersonalDataExportView.as_view(), name="personal-data-export"))
+urlpatterns.append(path("personal-data/erase/", PersonalDataEraseView.as_view(), name="personal-data-erase"))
 # A source's deliveries: nested under it, the router has no nesting.
 deliveries = DeliveryViewSet.as_view({"get": "list"})
 delivery = DeliveryViewSet.as_view({"get": "retrieve"})
