@@ -5,6 +5,7 @@ in through a backend)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
@@ -29,7 +30,7 @@ class LocalPasswordBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
-            username = kwargs.get(self.UserModel.USERNAME_FIELD)
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or not password_login_allowed(username):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)

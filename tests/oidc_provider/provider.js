@@ -57,7 +57,16 @@ const configuration = {
   },
   async findAccount(ctx, sub) {
     const person = personBySub(sub);
-    if (!person) return undefined; // removed from the provider: no more logins, no silent re-check
+    if (!person) {
+      // Removed from the provider: their sessions end there (as a real directory does), so no more logins and the
+      // silent re-check (prompt=none) answers login_required.
+      const session = ctx?.oidc?.session;
+      if (session?.accountId === sub) {
+        await session.destroy();
+        delete session.accountId;
+      }
+      return undefined;
+    }
     return {
       accountId: sub,
       async claims() {
@@ -91,6 +100,7 @@ const configuration = {
 };
 
 const provider = new Provider(issuer, configuration);
+provider.on('server_error', (ctx, error) => console.error('server_error', error));
 
 const loginPage = (uid, error) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Test identity provider</title></head>
