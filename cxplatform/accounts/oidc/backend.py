@@ -12,11 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
-from django.utils.module_loading import import_string
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from cxplatform.audit import actions
 from cxplatform.audit.recording import record
+from cxplatform.lib import extension_points
 
 from ..models import User
 from . import mapping, sso_enabled
@@ -160,8 +160,8 @@ class OIDCBackend(OIDCAuthenticationBackend):
 
     @staticmethod
     def _sync_teams(user: User, outcome: mapping.Outcome) -> None:
-        if not outcome.managed_team_keys or not settings.OIDC_TEAM_SYNC:
+        if not outcome.managed_team_keys:
             return
-        import_string(settings.OIDC_TEAM_SYNC)(
-            user=user, team_keys=outcome.team_keys, managed_team_keys=outcome.managed_team_keys
-        )
+        sync = extension_points.provider(extension_points.OIDC_TEAM_SYNC)
+        if sync is not None:
+            sync(user=user, team_keys=outcome.team_keys, managed_team_keys=outcome.managed_team_keys)
