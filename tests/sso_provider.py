@@ -33,6 +33,9 @@ class Provider:
 def oidc_provider(*, site_url: str, users: dict, workdir: Path) -> Iterator[Provider]:
     node = shutil.which("node")
     require(node is not None, "node is not installed: the single sign-on tests need Node.js 20.19+")
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    major, minor = (int(part) for part in [*version.lstrip("v").split("."), "0", "0"][:2])
+    require((major, minor) >= (20, 19), f"node {version} is too old: oidc-provider 9 needs Node.js 20.19 or later")
     require(
         (PROVIDER_DIR / "node_modules" / "oidc-provider").exists(),
         "the test OpenID Connect provider is not installed: run `make oidc-provider` (npm ci in tests/oidc_provider)",
