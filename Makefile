@@ -71,7 +71,20 @@ chromium:
 # evening and 29 February.
 CALENDAR_DAYS ?= 2027-03-01T00:30 2027-01-01T00:30 2027-03-28T03:30 2026-10-25T02:30 2026-12-31T23:30 2028-02-29T10:00
 
-test: install chromium
+# The OpenID Connect provider the single sign-on tests start (tests/oidc_provider: the certified npm package
+# oidc-provider, pinned by its package-lock.json). Without node the SSO tests skip locally and fail in CI.
+OIDC_PROVIDER := tests/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "npm is missing: the single sign-on tests need Node.js 20.19+ (apt-get install nodejs npm)."; \
+	fi
+
+.PHONY: oidc-provider
+oidc-provider: $(OIDC_PROVIDER)/node_modules/.installed
+
+test: install chromium oidc-provider
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-calendar
 

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -7,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cxplatform import views
 from cxplatform.accounts import views as account_views
+from cxplatform.accounts.local_login import LoginView
 from journeys.views.share import shared_map
 from metrics.connectors.endpoint import receive_delivery
 from metrics.views import dashboard
@@ -14,7 +14,9 @@ from metrics.views import dashboard
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
+    # Single sign-on (OpenID Connect): the start and the provider's callback (cxplatform.accounts.oidc).
+    path("oidc/", include("cxplatform.accounts.oidc.urls")),
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("profile/", include("cxplatform.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -15,7 +15,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("CX Platform"), {"fields": ("role", "job_title")}),
+        (_("CX Platform"), {"fields": ("role", "job_title", "oidc_subject")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

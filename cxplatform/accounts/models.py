@@ -22,6 +22,9 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CX_EDITOR)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    # The identity provider's `sub` claim: links single sign-on logins to this account (cxplatform.accounts.oidc),
+    # whatever the person's username or e-mail address becomes there. Empty for local accounts.
+    oidc_subject = models.CharField(_("single sign-on subject"), max_length=255, unique=True, null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

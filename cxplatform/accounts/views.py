@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cxplatform.lib.forms import add_service_errors
 
 from . import sessions, two_factor
+from .local_login import login_page_context
 from .models import ApiToken
+from .oidc import logout as oidc_logout
 from .selectors import REVOKED_LISTED_DAYS, api_tokens_of_user, login_lockout_ends_at
 from .services import api_token_create, api_token_revoke
 from .token_forms import ApiTokenForm
@@ -93,9 +95,12 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # After a single sign-on login, the provider's session is ended too (RP-initiated logout), when it says
+        # where; read before the session here is flushed.
+        provider_logout = oidc_logout.provider_logout_url(request)
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You have been logged out."))
-        return response
+        return redirect(provider_logout) if provider_logout else response
 
 
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None):
@@ -105,6 +110,7 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
     ends_at = login_lockout_ends_at(username=username, ip_address=getattr(request, "axes_ip_address", None))
     seconds = max(1, math.ceil((ends_at - timezone.now()).total_seconds()))
     context = {
+        **login_page_context(request),
         "form": AuthenticationForm(request, initial={"username": username}),
         "next": request.POST.get("next", ""),
         "locked_out": True,

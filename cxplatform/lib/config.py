@@ -131,3 +131,25 @@ def email_config(name: str, default: str, env: Mapping[str, str] | None = None) 
             f" got {url!r}."
         ) from None
     return {key: value for key, value in config.items() if value is not None}
+
+
+def mapping_config(
+    name: str, allowed: list[str] | None = None, env: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """`key=value` pairs, separated by commas, or by semicolons when the keys hold commas (an LDAP DN such as
+    `cn=cx,ou=groups=admin`: the last `=` separates). `allowed`, when given, lists the values accepted."""
+    value = _raw(name, env)
+    if not value:
+        return []
+    separator = ";" if ";" in value else ","
+    pairs = []
+    for entry in (item.strip() for item in value.split(separator)):
+        if not entry:
+            continue
+        key, equals, target = (part.strip() for part in entry.rpartition("="))
+        if not equals or not key or not target:
+            raise ImproperlyConfigured(f"{name} must list key=value pairs separated by commas; got {entry!r}.")
+        if allowed is not None and target not in allowed:
+            raise ImproperlyConfigured(f"{name}: {target!r} (for {key!r}) must be one of {', '.join(allowed)}.")
+        pairs.append((key, target))
+    return pairs

@@ -35,6 +35,10 @@ Callables (resolved with import_string, when called: a test may change the setti
   journeys.comments.services (asked only when a webhook wants that event); provided by
   teams.selectors.mentioned_teams.
 
+- OIDC_TEAM_SYNC `(*, user, team_keys: frozenset[str], managed_team_keys: frozenset[str]) -> None`: single sign-on
+  puts a person in the teams their groups map to (OIDC_TEAM_MAP) and out of the other mapped ones. Used by
+  cxplatform.accounts.oidc.backend; provided by teams.services.organisation.memberships_sync.
+
 URL names (resolved with reverse, with the arguments listed):
 
 - MAP_ACTION_CREATE_URL, no argument: where "Create improvement action" on a card of the map leads (with
@@ -109,6 +113,13 @@ COMMENT_MENTIONED_TEAMS = ExtensionPoint(
     "journeys.comments.services",
     "teams.selectors.mentioned_teams",
 )
+OIDC_TEAM_SYNC = ExtensionPoint(
+    "OIDC_TEAM_SYNC",
+    "callable",
+    "(*, user, team_keys: frozenset[str], managed_team_keys: frozenset[str]) -> None",
+    "cxplatform.accounts.oidc.backend",
+    "teams.services.organisation.memberships_sync",
+)
 MAP_ACTION_CREATE_URL = ExtensionPoint(
     "MAP_ACTION_CREATE_URL", "url", "no argument", "journeys.views.map", "teams:action-create"
 )
@@ -126,6 +137,7 @@ EXTENSION_POINTS = (
     MAP_STRUCTURE_CHANGED,
     COMMENT_ACTION_TARGET,
     COMMENT_MENTIONED_TEAMS,
+    OIDC_TEAM_SYNC,
     MAP_ACTION_CREATE_URL,
     MAP_DRIVERS_URL,
     ACTION_BUSINESS_CASE_URL,

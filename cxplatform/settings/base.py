@@ -19,6 +19,7 @@ from cxplatform.lib.config import (
     env_int,
     env_list,
     env_str,
+    mapping_config,
     redis_url,
 )
 
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cxplatform.middleware.LoginRequiredMiddleware",
+    # An SSO session is checked again with the provider now and then (OIDC_RECHECK_SECONDS; off without SSO).
+    "cxplatform.accounts.oidc.middleware.SessionRecheck",
     # Who is acting, for the audit trail (cxplatform.audit): the request while it is served.
     "cxplatform.audit.middleware.AuditContextMiddleware",
     # Who made a change, for the history rows that save() and delete() write (journeys.services.history).
@@ -295,7 +298,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # `manage.py axes_reset_username <name>` (`axes_reset_ip <address>` for an address, `axes_reset` for all).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the password is checked
-    "django.contrib.auth.backends.ModelBackend",
+    # The password form: refused when LOCAL_LOGIN is off, except for the break-glass LOCAL_LOGIN_USERS.
+    "cxplatform.accounts.local_login.LocalPasswordBackend",
+    # Single sign-on (OpenID Connect): answers only the SSO callback, and only when OIDC_ISSUER is set.
+    "cxplatform.accounts.oidc.backend.OIDCBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -337,6 +343,42 @@ if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", API_BAD_TOK
 # API tokens (cxplatform.accounts.models.ApiToken): the longest a new token may live, in days; 0 allows tokens
 # that never expire. The profile page offers 30, 90 and 365 days (those within the limit), or a date.
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+# Single sign-on with OpenID Connect (cxplatform.accounts.oidc, mozilla-django-oidc): off while OIDC_ISSUER is
+# empty. The provider's endpoints are discovered from <issuer>/.well-known/openid-configuration when first needed
+# (cached for OIDC_DISCOVERY_CACHE_SECONDS); an unreachable issuer gets a page saying so, never an error.
+OIDC_ISSUER = (env_str("OIDC_ISSUER") or "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID") or ""
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET") or ""
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too.")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "") or ""
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+# "group=role,group=role" and "group=team key,...": what the groups claim gives (cxplatform.accounts.oidc.mapping).
+OIDC_ROLE_MAP = mapping_config("OIDC_ROLE_MAP", allowed=["cx_editor", "manager", "process_owner", "admin"])
+OIDC_TEAM_MAP = mapping_config("OIDC_TEAM_MAP")
+# The role of a person new to CX Platform whose groups map to none: the least privilege (an admin raises it).
+OIDC_DEFAULT_ROLE = env_choice("OIDC_DEFAULT_ROLE", ["cx_editor", "manager", "process_owner", "admin"], "process_owner")
+# Link a first SSO login to an existing account with the same e-mail address (the provider must say it verified
+# the address); off: a new account is made, and only the `sub` claim links them afterwards.
+OIDC_LINK_BY_EMAIL = env_bool("OIDC_LINK_BY_EMAIL", default=False)
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 5, minimum=1)
+OIDC_DISCOVERY_CACHE_SECONDS = env_int("OIDC_DISCOVERY_CACHE_SECONDS", 3600, minimum=0)
+# An open SSO session is checked again with the provider this often (a silent prompt=none round trip, on a page
+# load): someone removed or blocked there is logged out here within this many seconds.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RECHECK_SECONDS", 900, minimum=30)
+# The ID token is kept in the session for the provider's logout (id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+OIDC_CALLBACK_CLASS = "cxplatform.accounts.oidc.views.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "cxplatform.accounts.oidc.views.StartView"
+# The teams a person joins from the groups claim (OIDC_TEAM_MAP), so that accounts needs no import of teams.
+OIDC_TEAM_SYNC = "teams.services.organisation.memberships_sync"
+# LOCAL_LOGIN=0: the password form is switched off, except for these usernames (break-glass accounts).
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=True)
+LOCAL_LOGIN_USERS = env_list("LOCAL_LOGIN_USERS", [])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

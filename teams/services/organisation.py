@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxplatform.accounts.models import User
+from cxplatform.accounts.models import Role, User
 from cxplatform.lib.unset import UNSET, Unset, given
 from journeys.models import JourneyGroup
-from teams.models import Department, DepartmentMember, Mandate, MandateStatus, Membership, Team
+from teams.models import Department, DepartmentMember, Mandate, MandateStatus, MemberRole, Membership, Team
 
 
 @transaction.atomic
@@ -71,6 +71,28 @@ def membership_create(*, team: Team, user: User, role: str, allocation: int = 20
 @transaction.atomic
 def membership_delete(*, membership: Membership) -> None:
     membership.delete()
+
+
+@transaction.atomic
+def memberships_sync(*, user: User, team_keys: Iterable[str], managed_team_keys: Iterable[str]) -> None:
+    """Single sign-on (settings.OIDC_TEAM_SYNC): the person belongs in the teams `team_keys` and in no other team of
+    `managed_team_keys` (the teams the groups mapping names); memberships of other teams are left alone. A new
+    member is a process owner in the team when that is their role, otherwise a change manager (an admin can
+    change it)."""
+    wanted = set(team_keys)
+    managed = set(managed_team_keys) | wanted
+    if not managed:
+        return
+    current = {
+        m.team.slug: m for m in Membership.objects.filter(user=user, team__slug__in=managed).select_related("team")
+    }
+    for slug, membership in current.items():
+        if slug not in wanted:
+            membership_delete(membership=membership)
+    missing = wanted - set(current)
+    member_role = MemberRole.PROCESS_OWNER if user.role == Role.PROCESS_OWNER else MemberRole.CHANGE_MANAGER
+    for team in Team.objects.filter(slug__in=missing):
+        membership_create(team=team, user=user, role=member_role)
 
 
 @transaction.atomic

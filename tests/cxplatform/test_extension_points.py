@@ -34,6 +34,7 @@ CALLS = {
     "MAP_STRUCTURE_CHANGED": ((), {"journey_ids": [1]}),
     "COMMENT_ACTION_TARGET": ((1,), {}),
     "COMMENT_MENTIONED_TEAMS": (("@claims thanks",), {}),
+    "OIDC_TEAM_SYNC": ((), {"user": object(), "team_keys": frozenset(), "managed_team_keys": frozenset()}),
 }
 # The arguments each URL point takes, and the page it leads to today.
 URL_CALLS = {
