@@ -446,7 +446,7 @@ elif _pii_redact in ("off", "none"):
     PII_REDACT = frozenset()
 else:
     PII_REDACT = frozenset(part.strip() for part in _pii_redact.split(",") if part.strip())
-    if not PII_REDACT <= set(PII_KINDS):
+    if not set(PII_KINDS) >= PII_REDACT:
         raise ImproperlyConfigured(
             f"PII_REDACT: unknown kinds {sorted(PII_REDACT - set(PII_KINDS))}; use all, off or some of {PII_KINDS}"
         )

@@ -86,12 +86,15 @@ def stage_csv(
     default_source: str,
     on_progress: ProgressCallback | None = None,
     preview_rows: int = PREVIEW_ROWS,
+    redact: Callable[[str], str] | None = None,
 ) -> Staged:
     """Read, check and stage every data row of a CSV file object. Raises FileRefused for an unreadable file."""
     stream = CsvStream(binary)
     try:
         header = stream.header
-        cleaner = RecordCleaner(columns=header.columns, lookups=Lookups.load(), default_source=default_source)
+        cleaner = RecordCleaner(
+            columns=header.columns, lookups=Lookups.load(), default_source=default_source, redact=redact
+        )
         width = len(header.columns)
         staging = Staging()
         staging.create()
@@ -132,7 +135,7 @@ def stage_csv(
         stream.close()
 
 
-def stage_items(items: Sequence[Any], *, default_source: str) -> Staged:
+def stage_items(items: Sequence[Any], *, default_source: str, redact: Callable[[str], str] | None = None) -> Staged:
     """Check and stage the objects of an API request (at most MAX_ITEMS, checked by the caller)."""
     known = set(FIELDS)
     prepared: list[tuple[int, list[Any] | None, list[tuple[str | None, str]]]] = []
@@ -162,7 +165,7 @@ def stage_items(items: Sequence[Any], *, default_source: str) -> Staged:
         journey_keys=journey_keys,
         with_touchpoint_keys=touchpoint_keyed,
     )
-    cleaner = RecordCleaner(columns=FIELDS, lookups=lookups, default_source=default_source)
+    cleaner = RecordCleaner(columns=FIELDS, lookups=lookups, default_source=default_source, redact=redact)
     staging = Staging()
     staging.create()
     with staging.writer() as write:

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Collection, Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 EMAIL = "email"
 PHONE = "phone"
@@ -34,11 +36,22 @@ MARKERS: dict[str, str] = {
     ADDRESS: "[address]",
 }
 
+KIND_LABELS: dict[str, str] = {
+    EMAIL: _("E-mail addresses"),
+    PHONE: _("Phone numbers"),
+    IBAN: _("Bank account numbers (IBAN)"),
+    BSN: _("Citizen service numbers (BSN)"),
+    ADDRESS: _("Postcodes with house numbers"),
+}
+KIND_CHOICES = [(kind, KIND_LABELS[kind]) for kind in (EMAIL, PHONE, IBAN, BSN, ADDRESS)]
+
 Span = tuple[int, int]
 
 _MAYBE = re.compile(r"[0-9@]")
 
-_EMAIL = re.compile(r"(?<![\w.+'-])[\w.%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_EMAIL = re.compile(
+    r"(?<![\w.+'-])[\w.%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+)
 
 # Two letters, two check digits, then the account in groups of four (spaced or not) and a short last group.
 _IBAN = re.compile(r"(?<![\w-])([A-Za-z]{2}\d{2})((?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?)(?![\w])")
@@ -63,7 +76,39 @@ _ADDRESS_BEFORE = re.compile(
     r"(?P<postcode>[1-9]\d{3}[ ]?(?P<letters>[A-Za-z]{2}))(?![\w])"
 )
 _NOT_POSTCODE_LETTERS = frozenset(
-    "en in op of om te to at on is as an or by bij af al na nu uw we wy my me he it so no do up us".split()
+    [
+        "en",
+        "in",
+        "op",
+        "of",
+        "om",
+        "te",
+        "to",
+        "at",
+        "on",
+        "is",
+        "as",
+        "an",
+        "or",
+        "by",
+        "bij",
+        "af",
+        "al",
+        "na",
+        "nu",
+        "uw",
+        "we",
+        "wy",
+        "my",
+        "me",
+        "he",
+        "it",
+        "so",
+        "no",
+        "do",
+        "up",
+        "us",
+    ]
 ) | {"sa", "sd", "ss"}
 
 
@@ -107,7 +152,7 @@ def phone_digits_valid(tokens: list[str]) -> bool:
 class Redactor:
     """Redacts the `kinds` (a subset of KINDS) of a text; callable, built once per ingest."""
 
-    __slots__ = ("kinds", "_finders")
+    __slots__ = ("_finders", "kinds")
 
     def __init__(self, kinds: Iterable[str]) -> None:
         chosen = set(kinds)
@@ -247,6 +292,29 @@ def _addresses(text: str) -> Iterable[Span]:
         if _postcode_letters_ok(m.group("letters")) and not any(s <= m.start() < e for s, e in spans):
             spans.append(m.span())
     return spans
+
+
+def all_kinds() -> list[str]:
+    """A new survey source's kinds: every one (the model field's default)."""
+    return [kind for kind, _label in KIND_CHOICES]
+
+
+def clean_kinds(value: object, *, field: str = "redact_kinds") -> list[str]:
+    """A list of kinds in their canonical order; ValidationError keyed by `field` for anything else. An empty
+    list is "off": for a tool that redacts comments itself."""
+    if value is None:
+        return all_kinds()
+    if not isinstance(value, list | tuple | set | frozenset) or not all(isinstance(kind, str) for kind in value):
+        raise ValidationError({field: _("Give a list of kinds of personal data.")})
+    unknown = sorted(set(value) - set(KINDS))
+    if unknown:
+        raise ValidationError(
+            {
+                field: _("Unknown kinds: %(names)s (known: %(known)s).")
+                % {"names": ", ".join(unknown), "known": ", ".join(all_kinds())}
+            }
+        )
+    return [kind for kind in all_kinds() if kind in value]
 
 
 def default_redactor() -> Redactor:

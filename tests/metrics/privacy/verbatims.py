@@ -16,10 +16,16 @@ POSITIVES: list[tuple[str, str]] = [
         "Please reply to sarah.o'neill+claims@company.co.uk instead of my old address.",
         "Please reply to [e-mail] instead of my old address.",
     ),
-    ("Mijn mail is PIETJE.PUK@Hotmail.NL (hoofdletters maakt niet uit)", "Mijn mail is [e-mail] (hoofdletters maakt niet uit)"),
+    (
+        "Mijn mail is PIETJE.PUK@Hotmail.NL (hoofdletters maakt niet uit)",
+        "Mijn mail is [e-mail] (hoofdletters maakt niet uit)",
+    ),
     # Phone, Dutch mobile and landline
     ("Bel me op 06-12345678 na 17:00 uur.", "Bel me op [phone] na 17:00 uur."),
-    ("Mijn nummer: 06 1234 5678. Gaf een 3 want niemand belde terug.", "Mijn nummer: [phone]. Gaf een 3 want niemand belde terug."),
+    (
+        "Mijn nummer: 06 1234 5678. Gaf een 3 want niemand belde terug.",
+        "Mijn nummer: [phone]. Gaf een 3 want niemand belde terug.",
+    ),
     ("bereikbaar op +31 6 12345678 of +31(0)6-87654321", "bereikbaar op [phone] of [phone]"),
     ("Vast nummer 0031 20 123 4567, mobiel 0612345678", "Vast nummer [phone], mobiel [phone]"),
     ("Kantoor: 020-1234567 (vragen naar Anja)", "Kantoor: [phone] (vragen naar Anja)"),
@@ -29,23 +35,32 @@ POSITIVES: list[tuple[str, str]] = [
     ("Telefoon 010-4567890. Of 0800-0123 (gratis)", "Telefoon [phone]. Of [phone] (gratis)"),
     # IBAN
     ("Stort het maar terug op NL91 ABNA 0417 1643 00 alstublieft", "Stort het maar terug op [IBAN] alstublieft"),
-    ("Refund to my account NL20INGB0001234567 please, the € 49,95 was charged twice.",
-     "Refund to my account [IBAN] please, the € 49,95 was charged twice."),
+    (
+        "Refund to my account NL20INGB0001234567 please, the € 49,95 was charged twice.",
+        "Refund to my account [IBAN] please, the € 49,95 was charged twice.",
+    ),
     ("Mein Konto: DE89 3704 0044 0532 0130 00.", "Mein Konto: [IBAN]."),
     ("UK account GB82WEST12345698765432 was debited on 03/04/2024", "UK account [IBAN] was debited on 03/04/2024"),
     ("rekening be68539007547034 (Belgisch)", "rekening [IBAN] (Belgisch)"),
     # BSN
     ("Mijn BSN is 111222333, dat staat ook op het formulier.", "Mijn BSN is [BSN], dat staat ook op het formulier."),
-    ("burgerservicenummer 1234.56.782 klopt niet in jullie systeem", "burgerservicenummer [BSN] klopt niet in jullie systeem"),
+    (
+        "burgerservicenummer 1234.56.782 klopt niet in jullie systeem",
+        "burgerservicenummer [BSN] klopt niet in jullie systeem",
+    ),
     ("BSN: 123 456 782 - graag corrigeren", "BSN: [BSN] - graag corrigeren"),
     # Address
     ("Pakket kwam niet aan op 1234 AB 12, wel bij de buren.", "Pakket kwam niet aan op [address], wel bij de buren."),
     ("Adres 1234AB 12-a, tweede verdieping", "Adres [address], tweede verdieping"),
     ("postcode 1234 ab, nr 5 graag noteren", "postcode [address] graag noteren"),
-    ("Ik woon op Dorpsstraat 12, 1234 AB Ons Dorp en de monteur kwam niet.",
-     "Ik woon op [address] Ons Dorp en de monteur kwam niet."),
-    ("De brief ging naar Van Goghlaan 7b 3521 KL in plaats van mijn nieuwe adres", 
-     "De brief ging naar [address] in plaats van mijn nieuwe adres"),
+    (
+        "Ik woon op Dorpsstraat 12, 1234 AB Ons Dorp en de monteur kwam niet.",
+        "Ik woon op [address] Ons Dorp en de monteur kwam niet.",
+    ),
+    (
+        "De brief ging naar Van Goghlaan 7b 3521 KL in plaats van mijn nieuwe adres",
+        "De brief ging naar [address] in plaats van mijn nieuwe adres",
+    ),
     # Several at once
     (
         "Naam: Jan. Tel 06-98765432, mail jan@voorbeeld.nl, IBAN NL91ABNA0417164300, BSN 111222333.",
