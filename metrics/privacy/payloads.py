@@ -49,16 +49,23 @@ def identifiers(submissions: list[Submission], mapping: Mapping[str, Any]) -> se
     return kept
 
 
+class _Notification(Exception):
+    """A fetching tool's notification: ids only (the answers are fetched, never stored); kept as it is, since
+    the ids are what the fetch asks for."""
+
+
 def _submissions(vendor_slug: str, body: bytes, headers: Mapping[str, str], config: Mapping[str, Any]) -> list:
     """The payload's submissions as the ingest will read them; none when it cannot be read now (the ingest will
-    say why) or when the tool must be asked for them (a fetching tool's notification carries ids only)."""
+    say why). Raises _Notification for a notification whose answers must be fetched from the tool."""
     try:
         vendor = get_vendor(vendor_slug)
         payload = vendor.decode(body, headers=headers)
         if vendor.fetches and vendor.needs_fetch(payload):
-            return []
+            raise _Notification
         return list(vendor.parse(payload, config=config))
-    except Exception:
+    except _Notification:
+        raise
+    except Exception:  # noqa: BLE001  PayloadInvalid, Ignored, anything: the ingest reports it, not this
         return []
 
 
@@ -76,7 +83,10 @@ def redact_body(
     if not redactor or not body:
         return body
     if submissions is None:
-        submissions = _submissions(vendor, body.encode("utf-8"), headers or {}, config or {})
+        try:
+            submissions = _submissions(vendor, body.encode("utf-8"), headers or {}, config or {})
+        except _Notification:
+            return body
     keep = identifiers(submissions, mapping or {})
     return _redact_text_payload(body, redactor, keep)
 
