@@ -9,8 +9,8 @@ Netherlands, 8-15 with an international prefix). Amounts, dates, times, years, p
 or order numbers fail those checks and are kept. A comment without a digit and without "@" is returned at once
 (most are): the ingest's fast path stays fast.
 
-`Redactor(kinds)` is built once per ingest; `redactor(text)` redacts one comment. `keep` protects given values
-(a payload's identifiers, see metrics.privacy.payloads) from being redacted where they occur.
+`Redactor(kinds)` is built once per ingest; `redactor(text)` redacts one comment. `keep`: values that are not redacted
+(a payload's identifiers, see metrics.privacy.payloads): a match that is exactly one of them stays.
 """
 
 from __future__ import annotations
@@ -175,12 +175,9 @@ class Redactor:
 
     def redact(self, text: str, *, keep: Collection[str] = ()) -> str:
         claimed: list[tuple[int, int, str]] = []
-        protected = _protected_spans(text, keep) if keep else []
 
         def free(start: int, end: int) -> bool:
-            return not any(start < e and s < end for s, e, *_ in claimed) and not any(
-                start < e and s < end for s, e in protected
-            )
+            return not any(start < e and s < end for s, e, _kind in claimed) and text[start:end] not in keep
 
         for kind, find in self._finders:
             for start, end in find(text):
@@ -202,18 +199,6 @@ class Redactor:
         """The kinds found in `text`, in order (for tests and the preview)."""
         redacted = self.redact(text)
         return [kind for kind in KINDS for _ in range(redacted.count(MARKERS[kind]))]
-
-
-def _protected_spans(text: str, keep: Collection[str]) -> list[Span]:
-    spans: list[Span] = []
-    for value in keep:
-        if not value:
-            continue
-        start = text.find(value)
-        while start != -1:
-            spans.append((start, start + len(value)))
-            start = text.find(value, start + 1)
-    return spans
 
 
 def _emails(text: str) -> Iterable[Span]:

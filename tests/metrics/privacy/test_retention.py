@@ -44,7 +44,12 @@ def driver_figures(journey):
     # Rounded: the sums run in respondent order, and a token sorts elsewhere than the key it replaced, so a
     # float sum may differ in its 15th digit.
     rows = [
-        (row.name, row.n, *(None if x is None else round(x, 9) for x in (row.importance, row.p_value, row.performance)), row.status)
+        (
+            row.name,
+            row.n,
+            *(None if x is None else round(x, 9) for x in (row.importance, row.p_value, row.performance)),
+            row.status,
+        )
         for row in analysis.rows
     ]
     return analysis.nps_respondents, analysis.linked_respondents, rows
@@ -80,7 +85,9 @@ def test_old_keys_and_comments_are_anonymised_and_the_snapshots_and_drivers_stay
 
 def test_a_second_run_changes_nothing_and_every_run_is_in_the_audit_trail():
     SurveyResponseFactory(
-        respondent="klant-1", comment="mail piet@voorbeeld.nl", responded_at=timezone.now() - datetime.timedelta(days=800)
+        respondent="klant-1",
+        comment="mail piet@voorbeeld.nl",
+        responded_at=timezone.now() - datetime.timedelta(days=800),
     )
     first = retention_anonymise()
     token = SurveyResponse.objects.get().respondent
