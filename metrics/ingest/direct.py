@@ -114,7 +114,7 @@ def _import(
         (result.after_id,) = cursor.fetchone()
         result.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115  Direct.close
         problems_out = csv_files.CsvWriter(result.spool)
-        rejected_out = ErrorCsv(error_csv, header) if error_csv is not None else None
+        rejected_out = ErrorCsv(error_csv, header, redact=redact) if error_csv is not None else None
         created = line = 0
         # Nothing below makes reference cycles: pausing the cyclic collector spares it walking a million rows.
         collecting = gc.isenabled()

@@ -57,6 +57,7 @@ class Staged:
     header: Header | None = None
     preview: list[tuple[int, list[str]]] = field(default_factory=list)  # the first rows of a file, as read
     rows_read: int = 0
+    redact: Callable[[str], str] | None = None  # the comments' redactor, for the error CSV too
 
     @property
     def error_count(self) -> int:
@@ -130,7 +131,9 @@ def stage_csv(
         if read == 0:
             staging.drop()
             raise FileRefused(_("The file has a header but no responses."), line=2)
-        return Staged(staging=staging, counts=tally.check(staging), header=header, preview=preview, rows_read=read)
+        return Staged(
+            staging=staging, counts=tally.check(staging), header=header, preview=preview, rows_read=read, redact=redact
+        )
     finally:
         stream.close()
 
@@ -235,7 +238,11 @@ def report(
     """
     everything = on_problem is not None or error_csv is not None
     listed: list[Problem] = []
-    writer = RejectedLinesWriter(error_csv, source_file) if error_csv is not None and source_file else None
+    writer = (
+        RejectedLinesWriter(error_csv, source_file, redact=staged.redact)
+        if error_csv is not None and source_file
+        else None
+    )
     try:
         rejections = staged.staging.rejections(limit=None if everything else limit)
         for problems in _by_position(rejections, noun=noun, line_of=line_of):

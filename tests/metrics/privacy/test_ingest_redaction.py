@@ -139,3 +139,20 @@ def test_the_api_reads_and_writes_the_kinds_and_names_a_bad_one(client, claims, 
     assert bad.status_code == 400 and "redact_kinds" in bad.json()
     off = client.patch(url, {"redact_kinds": [], "version": source.version}, content_type="application/json")
     assert off.status_code == 200 and off.json()["redact_kinds"] == []
+
+
+@pytest.mark.parametrize("path", ["direct", "staging"])
+def test_the_error_csv_of_rejected_lines_holds_the_redacted_comment(path):
+    journey = JourneyFactory()
+    lines = [
+        "metric,score,journey,responded_at,comment,external_id",
+        f"nps,9,{journey.pk},2026-01-05,fine,a1",
+        f"nps,11,{journey.pk},2026-01-05,bel 06-12345678,a2",
+    ]
+    if path == "staging":  # a re-sent external id sends the file to the staging path
+        responses_create(records=[record(journey, score=9, comment="fine", responded_at="2026-01-05", external_id="a1",
+                                         source="csv")])  # fmt: skip
+    error_csv = io.StringIO()
+    responses_import_csv(file=io.BytesIO("\n".join(lines).encode()), skip_invalid=True, error_csv=error_csv)
+    written = error_csv.getvalue()
+    assert "bel [phone]" in written and "06-12345678" not in written
