@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 EMAIL = "email"
@@ -36,7 +37,7 @@ MARKERS: dict[str, str] = {
     ADDRESS: "[address]",
 }
 
-KIND_LABELS: dict[str, str] = {
+KIND_LABELS: dict[str, str | Promise] = {
     EMAIL: _("E-mail addresses"),
     PHONE: _("Phone numbers"),
     IBAN: _("Bank account numbers (IBAN)"),

@@ -27,12 +27,14 @@ transaction, with its audit record ("retention_anonymise", counts only).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from cxplatform.audit import actions
@@ -120,19 +122,19 @@ def retention_anonymise(
     return counts
 
 
-def _id_bounds(cursor, cutoff: datetime) -> tuple[int, int] | None:
+def _id_bounds(cursor: CursorWrapper, cutoff: datetime) -> tuple[int, int] | None:
     cursor.execute(f"SELECT MIN(id), MAX(id) FROM {RESPONSES} WHERE responded_at < %s", [cutoff])  # noqa: S608
     low, high = cursor.fetchone()
     return None if low is None else (low, high)
 
 
-def _batches(bounds: tuple[int, int], batch: int):
+def _batches(bounds: tuple[int, int], batch: int) -> Iterator[tuple[int, int]]:
     low, high = bounds
     for start in range(low, high + 1, batch):
         yield start, min(start + batch - 1, high)
 
 
-def _replace_keys(cursor, cutoff: datetime, bounds: tuple[int, int], batch: int) -> tuple[int, int]:
+def _replace_keys(cursor: CursorWrapper, cutoff: datetime, bounds: tuple[int, int], batch: int) -> tuple[int, int]:
     """One random token per distinct old key (a temporary table, dropped at commit), then the updates by batch."""
     cursor.execute("CREATE TEMPORARY TABLE retention_tokens (key text PRIMARY KEY, token text NOT NULL) ON COMMIT DROP")
     old_keys = (
@@ -155,7 +157,7 @@ def _replace_keys(cursor, cutoff: datetime, bounds: tuple[int, int], batch: int)
     return keys, updated
 
 
-def _remove_comments(cursor, cutoff: datetime, bounds: tuple[int, int], batch: int) -> int:
+def _remove_comments(cursor: CursorWrapper, cutoff: datetime, bounds: tuple[int, int], batch: int) -> int:
     removed = 0
     for start, end in _batches(bounds, batch):
         cursor.execute(
@@ -167,7 +169,7 @@ def _remove_comments(cursor, cutoff: datetime, bounds: tuple[int, int], batch: i
     return removed
 
 
-def _redact_comments(cursor, cutoff: datetime, bounds: tuple[int, int], batch: int) -> int:
+def _redact_comments(cursor: CursorWrapper, cutoff: datetime, bounds: tuple[int, int], batch: int) -> int:
     """Every kind, whatever the source chose at the door. Only comments with a digit or an "@" can hold any."""
     redactor = Redactor(KINDS)
     redacted = 0
