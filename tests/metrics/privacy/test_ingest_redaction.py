@@ -153,3 +153,27 @@ def test_the_error_csv_of_rejected_lines_holds_the_redacted_comment(path):
     responses_import_csv(file=io.BytesIO("\n".join(lines).encode()), skip_invalid=True, error_csv=error_csv)
     written = error_csv.getvalue()
     assert "bel [phone]" in written and "06-12345678" not in written
+
+
+def test_a_mapped_import_stores_and_writes_its_rejected_rows_with_the_comment_redacted(tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from metrics.ingest.mapping import propose
+    from metrics.ingest.matching import Matcher
+    from metrics.services.response_imports import read_table, responses_import_table
+    from tests.metrics.ingest.mapped_data import DUTCH_WIDE, claim_map, csv_of, dutch_rows
+
+    claim_map()
+    when = (timezone.now() - timedelta(days=2)).replace(microsecond=0, tzinfo=None)
+    rows = dutch_rows(when, count=3)
+    rows[0][6] = "Bel 06-12345678"
+    rows[2][2], rows[2][6] = "Parking", "mail jan@voorbeeld.nl"
+    data = csv_of(DUTCH_WIDE, [[when.strftime("%d-%m-%Y %H:%M"), *row[1:]] for row in rows])
+    table = read_table(io.BytesIO(data), "x.csv")
+    mapping = propose(table.names, [cells for _line, cells in table.samples()], Matcher.load())
+    errors = io.StringIO()
+    responses_import_table(file=io.BytesIO(data), mapping=mapping, skip_invalid=True, error_csv=errors)
+    assert "Bel [phone]" in SurveyResponse.objects.values_list("comment", flat=True)
+    assert "mail [e-mail]" in errors.getvalue() and "jan@voorbeeld.nl" not in errors.getvalue()
