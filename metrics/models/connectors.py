@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.privacy.redaction import all_kinds
+from metrics.privacy.redaction import KIND_CHOICES, all_kinds
 
 DEFAULT_RATE_LIMIT = 600  # deliveries per minute and source
 DEFAULT_MAX_BYTES = 1024 * 1024  # a payload's size; Typeform's largest forms stay far below
@@ -77,6 +77,11 @@ class SurveySource(models.Model):
         """The `source` of the responses this source stores (<= 60 characters): with their external_id it
         deduplicates the tool's retries; a response stays traceable to its source after the source is deleted."""
         return f"{self.vendor}:{self.pk}"
+
+    @property
+    def redacted_labels(self) -> list[str]:
+        """The kinds of personal data redacted from its comments, as the form names them."""
+        return [str(label) for kind, label in KIND_CHOICES if kind in (self.redact_kinds or ())]
 
     @property
     def hook_path(self) -> str:

@@ -177,3 +177,13 @@ def test_a_mapped_import_stores_and_writes_its_rejected_rows_with_the_comment_re
     responses_import_table(file=io.BytesIO(data), mapping=mapping, skip_invalid=True, error_csv=errors)
     assert "Bel [phone]" in SurveyResponse.objects.values_list("comment", flat=True)
     assert "mail [e-mail]" in errors.getvalue() and "jan@voorbeeld.nl" not in errors.getvalue()
+
+
+def test_the_source_page_says_what_is_redacted(client, claims, cx_editor):
+    source = make_source("typeform", redact_kinds=["email", "bsn"])
+    client.force_login(cx_editor)
+    page = client.get(reverse("metrics:source", args=[source.pk])).content.decode()
+    assert "E-mail addresses, Citizen service numbers (BSN)" in page
+    source_update(source=source, expected_version=source.version, redact_kinds=[])
+    page = client.get(reverse("metrics:source", args=[source.pk])).content.decode()
+    assert "Nothing: the survey tool redacts comments itself" in page
