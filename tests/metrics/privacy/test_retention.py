@@ -142,3 +142,20 @@ def test_old_delivery_payloads_are_emptied_but_a_pending_one_is_kept():
 def test_beat_runs_it_nightly():
     entry = django_settings.CELERY_BEAT_SCHEDULE["voc-retention"]
     assert entry["task"] == "metrics.retention_anonymise"
+
+
+def test_old_outgoing_webhook_payloads_are_emptied_once_sent():
+    from cxplatform.webhooks.models import DeliveryStatus as Sent
+    from cxplatform.webhooks.models import WebhookDelivery, WebhookSubscription
+
+    subscription = WebhookSubscription.objects.create(name="CRM", url="https://crm.example.org/hook")
+    payload = {"data": {"comment": "Bel [phone]", "respondent": "klant-7"}}
+    sent = WebhookDelivery.objects.create(subscription=subscription, event_type="followup.opened", payload=payload,
+                                          status=Sent.SUCCEEDED)  # fmt: skip
+    retrying = WebhookDelivery.objects.create(subscription=subscription, event_type="followup.opened",
+                                              payload=payload, status=Sent.FAILED)  # fmt: skip
+    WebhookDelivery.objects.update(created_at=timezone.now() - datetime.timedelta(days=200))
+    assert retention_anonymise().webhook_payloads == 1
+    sent.refresh_from_db()
+    retrying.refresh_from_db()
+    assert (sent.payload, retrying.payload) == ({}, payload)
