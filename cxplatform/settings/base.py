@@ -224,6 +224,9 @@ CELERY_BEAT_SCHEDULE = {
     # missed in the month just ended; each emitted once (cxplatform.webhooks.models.WebhookEmission).
     "webhook-overdue-actions": {"task": "teams.emit_overdue_action_events", "schedule": crontab(minute=5)},
     "webhook-metrics-events": {"task": "metrics.emit_webhook_events", "schedule": crontab(minute=10)},
+    # Each night at 03:15 (TIME_ZONE, after the full recompute), old respondent keys and comments are anonymised
+    # and old delivery payloads emptied (metrics.privacy.retention).
+    "voc-retention": {"task": "metrics.retention_anonymise", "schedule": crontab(hour=3, minute=15)},
 }
 # A survey delivery still "received" this many seconds after its last attempt is queued again by the sweeper.
 DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 300, minimum=1)
@@ -478,6 +481,30 @@ DRIVER_MIN_PER_TOUCHPOINT = env_int("DRIVER_MIN_PER_TOUCHPOINT", 10, minimum=3)
 # generation (cxplatform/lib/generations.py): any committed write to the organisation's data shows at once;
 # 0 turns the cache off.
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 600)
+
+# Personal data (metrics.privacy). PII_REDACT: the kinds of personal data replaced by a marker in the comments the
+# API and the file imports receive: "all" (default), "off" (a tool that redacts itself), or some of
+# email,phone,iban,bsn,address separated by commas. A survey source chooses its own on its form.
+PII_KINDS = ("email", "iban", "phone", "bsn", "address")
+_pii_redact = (env_str("PII_REDACT", "all") or "all").strip().lower()
+if _pii_redact == "all":
+    PII_REDACT = frozenset(PII_KINDS)
+elif _pii_redact in ("off", "none"):
+    PII_REDACT = frozenset()
+else:
+    PII_REDACT = frozenset(part.strip() for part in _pii_redact.split(",") if part.strip())
+    if not set(PII_KINDS) >= PII_REDACT:
+        raise ImproperlyConfigured(
+            f"PII_REDACT: unknown kinds {sorted(PII_REDACT - set(PII_KINDS))}; use all, off or some of {PII_KINDS}"
+        )
+# Responses older than VOC_RETENTION_MONTHS (whole calendar months) lose their respondent key (replaced by a
+# meaningless token, so that the key-driver analysis still pairs their answers) and their comment: removed
+# (VOC_RETENTION_COMMENTS=remove, the default) or redacted of every kind (redact). Nightly, metrics.tasks.retention.
+VOC_RETENTION_MONTHS = env_int("VOC_RETENTION_MONTHS", 24, minimum=1)
+VOC_RETENTION_COMMENTS = env_choice("VOC_RETENTION_COMMENTS", ["remove", "redact"], default="remove")
+# Survey deliveries' payloads (and outgoing webhook deliveries' payloads, which carry a follow-up case's comment
+# and respondent key) are emptied this many days after they arrived; the delivery's row and outcome stay.
+DELIVERY_BODY_RETENTION_DAYS = env_int("DELIVERY_BODY_RETENTION_DAYS", 90, minimum=1)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], default="INFO")
 LOGGING = {

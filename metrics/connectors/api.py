@@ -34,6 +34,7 @@ from metrics.connectors.services import (
 )
 from metrics.models import Delivery, DeliveryStatus, SurveySource
 from metrics.permissions import NOT_AN_INGESTER, can_ingest_responses
+from metrics.privacy.redaction import KIND_CHOICES
 
 MAPPING_HELP = _(
     'How a submission becomes responses: {"metrics": {"nps": "<question ref>", "csat": ..., "ces": ...}, '
@@ -66,6 +67,14 @@ class SurveySourceSerializer(VersionedSerializer):
         required=False,
         help_text=_('Only for a tool that makes the signing key itself (SurveyMonkey\'s "api key&secret").'),
     )
+    redact_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=KIND_CHOICES),
+        required=False,
+        help_text=_(
+            "The kinds of personal data replaced by a marker in the comments this source delivers (all by "
+            "default); an empty list turns redaction off, for a tool that redacts comments itself."
+        ),
+    )
     created_by_name = serializers.SerializerMethodField()
     last_delivery_at = serializers.DateTimeField(read_only=True, allow_null=True)
     delivery_count = serializers.IntegerField(read_only=True)
@@ -86,6 +95,7 @@ class SurveySourceSerializer(VersionedSerializer):
             "active",
             "rate_limit",
             "max_bytes",
+            "redact_kinds",
             "created_by",
             "created_by_name",
             "created_at",

@@ -18,6 +18,7 @@ from journeys.models import Channel, Journey, JourneyState, Touchpoint
 from metrics.connectors.mapping import METRICS, ORIGINS, mapping_validate
 from metrics.connectors.vendors import Vendor
 from metrics.models import DeliveryStatus, SurveySource
+from metrics.privacy.redaction import KIND_CHOICES
 
 MAX_SAMPLE = 200_000  # characters of a pasted sample payload
 NAME_MAX = SurveySource._meta.get_field("name").max_length
@@ -116,10 +117,20 @@ class SourceSettingsForm(forms.ModelForm):
     """A source's name, whether it is active, and its tool's settings (secret ones write-only)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    redact_kinds = forms.MultipleChoiceField(
+        label=_("Personal data to redact from comments"),
+        choices=KIND_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Replaced by a marker ([e-mail], [phone], [IBAN], [BSN], [address]) before a comment is stored; the "
+            "original is never stored. Untick all only for a survey tool that redacts comments itself."
+        ),
+    )
 
     class Meta:
         model = SurveySource
-        fields = ["name", "active", "rate_limit", "max_bytes"]
+        fields = ["name", "active", "rate_limit", "max_bytes", "redact_kinds"]
         help_texts = {
             "active": _("An inactive source answers its tool with 404 and stores nothing."),
             "rate_limit": _("More deliveries than this in a minute get 429: the tool sends them again later."),

@@ -5,7 +5,7 @@ Read and written through cxplatform.lib.csv_files: a cell our error CSV wrote as
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
@@ -139,12 +139,19 @@ class ErrorCsv:
     """An error CSV: rejected lines as they were read, plus an `error` column; the file's separator, and a BOM so
     that Excel reads the UTF-8. Cells a spreadsheet would run are neutralised; CsvStream restores them."""
 
-    def __init__(self, target: IO[str], header: Header) -> None:
+    def __init__(self, target: IO[str], header: Header, *, redact: Callable[[str], str] | None = None) -> None:
         self.keep = [i for i, column in enumerate(header.columns) if column != ERROR_COLUMN]
+        # The comment as it would be stored (metrics.privacy.redaction): the error file is kept on the server
+        # until it is downloaded or swept, and a fixed line imported again stores the same comment.
+        self.redact = redact
+        self.comment = header.columns.index("comment") if redact is not None and "comment" in header.columns else None
         self.writer = csv_files.CsvWriter(target, delimiter=header.delimiter, bom=True)
         self.writer.writerow([*(header.names[i] for i in self.keep), ERROR_COLUMN])
 
     def write(self, values: list[str], error: str) -> None:
+        at = self.comment
+        if at is not None and at < len(values) and values[at] and self.redact is not None:
+            values = [*values[:at], self.redact(values[at]), *values[at + 1 :]]
         self.writer.writerow([*(values[i] if i < len(values) else "" for i in self.keep), error])
 
 
@@ -152,10 +159,10 @@ class RejectedLinesWriter:
     """An ErrorCsv of lines known by number, added in increasing order: the source file is read once more, in
     step (a merge by line number: neither the file nor the rejections are held in memory)."""
 
-    def __init__(self, target: IO[str], source: IO[bytes]) -> None:
+    def __init__(self, target: IO[str], source: IO[bytes], *, redact: Callable[[str], str] | None = None) -> None:
         self.stream = CsvStream(source)
         self.rows = iter(self.stream)
-        self.out = ErrorCsv(target, self.stream.header)
+        self.out = ErrorCsv(target, self.stream.header, redact=redact)
 
     def add(self, line: int, error: str) -> None:
         for number, values in self.rows:

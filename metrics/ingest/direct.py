@@ -72,6 +72,7 @@ def import_direct(
     limit: int,
     on_progress: Callable[[int, int], None] | None = None,
     error_csv: IO[str] | None = None,
+    redact: Callable[[str], str] | None = None,
 ) -> Direct:
     """Store the valid rows of a CSV file; raises Fallback (roll back to the savepoint) or FileRefused."""
     stream = CsvStream(binary)
@@ -84,15 +85,20 @@ def import_direct(
             limit=limit,
             on_progress=on_progress,
             error_csv=error_csv,
+            redact=redact,
         )
     finally:
         stream.close()
 
 
-def _import(stream: CsvStream, *, default_source, received_at, skip_invalid, limit, on_progress, error_csv) -> Direct:
+def _import(
+    stream: CsvStream, *, default_source, received_at, skip_invalid, limit, on_progress, error_csv, redact
+) -> Direct:
     header = stream.header
     width = len(header.columns)
-    cleaner = RecordCleaner(columns=header.columns, lookups=Lookups.load(), default_source=default_source)
+    cleaner = RecordCleaner(
+        columns=header.columns, lookups=Lookups.load(), default_source=default_source, redact=redact
+    )
     clean = fast_cleaner(cleaner, received_at=received_at)
     explain = cleaner.explain
     rows = stream.numbered()
@@ -108,7 +114,7 @@ def _import(stream: CsvStream, *, default_source, received_at, skip_invalid, lim
         (result.after_id,) = cursor.fetchone()
         result.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115  Direct.close
         problems_out = csv_files.CsvWriter(result.spool)
-        rejected_out = ErrorCsv(error_csv, header) if error_csv is not None else None
+        rejected_out = ErrorCsv(error_csv, header, redact=redact) if error_csv is not None else None
         created = line = 0
         # Nothing below makes reference cycles: pausing the cyclic collector spares it walking a million rows.
         collecting = gc.isenabled()

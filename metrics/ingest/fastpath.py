@@ -31,6 +31,7 @@ def fast_cleaner(
     touchpoint_journey, channels = cleaner.lookups.touchpoint_journey, cleaner.lookups.channels
     zone, latest_day, latest_moment = cleaner.zone, cleaner.latest_day, cleaner.latest_moment
     default_source = cleaner.default_source
+    redact = cleaner.redact
     from_iso, dmy = datetime.fromisoformat, DMY.fullmatch
     max_respondent, max_source, max_external_id = (
         MAX_LENGTHS["respondent"],
@@ -81,6 +82,8 @@ def fast_cleaner(
                 late = moment >= latest_moment
             respondent = respondent.strip()
             comment = comment.strip()
+            if comment and redact is not None:
+                comment = redact(comment)
             source = source.strip() or default_source
             external_id = external_id.strip()
             if (

@@ -57,6 +57,7 @@ class Staged:
     header: Header | None = None
     preview: list[tuple[int, list[str]]] = field(default_factory=list)  # the first rows of a file, as read
     rows_read: int = 0
+    redact: Callable[[str], str] | None = None  # the comments' redactor, for the error CSV too
 
     @property
     def error_count(self) -> int:
@@ -86,12 +87,15 @@ def stage_csv(
     default_source: str,
     on_progress: ProgressCallback | None = None,
     preview_rows: int = PREVIEW_ROWS,
+    redact: Callable[[str], str] | None = None,
 ) -> Staged:
     """Read, check and stage every data row of a CSV file object. Raises FileRefused for an unreadable file."""
     stream = CsvStream(binary)
     try:
         header = stream.header
-        cleaner = RecordCleaner(columns=header.columns, lookups=Lookups.load(), default_source=default_source)
+        cleaner = RecordCleaner(
+            columns=header.columns, lookups=Lookups.load(), default_source=default_source, redact=redact
+        )
         width = len(header.columns)
         staging = Staging()
         staging.create()
@@ -127,12 +131,14 @@ def stage_csv(
         if read == 0:
             staging.drop()
             raise FileRefused(_("The file has a header but no responses."), line=2)
-        return Staged(staging=staging, counts=tally.check(staging), header=header, preview=preview, rows_read=read)
+        return Staged(
+            staging=staging, counts=tally.check(staging), header=header, preview=preview, rows_read=read, redact=redact
+        )
     finally:
         stream.close()
 
 
-def stage_items(items: Sequence[Any], *, default_source: str) -> Staged:
+def stage_items(items: Sequence[Any], *, default_source: str, redact: Callable[[str], str] | None = None) -> Staged:
     """Check and stage the objects of an API request (at most MAX_ITEMS, checked by the caller)."""
     known = set(FIELDS)
     prepared: list[tuple[int, list[Any] | None, list[tuple[str | None, str]]]] = []
@@ -162,7 +168,7 @@ def stage_items(items: Sequence[Any], *, default_source: str) -> Staged:
         journey_keys=journey_keys,
         with_touchpoint_keys=touchpoint_keyed,
     )
-    cleaner = RecordCleaner(columns=FIELDS, lookups=lookups, default_source=default_source)
+    cleaner = RecordCleaner(columns=FIELDS, lookups=lookups, default_source=default_source, redact=redact)
     staging = Staging()
     staging.create()
     with staging.writer() as write:
@@ -232,7 +238,11 @@ def report(
     """
     everything = on_problem is not None or error_csv is not None
     listed: list[Problem] = []
-    writer = RejectedLinesWriter(error_csv, source_file) if error_csv is not None and source_file else None
+    writer = (
+        RejectedLinesWriter(error_csv, source_file, redact=staged.redact)
+        if error_csv is not None and source_file
+        else None
+    )
     try:
         rejections = staged.staging.rejections(limit=None if everything else limit)
         for problems in _by_position(rejections, noun=noun, line_of=line_of):

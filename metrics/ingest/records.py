@@ -182,8 +182,18 @@ def _is_blank(value: Any) -> bool:
 class RecordCleaner:
     """Checks records laid out in `columns` (a subset of FIELDS, in any order) against `lookups`."""
 
-    def __init__(self, *, columns: Sequence[str], lookups: Lookups, default_source: str) -> None:
+    def __init__(
+        self,
+        *,
+        columns: Sequence[str],
+        lookups: Lookups,
+        default_source: str,
+        redact: Callable[[str], str] | None = None,
+    ) -> None:
         self.lookups = lookups
+        # Personal data in a comment is replaced by a marker before the row is staged or stored
+        # (metrics.privacy.redaction): the original never reaches the database.
+        self.redact = redact
         self.default_source = default_source
         self.zone = ZoneInfo(settings.TIME_ZONE)
         # A response "from tomorrow" is a typo (or day and month swapped); a day of slack covers clock skew.
@@ -322,6 +332,10 @@ class RecordCleaner:
             raise RecordError("responded_at", _("%(value)s lies in the future.") % {"value": value})
         return moment
 
+    def comment(self, value: Any) -> str:
+        comment = _text(value, "comment")
+        return self.redact(comment) if comment and self.redact is not None else comment
+
     def source(self, value: Any) -> str:
         return _text(value, "source") or self.default_source
 
@@ -345,7 +359,7 @@ class RecordCleaner:
             moment,
             day,
             "" if self._respondent is None else _text(values[self._respondent], "respondent"),
-            "" if self._comment is None else _text(values[self._comment], "comment"),
+            "" if self._comment is None else self.comment(values[self._comment]),
             self.default_source if self._source is None else self.source(values[self._source]),
             "" if self._external_id is None else _text(values[self._external_id], "external_id"),
             None,

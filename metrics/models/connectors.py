@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from metrics.privacy.redaction import KIND_CHOICES, all_kinds
+
 DEFAULT_RATE_LIMIT = 600  # deliveries per minute and source
 DEFAULT_MAX_BYTES = 1024 * 1024  # a payload's size; Typeform's largest forms stay far below
 
@@ -57,6 +59,9 @@ class SurveySource(models.Model):
     last_signature_failure = models.CharField(_("why it was refused"), max_length=200, blank=True)
     # A polled tool (LimeSurvey): the moment up to which answers were fetched.
     polled_until = models.DateTimeField(_("polled until"), null=True, blank=True)
+    # The kinds of personal data replaced by a marker in the comments this source delivers (and in the free text
+    # of its stored payloads), metrics.privacy.redaction.KINDS; empty = off, for a tool that redacts itself.
+    redact_kinds = models.JSONField(_("personal data redacted from comments"), default=all_kinds, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -72,6 +77,11 @@ class SurveySource(models.Model):
         """The `source` of the responses this source stores (<= 60 characters): with their external_id it
         deduplicates the tool's retries; a response stays traceable to its source after the source is deleted."""
         return f"{self.vendor}:{self.pk}"
+
+    @property
+    def redacted_labels(self) -> list[str]:
+        """The kinds of personal data redacted from its comments, as the form names them."""
+        return [str(label) for kind, label in KIND_CHOICES if kind in (self.redact_kinds or ())]
 
     @property
     def hook_path(self) -> str:

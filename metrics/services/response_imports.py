@@ -28,6 +28,7 @@ from metrics.ingest.matching import Matcher
 from metrics.ingest.pipeline import MAX_PROBLEMS, IngestRefused, Problem, ProgressCallback, line_error
 from metrics.ingest.tabular import CSV, Table, open_table
 from metrics.models import ImportPreset
+from metrics.privacy.redaction import default_redactor
 from metrics.services.responses import CSV_SOURCE, IngestResult, responses_check_csv, responses_import_csv
 
 PRESET_NAME_MAX = 100  # ImportPreset.name's max_length
@@ -255,7 +256,7 @@ def responses_import_table(
     result.rejected = len(by_line)
     result.rows_read = mapped.rows_read
     if error_csv is not None and by_line:
-        write_rejected_rows(table, by_line, error_csv)
+        write_rejected_rows(table, by_line, error_csv, mapping=mapping)
         result.error_csv_rows = len(by_line)
     return result
 
@@ -266,8 +267,18 @@ def _tell(on_problem: Callable[[Problem], None] | None, problems: list[Problem])
             on_problem(problem)
 
 
-def write_rejected_rows(table: Table, by_line: dict[int, list[Problem]], target: IO[str]) -> None:
-    """The rejected rows as they were in the file (its header, its cells), plus an `error` column."""
+def write_rejected_rows(
+    table: Table, by_line: dict[int, list[Problem]], target: IO[str], *, mapping: Mapping | None = None
+) -> None:
+    """The rejected rows as they were in the file (its header, its cells), plus an `error` column; the comment
+    columns of `mapping` redacted as they would be stored (settings.PII_REDACT): the file stays on the server
+    until it is downloaded or swept."""
+    redactor = default_redactor()
+    comments = (
+        {i for i, name in enumerate(table.names) if mapping.columns.get(name) == "comment"}
+        if mapping is not None and redactor
+        else set()
+    )
     writer = csv_files.CsvWriter(target, delimiter=table.delimiter if table.kind == CSV else ";", bom=True)
     writer.writerow([*table.names, "error"])
     width = len(table.names)
@@ -275,7 +286,8 @@ def write_rejected_rows(table: Table, by_line: dict[int, list[Problem]], target:
         problems = by_line.get(line)
         if problems:
             pairs = [(problem.field, problem.message) for problem in problems]
-            writer.writerow([*cells[:width], line_error(line, pairs)])
+            row = [redactor(cell) if i in comments and cell else cell for i, cell in enumerate(cells[:width])]
+            writer.writerow([*row, line_error(line, pairs)])
 
 
 # Presets

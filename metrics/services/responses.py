@@ -9,7 +9,7 @@ marked stale (a recompute is enqueued on commit) and follow-up cases are opened 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -33,6 +33,7 @@ from metrics.ingest.pipeline import (
     stage_items,
 )
 from metrics.models import SurveyResponse
+from metrics.privacy.redaction import redactor_for
 from metrics.services.followups import followups_open_for
 from metrics.services.recompute_requests import recompute_request
 
@@ -93,6 +94,13 @@ def _store(staged: Staged) -> IngestResult:
     )
 
 
+def _redact(kinds: Iterable[str] | None) -> Callable[[str], str] | None:
+    """The comment redactor of an ingest: a source's kinds, or settings.PII_REDACT (the API, the file imports);
+    None when nothing is to be redacted, so that the fast path does not even call it."""
+    redactor = redactor_for(kinds)
+    return redactor if redactor else None
+
+
 def _single_id(after_id: int, received_at: datetime) -> int | None:
     return SurveyResponse.objects.filter(pk__gt=after_id, created_at=received_at).values_list("pk", flat=True).first()
 
@@ -109,9 +117,12 @@ def _file_refused(refused: FileRefused) -> IngestRefused:
 
 
 @transaction.atomic
-def responses_create(*, records: Any, default_source: str = API_SOURCE) -> IngestResult:
+def responses_create(
+    *, records: Any, default_source: str = API_SOURCE, redact_kinds: Iterable[str] | None = None
+) -> IngestResult:
     """One object or a list of up to MAX_ITEMS objects with the fields of metrics.ingest.records.FIELDS.
-    Raises IngestRefused (positions are list indexes) and stores nothing when any object has a problem."""
+    Raises IngestRefused (positions are list indexes) and stores nothing when any object has a problem.
+    Comments are redacted of `redact_kinds` (default settings.PII_REDACT) before anything is stored."""
     single = isinstance(records, dict)
     items: Sequence[Any] = [records] if single else records
     if not isinstance(items, list):
@@ -124,7 +135,7 @@ def responses_create(*, records: Any, default_source: str = API_SOURCE) -> Inges
             "max": MAX_ITEMS,
         }
         raise IngestRefused([Problem(None, None, message)])
-    staged = stage_items(items, default_source=default_source)
+    staged = stage_items(items, default_source=default_source, redact=_redact(redact_kinds))
     if staged.counts.rejected:
         raise _refuse(staged, noun="item", on_problem=None)
     result = _store(staged)
@@ -144,17 +155,20 @@ def responses_import_csv(
     on_problem: Callable[[Problem], None] | None = None,
     default_source: str = CSV_SOURCE,
     line_of: LineOf | None = None,
+    redact_kinds: Iterable[str] | None = None,
 ) -> IngestResult:
     """Import a CSV file (a seekable binary file object). Streams: memory does not grow with the file.
 
     Any rejected line refuses the whole file (IngestRefused, nothing stored) unless `skip_invalid`: then the
     valid lines are stored and the rejected ones written to `error_csv` (as they were, plus an `error` column).
     Every problem goes to `on_problem`, in line order; `on_progress(bytes_read, rows_read)` follows the reading.
+    Comments are redacted of `redact_kinds` (default settings.PII_REDACT) before anything is stored.
     """
+    redact = _redact(redact_kinds)
     if connection.vendor == "postgresql":
         direct = _import_direct(
             file=file, skip_invalid=skip_invalid, error_csv=error_csv, on_progress=on_progress,
-            default_source=default_source,
+            default_source=default_source, redact=redact,
         )  # fmt: skip
         if direct is not None:
             result, loaded = direct
@@ -165,7 +179,7 @@ def responses_import_csv(
                 loaded.close()
             return result
     try:
-        staged = stage_csv(file, default_source=default_source, on_progress=on_progress)
+        staged = stage_csv(file, default_source=default_source, on_progress=on_progress, redact=redact)
     except FileRefused as refused:
         raise _file_refused(refused) from None
     if staged.counts.rejected and not skip_invalid:
@@ -188,6 +202,7 @@ def _import_direct(
     error_csv: IO[str] | None,
     on_progress: ProgressCallback | None,
     default_source: str,
+    redact: Callable[[str], str] | None,
 ) -> tuple[IngestResult, Direct] | None:
     """The direct path (metrics.ingest.direct) in a savepoint; None when it falls back to the staging path."""
     received_at = timezone.now()
@@ -202,6 +217,7 @@ def _import_direct(
                 limit=MAX_PROBLEMS,
                 on_progress=on_progress,
                 error_csv=error_csv,
+                redact=redact,
             )
             opened = _after_store(
                 created=direct.created, ranges=direct.ranges, after_id=direct.after_id, received_at=received_at

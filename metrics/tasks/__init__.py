@@ -16,6 +16,7 @@ from .recompute import (
     schedule_recompute,
     sweep_pending_recomputes,
 )
+from .retention import retention_anonymise_task
 from .webhook_events import emit_webhook_events
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "queued_key",
     "recompute_all",
     "recompute_pending",
+    "retention_anonymise_task",
     "schedule_recompute",
     "send_morning_digests",
     "sweep_deliveries",

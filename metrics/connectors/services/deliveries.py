@@ -26,6 +26,8 @@ from metrics.connectors.vendors import (
 )
 from metrics.connectors.vendors.base import FetchFailed
 from metrics.models import Delivery, DeliveryOrigin, DeliveryStatus, SurveySource
+from metrics.privacy.payloads import redact_body
+from metrics.privacy.redaction import redactor_for
 from metrics.services.responses import IngestRefused, responses_create
 
 logger = logging.getLogger(__name__)
@@ -59,17 +61,29 @@ def delivery_receive(
 
 
 def delivery_store(
-    *, source: SurveySource, body: bytes, headers: Mapping[str, str], origin: str = DeliveryOrigin.WEBHOOK
+    *,
+    source: SurveySource,
+    body: bytes,
+    headers: Mapping[str, str],
+    origin: str = DeliveryOrigin.WEBHOOK,
+    submissions: list[Submission] | None = None,
 ) -> Delivery:
     """Write the delivery to Postgres, status "received". Must not run inside a transaction (the endpoint has
     none): the row commits on its own, before the ingest, so that a crash in the ingest leaves it "received" for
-    the sweeper instead of losing what the tool was told is safe."""
-    delivery = Delivery.objects.create(
-        source=source,
-        origin=origin,
-        body=body.decode("utf-8", errors="replace"),
-        headers=headers_of_interest(headers),
+    the sweeper instead of losing what the tool was told is safe. The body's free text is redacted of the
+    source's kinds first, its identifiers kept (metrics.privacy.payloads): the original comment is never stored.
+    `submissions`: a poll's, already parsed."""
+    kept = headers_of_interest(headers)
+    text = redact_body(
+        body.decode("utf-8", errors="replace"),
+        redactor=redactor_for(source.redact_kinds),
+        vendor=source.vendor,
+        headers=kept,
+        config=source.config,
+        mapping=source.mapping,
+        submissions=submissions,
     )
+    delivery = Delivery.objects.create(source=source, origin=origin, body=text, headers=kept)
     delivery.source = source
     return delivery
 
@@ -224,7 +238,9 @@ def _ingest(delivery: Delivery, source: SurveySource, submissions: list[Submissi
         return
     external_ids = [record["external_id"] for record in records]
     try:
-        result = responses_create(records=records, default_source=source.response_source)
+        result = responses_create(
+            records=records, default_source=source.response_source, redact_kinds=source.redact_kinds
+        )
     except IngestRefused as refused:
         lines = []
         for problem in refused.problems:
@@ -342,8 +358,12 @@ def source_poll(*, source: SurveySource) -> Delivery | None:
     source.polled_until = started
     if not submissions:
         return None
-    delivery = Delivery.objects.create(
-        source=source, origin=DeliveryOrigin.POLL, body=submissions_to_json(submissions), headers={}
+    body = redact_body(
+        submissions_to_json(submissions),
+        redactor=redactor_for(source.redact_kinds),
+        mapping=source.mapping,
+        submissions=submissions,
     )
+    delivery = Delivery.objects.create(source=source, origin=DeliveryOrigin.POLL, body=body, headers={})
     delivery.source = source
     return delivery_process(delivery=delivery, submissions=submissions)

@@ -23,6 +23,7 @@ from metrics.connectors.vendors import (
 from metrics.connectors.vendors.base import FetchFailed
 from metrics.ingest.records import FIELDS, Lookups, RecordCleaner, RecordError
 from metrics.models import SurveyResponse, SurveySource
+from metrics.privacy.redaction import redactor_for
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,11 @@ def _check_records(source: SurveySource, pending: list[tuple[PreviewSubmission, 
         if record["journey"].strip() and not record["journey"].strip().isdigit():
             journey_keys.add(record["journey"].strip().lower())
     lookups = Lookups.load(journey_ids=journey_ids, touchpoint_ids=touchpoint_ids, journey_keys=journey_keys)
-    cleaner = RecordCleaner(columns=FIELDS, lookups=lookups, default_source=source.response_source)
+    # The comment as it will be stored: redacted of the source's kinds.
+    redactor = redactor_for(source.redact_kinds)
+    cleaner = RecordCleaner(
+        columns=FIELDS, lookups=lookups, default_source=source.response_source, redact=redactor or None
+    )
     rows = []
     for position, (shown, record) in enumerate(pending):
         values = [record.get(name) for name in FIELDS]

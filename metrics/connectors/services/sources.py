@@ -21,6 +21,7 @@ from metrics.connectors.vendors import (
     vendors,
 )
 from metrics.models import SurveySource
+from metrics.privacy.redaction import clean_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ def source_create(
     rate_limit: int | None = None,
     max_bytes: int | None = None,
     secret: str | None = None,
+    redact_kinds: list[str] | None = None,
 ) -> SurveySource:
     """A new source with a new endpoint token and signing secret (vendor.new_secret()): show source.secret to the
     user now, it is the only time besides a rotation. A tool that makes the key itself (vendor.secret_from_tool:
@@ -103,6 +105,7 @@ def source_create(
         config=_clean_config(tool, config, current={}),
         mapping=mapping_validate(mapping),
         active=active,
+        redact_kinds=clean_kinds(redact_kinds),
         created_by=created_by if getattr(created_by, "pk", None) else None,
     )
     if rate_limit is not None:
@@ -128,7 +131,7 @@ def _secret(tool: Vendor, pasted: str | None) -> str:
     return pasted
 
 
-UPDATABLE = ("name", "config", "mapping", "active", "rate_limit", "max_bytes")
+UPDATABLE = ("name", "config", "mapping", "active", "rate_limit", "max_bytes", "redact_kinds")
 
 
 @transaction.atomic
@@ -146,6 +149,8 @@ def source_update(*, source: SurveySource, expected_version: int, **changes: Any
         source.config = _clean_config(tool, changes["config"], current=source.config)
     if "mapping" in changes:
         source.mapping = mapping_validate(changes["mapping"])
+    if "redact_kinds" in changes:
+        source.redact_kinds = clean_kinds(changes["redact_kinds"])
     for name in ("active", "rate_limit", "max_bytes"):
         if name in changes:
             setattr(source, name, changes[name])

@@ -155,7 +155,14 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("This source's survey tool is no longer available."))
 
     def save(
-        *, expected_version: int, name: str, active: bool, rate_limit: int, max_bytes: int, **config: Any
+        *,
+        expected_version: int,
+        name: str,
+        active: bool,
+        rate_limit: int,
+        max_bytes: int,
+        redact_kinds: list[str],
+        **config: Any,
     ) -> SurveySource:
         try:
             return source_update(
@@ -165,6 +172,7 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 active=active,
                 rate_limit=rate_limit,
                 max_bytes=max_bytes,
+                redact_kinds=redact_kinds,
                 config=config_of(config),
             )
         except ValidationError as error:
