@@ -12,7 +12,7 @@ _BROWSERS = (
     ("Edge", re.compile(r"\bEdg(?:e|A|iOS)?/(\d+)")),
     ("Opera", re.compile(r"\b(?:OPR|Opera)/(\d+)")),
     ("Firefox", re.compile(r"\b(?:Firefox|FxiOS)/(\d+)")),
-    ("Chrome", re.compile(r"\b(?:Chrome|Chromium|CriOS)/(\d+)")),
+    ("Chrome", re.compile(r"\b(?:HeadlessChrome|Chrome|Chromium|CriOS)/(\d+)")),
     ("Safari", re.compile(r"\bVersion/(\d+)[\d.]* (?:Mobile/\S+ )?Safari/")),
     ("curl", re.compile(r"^curl/(\d+)")),
 )

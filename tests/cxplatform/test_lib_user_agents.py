@@ -27,6 +27,10 @@ CASES = [
         "Chrome 131 on Android",
     ),
     ("Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0", "Firefox 115 on Linux"),
+    (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36",
+        "Chrome 131 on Linux",
+    ),
     ("curl/8.5.0", "curl 8"),
     ("SomeRobot", "SomeRobot"),
     ("", ""),
