@@ -339,6 +339,8 @@ SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
 REQUIRE_2FA_FOR_ADMINS = env_bool("REQUIRE_2FA_FOR_ADMINS", default=False)
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "CX Platform")
+# The admin lists devices without their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_LOCKOUT_CALLABLE = "cxplatform.accounts.views.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cxplatform.lib.client_ip.client_ip"
 # No version banner from axes on every manage.py command and process start.
