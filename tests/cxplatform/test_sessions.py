@@ -105,7 +105,7 @@ def test_a_session_in_use_stays_and_is_saved_at_most_once_a_minute(carla, settin
 
 
 @pytest.mark.django_db
-def test_the_idle_limit_makes_no_query_on_a_page(carla, django_assert_num_queries):
+def test_the_idle_limit_makes_no_query_on_a_page(carla):
     client = browser()
     client.force_login(carla)
     client.get(reverse("teams:index"))
