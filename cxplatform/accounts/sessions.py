@@ -165,3 +165,19 @@ def profile_context(request: HttpRequest) -> dict:
     """What templates/accounts/_profile_sessions.html shows on the profile page."""
     listed = user_sessions(user=request.user, current_key=request.session.session_key)
     return {"user_sessions": listed, "other_sessions": sum(1 for row in listed if not row.is_current)}
+
+
+def sessions_sweep_idle() -> int:
+    """Removes the sessions that went unused past the idle limit (their browsers never came back to be logged
+    out) and Django's expired ones: the list and the session table keep only what can still be used. One audit
+    row for the sweep, with the count."""
+    cutoff = timezone.now() - idle_limit()
+    with transaction.atomic():
+        keys = list(UserSession.objects.filter(last_seen__lt=cutoff).values_list("session_id", flat=True))
+        if keys:
+            record(
+                actions.SESSION_ENDED, object_type="accounts.usersession", detail={"reason": "idle", "count": len(keys)}
+            )
+            Session.objects.filter(session_key__in=keys).delete()
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return len(keys)

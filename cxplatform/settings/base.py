@@ -229,6 +229,8 @@ CELERY_BEAT_SCHEDULE = {
     # missed in the month just ended; each emitted once (cxplatform.webhooks.models.WebhookEmission).
     "webhook-overdue-actions": {"task": "teams.emit_overdue_action_events", "schedule": crontab(minute=5)},
     "webhook-metrics-events": {"task": "metrics.emit_webhook_events", "schedule": crontab(minute=10)},
+    # Sessions unused past SESSION_IDLE_MINUTES, and expired ones, removed (cxplatform.accounts.sessions).
+    "sweep-idle-sessions": {"task": "accounts.sweep_idle_sessions", "schedule": crontab(minute=20)},
 }
 # A survey delivery still "received" this many seconds after its last attempt is queued again by the sweeper.
 DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 300, minimum=1)

@@ -241,3 +241,20 @@ def test_the_api_with_an_idle_session_answers_401_or_403(carla, settings):
     with travel(11):
         assert client.get("/api/v1/journeys/").status_code in (401, 403)
         assert get_user(client).is_anonymous
+
+
+@pytest.mark.django_db
+def test_the_hourly_sweep_removes_idle_sessions_and_keeps_the_others(carla, settings):
+    from cxplatform.accounts.tasks import sweep_idle_sessions
+
+    settings.SESSION_IDLE_MINUTES = 30
+    gone, kept = browser(), browser(SAFARI)
+    log_in(gone)
+    with travel(20):
+        log_in(kept)
+    with travel(40):
+        assert sweep_idle_sessions.delay().get() == 1
+        assert list(UserSession.objects.values_list("user_agent", flat=True)) == [SAFARI]
+        assert is_logged_in(kept) and not is_logged_in(gone)
+    event = AuditEvent.objects.get(action="session_ended")
+    assert event.detail == {"reason": "idle", "count": 1} and event.via == "task"
