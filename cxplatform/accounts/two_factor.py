@@ -192,6 +192,11 @@ def verify(*, user: User, code: str) -> Verification:
     return Verification(ok=False)
 
 
+@transaction.atomic
+def record_failed_code(*, user: User) -> None:
+    record(actions.LOGIN_FAILED, obj=user, detail={"step": "second_factor"})
+
+
 def verify_password_or_code(*, user: User, value: str) -> Verification:
     """For switching two-factor off: the password or a current code; throttled like a code."""
     if _clean(value).isdigit():

@@ -163,6 +163,8 @@ def verify(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             return redirect(_next_url(request))
+        # A wrong second factor is a failed login for the audit trail (the password was right).
+        two_factor.record_failed_code(user=request.user)
         form.add_error(
             "code",
             _("That code is not right. Enter the six digits your app shows now, or one of your recovery codes."),

@@ -159,6 +159,8 @@ def test_a_wrong_code_is_refused_with_a_clear_message_and_then_throttled(carla):
     refused = client.post(reverse("two-factor-verify"), {"code": wrong})
     assert refused.status_code == 400
     assert "That code is not right." in refused.content.decode()
+    failed = AuditEvent.objects.get(action="login_failed")
+    assert failed.detail == {"step": "second_factor"} and failed.object_id == str(carla.pk)
     # Right away, even the right code waits: django-otp's throttle.
     throttled = client.post(reverse("two-factor-verify"), {"code": code_for(key)})
     assert throttled.status_code == 429
