@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cxplatform import views
+from cxplatform.accounts import two_factor_views
 from cxplatform.accounts import views as account_views
 from cxplatform.accounts.local_login import LoginView
 from journeys.views.share import shared_map
@@ -18,6 +19,8 @@ urlpatterns = [
     # Single sign-on (OpenID Connect): the start and the provider's callback (cxplatform.accounts.oidc).
     path("oidc/", include("cxplatform.accounts.oidc.urls")),
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
+    # The second step of a password login with two-factor authentication on (cxplatform.accounts.two_factor).
+    path("login/verify/", two_factor_views.verify, name="two-factor-verify"),
     path("profile/", include("cxplatform.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),

@@ -35,6 +35,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
 
+from cxplatform.accounts import two_factor
 from journeys import live
 from journeys.models import Journey
 from journeys.permissions import can_read_journey
@@ -58,7 +59,17 @@ def _still_allowed(session_key: str | None, user_id: int, journey_id: int) -> bo
         return False
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     user = auth.get_user(SimpleNamespace(session=store))
-    return user.is_authenticated and user.pk == user_id and _allowed(user, journey_id)
+    return (
+        user.is_authenticated
+        and user.pk == user_id
+        and two_factor.required_step(store) is None
+        and _allowed(user, journey_id)
+    )
+
+
+def _owes_a_step(session) -> bool:
+    """A session still owing its second factor (or an admin's set-up) opens no map (cxplatform.accounts)."""
+    return session is not None and two_factor.required_step(session) is not None
 
 
 class JourneyMapConsumer(AsyncJsonWebsocketConsumer):
@@ -76,11 +87,13 @@ class JourneyMapConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         # Accepted first, then closed: only an accepted WebSocket can say why (4403) to the page.
         await self.accept()
-        if not await database_sync_to_async(_allowed)(user, self.journey_id):
+        session = self.scope.get("session")
+        if await database_sync_to_async(_owes_a_step)(session) or not await database_sync_to_async(_allowed)(
+            user, self.journey_id
+        ):
             await self.close(code=REFUSED)
             return
         self.user_id = user.pk
-        session = self.scope.get("session")
         self.session_key = session.session_key if session is not None else None
         self.me = live.person(user)
         self.connection_id = secrets.token_hex(6)

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    # The optional second factor (issue 16): TOTP apps, and one-time recovery codes (cxplatform.accounts.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The history of a journey's content (journeys.services.history): SQLite too, for `make run`.
     "simple_history",
     "channels",
@@ -86,6 +90,9 @@ MIDDLEWARE = [
     # Who is making a change, for the live map's "changed by" (journeys/live.py).
     "journeys.live.ActingUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle sessions ended, and a second factor asked before anything else (cxplatform.accounts.middleware): after
+    # the messages, to say why.
+    "cxplatform.accounts.middleware.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the flag a failed login set and answers with the lockout page (AXES_LOCKOUT_CALLABLE).
@@ -227,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
     # Each night at 03:15 (TIME_ZONE, after the full recompute), old respondent keys and comments are anonymised
     # and old delivery payloads emptied (metrics.privacy.retention).
     "voc-retention": {"task": "metrics.retention_anonymise", "schedule": crontab(hour=3, minute=15)},
+    # Sessions unused past SESSION_IDLE_MINUTES, and expired ones, removed (cxplatform.accounts.sessions).
+    "sweep-idle-sessions": {"task": "accounts.sweep_idle_sessions", "schedule": crontab(minute=20)},
 }
 # A survey delivery still "received" this many seconds after its last attempt is queued again by the sweeper.
 DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 300, minimum=1)
@@ -329,6 +338,19 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # between guesses to wipe their address's count. Failures age out after the cool-off anyway.
 AXES_RESET_ON_SUCCESS = False
 AXES_HTTP_RESPONSE_CODE = 429
+
+# Sessions (issue 16): in the database (Django's default engine), one UserSession row beside each signed-in one
+# (cxplatform.accounts.sessions). A session unused for SESSION_IDLE_MINUTES is ended; the next request goes to the
+# login page, saying why.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
+# The optional second factor (TOTP, django-otp) for local accounts: with REQUIRE_2FA_FOR_ADMINS=1 an admin who
+# logs in with a password and has none set up is sent to set it up before anything else. SSO logins are exempt.
+REQUIRE_2FA_FOR_ADMINS = env_bool("REQUIRE_2FA_FOR_ADMINS", default=False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "CX Platform")
+# The admin lists devices without their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_LOCKOUT_CALLABLE = "cxplatform.accounts.views.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cxplatform.lib.client_ip.client_ip"
 # No version banner from axes on every manage.py command and process start.

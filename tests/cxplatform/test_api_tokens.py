@@ -234,8 +234,8 @@ def test_making_a_token_needs_the_csrf_token(cx_editor):
 def test_the_profile_page_runs_a_fixed_number_of_queries(editor_client, cx_editor, count, django_assert_num_queries):
     for i in range(count):
         api_key_for(cx_editor, name=f"Token {i}", last_used_at=timezone.now())
-    # session, user, the tokens
-    with django_assert_num_queries(3):
+    # session, user, the tokens, the two-factor status, the user's sessions
+    with django_assert_num_queries(5):
         response = editor_client.get(reverse("profile"))
     assert response.content.decode().count('class="token-row ') == count
 

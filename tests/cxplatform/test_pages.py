@@ -47,7 +47,9 @@ def test_an_unknown_page_shows_a_friendly_404(editor_client):
 @pytest.mark.django_db
 def test_the_profile_page_runs_a_fixed_number_of_queries(editor_client, django_assert_num_queries):
     editor_client.post(reverse("token-create"), {"name": "CI", "access": "read_only", "expires": "30"})
-    # session, user, tokens, then the session is saved without the shown key (savepoint, update, release)
-    with django_assert_num_queries(6):
+    # session, user, tokens, two-factor status (app and recovery codes in one), the user's sessions, then the session
+    # is saved without the shown key (savepoint, update, release). Issue 16 added the two-factor and sessions
+    # sections: one query each.
+    with django_assert_num_queries(8):
         response = editor_client.get(reverse("profile"))
     assert "Copy it now: for safety it is shown only this once." in response.content.decode()

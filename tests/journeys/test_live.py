@@ -91,6 +91,15 @@ def test_an_inactive_user_cannot_open_a_journeys_socket(cx_editor):
     assert run(refused(communicator(journey.pk, cookie)))
 
 
+def test_a_session_still_owing_its_two_factor_code_cannot_open_a_journeys_socket(cx_editor):
+    from cxplatform.accounts import two_factor
+
+    journey = build_map(stages=1, touchpoints_per_stage=1)
+    two_factor.two_factor_enable(user=cx_editor, key=two_factor.new_secret(), last_t=0)
+    # Logged in with the password, the code not entered yet (cxplatform.accounts.two_factor).
+    assert run(refused(communicator(journey.pk, session_cookie(cx_editor))))
+
+
 def test_a_reader_not_allowed_on_the_journey_cannot_open_its_socket(cx_editor, monkeypatch):
     # The place a per-journey restriction goes: the socket follows journeys.permissions.can_read_journey.
     journey = build_map(stages=1, touchpoints_per_stage=1)
