@@ -4,7 +4,7 @@ basis, for how long, and how much of it there is now.
 The categories are a list written here by hand, because what counts as personal data and why it is kept is a
 judgement, not something a model can say about itself; the tests check that every model named still exists. The
 legal bases are suggestions for the organisation's data protection officer, not advice. Retention periods are
-read from the settings (VOC_RETENTION_MONTHS, AUDIT_RETENTION_DAYS, SESSION_COOKIE_AGE...) with their defaults,
+read from the settings (VOC_RETENTION_MONTHS, AUDIT_RETENTION_DAYS, SESSION_IDLE_MINUTES...) with their defaults,
 so the page says what this installation does.
 
 Counts: one query per category (COUNT with a filter), whatever the data.
@@ -86,14 +86,13 @@ def _days(name: str, default: int, then: Any) -> Callable[[], str]:
     return text
 
 
-def _session_age() -> str:
-    seconds = int(getattr(settings, "SESSION_COOKIE_AGE", 1209600))
-    days = max(1, round(seconds / 86400))
+def _idle_sessions() -> str:
+    minutes = int(getattr(settings, "SESSION_IDLE_MINUTES", 60))
     return ngettext(
-        "%(count)d day after the last request (SESSION_COOKIE_AGE); expired rows go at the next clearsessions",
-        "%(count)d days after the last request (SESSION_COOKIE_AGE); expired rows go at the next clearsessions",
-        days,
-    ) % {"count": days}
+        "Until logout, or %(count)d minute without use (SESSION_IDLE_MINUTES)",
+        "Until logout, or %(count)d minutes without use (SESSION_IDLE_MINUTES)",
+        minutes,
+    ) % {"count": minutes}
 
 
 def _fixed(text: Any) -> Callable[[], str]:
@@ -106,7 +105,6 @@ SECURITY = gettext_lazy("Legitimate interest (art. 6(1)(f)): securing the system
 CUSTOMERS = gettext_lazy("Customers (respondents)")
 STAFF = gettext_lazy("Users (staff)")
 VISITORS = gettext_lazy("Visitors of share links")
-UNTIL_DELETED = gettext_lazy("Until deleted by a user (no automatic deletion)")
 VOC_RETENTION = _months("VOC_RETENTION_MONTHS", VOC_RETENTION_MONTHS_DEFAULT)
 
 CATEGORIES: tuple[Category, ...] = (
@@ -158,8 +156,10 @@ CATEGORIES: tuple[Category, ...] = (
         rows=~Q(body=""),
         purpose=gettext_lazy("Proof of what arrived; replaying a rejected delivery once its mapping is fixed"),
         legal_basis=LEGITIMATE_INTEREST,
-        retention=_fixed(
-            gettext_lazy("Until the survey source is deleted; emptied when its customer's data is erased")
+        retention=_days(
+            "DELIVERY_BODY_RETENTION_DAYS",
+            90,
+            gettext_lazy("then emptied (and at once when its customer's data is erased)"),
         ),
         subjects=CUSTOMERS,
     ),
@@ -171,7 +171,7 @@ CATEGORIES: tuple[Category, ...] = (
         fields=("payload",),
         purpose=gettext_lazy("Informing the organisation's own systems (ticketing, chat) of events"),
         legal_basis=LEGITIMATE_INTEREST,
-        retention=_fixed(UNTIL_DELETED),
+        retention=_days("DELIVERY_BODY_RETENTION_DAYS", 90, gettext_lazy("after it was sent, then emptied")),
         subjects=CUSTOMERS,
     ),
     Category(
@@ -179,7 +179,7 @@ CATEGORIES: tuple[Category, ...] = (
         name=gettext_lazy("User accounts"),
         data=gettext_lazy("Names, e-mail addresses, job titles, roles, last login of the people using the product"),
         model="accounts.User",
-        fields=("username", "first_name", "last_name", "email", "job_title", "last_login"),
+        fields=("username", "first_name", "last_name", "email", "job_title", "last_login", "oidc_subject"),
         purpose=gettext_lazy("Signing in, assigning work, notifications, accountability"),
         legal_basis=CONTRACT_STAFF,
         retention=_fixed(gettext_lazy("As long as the account exists (deactivate or delete it when someone leaves)")),
@@ -188,23 +188,34 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         slug="api_tokens",
         name=gettext_lazy("API tokens"),
-        data=gettext_lazy("Tokens tied to a user, with their use"),
-        model="authtoken.Token",
-        fields=("user_id", "created"),
+        data=gettext_lazy("Named tokens tied to a user (only a hash of the key), with when each was last used"),
+        model="accounts.ApiToken",
+        fields=("user_id", "name", "last_used_at"),
         purpose=gettext_lazy("Authenticating other systems acting for a user"),
         legal_basis=CONTRACT_STAFF,
-        retention=_fixed(gettext_lazy("Until revoked or the account is deleted")),
+        retention=_fixed(gettext_lazy("Until the account is deleted (a revoked token stays listed for the record)")),
+        subjects=STAFF,
+    ),
+    Category(
+        slug="two_factor_devices",
+        name=gettext_lazy("Two-factor devices"),
+        data=gettext_lazy("The secret of a user's authenticator app, and their unused recovery codes"),
+        model="otp_totp.TOTPDevice",
+        fields=("user_id", "key"),
+        purpose=gettext_lazy("Asking a second factor after the password"),
+        legal_basis=SECURITY,
+        retention=_fixed(gettext_lazy("Until the user switches two-factor authentication off")),
         subjects=STAFF,
     ),
     Category(
         slug="sessions",
         name=gettext_lazy("Sessions"),
-        data=gettext_lazy("Who is signed in, on which browser"),
-        model="sessions.Session",
-        fields=("session_key", "session_data", "expire_date"),
+        data=gettext_lazy("Who is signed in, from which IP address, on which browser"),
+        model="accounts.UserSession",
+        fields=("user_id", "ip", "user_agent", "created", "last_seen"),
         purpose=gettext_lazy("Keeping users signed in; letting them end their other sessions"),
         legal_basis=CONTRACT_STAFF,
-        retention=_session_age,
+        retention=_idle_sessions,
         subjects=STAFF,
     ),
     Category(
