@@ -11,6 +11,7 @@ from django.db import models
 
 from .context import current_actor
 from .models import AuditEvent
+from .registry import OPAQUE_REPR
 
 
 def describe(obj: models.Model | None) -> tuple[str, str, str]:
@@ -18,6 +19,8 @@ def describe(obj: models.Model | None) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
     meta = obj._meta
+    if meta.label in OPAQUE_REPR:  # its str() may hold personal data or a secret
+        return f"{meta.app_label}.{meta.model_name}", str(obj.pk or ""), f"{meta.verbose_name} #{obj.pk}"
     return f"{meta.app_label}.{meta.model_name}", str(obj.pk or ""), str(obj)[:200]
 
 

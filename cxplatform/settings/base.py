@@ -222,7 +222,11 @@ CELERY_BEAT_SCHEDULE = {
     # missed in the month just ended; each emitted once (cxplatform.webhooks.models.WebhookEmission).
     "webhook-overdue-actions": {"task": "teams.emit_overdue_action_events", "schedule": crontab(minute=5)},
     "webhook-metrics-events": {"task": "metrics.emit_webhook_events", "schedule": crontab(minute=10)},
+    # Each night at 03:15 (TIME_ZONE), audit events older than AUDIT_RETENTION_DAYS are deleted (cxplatform.audit).
+    "audit-retention": {"task": "audit.purge_expired", "schedule": crontab(hour=3, minute=15)},
 }
+# The audit trail (cxplatform.audit) keeps its events this many days.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=1)
 # A survey delivery still "received" this many seconds after its last attempt is queued again by the sweeper.
 DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 300, minimum=1)
 # The sweeper queues a recompute for requests older than this many seconds that no recompute is working on;
