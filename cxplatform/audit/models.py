@@ -52,8 +52,6 @@ class AuditQuerySet(models.QuerySet):
             deleted, _per_model = models.QuerySet.delete(self.filter(at__lt=moment))
         return deleted
 
-    purge_before.queryset_only = True  # type: ignore[attr-defined]
-
 
 class AuditEvent(models.Model):
     id = models.BigAutoField(primary_key=True)

@@ -11,7 +11,7 @@ from django.db import models
 
 from .context import current_actor
 from .models import AuditEvent
-from .registry import OPAQUE_REPR
+from .registry import OPAQUE_REPR, SECRET_KEYED
 
 
 def describe(obj: models.Model | None) -> tuple[str, str, str]:
@@ -19,6 +19,9 @@ def describe(obj: models.Model | None) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
     meta = obj._meta
+    if meta.label in SECRET_KEYED:  # its primary key is the secret (DRF's token key): named by its owner
+        owner = getattr(obj, "user_id", "")
+        return f"{meta.app_label}.{meta.model_name}", "", f"{meta.verbose_name} of user #{owner}"
     if meta.label in OPAQUE_REPR:  # its str() may hold personal data or a secret
         return f"{meta.app_label}.{meta.model_name}", str(obj.pk or ""), f"{meta.verbose_name} #{obj.pk}"
     return f"{meta.app_label}.{meta.model_name}", str(obj.pk or ""), str(obj)[:200]

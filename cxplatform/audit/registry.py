@@ -82,5 +82,8 @@ OPAQUE_REPR = frozenset(
     {"authtoken.Token", "authtoken.TokenProxy", "journeys.Comment", "teams.ActionComment", "metrics.FollowUpCase"}
 )
 
+# Models whose primary key is a secret: never written to the trail.
+SECRET_KEYED = frozenset({"authtoken.Token", "authtoken.TokenProxy"})
+
 # A change of these User fields is a change of what the person may do: recorded as role_changed.
 ROLE_FIELDS = frozenset({"role", "is_superuser", "is_active", "is_staff", "groups", "user_permissions"})
