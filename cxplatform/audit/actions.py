@@ -29,6 +29,7 @@ ARCHIVE = "archive"
 RESTORE = "restore"
 REORDER = "reorder"
 SEED = "seed"
+COPY = "copy"
 AUDIT_PURGED = "audit_purged"
 
 LABELS = {
@@ -58,6 +59,7 @@ LABELS = {
     RESTORE: _("Restored"),
     REORDER: _("Reordered"),
     SEED: _("Demo data loaded"),
+    COPY: _("Copied"),
     AUDIT_PURGED: _("Old audit events removed"),
 }
 

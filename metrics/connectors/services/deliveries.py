@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record
 from metrics.connectors.mapping import is_mapped, mapping_apply
 from metrics.connectors.vendors import (
     Answer,
@@ -64,12 +66,20 @@ def delivery_store(
     """Write the delivery to Postgres, status "received". Must not run inside a transaction (the endpoint has
     none): the row commits on its own, before the ingest, so that a crash in the ingest leaves it "received" for
     the sweeper instead of losing what the tool was told is safe."""
-    delivery = Delivery.objects.create(
-        source=source,
-        origin=origin,
-        body=body.decode("utf-8", errors="replace"),
-        headers=headers_of_interest(headers),
-    )
+    with transaction.atomic():
+        delivery = Delivery.objects.create(
+            source=source,
+            origin=origin,
+            body=body.decode("utf-8", errors="replace"),
+            headers=headers_of_interest(headers),
+        )
+        # Its arrival, with its size: never its body (answers, respondent keys).
+        record(
+            audit_actions.DELIVERY_RECEIVED,
+            obj=delivery,
+            object_repr=source.name,
+            detail={"source": source.pk, "origin": str(origin), "bytes": len(body)},
+        )
     delivery.source = source
     return delivery
 

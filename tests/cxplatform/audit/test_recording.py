@@ -158,7 +158,7 @@ def test_a_task_acts_as_itself():
     class FakeTask:
         name = "teams.emit_overdue_action_events"
 
-        class request:  # noqa: N801
+        class request:
             pass
 
     task = FakeTask()
