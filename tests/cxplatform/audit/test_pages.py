@@ -55,7 +55,10 @@ def test_the_search_filters_by_person_object_action_and_period(client_of, admin_
     seed()
     client = client_of(admin_user)
     action = ActionFactory(title="Unique title")
-    assert "Unique title" in client.get(URL, {"object": str(action.pk), "object_type": "teams.improvementaction"}).content.decode()
+    assert (
+        "Unique title"
+        in client.get(URL, {"object": str(action.pk), "object_type": "teams.improvementaction"}).content.decode()
+    )
     only_martin = client.get(URL, {"person": "mart"}).content.decode()
     assert "Failed login" in only_martin and "Call back" not in only_martin
     only_failed = client.get(URL, {"action": actions.LOGIN_FAILED}).content.decode()
@@ -109,7 +112,7 @@ def test_the_api_lists_the_same_filtered_rows_with_a_pinned_count(client_of, adm
 
 
 def test_the_csv_export_is_the_filtered_rows_formula_safe_and_itself_recorded(client_of, admin_user):
-    with acting(label="=HYPERLINK(\"http://evil\")", via="page"):
+    with acting(label='=HYPERLINK("http://evil")', via="page"):
         ActionFactory(title="@SUM(A1)")
     seed(1)
     response = client_of(admin_user).get(URL + "export.csv", {"object_type": "teams.improvementaction"})
