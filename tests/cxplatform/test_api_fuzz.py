@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import (
 
 from cxplatform.accounts.models import Role
 from cxplatform.notifications.models import Notification
+from cxplatform.audit.models import AuditEvent
 from cxplatform.webhooks.models import WebhookDelivery, WebhookSubscription
 from journeys.comments.services import comment_add
 from journeys.models import Channel, Comment, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
@@ -69,6 +70,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # The objects an operation's {id} refers to, by the first segment of its path.
 MODELS = {
     "actions": ImprovementAction,
+    "audit-events": AuditEvent,
     "business-cases": BusinessCase,
     "channels": Channel,
     "comments": Comment,
