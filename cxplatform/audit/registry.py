@@ -87,3 +87,11 @@ SECRET_KEYED = frozenset({"authtoken.Token", "authtoken.TokenProxy"})
 
 # A change of these User fields is a change of what the person may do: recorded as role_changed.
 ROLE_FIELDS = frozenset({"role", "is_superuser", "is_active", "is_staff", "groups", "user_permissions"})
+
+# Kinds of write with a name of their own, per model: {label: {generic action or changed field: action}}.
+_TOKEN = {"create": "token_created", "delete": "token_revoked"}
+NAMED_ACTIONS: dict[str, dict[str, str]] = {
+    "authtoken.Token": _TOKEN,
+    "authtoken.TokenProxy": _TOKEN,
+    "journeys.ShareLink": {"create": "share_link_created", "revoked_at": "share_link_revoked"},
+}

@@ -23,7 +23,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_init, post_s
 
 from . import actions
 from .recording import record
-from .registry import AUDITED, IGNORED_FIELDS, ROLE_FIELDS
+from .registry import AUDITED, IGNORED_FIELDS, NAMED_ACTIONS, ROLE_FIELDS
 
 SNAPSHOT = "_audit_snapshot"
 _MISSING = object()
@@ -93,9 +93,16 @@ def touched_fields(instance: models.Model, candidates: Any = None) -> list[str]:
     return touched
 
 
+def _named(instance: models.Model, action: str) -> str:
+    return NAMED_ACTIONS.get(instance._meta.label, {}).get(action, action)
+
+
 def _update_action(instance: models.Model, touched: list[str]) -> str:
     plan = _plans[type(instance)]
-    return actions.ROLE_CHANGED if plan.is_user and ROLE_FIELDS.intersection(touched) else actions.UPDATE
+    if plan.is_user and ROLE_FIELDS.intersection(touched):
+        return actions.ROLE_CHANGED
+    named = NAMED_ACTIONS.get(instance._meta.label, {})
+    return next((named[name] for name in touched if name in named), actions.UPDATE)
 
 
 def record_update(instance: models.Model, *, fields: Any = None) -> None:
@@ -113,7 +120,7 @@ def _on_save(
     sender: type[models.Model], instance: models.Model, created: bool, update_fields: Any = None, **kwargs: Any
 ) -> None:
     if created:
-        record(actions.CREATE, obj=instance)
+        record(_named(instance, actions.CREATE), obj=instance)
     else:
         touched = touched_fields(instance, update_fields)
         if touched:
@@ -122,7 +129,7 @@ def _on_save(
 
 
 def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    record(actions.DELETE, obj=instance)
+    record(_named(instance, actions.DELETE), obj=instance)
 
 
 def _m2m_handler(field: models.ManyToManyField):

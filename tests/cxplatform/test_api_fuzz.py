@@ -39,8 +39,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cxplatform.accounts.models import Role
-from cxplatform.notifications.models import Notification
 from cxplatform.audit.models import AuditEvent
+from cxplatform.notifications.models import Notification
 from cxplatform.webhooks.models import WebhookDelivery, WebhookSubscription
 from journeys.comments.services import comment_add
 from journeys.models import Channel, Comment, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint

@@ -113,7 +113,9 @@ def test_comment_and_token_names_are_not_copied_into_the_trail():
     token = Token.objects.create(user=user)
     [event] = events(object_type="authtoken.token")
     assert token.key not in event.object_repr and token.key not in event.object_id
-    assert event.object_repr == f"Token of user #{user.pk}"
+    assert (event.action, event.object_repr) == (actions.TOKEN_CREATED, f"Token of user #{user.pk}")
+    token.delete()
+    assert events(object_type="authtoken.token")[-1].action == actions.TOKEN_REVOKED
 
 
 def test_a_login_is_recorded_with_the_address(client):
