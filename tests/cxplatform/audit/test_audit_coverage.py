@@ -107,6 +107,20 @@ def _archived(journey, ctx):
     return journey_archive(journey=journey, expected_version=journey.version)
 
 
+def _hook(ctx):
+    from cxplatform.webhooks.services import subscription_create
+
+    return subscription_create(
+        owner=ctx, name="Hook", url="https://example.org/h", events=["action.created"], body_format="json"
+    )
+
+
+def _paused(ctx):
+    from cxplatform.webhooks.services import subscription_pause
+
+    return subscription_pause(subscription=_hook(ctx))
+
+
 def _with_token(ctx):
     from rest_framework.authtoken.models import Token
 
@@ -167,7 +181,14 @@ CASES: dict[tuple[str, str], Case] = {
     ("api:mandate-list", "post"): Case(lambda c: ("/api/v1/mandates/", {"team": TeamFactory().pk, "budget": "777", "hours": 80, "starts_on": "2026-07-01", "ends_on": "2026-12-31"}), actions.CREATE, "teams.mandate"),
     # API: the rest
     ("api:webhook-list", "post"): Case(lambda c: ("/api/v1/webhooks/", {"name": "Slack", "url": "https://example.org/hook", "events": ["action.created"]}), actions.CREATE, "webhooks.webhooksubscription"),
+    ("api:webhook-detail", "patch"): Case(lambda c: (f"/api/v1/webhooks/{_hook(c).pk}/", {"name": "Renamed"}), actions.UPDATE, "webhooks.webhooksubscription"),
+    ("api:webhook-detail", "delete"): Case(lambda c: (f"/api/v1/webhooks/{_hook(c).pk}/", None), actions.DELETE, "webhooks.webhooksubscription"),
+    ("api:webhook-pause", "post"): Case(lambda c: (f"/api/v1/webhooks/{_hook(c).pk}/pause/", {}), actions.UPDATE, "webhooks.webhooksubscription"),
+    ("api:webhook-resume", "post"): Case(lambda c: (f"/api/v1/webhooks/{_paused(c).pk}/resume/", {}), actions.UPDATE, "webhooks.webhooksubscription"),
     # Pages
+    ("webhooks:create", "post"): Case(lambda c: ("/webhooks/new/", {"name": "Slack", "url": "https://example.org/hook", "events": ["action.created"], "body_format": "json"}), actions.CREATE, "webhooks.webhooksubscription", json=False),
+    ("webhooks:delete", "post"): Case(lambda c: (f"/webhooks/{_hook(c).pk}/delete/", {}), actions.DELETE, "webhooks.webhooksubscription", json=False),
+    ("webhooks:pause", "post"): Case(lambda c: (f"/webhooks/{_hook(c).pk}/pause/", {}), actions.UPDATE, "webhooks.webhooksubscription", json=False),
     ("token-create", "post"): Case(lambda c: ("/profile/token/", {}), actions.TOKEN_CREATED, "authtoken.token", json=False),
     ("token-revoke", "post"): Case(lambda c: (_with_token(c), {}), actions.TOKEN_REVOKED, "authtoken.token", json=False),
     ("journeys:share", "post"): Case(lambda c: (f"/journeys/{JourneyFactory().pk}/share/", {"label": "Board", "expires_at": "2099-01-01"}), actions.SHARE_LINK_CREATED, "journeys.sharelink", json=False),
@@ -180,6 +201,19 @@ CASES: dict[tuple[str, str], Case] = {
     ("teams:action-transition", "post"): Case(lambda c: (f"/actions/{ActionFactory().pk}/transition/", {"to_status": "planned"}), actions.CREATE, "teams.actiontransition", json=False),
     ("teams:action-comment", "post"): Case(lambda c: (f"/actions/{ActionFactory().pk}/comments/", {"text": "On it"}), actions.CREATE, "teams.actioncomment", json=False),
 }  # fmt: skip
+
+# Write endpoints that write only rows the trail leaves out on purpose (cxplatform/audit/registry.py NOT_AUDITED).
+NOT_RECORDED: dict[tuple[str, str], str] = {
+    ("api:notification-read", "post"): "marks one's own notification read (notifications are not audited)",
+    ("api:notification-read-all", "post"): "marks one's own notifications read",
+    ("notifications:open", "post"): "marks one's own notification read, then follows its link",
+    ("notifications:read", "post"): "marks one's own notification read",
+    ("notifications:read-all", "post"): "marks one's own notifications read",
+    ("api:webhook-test", "post"): "queues a test delivery (delivery bookkeeping is not audited)",
+    ("api:webhook-resend", "post"): "queues a delivery again (delivery bookkeeping is not audited)",
+    ("webhooks:test", "post"): "queues a test delivery",
+    ("webhooks:resend", "post"): "queues a delivery again",
+}
 
 # Write endpoints whose case is not written yet: each is recorded by the model signals or its service's summary
 # row, but this table does not prove it yet. Shrink this list; never grow it for a new endpoint.
@@ -200,8 +234,6 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("api:kpi-measurements", "post"),
         ("api:kpi-measurements-import", "post"),
         ("api:mandate-decide", "post"),
-        ("api:notification-read", "post"),
-        ("api:notification-read-all", "post"),
         ("api:response-import", "post"),
         ("api:response-list", "post"),
         ("api:source-delivery-replay", "post"),
@@ -216,12 +248,6 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("api:target-detail", "patch"),
         ("api:target-list", "post"),
         ("api:touchpoint-restore", "post"),
-        ("api:webhook-detail", "delete"),
-        ("api:webhook-detail", "patch"),
-        ("api:webhook-pause", "post"),
-        ("api:webhook-resend", "post"),
-        ("api:webhook-resume", "post"),
-        ("api:webhook-test", "post"),
         ("journeys:comment-delete", "post"),
         ("journeys:comment-edit", "post"),
         ("journeys:comment-resolve", "post"),
@@ -283,9 +309,6 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("metrics:target-create", "post"),
         ("metrics:target-delete", "post"),
         ("metrics:target-edit", "post"),
-        ("notifications:open", "post"),
-        ("notifications:read", "post"),
-        ("notifications:read-all", "post"),
         ("survey-hook", "post"),
         ("teams:action-create", "post"),
         ("teams:action-edit", "post"),
@@ -293,13 +316,8 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("teams:mandate-create", "post"),
         ("teams:mandate-decide", "post"),
         ("teams:ownership", "post"),
-        ("webhooks:create", "post"),
-        ("webhooks:delete", "post"),
         ("webhooks:edit", "post"),
-        ("webhooks:pause", "post"),
-        ("webhooks:resend", "post"),
         ("webhooks:resume", "post"),
-        ("webhooks:test", "post"),
     }
 )
 
@@ -312,13 +330,14 @@ def covered(key: tuple[str, str]) -> bool:
 
 def pending(key: tuple[str, str]) -> bool:
     name, method = key
-    return key in PENDING or (method == "put" and (name, "patch") in PENDING)
+    return key in PENDING or key in NOT_RECORDED or (method == "put" and (name, "patch") in PENDING)
 
 
 def test_every_write_endpoint_has_a_case():
     missing = {key for key in write_endpoints() if not covered(key) and not pending(key)}
     assert not missing, f"write endpoints without an audit case (add one to CASES): {sorted(missing)}"
     assert CASES.keys() <= write_endpoints(), "a case names an endpoint that does not write (or no longer exists)"
+    assert NOT_RECORDED.keys() <= write_endpoints() and not NOT_RECORDED.keys() & CASES.keys()
 
 
 @pytest.mark.django_db
