@@ -122,6 +122,17 @@ def _paused(ctx):
     return subscription_pause(subscription=_hook(ctx))
 
 
+def _response() -> dict[str, Any]:
+    touchpoint = TouchpointFactory()
+    return {
+        "metric": "nps",
+        "score": 9,
+        "journey": touchpoint.journey_id,
+        "touchpoint": touchpoint.pk,
+        "responded_at": "2024-03-05T10:15:00+01:00",
+    }
+
+
 def _with_token(ctx):
     from rest_framework.authtoken.models import Token
 
@@ -188,6 +199,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("api:target-list", "post"): Case(lambda c: ("/api/v1/targets/", {"metric": "nps", "value": "20"}), actions.CREATE, "metrics.metrictarget"),
     ("api:business-case-list", "post"): Case(lambda c: ("/api/v1/business-cases/", {"action": ActionFactory().pk, "investment": "10000", "gains": [{"type": "referrals", "expected": "15000"}]}), actions.CREATE, "metrics.businesscase"),
     ("api:business-case-detail", "delete"): Case(lambda c: (f"/api/v1/business-cases/{BusinessCaseFactory().pk}/", None), actions.DELETE, "metrics.businesscase"),
+    ("api:response-list", "post"): Case(lambda c: ("/api/v1/responses/", _response()), actions.IMPORT, "metrics.surveyresponse", status=(201,)),
     # API: the rest
     ("api:webhook-list", "post"): Case(lambda c: ("/api/v1/webhooks/", {"name": "Slack", "url": "https://example.org/hook", "events": ["action.created"]}), actions.CREATE, "webhooks.webhooksubscription"),
     ("api:webhook-detail", "patch"): Case(lambda c: (f"/api/v1/webhooks/{_hook(c).pk}/", {"name": "Renamed"}), actions.UPDATE, "webhooks.webhooksubscription"),
@@ -238,7 +250,6 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("api:kpi-measurements-import", "post"),
         ("api:mandate-decide", "post"),
         ("api:response-import", "post"),
-        ("api:response-list", "post"),
         ("api:source-delivery-replay", "post"),
         ("api:source-detail", "delete"),
         ("api:source-detail", "patch"),
