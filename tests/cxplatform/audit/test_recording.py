@@ -99,7 +99,7 @@ def test_an_audit_row_that_cannot_be_written_rolls_the_change_back(monkeypatch):
         raise RuntimeError("audit insert failed")
 
     action = ActionFactory(title="Before")
-    monkeypatch.setattr(recording.AuditEvent.objects, "create", broken)
+    monkeypatch.setattr(recording, "_insert", broken)
     with pytest.raises(RuntimeError):
         action_update(action=action, expected_version=action.version, title="After")
     action.refresh_from_db()
