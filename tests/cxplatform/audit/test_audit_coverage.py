@@ -26,7 +26,7 @@ from tests.journeys.factories import (
     TouchpointFactory,
 )
 from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory
-from tests.teams.factories import ActionFactory, DepartmentFactory, MembershipFactory, TeamFactory
+from tests.teams.factories import ActionFactory, DepartmentFactory, MandateFactory, MembershipFactory, TeamFactory
 
 JSON = "application/json"
 WRITES = ("post", "put", "patch", "delete")
@@ -207,6 +207,13 @@ CASES: dict[tuple[str, str], Case] = {
     ("api:webhook-pause", "post"): Case(lambda c: (f"/api/v1/webhooks/{_hook(c).pk}/pause/", {}), actions.UPDATE, "webhooks.webhooksubscription"),
     ("api:webhook-resume", "post"): Case(lambda c: (f"/api/v1/webhooks/{_paused(c).pk}/resume/", {}), actions.UPDATE, "webhooks.webhooksubscription"),
     # Pages
+    ("journeys:stage-create", "post"): Case(lambda c: (f"/journeys/{JourneyFactory().pk}/stages/add/", {"name": "Use", "customer_goal": "Get going"}), actions.CREATE, "journeys.stage", json=False),
+    ("journeys:stage-edit", "post"): Case(lambda c: (lambda st: (f"/journeys/{st.journey_id}/stages/{st.pk}/edit/", {"name": "Application", "version": st.version}))(_stage(c)), actions.UPDATE, "journeys.stage", json=False),
+    ("journeys:stage-delete", "post"): Case(lambda c: (lambda st: (f"/journeys/{st.journey_id}/stages/{st.pk}/delete/", {"version": st.version}))(_stage(c)), actions.DELETE, "journeys.stage", json=False),
+    ("journeys:touchpoint-delete", "post"): Case(lambda c: (lambda t: (f"/journeys/{t.journey_id}/touchpoints/{t.pk}/delete/", {"version": t.version}))(_touchpoint(c)), actions.DELETE, "journeys.touchpoint", json=False),
+    ("journeys:delete", "post"): Case(lambda c: (lambda j: (f"/journeys/{j.pk}/delete/", {"version": j.version}))(_journey(c)), actions.DELETE, "journeys.journey", json=False),
+    ("journeys:future-state", "post"): Case(lambda c: (f"/journeys/{StageFactory().journey_id}/future-state/", {}), actions.COPY, "journeys.journey", json=False),
+    ("teams:mandate-decide", "post"): Case(lambda c: (f"/mandates/{MandateFactory().pk}/decide/", {"decision": "approve"}), actions.UPDATE, "teams.mandate", json=False),
     ("webhooks:create", "post"): Case(lambda c: ("/webhooks/new/", {"name": "Slack", "url": "https://example.org/hook", "events": ["action.created"], "body_format": "json"}), actions.CREATE, "webhooks.webhooksubscription", json=False),
     ("webhooks:delete", "post"): Case(lambda c: (f"/webhooks/{_hook(c).pk}/delete/", {}), actions.DELETE, "webhooks.webhooksubscription", json=False),
     ("webhooks:pause", "post"): Case(lambda c: (f"/webhooks/{_hook(c).pk}/pause/", {}), actions.UPDATE, "webhooks.webhooksubscription", json=False),
@@ -240,6 +247,7 @@ NOT_RECORDED: dict[tuple[str, str], str] = {
 # row, but this table does not prove it yet. Shrink this list; never grow it for a new endpoint.
 PENDING: frozenset[tuple[str, str]] = frozenset(
     {
+        ("journeys:touchpoint-create", "post"),
         ("api:business-case-detail", "patch"),
         ("api:comment-detail", "delete"),
         ("api:comment-detail", "patch"),
@@ -265,12 +273,10 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("journeys:comment-edit", "post"),
         ("journeys:comment-resolve", "post"),
         ("journeys:comment-thread", "post"),
-        ("journeys:delete", "post"),
         ("journeys:edit", "post"),
         ("journeys:finding-create", "post"),
         ("journeys:finding-delete", "post"),
         ("journeys:finding-edit", "post"),
-        ("journeys:future-state", "post"),
         ("journeys:history-part-restore", "post"),
         ("journeys:history-restore", "post"),
         ("journeys:history-version-create", "post"),
@@ -280,16 +286,11 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("journeys:persona-edit", "post"),
         ("journeys:restore", "post"),
         ("journeys:stage-archive", "post"),
-        ("journeys:stage-create", "post"),
-        ("journeys:stage-delete", "post"),
-        ("journeys:stage-edit", "post"),
         ("journeys:stage-move", "post"),
         ("journeys:stage-restore", "post"),
         ("journeys:template-delete", "post"),
         ("journeys:template-save", "post"),
         ("journeys:touchpoint-archive", "post"),
-        ("journeys:touchpoint-create", "post"),
-        ("journeys:touchpoint-delete", "post"),
         ("journeys:touchpoint-edit", "post"),
         ("journeys:touchpoint-move", "post"),
         ("journeys:touchpoint-restore", "post"),
@@ -327,7 +328,6 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("teams:action-edit", "post"),
         ("teams:action-progress", "post"),
         ("teams:mandate-create", "post"),
-        ("teams:mandate-decide", "post"),
         ("teams:ownership", "post"),
         ("webhooks:edit", "post"),
         ("webhooks:resume", "post"),
