@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from cxplatform.api.views import CurrentUserView
+from cxplatform.audit.api import AuditEventViewSet
 from cxplatform.notifications.api import NotificationViewSet
 from cxplatform.webhooks.api import WebhookSubscriptionViewSet
 from journeys.api.comments import CommentViewSet
@@ -32,6 +33,7 @@ router.register("findings", FindingViewSet, basename="finding")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("teams", TeamViewSet, basename="team")
 router.register("memberships", MembershipViewSet, basename="membership")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("notifications/", include("cxplatform.notifications.urls")),
     path("webhooks/", include("cxplatform.webhooks.urls")),
+    path("audit/", include("cxplatform.audit.urls")),
     path("journeys/", include("journeys.urls")),
     # A journey's map for whoever has a read-only share link: no login (journeys.views.share)
     path("s/<str:token>/", shared_map, name="shared-map"),

@@ -24,6 +24,13 @@ RETENTION_ANONYMISE = "retention_anonymise"
 DELIVERY_RECEIVED = "delivery_received"
 SHARE_LINK_CREATED = "share_link_created"
 SHARE_LINK_REVOKED = "share_link_revoked"
+LOGIN_LOCKED_OUT = "login_locked_out"
+ARCHIVE = "archive"
+RESTORE = "restore"
+REORDER = "reorder"
+SEED = "seed"
+COPY = "copy"
+AUDIT_PURGED = "audit_purged"
 
 LABELS = {
     CREATE: _("Created"),
@@ -47,6 +54,13 @@ LABELS = {
     DELIVERY_RECEIVED: _("Survey delivery received"),
     SHARE_LINK_CREATED: _("Share link created"),
     SHARE_LINK_REVOKED: _("Share link revoked"),
+    LOGIN_LOCKED_OUT: _("Locked out after failed logins"),
+    ARCHIVE: _("Archived"),
+    RESTORE: _("Restored"),
+    REORDER: _("Reordered"),
+    SEED: _("Demo data loaded"),
+    COPY: _("Copied"),
+    AUDIT_PURGED: _("Old audit events removed"),
 }
 
 

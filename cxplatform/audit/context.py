@@ -90,8 +90,11 @@ def acting(
 
 @contextlib.contextmanager
 def serving(request: HttpRequest) -> Iterator[None]:
+    # An actor named outside the request (a command running a test server) does not speak for its visitors.
     token = _request.set(request)
+    outer = _override.set(None)
     try:
         yield
     finally:
+        _override.reset(outer)
         _request.reset(token)

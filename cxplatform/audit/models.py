@@ -8,7 +8,7 @@ touched, not their values, so erasing a respondent's data never leaves a copy he
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,33 @@ class Via(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+class AppendOnly(Exception):
+    """An audit row was to be changed or deleted: nothing may, except the retention purge."""
+
+
+# The transaction-local flag the purge sets (set_config(..., true)): the Postgres trigger of migration
+# 0002_append_only refuses every DELETE on the table without it, and every UPDATE.
+PURGE_FLAG = "cx_audit.purge"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("The audit trail is append-only: its rows are never changed.")
+
+    def delete(self):
+        raise AppendOnly("The audit trail is append-only: only the retention purge deletes (purge_before).")
+
+    def purge_before(self, moment) -> int:
+        """Delete the rows older than `moment` (the retention purge; cxplatform.audit.retention)."""
+        with transaction.atomic(using=self.db):
+            connection = connections[self.db]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_FLAG])
+            deleted, _per_model = models.QuerySet.delete(self.filter(at__lt=moment))
+        return deleted
+
+
 class AuditEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
@@ -33,7 +60,9 @@ class AuditEvent(models.Model):
     # a survey source or a task when no person acted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        # DO_NOTHING, not SET_NULL: deleting a person must not rewrite their audit rows (the trigger would
+        # refuse it); the id stays, pointing nowhere (no constraint), and actor_label still names them.
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
@@ -56,6 +85,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("request"), max_length=300, blank=True)
 
+    objects = AuditQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
@@ -69,3 +100,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("The audit trail is append-only: a recorded event is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("The audit trail is append-only: only the retention purge deletes.")

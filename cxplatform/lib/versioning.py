@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from cxplatform.audit.signals import record_update
+
 if TYPE_CHECKING:  # django-stubs is a development dependency
     from django_stubs_ext import StrOrPromise
 
@@ -54,6 +56,8 @@ def save_if_current(obj: M, *, expected_version: int, fields: list[str]) -> M:
     updated = rows.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1, **values)
     if not updated:
         raise StaleVersion(rows.filter(pk=obj.pk).first())
+    # .update() sends no post_save: the audit row (the fields among `fields` that changed) is written here.
+    record_update(obj, fields=fields)
     setattr(obj, "version", expected_version + 1)  # noqa: B010 - M is any model that has a version field
     return obj
 

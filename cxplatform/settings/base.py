@@ -236,7 +236,11 @@ CELERY_BEAT_SCHEDULE = {
     "voc-retention": {"task": "metrics.retention_anonymise", "schedule": crontab(hour=3, minute=15)},
     # Sessions unused past SESSION_IDLE_MINUTES, and expired ones, removed (cxplatform.accounts.sessions).
     "sweep-idle-sessions": {"task": "accounts.sweep_idle_sessions", "schedule": crontab(minute=20)},
+    # Each night at 03:45 (TIME_ZONE), audit events older than AUDIT_RETENTION_DAYS are deleted (cxplatform.audit).
+    "audit-retention": {"task": "audit.purge_expired", "schedule": crontab(hour=3, minute=45)},
 }
+# The audit trail (cxplatform.audit) keeps its events this many days.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=1)
 # A survey delivery still "received" this many seconds after its last attempt is queued again by the sweeper.
 DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 300, minimum=1)
 # The sweeper queues a recompute for requests older than this many seconds that no recompute is working on;

@@ -24,6 +24,8 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record
 from cxplatform.lib.versioning import StaleVersion, delete_if_current
 from journeys import hooks
 from journeys.live import journey_changed
@@ -77,8 +79,14 @@ def _current(model: type[MapObject], obj: MapObject, expected_version: int, *, a
     return current
 
 
-def _mark(model: type[Journey | Stage | Touchpoint], pk: int, archived_at: datetime.datetime | None) -> None:
-    model.all_objects.filter(pk=pk).update(archived_at=archived_at, version=F("version") + 1)
+def _mark(model: type[Journey | Stage | Touchpoint], current: MapObject, archived_at: datetime.datetime | None) -> None:
+    model.all_objects.filter(pk=current.pk).update(archived_at=archived_at, version=F("version") + 1)
+    _audit(current, archived_at)
+
+
+def _audit(current: MapObject, archived_at: datetime.datetime | None) -> None:
+    """Written with .update() (no save() signal): the audit row here, the parts that follow it in its detail."""
+    record(audit_actions.ARCHIVE if archived_at else audit_actions.RESTORE, obj=current, fields=["archived_at"])
 
 
 def _require_live_journey(journey: Journey) -> None:
@@ -94,7 +102,7 @@ def touchpoint_archive(*, touchpoint: Touchpoint, expected_version: int) -> Touc
     journey_changed(touchpoint.journey_id, parts=[f"touchpoint-{touchpoint.pk}"])
     journey = lock_structure(Journey, touchpoint.journey_id, None)
     current = _current(Touchpoint, touchpoint, expected_version, archived=False)
-    _mark(Touchpoint, current.pk, timezone.now())
+    _mark(Touchpoint, current, timezone.now())
     Touchpoint.objects.filter(stage_id=current.stage_id, position__gt=current.position).update(
         position=F("position") - 1
     )
@@ -116,6 +124,7 @@ def touchpoint_restore(*, touchpoint: Touchpoint, expected_version: int) -> Touc
         raise ValidationError(_("The stage “%(name)s” is archived: restore it first.") % {"name": stage.name})
     position = Touchpoint.objects.filter(stage_id=stage.pk).count()
     Touchpoint.all_objects.filter(pk=current.pk).update(archived_at=None, position=position, version=F("version") + 1)
+    _audit(current, None)
     bump_structure(journey)
     record_map(journey.pk)
     hooks.structure_changed(journey_ids=[journey.pk])
@@ -133,7 +142,7 @@ def stage_archive(*, stage: Stage, expected_version: int) -> Stage:
     current = _current(Stage, stage, expected_version, archived=False)
     moment = timezone.now()
     Touchpoint.objects.filter(stage_id=current.pk).update(archived_at=moment)
-    _mark(Stage, current.pk, moment)
+    _mark(Stage, current, moment)
     Stage.objects.filter(journey_id=journey.pk, position__gt=current.position).update(position=F("position") - 1)
     bump_structure(journey)
     record_map(journey.pk)
@@ -156,6 +165,7 @@ def stage_restore(*, stage: Stage, expected_version: int) -> Stage:
         touchpoint.position, touchpoint.archived_at = index, None
     Touchpoint.all_objects.bulk_update(returning, ["position", "archived_at"])
     Stage.all_objects.filter(pk=current.pk).update(archived_at=None, position=position, version=F("version") + 1)
+    _audit(current, None)
     bump_structure(journey)
     record_map(journey.pk)
     hooks.structure_changed(journey_ids=[journey.pk])
@@ -173,7 +183,7 @@ def journey_archive(*, journey: Journey, expected_version: int) -> Journey:
     moment = timezone.now()
     Touchpoint.objects.filter(journey_id=current.pk).update(archived_at=moment)
     Stage.objects.filter(journey_id=current.pk).update(archived_at=moment)
-    _mark(Journey, current.pk, moment)
+    _mark(Journey, current, moment)
     record_map(current.pk)
     hooks.structure_changed(journey_ids=[current.pk])
     return Journey.all_objects.get(pk=current.pk)
@@ -186,7 +196,7 @@ def journey_restore(*, journey: Journey, expected_version: int) -> Journey:
     moment = current.archived_at
     Touchpoint.all_objects.filter(journey_id=current.pk, archived_at=moment).update(archived_at=None)
     Stage.all_objects.filter(journey_id=current.pk, archived_at=moment).update(archived_at=None)
-    _mark(Journey, current.pk, None)
+    _mark(Journey, current, None)
     record_map(current.pk)
     hooks.structure_changed(journey_ids=[current.pk])
     return Journey.objects.get(pk=current.pk)

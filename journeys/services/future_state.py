@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record as audit_record
 from journeys.live import journey_changed
 from journeys.models import Finding, Journey, JourneyState, Phase, Stage, Touchpoint
 from journeys.selectors import ON_THE_MAP_FINDING
@@ -109,5 +111,11 @@ def journey_create_future_state(*, journey: Journey, name: str | None = None, an
         ]
     )
     record_map(future.pk, new=True)  # bulk_create fires no history signals
+    # Nor audit signals: one row for the parts copied (the journey's own creation is recorded by its save()).
+    audit_record(
+        audit_actions.COPY,
+        obj=future,
+        detail={"from": journey.pk, "stages": len(new_stages), "touchpoints": len(new_touchpoints)},
+    )
     journey_changed(future.pk)
     return future

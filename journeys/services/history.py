@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxplatform.accounts.forms import person_label
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record as audit_record
 from journeys import hooks, live
 from journeys.models import Finding, Journey, JourneyVersion, Stage, Touchpoint
 
@@ -217,6 +219,8 @@ def part_restore(*, journey: Journey, kind: str, history_id: int, user: Any) -> 
         _apply(journey, {kind: {row.id: values}}, before={(kind, row.id)})
         restored = model._base_manager.get(pk=row.id)
         _finish(journey, subjects=[restored], shape=kind != "finding")
+    # Written with .update() and bulk_create (no save() signal): one audit row for the restore.
+    audit_record(audit_actions.RESTORE, obj=restored, detail={"history_id": history_id})
     return restored
 
 
@@ -275,6 +279,7 @@ def journey_restore_to(*, journey: Journey, moment: datetime.datetime, user: Any
     with acting(user, reason=RESTORE):
         _apply(journey, target)
         _finish(journey)
+    audit_record(audit_actions.RESTORE, obj=journey, detail={"to": moment.isoformat()})
     return Journey.objects.get(pk=journey.pk)
 
 
@@ -369,6 +374,7 @@ def undo_last_change(*, journey: Journey, user: Any) -> Change:
     with acting(user, reason=f"{UNDO}{change.id}"):
         _apply(journey, target)
         _finish(journey, shape=bool(target.get("stage") or target.get("touchpoint")))
+    audit_record(audit_actions.RESTORE, obj=journey, detail={"undo": str(change.id)})
     return change
 
 

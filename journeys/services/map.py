@@ -9,6 +9,8 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from cxplatform.accounts.models import User
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record
 from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from journeys import hooks
@@ -120,6 +122,7 @@ def stage_move(*, stage: Stage, position: int, expected_structure_version: int) 
     stages.insert(position, current)
     _renumber(stages)
     Stage.objects.bulk_update(stages, ["position"])
+    record(audit_actions.REORDER, obj=current, fields=["position"])  # bulk_update: no save() signal
     bump_structure(journey)
     record_map(journey.pk, subjects=[current])
     current.refresh_from_db()
@@ -222,6 +225,7 @@ def touchpoint_move(
     changed = {t.pk: t for t in [*source, *target]}
     Touchpoint.objects.bulk_update(changed.values(), ["stage", "position"])
     Finding.objects.filter(touchpoint=moving).update(stage=stage)
+    record(audit_actions.REORDER, obj=moving, fields=["stage", "position"] if other_stage else ["position"])
     bump_structure(journey)
     record_map(journey.pk, subjects=[moving])
     if other_stage:  # its responses now count for another stage
@@ -259,6 +263,12 @@ def journey_reorder(*, journey: Journey, stages: list[dict[str, Any]], expected_
     # Findings on a touchpoint follow it to its stage.
     Finding.objects.filter(journey=journey, touchpoint__isnull=False).update(
         stage_id=Subquery(Touchpoint.objects.filter(pk=OuterRef("touchpoint_id")).values("stage_id")[:1])
+    )
+    record(
+        audit_actions.REORDER,
+        obj=journey,
+        fields=["position"],
+        detail={"stages": len(stage_ids), "touchpoints": len(touchpoint_ids)},
     )
     bump_structure(journey)
     record_map(journey.pk, guess_subject=True)

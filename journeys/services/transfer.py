@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record as audit_record
 from cxplatform.lib.csv_files import CsvWriter
 from journeys.keys import fill_keys, normalise_alias, unique_key
 from journeys.live import journey_changed
@@ -352,4 +354,10 @@ def write_map(
     ]
     Finding.objects.bulk_create(findings)
     record_map(journey.pk, new=True)  # bulk_create fires no history signals
+    # Nor audit signals: one row for the parts written (the journey's own creation is recorded by its save()).
+    audit_record(
+        audit_actions.IMPORT,
+        obj=journey,
+        detail={"stages": len(new_stages), "touchpoints": len(touchpoint_rows), "findings": len(findings)},
+    )
     journey_changed(journey.pk)

@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from cxplatform.audit.context import acting
+from cxplatform.audit.models import Via
 from metrics.connectors.limits import rate_limit_take
 from metrics.connectors.services import delivery_start, delivery_store
 from metrics.connectors.vendors import SignatureInvalid, get_vendor
@@ -120,7 +122,9 @@ def _receive(request: HttpRequest, token: str) -> HttpResponse:
             last_signature_failure=str(invalid.reason)[:200],
         )
         return _refuse(401, "bad_signature", str(invalid.reason))
-    return _answer(source, body, request)
+    # The survey source is the actor of what follows (the delivery and the import of its answers).
+    with acting(label=source.name, via=Via.SOURCE, credential=f"survey source #{source.pk}"):
+        return _answer(source, body, request)
 
 
 def _answer(source: SurveySource, body: bytes, request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from metrics.models import BusinessCase, BusinessCaseGain, GainType
 from teams.models import ImprovementAction
@@ -90,6 +92,8 @@ def business_case_save(
         save_if_current(case, expected_version=expected_version, fields=CASE_FIELDS)
         case.gains.all().delete()
     BusinessCaseGain.objects.bulk_create(rows)
+    # bulk_create sends no save() signal: the gains written are named on the case.
+    record(audit_actions.UPDATE, obj=case, fields=["gains"], detail={"gains": len(rows)})
     return case
 
 

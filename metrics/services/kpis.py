@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxplatform.accounts.models import User
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record
 from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import delete_if_current, save_if_current
 from journeys.models import Channel, Journey, Touchpoint
@@ -186,12 +188,15 @@ def measurements_record(*, kpi: CustomKpi, items: list[MeasurementInput]) -> lis
     if problems:
         raise MeasurementsRejected(problems)
     rows = [KpiMeasurement(kpi=kpi, period_start=item.period_start, value=item.value, note=item.note) for item in items]
-    return KpiMeasurement.objects.bulk_create(
+    stored = KpiMeasurement.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["kpi", "period_start"],
         update_fields=["value", "note"],
     )
+    # An upsert in bulk, past the save() signals: one audit row with the count.
+    record(audit_actions.IMPORT, obj=kpi, fields=["measurements"], detail={"measurements": len(stored)})
+    return stored
 
 
 @transaction.atomic

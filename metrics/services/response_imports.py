@@ -320,5 +320,6 @@ def import_preset_save(*, name: str, mapping: Mapping, user: Any) -> ImportPrese
         ) from None
 
 
+@transaction.atomic
 def import_preset_delete(*, preset: ImportPreset) -> None:
     preset.delete()

@@ -38,6 +38,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cxplatform.accounts.models import Role
+from cxplatform.audit.models import AuditEvent
 from cxplatform.notifications.models import Notification
 from cxplatform.webhooks.models import WebhookDelivery, WebhookSubscription
 from journeys.comments.services import comment_add
@@ -68,6 +69,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # The objects an operation's {id} refers to, by the first segment of its path.
 MODELS = {
     "actions": ImprovementAction,
+    "audit-events": AuditEvent,
     "business-cases": BusinessCase,
     "channels": Channel,
     "comments": Comment,

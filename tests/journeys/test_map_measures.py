@@ -355,8 +355,8 @@ def test_the_board_after_a_write_runs_a_fixed_number_of_queries(editor_client, d
     # session, user, journey (permission), stage; the service: savepoint, the stage's key unique (journeys'
     # check, then the model's constraint: savepoint, query, release), journey exists, update, its history (the
     # row, its latest history row, the new one), release; the board: journey, personas, stages, touchpoints,
-    # findings; the measures: cells, targets
-    with django_assert_num_queries(22):
+    # findings; the measures: cells, targets; and the audit row of the update (cxplatform.audit)
+    with django_assert_num_queries(23):
         response = editor_client.post(url, {"name": "Renamed", "version": 1}, HTTP_HX_CURRENT_URL=page, **HTMX)
     assert response.status_code == 200
     assert response.content.decode().count("CSAT 67% · n=3") == 20

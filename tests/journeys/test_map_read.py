@@ -148,7 +148,7 @@ def test_a_write_answers_with_the_board_in_a_fixed_number_of_queries(editor_clie
     # session, user, journey (permission), stage; the service: savepoint, the stage's key unique (journeys'
     # check, then the model's constraint: savepoint, query, release), journey exists (full_clean), update, its
     # history (the row, its latest history row, the new one), release; then the board: journey, personas,
-    # stages, touchpoints, findings, measured cells, targets
-    with django_assert_num_queries(22):
+    # stages, touchpoints, findings, measured cells, targets; and the audit row of the update (cxplatform.audit)
+    with django_assert_num_queries(23):
         response = editor_client.post(url, {"name": "Renamed", "version": 1}, **HTMX)
     assert response.status_code == 200

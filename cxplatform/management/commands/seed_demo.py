@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cxplatform.accounts.demo import DEMO_PEOPLE, seed_people
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record
 from journeys.demo import seed_history_baselines, seed_journey_groups, seed_journeys
 from metrics.demo import seed_metrics
 from teams.demo import seed_departments, seed_teams, seed_work
@@ -38,6 +40,8 @@ class Command(BaseCommand):
             seed_work(people=people, teams=teams)
             seed_metrics(people=people)
             seed_history_baselines()
+            # Most of it is written in bulk, past the audit signals: one row says the demo was loaded.
+            record(audit_actions.SEED, detail={"people": len(people), "journey_groups": len(groups)})
         self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
         self._print_logins(people, passwords)
 

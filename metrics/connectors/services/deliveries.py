@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxplatform.audit import actions as audit_actions
+from cxplatform.audit.recording import record
 from metrics.connectors.mapping import is_mapped, mapping_apply
 from metrics.connectors.vendors import (
     Answer,
@@ -83,7 +85,15 @@ def delivery_store(
         mapping=source.mapping,
         submissions=submissions,
     )
-    delivery = Delivery.objects.create(source=source, origin=origin, body=text, headers=kept)
+    with transaction.atomic():
+        delivery = Delivery.objects.create(source=source, origin=origin, body=text, headers=kept)
+        # Its arrival, with its size: never its body (answers, respondent keys).
+        record(
+            audit_actions.DELIVERY_RECEIVED,
+            obj=delivery,
+            object_repr=source.name,
+            detail={"source": source.pk, "origin": str(origin), "bytes": len(body)},
+        )
     delivery.source = source
     return delivery
 
