@@ -98,7 +98,7 @@ class TestTheAccountALoginFindsOrMakes:
         assert (user.first_name, user.last_name, user.email) == ("Emma", "de Vries", "emma@example.org")
         assert not user.has_usable_password()
         assert list(Membership.objects.filter(user=user).values_list("team", flat=True)) == [service.pk]
-        assert AuditEvent.objects.filter(action="create", object_id=str(user.pk), detail__by="sso").exists()
+        assert AuditEvent.objects.filter(action="create", object_type="accounts.user", object_id=str(user.pk)).exists()
 
     def test_without_a_matching_group_a_newcomer_gets_the_least_privileged_default_role(self, sso):
         user = self.login(OIDCBackend(), claims(groups=["staff"]))

@@ -14,8 +14,6 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from cxplatform.audit import actions
-from cxplatform.audit.recording import record
 from cxplatform.lib import extension_points
 
 from ..models import User
@@ -105,7 +103,6 @@ class OIDCBackend(OIDCAuthenticationBackend):
         user.set_unusable_password()  # the provider is how they log in
         user.full_clean()
         user.save()
-        record(actions.CREATE, obj=user, fields=["username", "role", "oidc_subject"], detail={"by": "sso"})
         self._sync_teams(user, outcome)
         return user
 
@@ -120,13 +117,9 @@ class OIDCBackend(OIDCAuthenticationBackend):
         self._copy_profile(user, claims)
         if (user.email, user.first_name, user.last_name) != before:
             changed += ["email", "first_name", "last_name"]
+        # The audit trail records the account's creation and a role change through the model's signals
+        # (cxplatform.audit.signals): role_changed, with the fields touched.
         if outcome.role and outcome.role != user.role:
-            record(
-                actions.ROLE_CHANGED,
-                obj=user,
-                fields=["role"],
-                detail={"from": user.role, "to": outcome.role, "by": "sso"},
-            )
             user.role = outcome.role
             changed.append("role")
         if changed:
