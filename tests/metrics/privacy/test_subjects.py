@@ -271,3 +271,18 @@ def test_an_email_in_a_polled_batch_takes_in_only_its_own_submissions_key(people
     subject = subject_find(JAN_EMAIL)
     assert "c-1042-b" in subject.mapped_keys
     assert "c-3000" not in subject.keys
+
+
+def test_by_default_an_email_in_a_payload_is_not_stored_so_it_finds_only_responses_keyed_by_it(client):
+    from tests.metrics.connectors.sources_data import make_claims_map, make_source, post_typeform
+    from tests.metrics.privacy.people import typeform_body
+
+    make_claims_map()
+    source = make_source("typeform")  # redacts every kind, e-mail addresses included
+    body = typeform_body(token="jan-1", score=3, customer=JAN_KEY, email=JAN_EMAIL, comment="Call me")
+    assert post_typeform(client, source, body).status_code == 200
+    [delivery] = Delivery.objects.all()
+    assert JAN_EMAIL not in delivery.body and "[e-mail]" in delivery.body
+    assert JAN_KEY in delivery.body  # the mapped respondent key is an identifier, kept
+    subject = subject_find(JAN_EMAIL)
+    assert subject.counts["responses"] == 0 and subject.counts["deliveries"] == 0
