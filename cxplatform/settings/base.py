@@ -10,6 +10,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cxplatform.security_headers import content_security_policy
 from cxplatform.lib.config import (
     database_config,
     email_config,
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_htmx",
     "axes",
     # The history of a journey's content (journeys.services.history): SQLite too, for `make run`.
@@ -70,6 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (cxplatform/security_headers.py): before WhiteNoise, so that
+    # static files carry them too.
+    "cxplatform.security_headers.SecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -288,6 +293,19 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Django's defaults, named because tests/cxplatform/test_security_headers.py holds every page to them.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The Content Security Policy (django-csp; cxplatform/security_headers.py says what each source is for).
+# CSP_REPORT_ONLY=1 sends it as Content-Security-Policy-Report-Only (browsers report, block nothing);
+# CSP_REPORT_URI is where they post the reports; OIDC_ISSUER's origin may receive forms (the SSO redirects).
+globals().update(
+    content_security_policy(
+        report_only=env_bool("CSP_REPORT_ONLY", default=False),
+        report_uri=env_str("CSP_REPORT_URI"),
+        oidc_issuer=env_str("OIDC_ISSUER"),
+    )
+)
 
 # Login throttling (django-axes, issue 12): failed logins are counted in the database (no Redis needed), per
 # username and per client address, each on its own; at AXES_FAILURE_LIMIT failures within the cool-off the

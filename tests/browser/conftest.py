@@ -77,3 +77,68 @@ def live_server():
     server = AsgiLiveServer()
     yield server
     server.stop()
+
+
+# Every page a browser test opens runs under the site's Content Security Policy (cxplatform/security_headers.py):
+# a violation (an inline script, style or handler; eval; a source the policy does not list) fails the test, so
+# that a page which only works because the browser was lenient is caught here rather than by a user.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cxCspViolation({
+    page: location.pathname + location.search,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile ? event.sourceFile + ":" + event.lineNumber : "",
+    sample: event.sample,
+  });
+}, true);
+"""
+
+
+def watch_csp(context, seen: list) -> None:
+    context.expose_binding("__cxCspViolation", lambda source, violation: seen.append(violation))
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            seen.append({"console": message.text})
+
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, monkeypatch):
+    """The violations seen in the test's browser contexts (its `page`, and any it opens with browser.new_context);
+    the test fails at teardown if there is one."""
+    names = request.fixturenames
+    if "page" not in names and "browser" not in names:
+        yield []
+        return
+    seen: list = []
+    contexts = []
+    if "page" in names:
+        context = request.getfixturevalue("context")
+        watch_csp(context, seen)
+        contexts.append(context)
+    if "browser" in names:
+        browser = request.getfixturevalue("browser")
+        original = browser.new_context
+
+        def new_context(*args, **kwargs):
+            context = original(*args, **kwargs)
+            watch_csp(context, seen)
+            contexts.append(context)
+            return context
+
+        monkeypatch.setattr(browser, "new_context", new_context)
+    yield seen
+    # A report that is on its way is delivered while Playwright waits for an answer from the page.
+    for context in contexts:
+        for open_page in context.pages:
+            try:
+                open_page.evaluate("0")
+            except Exception:  # noqa: BLE001, S110 - a page the test closed or left mid-navigation
+                pass
+    if seen:
+        lines = "\n".join(f"  {violation}" for violation in seen)
+        pytest.fail(f"Content Security Policy violations in the browser:\n{lines}", pytrace=False)
