@@ -12,6 +12,8 @@ violation reports, OIDC_ISSUER (single sign-on) the provider whose pages a form 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -45,6 +47,18 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+# The style attributes Plotly writes with setAttribute while it draws our charts, allowed one by one (by their
+# hash; 'unsafe-hashes' lets a hash stand for an attribute's value): the chart text's tags become tspans with a
+# style ("<b>" in hover labels and the quadrant annotations: font-weight:bold; metrics/charts/base.py's muted
+# second tick line: font-size:10px), and a heatmap's colour bar clears its rectangles' style with "". Any
+# other style attribute is refused; a chart text with another tag or style needs its value added here.
+PLOTLY_STYLE_ATTRIBUTES = ("", "font-weight:bold", "font-size:10px")
+
+
+def style_hash(value: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(value.encode()).digest()).decode() + "'"
+
+
 def origin_of(url: str | None) -> str | None:
     """scheme://host[:port] of a URL, or None for an empty or relative one."""
     if not url:
@@ -76,6 +90,7 @@ def content_security_policy(*, report_only: bool, report_uri: str | None, oidc_i
         # few styles that depend on data (a persona's colour, a budget bar's width, a map's stage count) are
         # set through the CSSOM by static/js/data_styles.js, which a policy allows.
         "style-src": [SELF],
+        "style-src-attr": ["'unsafe-hashes'", *(style_hash(value) for value in PLOTLY_STYLE_ATTRIBUTES)],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

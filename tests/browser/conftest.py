@@ -140,5 +140,9 @@ def csp_violations(request, monkeypatch):
             except Exception:  # noqa: BLE001, S110 - a page the test closed or left mid-navigation
                 pass
     if seen:
-        lines = "\n".join(f"  {violation}" for violation in seen)
+        counts: dict[str, int] = {}
+        for violation in seen:
+            key = str(violation)[:400]
+            counts[key] = counts.get(key, 0) + 1
+        lines = "\n".join(f"  {count} x {violation}" for violation, count in counts.items())
         pytest.fail(f"Content Security Policy violations in the browser:\n{lines}", pytrace=False)
