@@ -88,7 +88,8 @@ def content_security_policy(*, report_only: bool, report_uri: str | None, oidc_i
         # No 'unsafe-inline': Plotly's own rules come from static/css/plotly.css (see that file), htmx's
         # indicator rules from app.css (htmx-config in base.html turns its injected <style> off), and the
         # few styles that depend on data (a persona's colour, a budget bar's width, a map's stage count) are
-        # set through the CSSOM by static/js/data_styles.js, which a policy allows.
+        # set through the CSSOM by static/js/data_styles.js, which a policy allows. Style attributes: only the
+        # few values Plotly writes (PLOTLY_STYLE_ATTRIBUTES), by hash.
         "style-src": [SELF],
         "style-src-attr": ["'unsafe-hashes'", *(style_hash(value) for value in PLOTLY_STYLE_ATTRIBUTES)],
         "img-src": [SELF, "data:"],

@@ -10,7 +10,6 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cxplatform.security_headers import content_security_policy
 from cxplatform.lib.config import (
     database_config,
     email_config,
@@ -22,6 +21,7 @@ from cxplatform.lib.config import (
     env_str,
     redis_url,
 )
+from cxplatform.security_headers import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

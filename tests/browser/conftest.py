@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 from tests.services import PROJECT_ROOT, chromium_or_skip
@@ -135,10 +137,8 @@ def csp_violations(request, monkeypatch):
     # A report that is on its way is delivered while Playwright waits for an answer from the page.
     for context in contexts:
         for open_page in context.pages:
-            try:
+            with contextlib.suppress(Exception):  # a page the test closed or left mid-navigation
                 open_page.evaluate("0")
-            except Exception:  # noqa: BLE001, S110 - a page the test closed or left mid-navigation
-                pass
     if seen:
         counts: dict[str, int] = {}
         for violation in seen:

@@ -11,6 +11,8 @@ from django.urls import reverse
 from cxplatform.security_headers import PLOTLY_STYLE_ATTRIBUTES, content_security_policy, style_hash
 from journeys.services.share_links import share_link_create
 from tests.journeys.factories import PersonaFactory, build_map
+from tests.plotly_css import plotly_bundle_rules
+from tests.services import PROJECT_ROOT
 from tests.teams.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +37,9 @@ class InlineCode(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and not attributes.get("src") and attributes.get("type") != "application/json":
-            if not self.nonce or attributes.get("nonce") != self.nonce:
-                self.refused.append(f"<script> without src: {attrs}")
+        inline_script = tag == "script" and not attributes.get("src") and attributes.get("type") != "application/json"
+        if inline_script and (not self.nonce or attributes.get("nonce") != self.nonce):
+            self.refused.append(f"<script> without src: {attrs}")
         for name, value in attrs:
             if name.startswith("on"):
                 self.refused.append(f"<{tag} {name}=...>")
@@ -192,3 +194,13 @@ def test_forms_may_lead_to_the_sign_in_provider_when_one_is_configured():
 def test_a_secure_request_allows_only_secure_sockets(client, settings):
     response = client.get(reverse("login"), secure=True)
     assert directives(response.headers["Content-Security-Policy"])["connect-src"] == ["'self'", "wss://testserver"]
+
+
+def test_plotly_css_holds_every_rule_the_plotly_bundle_would_insert():
+    """Plotly inserts no <style> of its own here (templates/_plotly.html): static/css/plotly.css must hold its rules,
+    those of the vendored version (tests/plotly_css.py regenerates it after an upgrade)."""
+    css = (PROJECT_ROOT / "static" / "css" / "plotly.css").read_text(encoding="utf-8")
+    rules = plotly_bundle_rules()
+    assert len(rules) > 50
+    missing = [rule for rule in rules if rule not in css]
+    assert missing == []
