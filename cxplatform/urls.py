@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cxplatform import views
 from cxplatform.accounts import two_factor_views
@@ -38,8 +38,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("cxplatform.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The docs are a page for people: anonymous visitors go to the login page, not a 401.
-    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+    # The docs are a page for people: anonymous visitors go to the login page, not a 401. The split view serves
+    # Swagger UI's start-up script from this URL too (?script=), not inline: the Content Security Policy.
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
 ]
 
 handler404 = "cxplatform.views.handler404"

@@ -22,6 +22,7 @@ from cxplatform.lib.config import (
     mapping_config,
     redis_url,
 )
+from cxplatform.security_headers import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_htmx",
     "axes",
     # The optional second factor (issue 16): TOTP apps, and one-time recovery codes (cxplatform.accounts.two_factor).
@@ -74,6 +76,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (cxplatform/security_headers.py): before WhiteNoise, so that
+    # static files carry them too.
+    "cxplatform.security_headers.SecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -306,6 +311,19 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Django's defaults, named because tests/cxplatform/test_security_headers.py holds every page to them.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The Content Security Policy (django-csp; cxplatform/security_headers.py says what each source is for).
+# CSP_REPORT_ONLY=1 sends it as Content-Security-Policy-Report-Only (browsers report, block nothing);
+# CSP_REPORT_URI is where they post the reports; OIDC_ISSUER's origin may receive forms (the SSO redirects).
+globals().update(
+    content_security_policy(
+        report_only=env_bool("CSP_REPORT_ONLY", default=False),
+        report_uri=env_str("CSP_REPORT_URI"),
+        oidc_issuer=env_str("OIDC_ISSUER"),
+    )
+)
 
 # Login throttling (django-axes, issue 12): failed logins are counted in the database (no Redis needed), per
 # username and per client address, each on its own; at AXES_FAILURE_LIMIT failures within the cool-off the

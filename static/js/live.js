@@ -145,15 +145,19 @@
     return document.querySelector(".sortable-fallback, #map-board .is-chosen") !== null;
   }
 
-  /* The element as the server rendered it: without what this page added (editing badges, drawn plots). */
+  /* The element as the server rendered it: without what this page added (editing badges, drawn plots, styles). */
   function normalized(element) {
     var clone = element.cloneNode(true);
     clone.querySelectorAll(".live-editing").forEach(function (badge) { badge.remove(); });
     clone.querySelectorAll("[data-figure]").forEach(function (plot) {
-      // Plotly's drawing: its elements, its class and its inline size.
+      // Plotly's drawing: its elements and its class.
       plot.replaceChildren();
       plot.classList.remove("js-plotly-plot");
-      plot.removeAttribute("style");
+    });
+    // The server sends no style attribute (the Content Security Policy refuses them): every one is this page's
+    // (Plotly's inline size, data_styles.js's colours and the board's --stage-count).
+    [clone].concat(Array.prototype.slice.call(clone.querySelectorAll("[style]"))).forEach(function (node) {
+      node.removeAttribute("style");
     });
     [clone].concat(Array.prototype.slice.call(clone.querySelectorAll("[draggable]"))).forEach(function (node) {
       if (node.removeAttribute) node.removeAttribute("draggable");
@@ -219,9 +223,10 @@
     var focused = document.activeElement && document.activeElement.id;
     var scroller = board.querySelector(".map-scroll");
     var scroll = scroller ? [scroller.scrollLeft, scroller.scrollTop] : null;
-    // The board's own attributes (its structure version, for the next reorder) are taken over as they are.
+    // The board's own attributes (its structure version, for the next reorder) are taken over as they are; its
+    // style is this page's (data_styles.js sets --stage-count from data-stage-count).
     Array.prototype.slice.call(board.attributes).forEach(function (attribute) {
-      if (!fresh.hasAttribute(attribute.name)) board.removeAttribute(attribute.name);
+      if (attribute.name !== "style" && !fresh.hasAttribute(attribute.name)) board.removeAttribute(attribute.name);
     });
     Array.prototype.forEach.call(fresh.attributes, function (attribute) {
       if (board.getAttribute(attribute.name) !== attribute.value) board.setAttribute(attribute.name, attribute.value);

@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 from tests.services import PROJECT_ROOT, chromium_or_skip
@@ -77,3 +79,70 @@ def live_server():
     server = AsgiLiveServer()
     yield server
     server.stop()
+
+
+# Every page a browser test opens runs under the site's Content Security Policy (cxplatform/security_headers.py):
+# a violation (an inline script, style or handler; eval; a source the policy does not list) fails the test, so
+# that a page which only works because the browser was lenient is caught here rather than by a user.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cxCspViolation({
+    page: location.pathname + location.search,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile ? event.sourceFile + ":" + event.lineNumber : "",
+    sample: event.sample,
+  });
+}, true);
+"""
+
+
+def watch_csp(context, seen: list) -> None:
+    context.expose_binding("__cxCspViolation", lambda source, violation: seen.append(violation))
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            seen.append({"console": message.text})
+
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, monkeypatch):
+    """The violations seen in the test's browser contexts (its `page`, and any it opens with browser.new_context);
+    the test fails at teardown if there is one."""
+    names = request.fixturenames
+    if "page" not in names and "browser" not in names:
+        yield []
+        return
+    seen: list = []
+    contexts = []
+    if "page" in names:
+        context = request.getfixturevalue("context")
+        watch_csp(context, seen)
+        contexts.append(context)
+    if "browser" in names:
+        browser = request.getfixturevalue("browser")
+        original = browser.new_context
+
+        def new_context(*args, **kwargs):
+            context = original(*args, **kwargs)
+            watch_csp(context, seen)
+            contexts.append(context)
+            return context
+
+        monkeypatch.setattr(browser, "new_context", new_context)
+    yield seen
+    # A report that is on its way is delivered while Playwright waits for an answer from the page.
+    for context in contexts:
+        for open_page in context.pages:
+            with contextlib.suppress(Exception):  # a page the test closed or left mid-navigation
+                open_page.evaluate("0")
+    if seen:
+        counts: dict[str, int] = {}
+        for violation in seen:
+            key = str(violation)[:400]
+            counts[key] = counts.get(key, 0) + 1
+        lines = "\n".join(f"  {count} x {violation}" for violation, count in counts.items())
+        pytest.fail(f"Content Security Policy violations in the browser:\n{lines}", pytrace=False)
