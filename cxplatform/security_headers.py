@@ -13,12 +13,14 @@ violation reports, OIDC_ISSUER (single sign-on) the provider whose pages a form 
 from __future__ import annotations
 
 import base64
+import os
 import hashlib
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from csp.constants import NONCE, NONE, SELF
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponseBase
@@ -53,6 +55,11 @@ PERMISSIONS_POLICY = ", ".join(
 # second tick line: font-size:10px), and a heatmap's colour bar clears its rectangles' style with "". Any
 # other style attribute is refused; a chart text with another tag or style needs its value added here.
 PLOTLY_STYLE_ATTRIBUTES = ("", "font-weight:bold", "font-size:10px")
+
+
+def env_issuer() -> str:
+    """The issuer the settings' static policy was built with (OIDC_ISSUER in the environment)."""
+    return os.environ.get("OIDC_ISSUER", "")
 
 
 def style_hash(value: str) -> str:
@@ -126,7 +133,13 @@ class SecurityPolicyMiddleware(CSPMiddleware):
         except Exception:  # DisallowedHost: Django answers 400 itself; leave the policy as it is
             return parts
         sockets = [f"ws://{host}", f"wss://{host}"] if not request.is_secure() else [f"wss://{host}"]
-        parts.update = {**(parts.update or {}), "connect-src": sockets}
+        update: dict[str, Any] = {"connect-src": sockets}
+        # The single sign-on provider as configured now (settings.OIDC_ISSUER, which tests and a settings change
+        # set without the environment): the logout POST's redirect to its end-session page must be allowed.
+        issuer = origin_of(getattr(settings, "OIDC_ISSUER", ""))
+        if issuer and issuer != origin_of(env_issuer()):
+            update["form-action"] = [issuer]
+        parts.update = {**(parts.update or {}), **update}
         return parts
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

@@ -121,7 +121,7 @@ def test_every_kind_of_page_carries_the_policy_and_needs_nothing_it_refuses(clie
 
 def test_the_new_api_token_is_selected_by_a_script_not_an_inline_handler(client, admin_user):
     client.force_login(admin_user)
-    client.post(reverse("token-create"))
+    client.post(reverse("token-create"), {"name": "CI", "access": "read_only", "expires": "30"})
     response = client.get(reverse("profile"))
     html = response.content.decode()
     assert 'id="new-token"' in html and "data-select-all" in html and "js/copy_field.js" in html
