@@ -13,8 +13,8 @@ violation reports, OIDC_ISSUER (single sign-on) the provider whose pages a form 
 from __future__ import annotations
 
 import base64
-import os
 import hashlib
+import os
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
