@@ -20,7 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from cxplatform.accounts.roles import is_signed_in
-from cxplatform.webhooks.permissions import can_manage_webhooks
+from cxplatform.audit.permissions import can_read_audit
 from metrics.permissions import can_ingest_responses
 from teams.permissions import has_own_work
 
@@ -54,7 +54,14 @@ MAIN_MENU = [
         can_ingest_responses,
         _in("metrics", "response-import", "import-preset", "source"),
     ),
-    MenuEntry(_("Webhooks"), "webhooks:list", can_manage_webhooks, _in("webhooks")),
+    # One entry for the admins' pages (the audit trail, personal data, webhooks): each shows all of them as tabs
+    # (templates/_admin_tabs.html), which keeps an admin's Dutch header on one line at 1280 px.
+    MenuEntry(
+        _("Administration"),
+        "audit:list",
+        can_read_audit,
+        lambda ns, name: ns in ("audit", "webhooks") or (ns == "metrics" and name.startswith("privacy")),
+    ),
 ]
 
 

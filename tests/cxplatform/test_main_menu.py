@@ -21,7 +21,7 @@ ALL_ENTRIES = [
     ("Dashboard", "dashboard"),
     ("KPIs", "metrics:kpi-list"),
     ("Responses", "metrics:response-import"),
-    ("Webhooks", "webhooks:list"),
+    ("Administration", "audit:list"),
 ]
 # Offered, not guarded: "My work" lists the actions assigned to you, and only process owners and admins are
 # given actions. Its page opens for everyone (and is empty for the others).
@@ -89,7 +89,10 @@ def test_the_menu_shows_exactly_the_pages_the_persona_can_open(request, client_o
         ("metrics:response-import", [], "Responses"),
         ("metrics:source-list", [], "Responses"),
         ("metrics:source-create", [], "Responses"),
-        ("webhooks:list", [], "Webhooks"),
+        ("webhooks:list", [], "Administration"),
+        ("audit:list", [], "Administration"),
+        ("metrics:privacy-respondents", [], "Administration"),
+        ("metrics:privacy-register", [], "Administration"),
         ("profile", [], None),
     ],
 )
