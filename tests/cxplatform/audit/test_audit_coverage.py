@@ -41,7 +41,7 @@ READ_ONLY_PAGES = {
     "journeys:export-csv", "journeys:templates", "journeys:history", "journeys:history-compare",
     "journeys:personas", "journeys:persona", "journeys:map", "journeys:map-board", "journeys:comment-people",
     "teams:index", "teams:team", "teams:actions", "teams:action-list", "teams:action-matrix", "teams:my-work",
-    "teams:action",
+    "teams:action", "teams:ownership",
     "metrics:followup-inbox", "metrics:kpi-list", "metrics:kpi", "metrics:business-case-list",
     "metrics:response-import-rejected", "metrics:source-list", "metrics:source", "metrics:source-deliveries",
     "metrics:source-delivery", "metrics:journey-drivers", "metrics:target-list",
@@ -359,6 +359,12 @@ CASES: dict[tuple[str, str], Case] = {
     ("api:comment-list", "post"): Case(lambda c: ("/api/v1/comments/", {"kind": "touchpoint", "object_id": _touchpoint(c).pk, "text": "Looks slow"}), actions.CREATE, "journeys.comment"),
     ("api:comment-detail", "patch"): Case(lambda c: (lambda m: (f"/api/v1/comments/{m.pk}/", {"text": "Better", "version": m.version}))(_comment(c)), actions.UPDATE, "journeys.comment"),
     ("api:comment-detail", "delete"): Case(lambda c: (f"/api/v1/comments/{_comment(c).pk}/", None), actions.DELETE, "journeys.comment"),
+    # Pages and API: teams, the rest
+    ("teams:mandate-create", "post"): Case(lambda c: (f"/teams/{TeamFactory().pk}/mandates/new/", {"sponsor": c.pk, "budget": "5000", "hours": "100", "time_percent": "", "priority": "high", "starts_on": "2027-01-01", "ends_on": "2027-06-30"}), actions.CREATE, "teams.mandate", json=False),
+    ("teams:action-create", "post"): Case(lambda c: (f"/actions/new/?finding={FindingFactory().pk}", {"title": "New action", "impact": 4, "effort": 2, "expected_investment": 0, "expected_gains": 0}), actions.CREATE, "teams.improvementaction", json=False),
+    ("teams:action-edit", "post"): Case(lambda c: (lambda a: (f"/actions/{a.pk}/edit/", {"title": "Edited action", "impact": 3, "effort": 3, "expected_investment": 0, "expected_gains": 0, "progress": 10, "version": a.version}))(ActionFactory()), actions.UPDATE, "teams.improvementaction", json=False),
+    ("teams:action-progress", "post"): Case(lambda c: (lambda a: (f"/actions/{a.pk}/progress/", {"progress": 40, "version": a.version}))(ActionFactory()), actions.UPDATE, "teams.improvementaction", json=False),
+    ("api:mandate-decide", "post"): Case(lambda c: (f"/api/v1/mandates/{MandateFactory().pk}/decide/", {"approve": True, "note": "Go"}), actions.UPDATE, "teams.mandate"),
 }  # fmt: skip
 
 # Write endpoints that write only rows the trail leaves out on purpose (cxplatform/audit/registry.py NOT_AUDITED).
@@ -381,7 +387,6 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("api:business-case-detail", "patch"),
         ("api:followup-detail", "patch"),
         ("api:kpi-measurements-import", "post"),
-        ("api:mandate-decide", "post"),
         ("api:response-import", "post"),
         ("api:source-delivery-replay", "post"),
         ("api:source-detail", "delete"),
@@ -420,12 +425,7 @@ PENDING: frozenset[tuple[str, str]] = frozenset(
         ("metrics:target-delete", "post"),
         ("metrics:target-edit", "post"),
         ("survey-hook", "post"),
-        ("teams:action-create", "post"),
-        ("teams:action-edit", "post"),
-        ("teams:action-progress", "post"),
-        ("teams:mandate-create", "post"),
-        ("teams:ownership", "post"),
-        ("webhooks:edit", "post"),
+                ("webhooks:edit", "post"),
         ("webhooks:resume", "post"),
     }
 )
