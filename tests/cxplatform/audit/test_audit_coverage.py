@@ -391,6 +391,11 @@ def _other_session(user, client) -> int:
     return UserSession.objects.get(session_id=other.session.session_key).pk
 
 
+def _then(_prepared, path: str, payload: Any) -> tuple[str, Any]:
+    """(path, payload) once the first argument, the data the write needs, has been made."""
+    return path, payload
+
+
 def _two_factor_on(user):
     from cxplatform.accounts import two_factor
 
@@ -615,10 +620,10 @@ CASES: dict[tuple[str, str], Case] = {
     # Accounts: login, sessions, two-factor, webhooks
     ("login", "post"): Case(lambda c: ("/login/", {"username": c.username, "password": PASSWORD}), actions.LOGIN, "accounts.user", json=False, anonymous=True),
     ("session-end", "post"): Case(lambda u, cl: (f"/profile/sessions/{_other_session(u, cl)}/end/", {}), actions.SESSION_ENDED, "accounts.usersession", json=False, client=True),
-    ("sessions-end-others", "post"): Case(lambda u, cl: (_other_session(u, cl) and "/profile/sessions/end-others/", {}), actions.SESSION_ENDED, "accounts.usersession", json=False, client=True),
+    ("sessions-end-others", "post"): Case(lambda u, cl: _then(_other_session(u, cl), "/profile/sessions/end-others/", {}), actions.SESSION_ENDED, "accounts.usersession", json=False, client=True),
     ("two-factor-setup", "post"): Case(_setup_code, actions.TWO_FACTOR_ENABLED, "accounts.user", json=False, client=True),
-    ("two-factor-disable", "post"): Case(lambda c: (_two_factor_on(c), "/profile/two-factor/disable/", {"secret": PASSWORD})[1:], actions.TWO_FACTOR_DISABLED, "accounts.user", json=False),
-    ("two-factor-recovery-codes", "post"): Case(lambda c: (_two_factor_on(c), "/profile/two-factor/recovery-codes/", {})[1:], actions.UPDATE, "accounts.user", json=False),
+    ("two-factor-disable", "post"): Case(lambda c: _then(_two_factor_on(c), "/profile/two-factor/disable/", {"secret": PASSWORD}), actions.TWO_FACTOR_DISABLED, "accounts.user", json=False),
+    ("two-factor-recovery-codes", "post"): Case(lambda c: _then(_two_factor_on(c), "/profile/two-factor/recovery-codes/", {}), actions.UPDATE, "accounts.user", json=False),
     ("two-factor-verify", "post"): Case(_code_pending, actions.LOGIN_FAILED, "accounts.user", status=(400,), json=False, client=True),
     ("webhooks:edit", "post"): Case(lambda c: (f"/webhooks/{_hook(c).pk}/edit/", {"name": "Renamed", "url": "https://example.org/x", "events": ["target.missed"], "body_format": "json"}), actions.UPDATE, "webhooks.webhooksubscription", json=False),
     ("webhooks:resume", "post"): Case(lambda c: (f"/webhooks/{_paused(c).pk}/resume/", {}), actions.UPDATE, "webhooks.webhooksubscription", json=False),
