@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cxplatform.accounts.roles import is_admin
 from cxplatform.lib.csv_download import csv_download
@@ -100,6 +100,7 @@ def _page(request: HttpRequest, rows: QuerySet, param: str) -> Page:
     return page
 
 
+@require_GET
 def respondent_detail_view(request: HttpRequest, token: str) -> HttpResponse:
     require_admin(request)
     subject = subject_find(_query_of(request, token))
@@ -158,6 +159,7 @@ def respondent_erase_view(request: HttpRequest, token: str) -> HttpResponse:
 # The processing register
 
 
+@require_GET
 def register_view(request: HttpRequest) -> HttpResponse:
     require_admin(request)
     return render(request, "metrics/privacy/register.html", {"rows": register_rows(), "current": "register"})
@@ -167,6 +169,7 @@ def _register_filename(extension: str) -> str:
     return f"processing-register-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+@require_GET
 def register_csv_view(request: HttpRequest) -> HttpResponse:
     require_admin(request)
     records = register_records(register_rows())
@@ -177,6 +180,7 @@ def register_csv_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def register_json_view(request: HttpRequest) -> HttpResponse:
     require_admin(request)
     payload = {"generated_at": timezone.now().isoformat(), "categories": register_records(register_rows())}

@@ -23,7 +23,8 @@ SAME_IN_DUTCH = {
     "Quick win", "Quick wins", "Impact", "impact", "budget (€)", "Budget", "BI / IT", "Coach", "Sponsor",
     "sponsor", "sponsor %(sponsor)s", "Dashboard", "CSV", "respondent", "User story", "Details", "Sprint",
     "Label", "label", "browser", "document", "Zoom", "Link", "link", "moment", "Moment", "Webhooks", "Webhook",
-    "URL", "payload", "Payload", "headers", "Headers", "Respondent", "Metadata", "Code",
+    "URL", "payload", "Payload", "headers", "Headers", "Respondent", "Metadata", "Code", "Object", "object",
+    "Via", "via", "API", "Browser", "Privacy", "Id",
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|\{\w*\}")
 

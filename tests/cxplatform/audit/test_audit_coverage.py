@@ -46,6 +46,8 @@ READ_ONLY_PAGES = {
     "metrics:followup-inbox", "metrics:followup", "metrics:kpi-list", "metrics:kpi", "metrics:business-case-list",
     "metrics:response-import-rejected", "metrics:source-list", "metrics:source", "metrics:source-deliveries",
     "metrics:source-delivery", "metrics:journey-drivers", "metrics:target-list",
+    "metrics:privacy-subject", "metrics:privacy-register", "metrics:privacy-register-csv",
+    "metrics:privacy-register-json",
 }  # fmt: skip
 
 
@@ -647,10 +649,6 @@ NOT_RECORDED: dict[tuple[str, str], str] = {
     ("metrics:response-import", "post"): "the upload waits in a temporary folder for its preview; the import is recorded at the preview's POST",
     ("metrics:response-import-values", "post"): "file values mapped onto touchpoints for this upload: kept in the session only",
     ("metrics:response-import-cancel", "post"): "discards the waiting upload (a temporary file); nothing of the product's data changes",
-    ("metrics:privacy-subject", "post"): "a read: the respondent's page, reached from the search (recorded as personal_data_search); the view does not refuse a POST",
-    ("metrics:privacy-register", "post"): "a read: the processing register (counts, no personal data); the view does not refuse a POST",
-    ("metrics:privacy-register-csv", "post"): "a read: the processing register as CSV (counts, no personal data); the view does not refuse a POST",
-    ("metrics:privacy-register-json", "post"): "a read: the processing register as JSON (counts, no personal data); the view does not refuse a POST",
     ("two-factor-recovery-renew", "post"): "GET only (a POST gets 405): the confirmation whose form posts to two-factor-recovery-codes, which records",
     ("oidc_authentication_init", "post"): "GET only (a POST gets 405): the redirect to the identity provider; nothing stored",
     ("oidc_authentication_callback", "post"): "GET only (a POST gets 405): a login; recorded as login / login_failed by cxplatform/audit/logins.py and oidc.views.refused",

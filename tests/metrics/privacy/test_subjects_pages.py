@@ -52,7 +52,7 @@ def test_only_admins_reach_the_respondent_pages(people, admin_client, client_of,
     assert client.post(SEARCH, {"key": JAN_KEY}).status_code == 403
     for url in token_urls(token):
         assert client.get(url).status_code == 403, url
-        assert client.post(url).status_code == 403, url
+        assert client.post(url).status_code in (403, 405), url  # 405: a page that only reads
     assert SurveyResponse.objects.filter(respondent=JAN_KEY).count() == 2  # nothing erased
 
 
