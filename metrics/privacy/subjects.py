@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +53,7 @@ from cxplatform.audit import actions
 from cxplatform.audit.recording import record
 from cxplatform.webhooks.models import WebhookDelivery
 from metrics.models import CaseStatus, Delivery, FollowUpCase, SurveyResponse
+from metrics.privacy.retention import TOKEN_PREFIX
 from metrics.services.recompute_requests import recompute_request
 
 MAX_QUERY_LENGTH = 254  # the longest e-mail address; respondent keys are at most 100 characters
@@ -445,6 +447,11 @@ def _scrub(payload: Any) -> Any:
 
 
 @transaction.atomic
+def erased_key_token() -> str:
+    """What stands in for an erased respondent key: random, linked to nothing (metrics.privacy.retention's form)."""
+    return TOKEN_PREFIX + uuid.uuid4().hex
+
+
 def subject_erase(query: str) -> Erased:
     """Erase the person `query` names, all or nothing: keys and comments off their responses (scores stay),
     their follow-up cases closed as "Erased on request" (the owner's note goes), the payloads of their deliveries
@@ -465,7 +472,9 @@ def subject_erase(query: str) -> Erased:
         status=CaseStatus.RESOLVED, outcome=outcome, resolved_at=now, version=F("version") + 1
     )
     comments = responses.exclude(comment="").count()
-    erased_responses = responses.update(respondent="", comment="")
+    # The key goes; a meaningless token takes its place, the same on all of the person's answers, so that the
+    # key-driver analysis (which pairs a respondent's answers by key) keeps every figure, as retention does.
+    erased_responses = responses.update(respondent=erased_key_token(), comment="")
     deliveries = Delivery.objects.filter(pk__in=subject.delivery_ids).update(body="")
     webhooks = 0
     for delivery in WebhookDelivery.objects.filter(pk__in=subject.webhook_delivery_ids).only("id", "payload"):

@@ -168,8 +168,11 @@ def test_erasure_removes_keys_comments_notes_and_payloads_and_keeps_every_figure
         "deliveries_emptied": 2,
         "webhook_deliveries_emptied": 0,
     }
+    tokens = set()
     for response in SurveyResponse.objects.filter(pk__in=erased_ids):
-        assert (response.respondent, response.comment) == ("", "")
+        assert response.respondent.startswith("anon:") and response.comment == ""
+        tokens.add(response.respondent)
+    assert len(tokens) == 1  # one meaningless token links the person's answers, and nothing else
     assert dict(SurveyResponse.objects.values_list("pk", "score")) == scores_before
     case.refresh_from_db()
     assert (case.status, case.outcome) == (CaseStatus.RESOLVED, ERASED_OUTCOME)
@@ -286,3 +289,17 @@ def test_by_default_an_email_in_a_payload_is_not_stored_so_it_finds_only_respons
     assert JAN_KEY in delivery.body  # the mapped respondent key is an identifier, kept
     subject = subject_find(JAN_EMAIL)
     assert subject.counts["responses"] == 0 and subject.counts["deliveries"] == 0
+
+
+def test_erasure_keeps_the_key_driver_figures(settings):
+    """The erased key gives way to one token on all of the person's answers: the driver analysis pairs them still."""
+    from tests.metrics.privacy.test_retention import OLD_DAY, driver_figures
+    from tests.metrics.selectors.test_drivers import driver_journey
+
+    settings.REPORT_CACHE_SECONDS = 0
+    journey = driver_journey(respondents=60, day=OLD_DAY)
+    key = SurveyResponse.objects.filter(journey=journey).exclude(respondent="").values_list("respondent", flat=True)[0]
+    before = driver_figures(journey)
+    subject_erase(key)
+    assert not SurveyResponse.objects.filter(respondent=key).exists()
+    assert driver_figures(journey) == before
