@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cxplatform.audit import actions
@@ -170,9 +171,7 @@ def uses_postgres_sql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _old_responses(cutoff: datetime):
-    from metrics.models import SurveyResponse
-
+def _old_responses(cutoff: datetime) -> QuerySet[SurveyResponse]:
     return SurveyResponse.objects.filter(responded_at__lt=cutoff)
 
 
