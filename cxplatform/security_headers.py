@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -57,11 +56,6 @@ PERMISSIONS_POLICY = ", ".join(
 PLOTLY_STYLE_ATTRIBUTES = ("", "font-weight:bold", "font-size:10px")
 
 
-def env_issuer() -> str:
-    """The issuer the settings' static policy was built with (OIDC_ISSUER in the environment)."""
-    return os.environ.get("OIDC_ISSUER", "")
-
-
 def style_hash(value: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(value.encode()).digest()).decode() + "'"
 
@@ -76,17 +70,11 @@ def origin_of(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def content_security_policy(*, report_only: bool, report_uri: str | None, oidc_issuer: str | None) -> dict[str, Any]:
+def content_security_policy(*, report_only: bool, report_uri: str | None) -> dict[str, Any]:
     """The django-csp settings: (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY) as a dict of the two.
 
     One policy, sent under one of the two headers. The live map's WebSocket source (ws:/wss: of the host the
     page came from) is added per request by SecurityPolicyMiddleware, since the host is the request's."""
-    form_action = [SELF]
-    issuer = origin_of(oidc_issuer)
-    if issuer:
-        # Chrome checks form-action against the redirects after a form's POST too: logging out (a POST) may
-        # end at the provider's end-session page, and the login form's SSO button leads to its login page.
-        form_action.append(issuer)
     directives: dict[str, Any] = {
         "default-src": [SELF],
         # NONCE: django-csp puts 'nonce-...' here only on a response whose page used request.csp_nonce (none of
@@ -105,7 +93,8 @@ def content_security_policy(*, report_only: bool, report_uri: str | None, oidc_i
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": form_action,
+        # The single sign-on provider's origin is added per request (SecurityPolicyMiddleware).
+        "form-action": [SELF],
     }
     if report_uri:
         directives["report-uri"] = [report_uri]
@@ -134,10 +123,10 @@ class SecurityPolicyMiddleware(CSPMiddleware):
             return parts
         sockets = [f"ws://{host}", f"wss://{host}"] if not request.is_secure() else [f"wss://{host}"]
         update: dict[str, Any] = {"connect-src": sockets}
-        # The single sign-on provider as configured now (settings.OIDC_ISSUER, which tests and a settings change
-        # set without the environment): the logout POST's redirect to its end-session page must be allowed.
+        # The single sign-on provider (settings.OIDC_ISSUER): Chrome checks form-action against the redirects
+        # after a form's POST too, and logging out (a POST) may end at the provider's end-session page.
         issuer = origin_of(getattr(settings, "OIDC_ISSUER", ""))
-        if issuer and issuer != origin_of(env_issuer()):
+        if issuer:
             update["form-action"] = [issuer]
         parts.update = {**(parts.update or {}), **update}
         return parts

@@ -321,7 +321,6 @@ globals().update(
     content_security_policy(
         report_only=env_bool("CSP_REPORT_ONLY", default=False),
         report_uri=env_str("CSP_REPORT_URI"),
-        oidc_issuer=env_str("OIDC_ISSUER"),
     )
 )
 
