@@ -55,3 +55,12 @@ def can_reassign_case(user) -> bool:
 
 def can_edit_business_case(user, action) -> bool:
     return can_manage_action(user, action)
+
+
+NOT_A_CODEBOOK_EDITOR = _("Only CX editors and admins can change the codebook of themes.")
+
+
+def can_edit_codebook(user) -> bool:
+    """The themes and their rules (issue 17): CX editors and admins. Everyone logged in reads the themes, the
+    figures and the verbatims, as they read the responses."""
+    return is_admin(user) or has_role(user, Role.CX_EDITOR)

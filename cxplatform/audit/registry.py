@@ -43,6 +43,8 @@ AUDITED = frozenset(
         "metrics.CustomKpi",
         "metrics.KpiMeasurement",
         "metrics.MetricTarget",
+        "metrics.Theme",
+        "metrics.ThemeRule",
     }
 )
 
@@ -77,6 +79,9 @@ NOT_AUDITED: dict[str, str] = {
     "delivery_received event and its responses as the ingest's import event",
     "metrics.KpiSnapshot": "derived: recomputed from the responses",
     "metrics.PendingRecompute": "derived: a request to recompute, made by an audited change",
+    "metrics.CodebookState": "derived: the codebook's version, raised by an audited change to a theme or rule",
+    "metrics.Verbatim": "derived: a comment's language and search vector, rebuilt by the tagging",
+    "metrics.ResponseTheme": "derived: the themes the codebook finds in a comment, rebuilt by the tagging",
 }
 
 # Fields whose change is bookkeeping, not someone's edit: never named as touched (a save touching only these

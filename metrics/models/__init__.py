@@ -7,7 +7,8 @@
 - `followups`: FollowUpCase (the inner loop: a detractor called back);
 - `business_cases`: BusinessCase and its gains;
 - `import_presets`: ImportPreset (a saved column mapping of a response import);
-- `connectors`: SurveySource (a survey tool sending answers) and its Delivery log.
+- `connectors`: SurveySource (a survey tool sending answers) and its Delivery log;
+- `themes`: the codebook (Theme, ThemeRule, CodebookState) and what it found (Verbatim, ResponseTheme).
 """
 
 from .business_cases import BusinessCase, BusinessCaseGain, GainType
@@ -18,6 +19,7 @@ from .kpis import CustomKpi, Direction, KpiKind, KpiMeasurement, KpiStatus
 from .responses import METRIC_BUCKETS, METRIC_SCALES, Metric, SurveyResponse, score_in_range_q
 from .snapshots import KpiSnapshot, PendingRecompute, Period
 from .targets import MetricTarget
+from .themes import CodebookState, Language, ResponseTheme, RuleMode, Sentiment, Theme, ThemeRule, Verbatim
 
 __all__ = [
     "METRIC_BUCKETS",
@@ -25,6 +27,7 @@ __all__ = [
     "BusinessCase",
     "BusinessCaseGain",
     "CaseStatus",
+    "CodebookState",
     "CustomKpi",
     "Delivery",
     "DeliveryOrigin",
@@ -37,11 +40,18 @@ __all__ = [
     "KpiMeasurement",
     "KpiSnapshot",
     "KpiStatus",
+    "Language",
     "Metric",
     "MetricTarget",
     "PendingRecompute",
     "Period",
+    "ResponseTheme",
+    "RuleMode",
+    "Sentiment",
     "SurveyResponse",
     "SurveySource",
+    "Theme",
+    "ThemeRule",
+    "Verbatim",
     "score_in_range_q",
 ]
