@@ -4,7 +4,7 @@ The most recent comments without a theme (at most SAMPLE: the page answers in a 
 TF-IDF (lower-cased words and word pairs, English and Dutch stop words left out, a term in at least 3 comments
 and at most half of them), then split into at most 8 topics with NMF (init "nndsvd", random_state 0: the same
 comments give the same suggestions). Each comment goes to its strongest topic; a topic shows its top terms, its
-size, and the comments that carry it most. The result is cached per (codebook version, newest comment, count).
+size, and the comments that carry it most. The result is cached per (codebook version, newest comment, count) for REPORT_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -26,7 +27,6 @@ MAX_CLUSTERS = 8
 MIN_CLUSTER = 3  # a topic carried by fewer comments is not shown
 TOP_TERMS = 6
 EXAMPLES = 5
-CACHE_SECONDS = 60 * 60
 NAME_MAX = 80
 
 # Dutch stop words (scikit-learn ships only English ones): articles, pronouns, prepositions, conjunctions,
@@ -285,14 +285,14 @@ def unmatched_comments(limit: int = SAMPLE) -> list[tuple[int, str, str]]:
 def suggest_themes(*, use_cache: bool = True) -> Suggestions:
     """The suggestions for the current codebook and comments (cached until either changes)."""
     comments = unmatched_comments()
-    if not use_cache:
+    if not use_cache or not settings.REPORT_CACHE_SECONDS:
         return cluster_comments(comments)
     newest = comments[0][0] if comments else 0
     key = f"themes:suggestions:v{CodebookState.current().version}:{newest}:{len(comments)}"
     found = cache.get(key)
     if found is None:
         found = cluster_comments(comments)
-        cache.set(key, found, CACHE_SECONDS)
+        cache.set(key, found, settings.REPORT_CACHE_SECONDS)
     return found
 
 

@@ -57,3 +57,28 @@ class BusinessCaseFactory(factory.django.DjangoModelFactory):
 
     action = factory.SubFactory("tests.teams.factories.ActionFactory")
     investment = Decimal("10000")
+
+
+# Codebook of themes (issue 17, codebook)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    """An active negative theme, without rules (add ThemeRuleFactory rows, or use the services)."""
+
+    class Meta:
+        model = "metrics.Theme"
+
+    key = factory.Sequence(lambda n: f"theme-{n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+    name_nl = factory.Sequence(lambda n: f"Thema {n}")
+    colour = "#b91c1c"
+
+
+class ThemeRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "metrics.ThemeRule"
+
+    theme = factory.SubFactory(ThemeFactory)
+    language = "nl"
+    mode = "mention"
+    phrase = "wachttijd"
