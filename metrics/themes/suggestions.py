@@ -313,7 +313,7 @@ def cluster_comments(comments: list[tuple[int, str, str]]) -> Suggestions:
         min_df=3,
         max_df=0.5,
         sublinear_tf=True,
-        max_features=5_000,
+        max_features=2_000,
         dtype=np.float64,
     )
     try:
@@ -322,7 +322,7 @@ def cluster_comments(comments: list[tuple[int, str, str]]) -> Suggestions:
         return Suggestions(considered=len(comments))
     terms = vectorizer.get_feature_names_out()
     topics = max(1, min(MAX_CLUSTERS, len(comments) // 10, len(terms) - 1))
-    model = NMF(n_components=topics, init="nndsvd", random_state=0, max_iter=400)
+    model = NMF(n_components=topics, init="nndsvd", random_state=0, max_iter=200)
     weights = model.fit_transform(matrix)
     strongest = weights.argmax(axis=1)
     carries = weights.max(axis=1) > 0

@@ -9,7 +9,6 @@ from metrics.models import ResponseTheme, Theme
 from metrics.permissions import NOT_A_CODEBOOK_EDITOR
 from metrics.themes.services import RuleInput, theme_create
 from tests.metrics.factories import SurveyResponseFactory, ThemeRuleFactory
-from tests.metrics.themes.codebook_support import retags  # noqa: F401 - a fixture
 
 JSON = "application/json"
 API = "/api/v1/themes/"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from metrics.models import ResponseTheme, Theme
 from metrics.themes.services import RuleInput, theme_create, theme_update
 from tests.metrics.factories import SurveyResponseFactory, ThemeFactory, ThemeRuleFactory
-from tests.metrics.themes.codebook_support import WAITING_COMMENTS, matching, retags  # noqa: F401 - fixtures
+from tests.metrics.themes.codebook_support import WAITING_COMMENTS
 from tests.stale_forms import hidden_value
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("retags")]

@@ -13,7 +13,6 @@ from cxplatform.lib.versioning import StaleVersion
 from metrics.models import ResponseTheme, Theme, ThemeRule
 from metrics.themes.services import RuleInput, codebook_load_starter, theme_create, theme_delete, theme_update
 from tests.metrics.factories import SurveyResponseFactory, ThemeFactory, ThemeRuleFactory
-from tests.metrics.themes.codebook_support import retags  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("retags")]
 
