@@ -1,7 +1,7 @@
 """The codebook's matching rules: Snowball stems, phrases, negations and exclusions, compiled once per codebook.
 
 A comment is tokenised into words (Unicode letters and digits; an apostrophe inside a word is kept, so "didn't" is
-one word) and lower-cased. It is cut into clauses at . , ; : ! ? and at the words "maar", "echter", "but" and
+one word) and lower-cased. It is cut into clauses at . , ; : ! ? … and at the words "maar", "echter", "but" and
 "however"; a rule never matches across a clause break, and a negation never reaches across one.
 
 A rule's phrase is tokenised the same way and each word stemmed with the Snowball stemmer of the rule's language;
@@ -13,8 +13,10 @@ at most two other words between consecutive phrase words (Dutch separable verbs:
 Negation: a negation word (nl: niet, geen, nooit, nergens, niemand, niets, zonder, noch, amper, nauwelijks; en:
 not, no, never, nobody, nothing, none, without, nor, hardly, barely and every n't form: didn't, can't, won't...)
 among the three words before the phrase in its clause, or between its words, negates the mention. A negation word
-that is itself one of the phrase's words ("geen antwoord") does not negate it. The negation words of both
-languages count in every comment (none is an ordinary word in the other language).
+that is itself one of the phrase's words ("geen antwoord") does not negate it, and a negation does not reach past
+a word that starts a subordinate clause of reason or contrast (waarom, omdat, want, hoewel, terwijl, why, because,
+although, though, while, whereas: "ik snap niet waarom mijn premie omhoog ging" mentions the premium going up).
+The negation words of both languages count in every comment (none is an ordinary word in the other language).
 
 Per theme: a MENTION rule matches un-negated mentions, a NEGATED rule negated mentions only ("niet teruggebeld",
 "never called back"), and an EXCLUDE rule (negation ignored) that matches anywhere keeps the theme off the comment
@@ -54,9 +56,9 @@ CACHE_LIMIT = 200_000  # distinct words remembered (stems and candidate rules); 
 
 _WORD = r"[^\W_]+(?:['’][^\W_]+)*"
 WORD_RE = re.compile(_WORD)
-TOKEN_RE = re.compile(rf"(?P<w>{_WORD})|(?P<b>[.,;:!?]+)")
+TOKEN_RE = re.compile(rf"(?P<w>{_WORD})|(?P<b>[.,;:!?…]+)")
 PHRASE_WORD_RE = re.compile(rf"({_WORD})(\*?)")
-CLAUSE_PUNCTUATION_RE = re.compile(r"[.,;:!?]+")
+CLAUSE_PUNCTUATION_RE = re.compile(r"[.,;:!?…]+")
 
 CLAUSE_WORDS = frozenset({"maar", "echter", "but", "however"})
 NEGATIONS = frozenset(
@@ -152,6 +154,15 @@ def detect_language(text: str) -> str:
     for word in WORD_RE.findall(text.lower()):
         score += get(word.replace("’", "'"), 0)
     return "en" if score < 0 else "nl"
+
+
+# Words after which a negation before them no longer reaches: "ik snap niet waarom mijn premie omhoog ging" is a
+# premium that went up, "I don't know why they called back" a call back.
+NEGATION_BARRIERS = frozenset(
+    {"waarom", "omdat", "want", "hoewel", "terwijl", "why", "because", "although", "though", "while", "whereas"}
+)
+NEGATES, BARRIER = 1, 2
+_NEGATION_KIND = {w: NEGATES for w in NEGATIONS} | {w: BARRIER for w in NEGATION_BARRIERS}
 
 
 def is_negation(word: str) -> bool:
@@ -329,11 +340,15 @@ class Codebook:
                     yield rule, positions, False
                     continue
                 if negations is None:
-                    negations = [is_negation(w) for w in words]
-                negated = True in negations[max(0, i - NEGATION_REACH) : i]
+                    negations = [_NEGATION_KIND.get(w) or (NEGATES if w.endswith("n't") else 0) for w in words]
+                negated = False
+                for j in range(i - 1, max(-1, i - 1 - NEGATION_REACH), -1):
+                    if negations[j]:
+                        negated = negations[j] == NEGATES
+                        break
                 if not negated and not rule.single:
                     inside = set(positions)
-                    negated = any(negations[j] for j in range(i + 1, positions[-1]) if j not in inside)
+                    negated = any(negations[j] == NEGATES for j in range(i + 1, positions[-1]) if j not in inside)
                 if negated == (mode == NEGATED):
                     yield rule, positions, negated
 

@@ -89,7 +89,8 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         NEGATIVE,
         "A call back was promised or expected and did not come.",
         _rules(
-            nl="beloofd terug te bellen | zouden terugbellen | zou terugbellen | terugbelverzoek genegeerd",
+            nl="beloofd terug te bellen | zouden terugbellen | zou terugbellen | terugbelverzoek genegeerd"
+            " | belden niet | belde niet | bellen niet",
             nl_negated="teruggebeld | bellen terug | gebeld | terugbelverzoek",
             en="promised to call back | promised a call back | still waiting for a call | said they would call",
             en_negated="call back | callback | phoned back | phone back | rang back | ring back | got back to me"
@@ -120,7 +121,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         _rules(
             nl="opnieuw vertellen | opnieuw uitleggen | verhaal opnieuw | verhaal herhalen | keer vertellen"
             " | keer uitleggen | keer mijn verhaal | hetzelfde verhaal | zelfde verhaal | mezelf herhalen"
-            " | steeds opnieuw uitleggen",
+            " | steeds opnieuw uitleggen | opnieuw gesteld | dezelfde vragen | zelfde vragen",
             en="explain again | explain everything again | tell again | story again | story times | same story"
             " | repeat myself | repeat my story | repeating myself | start from scratch | same questions again",
         ),
@@ -135,7 +136,8 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         _rules(
             nl="onduidelijke brief | brief onduidelijk | onbegrijpelijke brief | brief onbegrijpelijk | vage brief"
             " | brief vaag | brief begrijp niet | brief snap niet | brief snapte niet | brief begreep niet"
-            " | onduidelijke mail | mail onduidelijk | brief lezen | polis onduidelijk | onduidelijke polis",
+            " | onduidelijke mail | mail onduidelijk | brief lezen | polis onduidelijk | onduidelijke polis"
+            " | begrijp brief niet | snap brief niet | brief niet begrijp | brief niet begreep | brief niet snap",
             nl_negated="brief duidelijk | mail duidelijk | brief begrijpelijk",
             en="unclear letter | letter unclear | confusing letter | letter confusing | letter hard to read"
             " | letter hard to understand | email confusing | confusing email | letter vague"
@@ -187,7 +189,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
             nl_negated="op de hoogte | vertellen hoe | status | stand van zaken | hoe het ervoor staat | hoe het ervoor stond | waar ik aan toe | statusupdate*",
             en="no idea where | no idea what | in the dark | no update | no updates | no status | where my claim",
             en_negated="update | kept informed | keep informed | kept up to date | kept in the loop | status"
-            " | where i stood",
+            " | where i stood | told status | tell status",
         ),
     ),
     StarterTheme(
@@ -199,10 +201,11 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "It took days, weeks or months; decisions and repairs that drag on.",
         _rules(
             nl="traag | trage | duurde lang | duurde weken | duurde maanden | weken geduurd | maanden geduurd"
-            " | lang geduurd | lang duren | duurt lang | sneller | weken later | maanden later | lang op zich",
+            " | lang geduurd | lang duren | duurt lang | sneller | weken later | maanden later | lang op zich | pas na"
+            " | na weken | na maanden",
             nl_negated="snel",
             en="slow | took ages | took weeks | took months | took forever | takes forever | takes ages | too long"
-            " | weeks later | months later | dragged on",
+            " | weeks later | months later | dragged on | only after",
             en_negated="quick | fast",
         ),
     ),
@@ -231,7 +234,8 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         _rules(
             nl="formulier vast | formulier vastgelopen | formulier kwijt | foto's kwijt | fotos kwijt | foto kwijt"
             " | alles kwijt | gegevens kwijt | opnieuw beginnen | opnieuw begonnen | opnieuw invullen"
-            " | sessie verlopen | time out | timeout",
+            " | sessie verlopen | time out | timeout | formulier werkte niet | formulier werkt niet"
+            " | steeds opnieuw invullen | weer opnieuw invullen",
             en="timed out | time out | timeout | photos gone | photos lost | lost photos | lost my photos"
             " | start again | start over | started over | form froze | form lost | fill in again | re enter"
             " | session expired",
@@ -263,7 +267,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "Unfriendly, rude or unhelpful staff; not taken seriously.",
         _rules(
             nl="onvriendelijk | onbeschoft | kortaf | arrogant | ongeïnteresseerd | afgesnauwd | snauw*"
-            " | neerbuigend | opgehangen | onbehulpzaam",
+            " | neerbuigend | opgehangen | onbehulpzaam | luisterde niet | luisterden niet | luistert niet",
             nl_negated="vriendelijk | behulpzaam | serieus genomen | geluisterd",
             en="rude | unfriendly | impolite | arrogant | unhelpful | condescending | snapped at | hung up"
             " | dismissive",
@@ -310,7 +314,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
             nl="zonder reden | geen reden opgegeven | onduidelijk waarom",
             nl_negated="uitleg | uitgelegd | toelichting | onderbouwing | waarom",
             en="no reason | without reason | unexplained | no idea why",
-            en_negated="explanation | explain | explained why | reason given",
+            en_negated="explanation | explain | explained why | reason given | tell me why | told me why",
         ),
     ),
     StarterTheme(
@@ -322,8 +326,8 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "Opening hours, office hours only, nobody picking up the phone.",
         _rules(
             nl="slecht bereikbaar | onbereikbaar | kantooruren | openingstijden | alleen doordeweeks"
-            " | alleen op werkdagen | alleen overdag",
-            nl_negated="bereikbaar | nam op | opgenomen | neemt op",
+            " | alleen op werkdagen | alleen overdag | telefoon niet op | nam niet op | namen niet op | neemt niet op",
+            nl_negated="bereikbaar | nam op | namen op | opgenomen | neemt op",
             en="office hours | opening hours | only on weekdays | only weekdays | hard to reach | unreachable"
             " | impossible to reach",
             en_negated="get through | got through | picked up | pick up | answer the phone | answered the phone",
@@ -337,7 +341,8 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         NEGATIVE,
         "An e-mail, message or complaint that got no answer.",
         _rules(
-            nl="onbeantwoord | wachten op reactie | wachten op antwoord | nooit meer iets gehoord",
+            nl="onbeantwoord | wachten op reactie | wachten op antwoord | nooit meer iets gehoord | reageerden niet"
+            " | reageerde niet | reageert niet | reageren niet",
             nl_negated="reactie | antwoord | gehoord | gereageerd | ontvangstbevestiging",
             en="unanswered | waiting for a reply | waiting for an answer | waiting for a response",
             en_negated="reply | replied | response | respond | answer | heard back | acknowledgement",

@@ -172,3 +172,18 @@ def test_from_db_reads_the_active_themes_rules(django_assert_num_queries) -> Non
         codebook = Codebook.from_db()
     assert codebook.match("Lange wachttijd, en een brief") == {waiting.pk}
     assert codebook.match("Geen wachttijd") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "themes"),
+    [
+        # a negation does not reach past "waarom"/"why"/"because"...: the premium did go up
+        ("Ik snap niet waarom de wachttijd zo lang is", {WAITING}),
+        ("I don't know why I had to wait so long", {WAITING}),
+        ("Niet teruggebeld omdat ze het druk hadden", {NOT_CALLED_BACK}),
+        # an ellipsis breaks the clause like a full stop
+        ("Niet snel… wel vriendelijk", {FRIENDLY}),
+    ],
+)
+def test_negation_barriers_and_ellipsis(codebook: Codebook, text: str, themes: set[int]) -> None:
+    assert codebook.match(text) == themes
