@@ -4,6 +4,7 @@
 from django.urls import path
 
 from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, privacy, targets
+from metrics.views.themes import progress as theme_progress
 
 app_name = "metrics"
 urlpatterns = [
@@ -70,4 +71,6 @@ urlpatterns = [
     path("privacy/register/", privacy.register_view, name="privacy-register"),
     path("privacy/register.csv", privacy.register_csv_view, name="privacy-register-csv"),
     path("privacy/register.json", privacy.register_json_view, name="privacy-register-json"),
+    # Themes (issue 17): the tagging's progress after a codebook change
+    path("themes/progress/", theme_progress.theme_progress_view, name="theme-progress"),
 ]

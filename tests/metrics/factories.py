@@ -57,3 +57,22 @@ class BusinessCaseFactory(factory.django.DjangoModelFactory):
 
     action = factory.SubFactory("tests.teams.factories.ActionFactory")
     investment = Decimal("10000")
+
+
+# --- Tagging (issue 17, tagging part) ---
+# A theme with its rules, as the codebook's editors make them: `rules` is a list of (language, mode, phrase).
+class TaggingThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "metrics.Theme"
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"tagging-theme-{n}")
+    name_en = factory.Sequence(lambda n: f"Tagging theme {n}")
+    name_nl = factory.Sequence(lambda n: f"Tagthema {n}")
+
+    @factory.post_generation
+    def rules(self, create, extracted, **kwargs):
+        from metrics.models import ThemeRule
+
+        for position, (language, mode, phrase) in enumerate(extracted or []):
+            ThemeRule.objects.create(theme=self, language=language, mode=mode, phrase=phrase, position=position)
