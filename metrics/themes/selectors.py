@@ -26,11 +26,12 @@ tagging has seen, so shares never exceed 100% while a re-tag runs). A stage's sc
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from journeys.models import Touchpoint
@@ -176,27 +177,32 @@ def _pct(part: int, whole: int) -> float:
     return 0.0 if not whole else round(100 * part / whole, 1)
 
 
+def _total_counts() -> dict[str, Count]:
+    lo, hi = METRIC_BUCKETS[Metric.NPS]
+    return {
+        "responses": Count("pk"),
+        "commented": Count("pk", filter=Q(verbatim__isnull=False)),
+        "nps_n": Count("pk", filter=Q(metric=Metric.NPS)),
+        "promoters": Count("pk", filter=Q(metric=Metric.NPS, score__gte=hi)),
+        "detractors": Count("pk", filter=Q(metric=Metric.NPS, score__lte=lo)),
+    }
+
+
 def scope_totals(scope: Scope) -> dict[str, int]:
     """One query: responses, comments, NPS responses, promoters and detractors in scope."""
-    lo, hi = METRIC_BUCKETS[Metric.NPS]
-    return SurveyResponse.objects.filter(**scope.filters()).aggregate(
-        responses=Count("pk"),
-        commented=Count("pk", filter=Q(verbatim__isnull=False)),
-        nps_n=Count("pk", filter=Q(metric=Metric.NPS)),
-        promoters=Count("pk", filter=Q(metric=Metric.NPS, score__gte=hi)),
-        detractors=Count("pk", filter=Q(metric=Metric.NPS, score__lte=lo)),
-    )
+    return SurveyResponse.objects.filter(**scope.filters()).aggregate(**_total_counts())
 
 
-def _mentioned_themes(scope: Scope) -> QuerySet[Theme]:
+def _mentioned_themes(scope: Scope, theme_ids: Collection[int] | None = None) -> QuerySet[Theme]:
     """The active themes mentioned in scope, each with its counts (one query: a join of Theme with its mentions
     in scope and one GROUP BY theme with conditional counts)."""
     counts = {
         name: Count("mentions", filter=_bucket_q(metric, low, high, "mentions__"))
         for name, (metric, low, high) in BUCKETS.items()
     }
+    themes = Theme.objects.all() if theme_ids is None else Theme.objects.filter(pk__in=list(theme_ids))
     return (
-        Theme.objects.filter(active=True, **scope.filters("mentions__"))
+        themes.filter(active=True, **scope.filters("mentions__"))
         .annotate(
             n_mentions=Count("mentions"), n_nps=Count("mentions", filter=Q(mentions__metric=Metric.NPS)), **counts
         )
@@ -204,33 +210,45 @@ def _mentioned_themes(scope: Scope) -> QuerySet[Theme]:
     )
 
 
-def theme_summary(scope: Scope) -> ThemeSummary:
-    """Every active theme mentioned in scope with its figures, ranked by the points of NPS it costs (then by
-    mentions, then name). Two queries: the scope's totals and the themes with their counts."""
+def theme_figure(theme: Theme, mentions: int, buckets: dict[str, int], nps_n: int, totals: dict) -> ThemeFigure:
+    """A theme's figures from its counts and the totals of its scope (responses, commented, nps_n, promoters,
+    detractors: scope_totals)."""
+    with_ = (nps_n, buckets["promoters"], buckets["detractors"])
+    nps_with, nps_without, impact, margin, cost = nps_impact(
+        with_=with_, total=(totals["nps_n"], totals["promoters"], totals["detractors"])
+    )
+    return ThemeFigure(
+        theme=theme,
+        mentions=mentions,
+        share=_pct(mentions, totals["commented"]),
+        buckets=buckets,
+        nps_n=nps_n,
+        nps_with=_round(nps_with),
+        nps_without=_round(nps_without),
+        impact=_round(impact),
+        margin=_round(margin),
+        cost=_round(cost),
+        low_sample=formulas.is_low_sample(nps_n),
+        without_n=totals["nps_n"] - nps_n,
+    )
+
+
+def rank_key(figure: ThemeFigure) -> tuple:
+    """Highest cost first (no cost last), then most mentions, then name."""
+    cost = figure.cost
+    return (cost is None, -(cost or 0.0), -figure.mentions, figure.theme.name_en.lower(), figure.theme.pk)
+
+
+def theme_summary(scope: Scope, *, theme_ids: Collection[int] | None = None) -> ThemeSummary:
+    """Every active theme mentioned in scope (or those of `theme_ids` only) with its figures, ranked by the points
+    of NPS it costs (then by mentions, then name). Two queries: the scope's totals and the themes with their
+    counts."""
     totals = scope_totals(scope)
-    total_nps = (totals["nps_n"], totals["promoters"], totals["detractors"])
-    figures = []
-    for theme in _mentioned_themes(scope):
-        buckets = {name: getattr(theme, name) for name in BUCKETS}
-        with_ = (theme.n_nps, buckets["promoters"], buckets["detractors"])
-        nps_with, nps_without, impact, margin, cost = nps_impact(with_=with_, total=total_nps)
-        figures.append(
-            ThemeFigure(
-                theme=theme,
-                mentions=theme.n_mentions,
-                share=_pct(theme.n_mentions, totals["commented"]),
-                buckets=buckets,
-                nps_n=theme.n_nps,
-                nps_with=_round(nps_with),
-                nps_without=_round(nps_without),
-                impact=_round(impact),
-                margin=_round(margin),
-                cost=_round(cost),
-                low_sample=formulas.is_low_sample(theme.n_nps),
-                without_n=totals["nps_n"] - theme.n_nps,
-            )
-        )
-    figures.sort(key=lambda f: (f.cost is None, -(f.cost or 0.0), -f.mentions, f.theme.name_en.lower(), f.theme.pk))
+    figures = [
+        theme_figure(theme, theme.n_mentions, {name: getattr(theme, name) for name in BUCKETS}, theme.n_nps, totals)
+        for theme in _mentioned_themes(scope, theme_ids)
+    ]
+    figures.sort(key=rank_key)
     return ThemeSummary(
         scope=scope,
         responses=totals["responses"],
@@ -379,16 +397,116 @@ def top_negative_themes(*, journey_id: int, day_from: date, day_to: date) -> dic
 
 __all__ = [
     "BUCKETS",
+    "GROUP_BYS",
     "Quote",
     "Scope",
+    "ThemeBreakdownRow",
     "ThemeFigure",
     "ThemeSummary",
+    "ThemeTouchpoint",
     "TopTheme",
     "low_bucket_q",
     "nps_impact",
     "scope_totals",
+    "theme_breakdown",
+    "theme_figure",
     "theme_quotes",
     "theme_summary",
+    "theme_touchpoints",
     "theme_trend",
     "top_negative_themes",
 ]
+
+
+@dataclass
+class ThemeBreakdownRow:
+    key: int | date | None  # the touchpoint's id (None: responses about no touchpoint) or the month's first day
+    label: str  # the touchpoint's name, or the month as YYYY-MM
+    figure: ThemeFigure  # against the totals of this touchpoint or month
+
+
+GROUP_BYS = ("theme", "touchpoint", "month")
+
+
+def theme_breakdown(scope: Scope, group_by: str) -> list[ThemeBreakdownRow]:
+    """Per touchpoint or per month of the scope, each active theme mentioned there with its figures against that
+    touchpoint's or month's own totals (NPS with vs without, its margin, the cost), in touchpoint-name or month
+    order, then ranked. Three queries: the totals per key, the mentions per (key, theme), the themes."""
+    if group_by not in ("touchpoint", "month"):
+        raise ValueError(f"group_by must be touchpoint or month, not {group_by!r}")
+    counts = {name: Count("pk", filter=_bucket_q(metric, low, high)) for name, (metric, low, high) in BUCKETS.items()}
+    responses = SurveyResponse.objects.filter(**scope.filters())
+    mentions = ResponseTheme.objects.filter(theme__active=True, **scope.filters())
+    if group_by == "month":
+        responses, mentions = responses.annotate(key=TruncMonth("day")), mentions.annotate(key=TruncMonth("day"))
+        label_fields: tuple[str, ...] = ()
+    else:
+        responses = responses.annotate(key=F("touchpoint_id"), key_label=F("touchpoint__name"))
+        mentions = mentions.annotate(key=F("touchpoint_id"))
+        label_fields = ("key_label",)
+    totals = {row["key"]: row for row in responses.values("key", *label_fields).annotate(**_total_counts()).order_by()}
+    rows = list(
+        mentions.values("key", "theme_id")
+        .annotate(n=Count("pk"), n_nps=Count("pk", filter=Q(metric=Metric.NPS)), **counts)
+        .order_by()
+    )
+    themes = Theme.objects.in_bulk({row["theme_id"] for row in rows})
+    breakdown = []
+    for row in rows:
+        total = totals.get(row["key"])
+        if total is None or row["theme_id"] not in themes:
+            continue  # a mention whose response is gone (erased meanwhile): nothing to set it against
+        key = row["key"]
+        label = key.strftime("%Y-%m") if group_by == "month" else (total.get("key_label") or "")
+        figure = theme_figure(
+            themes[row["theme_id"]], row["n"], {name: row[name] for name in BUCKETS}, row["n_nps"], total
+        )
+        breakdown.append(ThemeBreakdownRow(key=key, label=label, figure=figure))
+    if group_by == "month":
+        breakdown.sort(key=lambda r: (r.key, rank_key(r.figure)))
+    else:
+        breakdown.sort(key=lambda r: (r.key is None, r.label.lower(), r.key or 0, rank_key(r.figure)))
+    return breakdown
+
+
+@dataclass(frozen=True)
+class ThemeTouchpoint:
+    touchpoint_id: int
+    name: str
+    journey_id: int
+    group_id: int | None
+    journey: str
+    stage: str
+    mentions: int
+    detractors: int  # of which NPS detractors
+
+
+def theme_touchpoints(scope: Scope, theme_id: int, *, limit: int = 5) -> list[ThemeTouchpoint]:
+    """The touchpoints where the theme is mentioned most in scope (then by name). One query."""
+    lo, _hi = METRIC_BUCKETS[Metric.NPS]
+    rows = (
+        ResponseTheme.objects.filter(theme_id=theme_id, touchpoint_id__isnull=False, **scope.filters())
+        .values(
+            "touchpoint_id",
+            "touchpoint__name",
+            "touchpoint__journey_id",
+            "touchpoint__journey__group_id",
+            "touchpoint__journey__name",
+            "touchpoint__stage__name",
+        )
+        .annotate(n=Count("pk"), detractors=Count("pk", filter=Q(metric=Metric.NPS, score__lte=lo)))
+        .order_by("-n", "touchpoint__name", "touchpoint_id")[:limit]
+    )
+    return [
+        ThemeTouchpoint(
+            touchpoint_id=row["touchpoint_id"],
+            name=row["touchpoint__name"],
+            journey_id=row["touchpoint__journey_id"],
+            group_id=row["touchpoint__journey__group_id"],
+            journey=row["touchpoint__journey__name"],
+            stage=row["touchpoint__stage__name"],
+            mentions=row["n"],
+            detractors=row["detractors"],
+        )
+        for row in rows
+    ]
