@@ -5,6 +5,7 @@ from django.urls import path
 
 from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, privacy, targets
 from metrics.views.themes import progress as theme_progress
+from metrics.views.themes import analysis as theme_analysis
 
 app_name = "metrics"
 urlpatterns = [
@@ -63,6 +64,11 @@ urlpatterns = [
     path("targets/new/", targets.target_create_view, name="target-create"),
     path("targets/<int:pk>/edit/", targets.target_edit_view, name="target-edit"),
     path("targets/<int:pk>/delete/", targets.target_delete_view, name="target-delete"),
+    # Themes: what customers say, by theme (the analysis), and a pain point or action made from a theme
+    path("themes/analysis/", theme_analysis.theme_analysis, name="theme-analysis"),
+    path("themes/analysis/<int:theme_pk>/", theme_analysis.theme_in_scope, name="theme-in-scope"),
+    path("themes/analysis/<int:theme_pk>/finding/", theme_analysis.theme_finding, name="theme-finding"),
+    path("themes/analysis/<int:theme_pk>/action/", theme_analysis.theme_action, name="theme-action"),
     # Privacy (admins): a respondent's data (the searched key waits in the session under <token>), the register
     path("privacy/respondents/", privacy.respondent_search_view, name="privacy-respondents"),
     path("privacy/respondents/<str:token>/", privacy.respondent_detail_view, name="privacy-subject"),
