@@ -4,6 +4,7 @@
 from django.urls import path
 
 from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, privacy, targets
+from metrics.views.themes import search as verbatim_search
 
 app_name = "metrics"
 urlpatterns = [
@@ -70,4 +71,7 @@ urlpatterns = [
     path("privacy/register/", privacy.register_view, name="privacy-register"),
     path("privacy/register.csv", privacy.register_csv_view, name="privacy-register-csv"),
     path("privacy/register.json", privacy.register_json_view, name="privacy-register-json"),
+    # Verbatim search (issue 17): the comments that match words and filters, and their CSV
+    path("verbatims/", verbatim_search.verbatim_search_view, name="verbatim-search"),
+    path("verbatims.csv", verbatim_search.verbatim_csv_view, name="verbatim-csv"),
 ]

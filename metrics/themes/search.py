@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,6 +34,8 @@ DEFAULT_LIMIT = 25
 MAX_LIMIT = 200
 # The count stops here ("1,000+"): counting every match of a common word would cost more than the page itself.
 COUNT_CAP = 1000
+# A CSV holds at most this many comments (the latest), and says so in its last line when there were more.
+EXPORT_CAP = 10_000
 # Private-use characters: no comment typed by a person holds them (and a stray one is dropped, see _marked).
 START = "\ue000"
 STOP = "\ue001"
@@ -257,6 +260,38 @@ def _hits(rows: QuerySet[Verbatim], filters: VerbatimFilters, *, full_text: bool
             )
         )
     return hits
+
+
+class VerbatimExport:
+    """The matching verbatims for a CSV, latest first, at most `cap`, read in chunks of `chunk` (two queries a
+    chunk: its rows, by keyset on the response id, and their themes). After iterating, `capped` says whether
+    more matched than were given."""
+
+    def __init__(
+        self, filters: VerbatimFilters, *, cap: int = EXPORT_CAP, chunk: int = 1000, full_text: bool | None = None
+    ) -> None:
+        self.filters = filters
+        self.cap = cap
+        self.chunk = chunk
+        self.full_text = full_text
+        self.capped = False
+
+    def __iter__(self) -> Iterator[VerbatimHit]:
+        rows = verbatim_rows(self.filters, full_text=self.full_text)
+        given = 0
+        last: int | None = None
+        while True:
+            batch = rows if last is None else rows.filter(response_id__lt=last)
+            found = _hits(batch[: self.chunk], VerbatimFilters(), full_text=False)
+            for hit in found:
+                if given == self.cap:
+                    self.capped = True
+                    return
+                given += 1
+                yield hit
+            if len(found) < self.chunk:
+                return
+            last = found[-1].response_id
 
 
 def themes_of(response_ids: list[int]) -> dict[int, list[ThemeChip]]:
