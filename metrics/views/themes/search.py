@@ -14,12 +14,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cxplatform.lib.csv_files import CsvWriter
 from metrics.forms.verbatim_search import VerbatimSearchForm
 from metrics.themes.search import EXPORT_CAP, VerbatimExport, uses_full_text, verbatim_search
 
 
+@require_safe
 def verbatim_search_view(request: HttpRequest) -> HttpResponse:
     form = VerbatimSearchForm(request.GET or None)
     return _page(request, form)
@@ -45,12 +47,13 @@ def _page(request: HttpRequest, form: VerbatimSearchForm) -> HttpResponse:
     )
 
 
+@require_safe
 def verbatim_csv_view(request: HttpRequest) -> HttpResponse:
     """The matching comments as CSV (formula-safe), streamed, the latest EXPORT_CAP at most."""
     form = VerbatimSearchForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return _page(request, form)
-    export = VerbatimExport(form.filters())
+    export = VerbatimExport(form.filters(), cap=EXPORT_CAP)
     # The response streams after the view returns, when no language is active any more: fix the texts now.
     dutch = (translation.get_language() or "en").startswith("nl")
     header = [

@@ -48,6 +48,7 @@ READ_ONLY_PAGES = {
     "metrics:source-delivery", "metrics:journey-drivers", "metrics:target-list",
     "metrics:privacy-subject", "metrics:privacy-register", "metrics:privacy-register-csv",
     "metrics:privacy-register-json",
+    "metrics:verbatim-search", "metrics:verbatim-csv",  # GET only: the verbatim search and its CSV
 }  # fmt: skip
 
 
