@@ -6,6 +6,7 @@ from django.urls import path
 from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, privacy, targets
 from metrics.views.themes import progress as theme_progress
 from metrics.views.themes import analysis as theme_analysis
+from metrics.views.themes import search as verbatim_search
 
 app_name = "metrics"
 urlpatterns = [
@@ -79,4 +80,7 @@ urlpatterns = [
     path("privacy/register.json", privacy.register_json_view, name="privacy-register-json"),
     # Themes (issue 17): the tagging's progress after a codebook change
     path("themes/progress/", theme_progress.theme_progress_view, name="theme-progress"),
+    # Verbatim search (issue 17): the comments that match words and filters, and their CSV
+    path("verbatims/", verbatim_search.verbatim_search_view, name="verbatim-search"),
+    path("verbatims.csv", verbatim_search.verbatim_csv_view, name="verbatim-csv"),
 ]

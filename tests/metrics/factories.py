@@ -114,3 +114,36 @@ def commented_response(*themes, comment: str = "", **fields) -> SurveyResponse:
     """A response with a comment, tagged with `themes` (a comment of its own unless given)."""
     response = SurveyResponseFactory(comment=comment or "The service was slow and nobody helped me at all.", **fields)
     return tag_comment(response, *themes)
+# Verbatim search (issue 17): a response's Verbatim row as the tagging writes it, and a theme found in it.
+
+
+def add_verbatim(response: SurveyResponse, *, language: str = "nl") -> None:
+    """The Verbatim of a response with a comment; on PostgreSQL its search vector as the tagging fills it."""
+    from django.db import connection
+
+    from metrics.models import Verbatim
+
+    Verbatim.objects.create(response=response, language=language, version=1)
+    if connection.vendor == "postgresql":
+        config = "dutch" if language == "nl" else "english"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE metrics_verbatim SET search = to_tsvector(%s::regconfig, %s) WHERE response_id = %s",
+                [config, response.comment, response.pk],
+            )
+
+
+def add_mention(response: SurveyResponse, theme) -> None:
+    """The theme found in the response's comment (a ResponseTheme row with the response's copies)."""
+    from metrics.models import ResponseTheme
+
+    ResponseTheme.objects.create(
+        response=response,
+        theme=theme,
+        journey_id=response.journey_id,
+        touchpoint_id=response.touchpoint_id,
+        channel_id=response.channel_id,
+        day=response.day,
+        metric=response.metric,
+        score=response.score,
+    )

@@ -50,6 +50,7 @@ READ_ONLY_PAGES = {
     "metrics:privacy-register-json",
     "metrics:theme-progress",  # themes' tagging: the progress fragment, GET only
     "metrics:theme-analysis", "metrics:theme-in-scope",
+    "metrics:verbatim-search", "metrics:verbatim-csv",  # GET only: the verbatim search and its CSV
 }  # fmt: skip
 
 
