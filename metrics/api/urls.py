@@ -10,6 +10,7 @@ from metrics.api.responses import ResponseImportView, ResponseViewSet
 from metrics.api.summary import KpiSummaryView
 from metrics.api.targets import MetricTargetViewSet
 from metrics.api.verbatims import VerbatimListView
+from metrics.api.themes import ThemeViewSet
 from metrics.connectors.api import DeliveryViewSet, SurveySourceViewSet
 
 # Explicit paths go before the router's (a "responses/import/" path would otherwise be read as a pk).
@@ -39,3 +40,4 @@ router_registrations.append(("kpis", CustomKpiViewSet, "kpi"))
 router_registrations.append(("business-cases", BusinessCaseViewSet, "business-case"))
 router_registrations.append(("targets", MetricTargetViewSet, "target"))
 router_registrations.append(("sources", SurveySourceViewSet, "source"))
+router_registrations.append(("themes", ThemeViewSet, "theme"))

@@ -81,6 +81,11 @@ class TaggingThemeFactory(factory.django.DjangoModelFactory):
 # directly, so that they depend on no matching rule.
 class AnalysisThemeFactory(factory.django.DjangoModelFactory):
     """A negative theme of the codebook (no rules: its mentions are written with `tag_comment`)."""
+# Codebook of themes (issue 17, codebook)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    """An active negative theme, without rules (add ThemeRuleFactory rows, or use the services)."""
 
     class Meta:
         model = "metrics.Theme"
@@ -147,3 +152,17 @@ def add_mention(response: SurveyResponse, theme) -> None:
         metric=response.metric,
         score=response.score,
     )
+    key = factory.Sequence(lambda n: f"theme-{n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+    name_nl = factory.Sequence(lambda n: f"Thema {n}")
+    colour = "#b91c1c"
+
+
+class ThemeRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "metrics.ThemeRule"
+
+    theme = factory.SubFactory(ThemeFactory)
+    language = "nl"
+    mode = "mention"
+    phrase = "wachttijd"
