@@ -4,10 +4,10 @@
 from django.urls import path
 
 from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, privacy, targets
-from metrics.views.themes import progress as theme_progress
 from metrics.views.themes import analysis as theme_analysis
-from metrics.views.themes import search as verbatim_search
 from metrics.views.themes import codebook as themes_codebook
+from metrics.views.themes import progress as theme_progress
+from metrics.views.themes import search as verbatim_search
 
 app_name = "metrics"
 urlpatterns = [

@@ -9,8 +9,8 @@ from metrics.api.privacy import PersonalDataEraseView, PersonalDataExportView, P
 from metrics.api.responses import ResponseImportView, ResponseViewSet
 from metrics.api.summary import KpiSummaryView
 from metrics.api.targets import MetricTargetViewSet
-from metrics.api.verbatims import VerbatimListView
 from metrics.api.themes import ThemeViewSet
+from metrics.api.verbatims import VerbatimListView
 from metrics.connectors.api import DeliveryViewSet, SurveySourceViewSet
 
 # Explicit paths go before the router's (a "responses/import/" path would otherwise be read as a pk).

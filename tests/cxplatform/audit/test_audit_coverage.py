@@ -51,7 +51,7 @@ READ_ONLY_PAGES = {
     "metrics:theme-progress",  # themes' tagging: the progress fragment, GET only
     "metrics:theme-analysis", "metrics:theme-in-scope",
     "metrics:verbatim-search", "metrics:verbatim-csv",  # GET only: the verbatim search and its CSV
-    "metrics:theme-list", "metrics:theme-progress", "metrics:theme-suggestions", "metrics:theme-from-suggestion",
+    "metrics:theme-list", "metrics:theme-suggestions", "metrics:theme-from-suggestion",
 }  # fmt: skip
 
 
