@@ -48,7 +48,10 @@ READ_ONLY_PAGES = {
     "metrics:source-delivery", "metrics:journey-drivers", "metrics:target-list",
     "metrics:privacy-subject", "metrics:privacy-register", "metrics:privacy-register-csv",
     "metrics:privacy-register-json",
-    "metrics:theme-list", "metrics:theme-progress", "metrics:theme-suggestions", "metrics:theme-from-suggestion",
+    "metrics:theme-progress",  # themes' tagging: the progress fragment, GET only
+    "metrics:theme-analysis", "metrics:theme-in-scope",
+    "metrics:verbatim-search", "metrics:verbatim-csv",  # GET only: the verbatim search and its CSV
+    "metrics:theme-list", "metrics:theme-suggestions", "metrics:theme-from-suggestion",
 }  # fmt: skip
 
 
@@ -94,6 +97,15 @@ class Case:
     client: bool = False  # make(user, client): the write needs a step before it in the same session
     anonymous: bool = False  # posted without a login (the login page, a survey tool's delivery)
     source: bool = False  # the actor is the survey source, not the user
+
+
+def _theme_mention(ctx):
+    """A theme mentioned in a comment on a touchpoint (theme analysis): (theme, touchpoint)."""
+    from tests.metrics.factories import AnalysisThemeFactory, commented_response
+
+    theme, touchpoint = AnalysisThemeFactory(), TouchpointFactory()
+    commented_response(theme, touchpoint=touchpoint, score=2)
+    return theme, touchpoint
 
 
 def _journey(ctx):
@@ -636,6 +648,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("metrics:response-import-mapping", "post"): Case(_mapping_saved_as_preset, actions.CREATE, "metrics.importpreset", json=False, client=True),
     ("metrics:import-preset-delete", "post"): Case(lambda c: (f"/responses/import/presets/{_preset(c).pk}/delete/", {}), actions.DELETE, "metrics.importpreset", json=False),
     ("api:response-import", "post"): Case(lambda c: ("/api/v1/responses/import/", {"file": _standard_csv()}), actions.IMPORT, "metrics.surveyresponse", json=False),
+    # Theme analysis: a pain point made from a theme on a touchpoint
+    ("metrics:theme-finding", "post"): Case(lambda c: (lambda t: (f"/themes/analysis/{t[0].pk}/finding/", {"touchpoint": t[1].pk}))(_theme_mention(c)), actions.CREATE, "journeys.finding", json=False),
     # Privacy: a respondent's data searched, exported, erased
     ("metrics:privacy-respondents", "post"): Case(lambda c: ("/privacy/respondents/", _respondent(c)), actions.PERSONAL_DATA_SEARCH, "metrics.surveyresponse", json=False),
     ("metrics:privacy-subject-export", "post"): Case(lambda u, cl: (f"/privacy/respondents/{_privacy_lookup(u, cl)}/export/", {}), actions.PERSONAL_DATA_EXPORT, "metrics.surveyresponse", json=False, client=True),
@@ -680,6 +694,7 @@ NOT_RECORDED: dict[tuple[str, str], str] = {
     ("api:source-preview", "post"): "what a sample payload would store under a mapping; stores nothing (POST: the sample is a body)",
     ("metrics:response-import", "post"): "the upload waits in a temporary folder for its preview; the import is recorded at the preview's POST",
     ("metrics:response-import-values", "post"): "file values mapped onto touchpoints for this upload: kept in the session only",
+    ("metrics:theme-action", "post"): "opens the improvement action form prefilled (a redirect); the action is recorded when that form is saved",
     ("metrics:response-import-cancel", "post"): "discards the waiting upload (a temporary file); nothing of the product's data changes",
     ("two-factor-recovery-renew", "post"): "GET only (a POST gets 405): the confirmation whose form posts to two-factor-recovery-codes, which records",
     ("oidc_authentication_init", "post"): "GET only (a POST gets 405): the redirect to the identity provider; nothing stored",
