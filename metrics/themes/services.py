@@ -22,7 +22,7 @@ from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import lock_if_current, save_if_current
 from metrics.models import Language, ResponseTheme, RuleMode, Theme, ThemeRule
 from metrics.permissions import NOT_A_CODEBOOK_EDITOR, can_edit_codebook
-from metrics.themes import tagging
+from metrics.themes import starter, tagging
 
 # The fields of a theme that its form and its service take, in the form's order (the rules apart).
 THEME_FIELDS = ["name_en", "name_nl", "colour", "sentiment", "description", "active"]
@@ -194,9 +194,6 @@ def codebook_load_starter(*, user) -> int:
         raise PermissionDenied(NOT_A_CODEBOOK_EDITOR)
     if Theme.objects.exists():
         raise ValidationError(_("The codebook has themes already: the starter codebook loads into an empty one."))
-    # The starter codebook is the engine's work (metrics.themes.starter); imported here, where it is used.
-    from metrics.themes.starter import load_starter_codebook
-
-    load_starter_codebook()
+    starter.load_starter_codebook()
     tagging.retag_request()
     return Theme.objects.count()

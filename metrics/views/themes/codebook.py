@@ -14,8 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,22 +31,11 @@ from metrics.themes.services import (
 )
 
 PAGE_SIZE = 50
-PROGRESS_TEMPLATE = "metrics/themes/_progress.html"
 
 
 def _require_editor(request: HttpRequest) -> None:
     if not can_edit_codebook(request.user):
         raise PermissionDenied(NOT_A_CODEBOOK_EDITOR)
-
-
-def _progress_context() -> dict[str, Any]:
-    """The tagging's progress and the fragment that shows it (metrics.themes.tagging's work: until it lands,
-    the page says nothing of it)."""
-    try:
-        get_template(PROGRESS_TEMPLATE)
-        return {"progress": tagging.tagging_progress(), "progress_template": PROGRESS_TEMPLATE}
-    except (TemplateDoesNotExist, NotImplementedError):
-        return {"progress": None, "progress_template": None}
 
 
 # The list
@@ -69,18 +56,9 @@ def theme_index(request: HttpRequest) -> HttpResponse:
             "themes": themes,
             "recent_days": codebook.RECENT_DAYS,
             "can_edit": can_edit_codebook(request.user),
-            **_progress_context(),
+            "progress": tagging.tagging_progress(),
         },
     )
-
-
-@require_GET
-def theme_progress_view(request: HttpRequest) -> HttpResponse:
-    """The tagging's progress, polled by the list while comments are tagged again."""
-    context = _progress_context()
-    if context["progress_template"] is None:
-        return HttpResponse("")
-    return render(request, PROGRESS_TEMPLATE, context)
 
 
 @require_POST

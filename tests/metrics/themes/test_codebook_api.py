@@ -41,7 +41,7 @@ def test_an_editor_creates_a_theme_with_its_rules(client_of, cx_editor, retags):
         "Negative",
     )
     assert data["rules"] == NEW["rules"]
-    assert retags == [1]
+    assert retags == [2]
 
 
 def test_the_name_follows_the_language_of_the_request(client_of, process_owner):

@@ -133,7 +133,7 @@ def test_a_suggestion_becomes_a_theme_in_two_clicks(client_of, cx_editor, unmatc
     theme = Theme.objects.get()
     phrases = list(theme.rules.values_list("language", "mode", "phrase"))
     assert ("nl", "mention", "factuur") in phrases
-    assert retags == [1]
+    assert retags == [2]
 
 
 def test_the_prefill_keeps_only_usable_terms():
