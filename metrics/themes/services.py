@@ -12,12 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cxplatform.accounts.models import User
 from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import lock_if_current, save_if_current
 from metrics.models import Language, ResponseTheme, RuleMode, Theme, ThemeRule
@@ -187,7 +189,7 @@ def theme_delete(*, theme: Theme, expected_version: int | None = None) -> int:
 
 
 @transaction.atomic
-def codebook_load_starter(*, user) -> int:
+def codebook_load_starter(*, user: User | AnonymousUser) -> int:
     """Load the starter codebook (about 25 themes for service journeys, English and Dutch) into an empty
     codebook; returns how many themes it holds then. Refused when the codebook has themes already."""
     if not can_edit_codebook(user):

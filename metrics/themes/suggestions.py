@@ -231,7 +231,7 @@ DUTCH_STOP_WORDS = frozenset(
 
 
 def stop_words() -> list[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # type: ignore[import-untyped]
 
     return sorted(ENGLISH_STOP_WORDS | DUTCH_STOP_WORDS)
 
@@ -301,7 +301,9 @@ def cluster_comments(comments: list[tuple[int, str, str]]) -> Suggestions:
     if len(comments) < MIN_COMMENTS:
         return Suggestions(considered=len(comments))
     import numpy as np
-    from sklearn.decomposition import NMF
+
+    # Imported here: scikit-learn takes a second or two to import, which only this page should pay.
+    from sklearn.decomposition import NMF  # type: ignore[import-untyped]
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [text for _id, _language, text in comments]
