@@ -147,3 +147,31 @@ def test_a_reader_sees_suggestions_but_cannot_make_a_theme_of_one(client_of, pro
     page = client.get(reverse("metrics:theme-suggestions")).content.decode()
     assert "parkeerplaats" in page and "Create a theme" not in page
     assert client.get(reverse("metrics:theme-from-suggestion") + "?terms=app").status_code == 403
+
+
+@pytest.mark.parametrize("times", [1, 12])
+def test_the_page_runs_a_fixed_number_of_queries(client_of, process_owner, django_assert_num_queries, times):
+    _comments(PARKING + APP + INVOICE, times)
+    client = client_of(process_owner)
+    # session, user, the most recent unmatched comments
+    with django_assert_num_queries(3):
+        response = client.get(reverse("metrics:theme-suggestions"))
+    assert bool(response.context["result"].clusters) == (times > 1)
+
+
+def test_the_suggestions_are_cached_until_the_codebook_or_the_comments_change(settings, unmatched, monkeypatch):
+    from django.core.cache import cache
+
+    from metrics.themes import suggestions
+
+    settings.REPORT_CACHE_SECONDS = 600
+    cache.clear()
+    runs = []
+    real = suggestions.cluster_comments
+    monkeypatch.setattr(suggestions, "cluster_comments", lambda comments: runs.append(1) or real(comments))
+    first = suggest_themes()
+    assert suggest_themes() == first and len(runs) == 1
+    _comments(["Nieuwe opmerking over de parkeerplaats."], 1)
+    suggest_themes()
+    assert len(runs) == 2
+    cache.clear()
