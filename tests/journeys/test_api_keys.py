@@ -149,3 +149,10 @@ def test_the_lists_filter_by_journey_and_touchpoint_keys(editor_client, claims):
     findings = editor_client.get("/api/v1/findings/?journey=report-a-claim&touchpoint=q7")
     assert findings.status_code == 200, findings.json()
     assert [f["id"] for f in findings.json()["results"]] == [finding.pk]
+
+
+def test_an_unknown_journey_with_a_percent_sign_is_a_400_naming_it(editor_client):
+    # Found by the API fuzzer: the message was formatted twice (a 500).
+    response = editor_client.get("/api/v1/touchpoints/", {"journey": "progress (%)"})
+    assert response.status_code == 400
+    assert response.json()["journey"] == ["No journey has the id or key “progress (%)”."]
