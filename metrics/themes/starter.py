@@ -529,11 +529,11 @@ def load_starter_codebook() -> int:
         for theme, starter in zip(themes, missing, strict=True)
         for position, (language, mode, phrase) in enumerate(starter.rules)
     )
-    # bulk_create is past the model signals: one summary row in the audit trail.
+    # bulk_create is past the model signals: one summary row in the audit trail, the themes created.
     record(
-        audit_actions.IMPORT,
+        audit_actions.CREATE,
         object_type="metrics.theme",
-        object_repr="starter codebook",
+        object_repr=f"starter codebook: {len(themes)} themes",
         detail={"themes": len(themes), "rules": len(rules), "keys": [t.key for t in missing]},
     )
     return len(themes)

@@ -324,7 +324,8 @@ def test_load_creates_the_themes_and_rules_once() -> None:
     ]
     assert list(waiting.rules.values_list("position", flat=True)) == list(range(waiting.rules.count()))
     event = AuditEvent.objects.get(object_type="metrics.theme")
-    assert event.detail["themes"] == len(STARTER_THEMES)
+    assert (event.action, event.detail["themes"]) == ("create", len(STARTER_THEMES))
+    assert event.detail["rules"] == ThemeRule.objects.count()
     # idempotent, and the version is the caller's business
     assert load_starter_codebook() == 0
     assert Theme.objects.count() == len(STARTER_THEMES)
