@@ -334,12 +334,17 @@ def retag_request() -> int:
 
 
 def tagging_progress() -> Progress:
-    """Two counts: the comments, and the Verbatims tagged with the current version (index-only on
-    verbatim_version). Both use indexes or one sequential pass; cheap enough to poll every 2 seconds."""
-    version = _version()
-    total = SurveyResponse.objects.exclude(comment="").count()
-    done = Verbatim.objects.filter(version__gte=version).count()
-    return Progress(version=version, total=total, done=min(done, total))
+    """One query of two counts: the comments, and the Verbatims tagged with the current version (an index-only
+    scan of verbatim_version). Cheap enough to poll every 2 seconds."""
+    state = CodebookState._meta.db_table
+    version = f"COALESCE((SELECT version FROM {state} WHERE id = 1), 1)"  # noqa: S608  a table name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {version}, (SELECT COUNT(*) FROM {RESPONSES} WHERE comment <> ''), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {VERBATIMS} WHERE version >= {version})"
+        )
+        current, total, done = cursor.fetchone()
+    return Progress(version=current, total=total, done=min(done, total))
 
 
 def verbatims_forget(response_ids: Sequence[int], *, rebuild: bool = True) -> None:
