@@ -9,12 +9,14 @@ from metrics.api.privacy import PersonalDataEraseView, PersonalDataExportView, P
 from metrics.api.responses import ResponseImportView, ResponseViewSet
 from metrics.api.summary import KpiSummaryView
 from metrics.api.targets import MetricTargetViewSet
+from metrics.api.theme_kpis import ThemeKpiView
 from metrics.connectors.api import DeliveryViewSet, SurveySourceViewSet
 
 # Explicit paths go before the router's (a "responses/import/" path would otherwise be read as a pk).
 urlpatterns: list = []
 # Before the router's kpis/<pk>/, which would take "summary" for an id.
 urlpatterns.append(path("kpis/summary/", KpiSummaryView.as_view(), name="kpi-summary"))
+urlpatterns.append(path("kpis/themes/", ThemeKpiView.as_view(), name="kpi-themes"))
 urlpatterns.append(path("responses/import/", ResponseImportView.as_view(), name="response-import"))
 # A respondent's data (admins; the key in the POST body, never in the URL: metrics.api.privacy).
 urlpatterns.append(path("personal-data/", PersonalDataSearchView.as_view(), name="personal-data"))

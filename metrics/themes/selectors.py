@@ -40,6 +40,7 @@ from metrics.models import METRIC_BUCKETS, Metric, ResponseTheme, Sentiment, Sur
 from metrics.periods import month_start, next_month_start
 from metrics.privacy.redaction import KINDS, Redactor
 
+LAST_MONTH = date(9999, 12, 1)
 # A quote is a comment of at least this many words: "Slecht." tells the reader nothing.
 QUOTE_MIN_WORDS = 5
 # The quotes are chosen among this many of the theme's most recent mentions per quote asked.
@@ -264,6 +265,8 @@ def scope_months(scope: Scope) -> list[date]:
     months, month = [], month_start(scope.day_from)
     while month <= scope.day_to:
         months.append(month)
+        if month >= LAST_MONTH:  # the next one would be past date.max
+            break
         month = next_month_start(month)
     return months
 
