@@ -9,6 +9,7 @@ from metrics.api.privacy import PersonalDataEraseView, PersonalDataExportView, P
 from metrics.api.responses import ResponseImportView, ResponseViewSet
 from metrics.api.summary import KpiSummaryView
 from metrics.api.targets import MetricTargetViewSet
+from metrics.api.themes import ThemeViewSet
 from metrics.api.verbatims import VerbatimListView
 from metrics.connectors.api import DeliveryViewSet, SurveySourceViewSet
 
@@ -39,3 +40,4 @@ router_registrations.append(("kpis", CustomKpiViewSet, "kpi"))
 router_registrations.append(("business-cases", BusinessCaseViewSet, "business-case"))
 router_registrations.append(("targets", MetricTargetViewSet, "target"))
 router_registrations.append(("sources", SurveySourceViewSet, "source"))
+router_registrations.append(("themes", ThemeViewSet, "theme"))
