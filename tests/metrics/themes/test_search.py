@@ -238,3 +238,25 @@ def test_the_full_text_search_uses_the_gin_index(place):
 def test_days_are_local_days(place):
     response = say("Wachttijd.", day=START.date() + timedelta(days=3))
     assert found(VerbatimFilters(day_from=response.day, day_to=response.day)) == ["Wachttijd."]
+
+
+# With the tagging (metrics.themes.tagging) writing the verbatims, as in the product
+
+
+def test_comments_tagged_at_ingest_are_found_in_their_language(place):
+    from metrics.themes.tagging import tag_responses
+    from tests.metrics.factories import SurveyResponseFactory
+
+    dutch = SurveyResponseFactory(
+        comment="Ik ben nooit teruggebeld, de brieven waren onduidelijk.", journey=place.claims
+    )
+    english = SurveyResponseFactory(comment="Nobody called me back and the letters were unclear.", journey=place.claims)
+    tag_responses([dutch.pk, english.pk])
+    assert found(VerbatimFilters(q="teruggebeld")) == [dutch.comment]
+    assert found(VerbatimFilters(q="call")) == [english.comment]
+    assert found(VerbatimFilters(q="letter")) == [english.comment]
+    hit = verbatim_search(VerbatimFilters(q="brieven")).hits[0]
+    assert (hit.language, hit.highlight) == (
+        "nl",
+        "Ik ben nooit teruggebeld, de <mark>brieven</mark> waren onduidelijk.",
+    )
