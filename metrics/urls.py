@@ -89,7 +89,6 @@ urlpatterns = [
     path("themes/new/", themes_codebook.theme_create_view, name="theme-create"),
     path("themes/preview/", themes_codebook.theme_preview_view, name="theme-preview"),
     path("themes/starter/", themes_codebook.theme_starter_view, name="theme-starter"),
-    path("themes/progress/", themes_codebook.theme_progress_view, name="theme-progress"),
     path("themes/suggestions/", themes_codebook.theme_suggestions_view, name="theme-suggestions"),
     path("themes/suggestions/new/", themes_codebook.theme_from_suggestion_view, name="theme-from-suggestion"),
     path("themes/<int:pk>/", themes_codebook.theme_edit_view, name="theme"),
