@@ -4,6 +4,10 @@
 from django.urls import path
 
 from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, privacy, targets
+from metrics.views.themes import progress as theme_progress
+from metrics.views.themes import analysis as theme_analysis
+from metrics.views.themes import search as verbatim_search
+from metrics.views.themes import codebook as themes_codebook
 
 app_name = "metrics"
 urlpatterns = [
@@ -62,6 +66,11 @@ urlpatterns = [
     path("targets/new/", targets.target_create_view, name="target-create"),
     path("targets/<int:pk>/edit/", targets.target_edit_view, name="target-edit"),
     path("targets/<int:pk>/delete/", targets.target_delete_view, name="target-delete"),
+    # Themes: what customers say, by theme (the analysis), and a pain point or action made from a theme
+    path("themes/analysis/", theme_analysis.theme_analysis, name="theme-analysis"),
+    path("themes/analysis/<int:theme_pk>/", theme_analysis.theme_in_scope, name="theme-in-scope"),
+    path("themes/analysis/<int:theme_pk>/finding/", theme_analysis.theme_finding, name="theme-finding"),
+    path("themes/analysis/<int:theme_pk>/action/", theme_analysis.theme_action, name="theme-action"),
     # Privacy (admins): a respondent's data (the searched key waits in the session under <token>), the register
     path("privacy/respondents/", privacy.respondent_search_view, name="privacy-respondents"),
     path("privacy/respondents/<str:token>/", privacy.respondent_detail_view, name="privacy-subject"),
@@ -70,4 +79,19 @@ urlpatterns = [
     path("privacy/register/", privacy.register_view, name="privacy-register"),
     path("privacy/register.csv", privacy.register_csv_view, name="privacy-register-csv"),
     path("privacy/register.json", privacy.register_json_view, name="privacy-register-json"),
+    # Themes (issue 17): the tagging's progress after a codebook change
+    path("themes/progress/", theme_progress.theme_progress_view, name="theme-progress"),
+    # Verbatim search (issue 17): the comments that match words and filters, and their CSV
+    path("verbatims/", verbatim_search.verbatim_search_view, name="verbatim-search"),
+    path("verbatims.csv", verbatim_search.verbatim_csv_view, name="verbatim-csv"),
+    # The codebook of themes (issue 17): its editor, the live preview, the starter codebook, suggestions
+    path("themes/", themes_codebook.theme_index, name="theme-list"),
+    path("themes/new/", themes_codebook.theme_create_view, name="theme-create"),
+    path("themes/preview/", themes_codebook.theme_preview_view, name="theme-preview"),
+    path("themes/starter/", themes_codebook.theme_starter_view, name="theme-starter"),
+    path("themes/progress/", themes_codebook.theme_progress_view, name="theme-progress"),
+    path("themes/suggestions/", themes_codebook.theme_suggestions_view, name="theme-suggestions"),
+    path("themes/suggestions/new/", themes_codebook.theme_from_suggestion_view, name="theme-from-suggestion"),
+    path("themes/<int:pk>/", themes_codebook.theme_edit_view, name="theme"),
+    path("themes/<int:pk>/delete/", themes_codebook.theme_delete_view, name="theme-delete"),
 ]

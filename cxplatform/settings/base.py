@@ -243,6 +243,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-idle-sessions": {"task": "accounts.sweep_idle_sessions", "schedule": crontab(minute=20)},
     # Each night at 03:45 (TIME_ZONE), audit events older than AUDIT_RETENTION_DAYS are deleted (cxplatform.audit).
     "audit-retention": {"task": "audit.purge_expired", "schedule": crontab(hour=3, minute=45)},
+    # Themes (issue 17): comments waiting to be tagged (a worker down or killed after an ingest or a codebook change,
+    # Redis down on commit) are queued for the tagger again (metrics.tasks.themes).
+    "themes-tagging-sweep": {
+        "task": "metrics.themes.sweep_tagging",
+        "schedule": env_int("TAGGING_SWEEP_SECONDS", 180, minimum=1),
+    },
 }
 # The audit trail (cxplatform.audit) keeps its events this many days.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=1)

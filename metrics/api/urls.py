@@ -9,6 +9,8 @@ from metrics.api.privacy import PersonalDataEraseView, PersonalDataExportView, P
 from metrics.api.responses import ResponseImportView, ResponseViewSet
 from metrics.api.summary import KpiSummaryView
 from metrics.api.targets import MetricTargetViewSet
+from metrics.api.verbatims import VerbatimListView
+from metrics.api.themes import ThemeViewSet
 from metrics.connectors.api import DeliveryViewSet, SurveySourceViewSet
 
 # Explicit paths go before the router's (a "responses/import/" path would otherwise be read as a pk).
@@ -16,6 +18,8 @@ urlpatterns: list = []
 # Before the router's kpis/<pk>/, which would take "summary" for an id.
 urlpatterns.append(path("kpis/summary/", KpiSummaryView.as_view(), name="kpi-summary"))
 urlpatterns.append(path("responses/import/", ResponseImportView.as_view(), name="response-import"))
+# Full-text search of the comments (issue 17)
+urlpatterns.append(path("verbatims/", VerbatimListView.as_view(), name="verbatim-list"))
 # A respondent's data (admins; the key in the POST body, never in the URL: metrics.api.privacy).
 urlpatterns.append(path("personal-data/", PersonalDataSearchView.as_view(), name="personal-data"))
 urlpatterns.append(path("personal-data/export/", PersonalDataExportView.as_view(), name="personal-data-export"))
@@ -36,3 +40,4 @@ router_registrations.append(("kpis", CustomKpiViewSet, "kpi"))
 router_registrations.append(("business-cases", BusinessCaseViewSet, "business-case"))
 router_registrations.append(("targets", MetricTargetViewSet, "target"))
 router_registrations.append(("sources", SurveySourceViewSet, "source"))
+router_registrations.append(("themes", ThemeViewSet, "theme"))

@@ -20,6 +20,9 @@ respondent keys kept for replay) and of outgoing webhook deliveries (cxplatform.
 comment and respondent key) are emptied DELIVERY_BODY_RETENTION_DAYS after they arrived; the rows stay, with
 their outcome.
 
+What the tagging derived from a removed or redacted comment (its Verbatim with the search vector, its themes:
+metrics.themes.tagging) goes in the same transaction; a redacted comment is tagged again after commit.
+
 Set-based and batched: one UPDATE per batch of ids, never one per row. Idempotent: a second run finds nothing
 (tokens start with "anon:", removed comments are empty, redacted ones no longer change). The whole run is one
 transaction, with its audit record ("retention_anonymise", counts only).
@@ -45,6 +48,7 @@ from cxplatform.audit.recording import record
 from cxplatform.webhooks.models import DeliveryStatus as WebhookStatus
 from cxplatform.webhooks.models import WebhookDelivery
 from metrics.models import Delivery, DeliveryStatus, SurveyResponse
+from metrics.themes.tagging import verbatims_forget
 
 from .redaction import KINDS, Redactor
 
@@ -185,23 +189,27 @@ def _replace_keys_portable(cutoff: datetime) -> tuple[int, int]:
 
 def _redact_comments_portable(cutoff: datetime) -> int:
     redactor = Redactor(KINDS)
-    redacted = 0
+    changed: list[int] = []
     for pk, text in _old_responses(cutoff).exclude(comment="").values_list("pk", "comment").iterator():
         new = redactor(text)
-        if new != text:
-            redacted += _old_responses(cutoff).filter(pk=pk).update(comment=new)
-    return redacted
+        if new != text and _old_responses(cutoff).filter(pk=pk).update(comment=new):
+            changed.append(pk)
+    verbatims_forget(changed)
+    return len(changed)
 
 
 def _remove_comments(cursor: CursorWrapper, cutoff: datetime, bounds: tuple[int, int], batch: int) -> int:
+    """Each batch's removed comments lose what the tagging derived from them (metrics.themes.tagging)."""
     removed = 0
     for start, end in _batches(bounds, batch):
         cursor.execute(
             f"UPDATE {RESPONSES} SET comment = '' "  # noqa: S608
-            "WHERE responded_at < %s AND comment <> '' AND id BETWEEN %s AND %s",
+            "WHERE responded_at < %s AND comment <> '' AND id BETWEEN %s AND %s RETURNING id",
             [cutoff, start, end],
         )
-        removed += cursor.rowcount
+        ids = [pk for (pk,) in cursor.fetchall()]
+        verbatims_forget(ids, rebuild=False)
+        removed += len(ids)
     return removed
 
 
@@ -217,10 +225,12 @@ def _redact_comments(cursor: CursorWrapper, cutoff: datetime, bounds: tuple[int,
         )
         changed = [(pk, new) for pk, text in cursor.fetchall() if (new := redactor(text)) != text]
         if changed:
+            ids = [pk for pk, _new in changed]
             cursor.execute(
                 f"UPDATE {RESPONSES} r SET comment = c.comment "  # noqa: S608
                 "FROM unnest(%s::bigint[], %s::text[]) AS c(id, comment) WHERE r.id = c.id",
-                [[pk for pk, _new in changed], [new for _pk, new in changed]],
+                [ids, [new for _pk, new in changed]],
             )
             redacted += cursor.rowcount
+            verbatims_forget(ids)  # tagged again, redacted, after commit
     return redacted

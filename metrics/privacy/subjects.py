@@ -55,6 +55,7 @@ from cxplatform.webhooks.models import WebhookDelivery
 from metrics.models import CaseStatus, Delivery, FollowUpCase, SurveyResponse
 from metrics.privacy.retention import TOKEN_PREFIX
 from metrics.services.recompute_requests import recompute_request
+from metrics.themes.tagging import verbatims_forget
 
 MAX_QUERY_LENGTH = 254  # the longest e-mail address; respondent keys are at most 100 characters
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -452,6 +453,7 @@ def erased_key_token() -> str:
     return TOKEN_PREFIX + uuid.uuid4().hex
 
 
+@transaction.atomic
 def subject_erase(query: str) -> Erased:
     """Erase the person `query` names, all or nothing: keys and comments off their responses (scores stay),
     their follow-up cases closed as "Erased on request" (the owner's note goes), the payloads of their deliveries
@@ -471,10 +473,13 @@ def subject_erase(query: str) -> Erased:
     closed += cases.exclude(status=CaseStatus.RESOLVED).update(
         status=CaseStatus.RESOLVED, outcome=outcome, resolved_at=now, version=F("version") + 1
     )
-    comments = responses.exclude(comment="").count()
+    commented = list(responses.exclude(comment="").values_list("pk", flat=True))
+    comments = len(commented)
     # The key goes; a meaningless token takes its place, the same on all of the person's answers, so that the
     # key-driver analysis (which pairs a respondent's answers by key) keeps every figure, as retention does.
     erased_responses = responses.update(respondent=erased_key_token(), comment="")
+    # What the tagging derived from the comments goes with them (their themes, their search vectors).
+    verbatims_forget(commented, rebuild=False)
     deliveries = Delivery.objects.filter(pk__in=subject.delivery_ids).update(body="")
     webhooks = 0
     for delivery in WebhookDelivery.objects.filter(pk__in=subject.webhook_delivery_ids).only("id", "payload"):

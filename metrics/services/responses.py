@@ -38,6 +38,7 @@ from metrics.models import SurveyResponse
 from metrics.privacy.redaction import redactor_for
 from metrics.services.followups import followups_open_for
 from metrics.services.recompute_requests import recompute_request
+from metrics.themes.tagging import INGEST_TAG_LIMIT, schedule_after_commit, tag_ingested
 
 API_SOURCE = "api"
 CSV_SOURCE = "csv"
@@ -69,12 +70,19 @@ class IngestResult:
 
 
 def _after_store(*, created: int, ranges: Mapping[int, tuple[date, date]], after_id: int, received_at: datetime) -> int:
-    """In the ingest's transaction: mark the touched snapshots stale and open follow-up cases for the new rows
-    (those with a larger id than before and this ingest's stamp). Returns the cases opened."""
+    """In the ingest's transaction: mark the touched snapshots stale, open follow-up cases for the new rows
+    (those with a larger id than before and this ingest's stamp) and tag their comments with their themes: now
+    for a small ingest (its figures are right at once), by the worker after commit for a big one. Returns the
+    cases opened."""
     if not created:
         return 0
     recompute_request(ranges=ranges)
-    return followups_open_for(responses=SurveyResponse.objects.filter(pk__gt=after_id, created_at=received_at))
+    opened = followups_open_for(responses=SurveyResponse.objects.filter(pk__gt=after_id, created_at=received_at))
+    if created <= INGEST_TAG_LIMIT:
+        tag_ingested(after_id=after_id, received_at=received_at)
+    else:
+        schedule_after_commit()
+    return opened
 
 
 def _store(staged: Staged) -> IngestResult:

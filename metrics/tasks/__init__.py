@@ -17,6 +17,7 @@ from .recompute import (
     sweep_pending_recomputes,
 )
 from .retention import retention_anonymise_task
+from .themes import schedule_tagging, sweep_tagging, tag_pending_task
 from .webhook_events import emit_webhook_events
 
 __all__ = [
@@ -30,7 +31,10 @@ __all__ = [
     "recompute_pending",
     "retention_anonymise_task",
     "schedule_recompute",
+    "schedule_tagging",
     "send_morning_digests",
     "sweep_deliveries",
     "sweep_pending_recomputes",
+    "sweep_tagging",
+    "tag_pending_task",
 ]

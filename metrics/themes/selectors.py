@@ -6,14 +6,54 @@ not (with or without a comment), with the 95% margin of that difference
 (1.96 x sqrt(se_with^2 + se_without^2), each se from DOMAIN.md's NPS margin). "Points of NPS this theme costs" is
 the gain in the scope's NPS if its mentions scored like the rest: nps_without - nps_all
 (= mentions / n x (nps_without - nps_with)); positive means the theme costs NPS. Ranked by that, highest first.
+
+Written out, with p and d the promoter and detractor shares of a group of n NPS responses and
+v = p + d - (p - d)^2 (the variance of one response's +1 / 0 / -1, as in DOMAIN.md's margin):
+
+    nps_with    = 100 x (p_with - d_with)           over the NPS responses that mention the theme
+    nps_without = 100 x (p_without - d_without)     over the other NPS responses in scope
+    impact      = nps_with - nps_without
+    margin      = 1.96 x 100 x sqrt(v_with / n_with + v_without / n_without)
+    cost        = nps_without - nps_all = n_with / n x (nps_without - nps_with)
+
+Everything is counted in the database, in a number of queries that does not depend on the number of themes,
+responses or months: ResponseTheme carries each mention's journey, touchpoint, channel, day, metric and score,
+so a theme's figures are one GROUP BY over it; the totals of the scope (responses, comments, NPS) one aggregate
+over SurveyResponse with the same filter (a response has a comment when it has a Verbatim row: the comments the
+tagging has seen, so shares never exceed 100% while a re-tag runs). A stage's scope is its touchpoints.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from metrics.models import Theme
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from journeys.models import Touchpoint
+from metrics import formulas
+from metrics.models import METRIC_BUCKETS, Metric, ResponseTheme, Sentiment, SurveyResponse, Theme
+from metrics.periods import month_start, next_month_start
+from metrics.privacy.redaction import KINDS, Redactor
+
+# A quote is a comment of at least this many words: "Slecht." tells the reader nothing.
+QUOTE_MIN_WORDS = 5
+# The quotes are chosen among this many of the theme's most recent mentions per quote asked.
+QUOTE_CANDIDATES_PER_QUOTE = 20
+# Bucket keys of ThemeFigure.buckets, with the metric and score range of each.
+BUCKETS: dict[str, tuple[str, int, int]] = {
+    "detractors": (Metric.NPS, 0, 6),
+    "passives": (Metric.NPS, 7, 8),
+    "promoters": (Metric.NPS, 9, 10),
+    "csat_low": (Metric.CSAT, 1, 2),
+    "csat_high": (Metric.CSAT, 4, 5),
+    "ces_low": (Metric.CES, 1, 3),
+    "ces_high": (Metric.CES, 5, 7),
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +64,21 @@ class Scope:
     stage_id: int | None = None
     touchpoint_id: int | None = None
     channel_id: int | None = None
+
+    def filters(self, prefix: str = "") -> dict[str, Any]:
+        """Field lookups of this scope on SurveyResponse or ResponseTheme (they name the fields alike), under
+        `prefix` ("mentions__" from Theme): to be passed to ONE filter() call, so that a multi-valued relation
+        is joined once and the annotations count the rows the filter kept."""
+        lookups: dict[str, Any] = {f"{prefix}day__gte": self.day_from, f"{prefix}day__lte": self.day_to}
+        if self.journey_id is not None:
+            lookups[f"{prefix}journey_id"] = self.journey_id
+        if self.touchpoint_id is not None:
+            lookups[f"{prefix}touchpoint_id"] = self.touchpoint_id
+        if self.stage_id is not None:
+            lookups[f"{prefix}touchpoint_id__in"] = Touchpoint.all_objects.filter(stage_id=self.stage_id).values("pk")
+        if self.channel_id is not None:
+            lookups[f"{prefix}channel_id"] = self.channel_id
+        return lookups
 
 
 @dataclass
@@ -41,6 +96,12 @@ class ThemeFigure:
     margin: float | None = None  # 95% margin of the impact
     cost: float | None = None  # points of NPS this theme costs (positive: it costs)
     low_sample: bool = False  # nps_n below KPI_MIN_SAMPLE
+    without_n: int = 0  # NPS responses in scope that do not mention it
+
+    @property
+    def significant(self) -> bool:
+        """The impact is further from 0 than its margin: not chance, at 95%."""
+        return self.impact is not None and self.margin is not None and abs(self.impact) > self.margin
 
 
 @dataclass
@@ -70,20 +131,382 @@ class TopTheme:
     share: float  # % of the touchpoint's low-bucket responses with a comment
 
 
-def theme_summary(scope: Scope) -> ThemeSummary:
-    raise NotImplementedError
+def _bucket_q(metric: str, low: int, high: int, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}metric": metric, f"{prefix}score__gte": low, f"{prefix}score__lte": high})
+
+
+def low_bucket_q(prefix: str = "") -> Q:
+    """Detractors (NPS 0-6), CSAT 1-2 and CES 1-3 (models.METRIC_BUCKETS)."""
+    condition = Q()
+    for metric, (low, _high) in METRIC_BUCKETS.items():
+        condition |= Q(**{f"{prefix}metric": metric, f"{prefix}score__lte": low})
+    return condition
+
+
+def _nps(promoters: int, detractors: int, n: int) -> float | None:
+    return None if n == 0 else 100 * (promoters - detractors) / n
+
+
+def _variance(promoters: int, detractors: int, n: int) -> float:
+    p, d = promoters / n, detractors / n
+    return max(p + d - (p - d) ** 2, 0.0)
+
+
+def nps_impact(
+    *, with_: tuple[int, int, int], total: tuple[int, int, int]
+) -> tuple[float | None, float | None, float | None, float | None, float | None]:
+    """(nps_with, nps_without, impact, margin, cost), unrounded, from (n, promoters, detractors) of the mentions
+    and of all NPS responses in scope (the module docstring has the formulas). None where a group is empty."""
+    n_w, p_w, d_w = with_
+    n_all, p_all, d_all = total
+    n_o, p_o, d_o = n_all - n_w, p_all - p_w, d_all - d_w
+    nps_with, nps_without = _nps(p_w, d_w, n_w), _nps(p_o, d_o, n_o)
+    if nps_with is None or nps_without is None:
+        return nps_with, nps_without, None, None, None
+    impact = nps_with - nps_without
+    margin = formulas.Z_95 * 100 * math.sqrt(_variance(p_w, d_w, n_w) / n_w + _variance(p_o, d_o, n_o) / n_o)
+    cost = nps_without - 100 * (p_all - d_all) / n_all
+    return nps_with, nps_without, impact, margin, cost
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value + 0.0, 1)
+
+
+def _pct(part: int, whole: int) -> float:
+    return 0.0 if not whole else round(100 * part / whole, 1)
+
+
+def _total_counts() -> dict[str, Count]:
+    lo, hi = METRIC_BUCKETS[Metric.NPS]
+    return {
+        "responses": Count("pk"),
+        "commented": Count("pk", filter=Q(verbatim__isnull=False)),
+        "nps_n": Count("pk", filter=Q(metric=Metric.NPS)),
+        "promoters": Count("pk", filter=Q(metric=Metric.NPS, score__gte=hi)),
+        "detractors": Count("pk", filter=Q(metric=Metric.NPS, score__lte=lo)),
+    }
+
+
+def scope_totals(scope: Scope) -> dict[str, int]:
+    """One query: responses, comments, NPS responses, promoters and detractors in scope."""
+    return SurveyResponse.objects.filter(**scope.filters()).aggregate(**_total_counts())
+
+
+def _mentioned_themes(scope: Scope, theme_ids: Collection[int] | None = None) -> QuerySet[Theme]:
+    """The active themes mentioned in scope, each with its counts (one query: a join of Theme with its mentions
+    in scope and one GROUP BY theme with conditional counts)."""
+    counts = {
+        name: Count("mentions", filter=_bucket_q(metric, low, high, "mentions__"))
+        for name, (metric, low, high) in BUCKETS.items()
+    }
+    themes = Theme.objects.all() if theme_ids is None else Theme.objects.filter(pk__in=list(theme_ids))
+    return (
+        themes.filter(active=True, **scope.filters("mentions__"))
+        .annotate(
+            n_mentions=Count("mentions"), n_nps=Count("mentions", filter=Q(mentions__metric=Metric.NPS)), **counts
+        )
+        .order_by()
+    )
+
+
+def theme_figure(theme: Theme, mentions: int, buckets: dict[str, int], nps_n: int, totals: dict) -> ThemeFigure:
+    """A theme's figures from its counts and the totals of its scope (responses, commented, nps_n, promoters,
+    detractors: scope_totals)."""
+    with_ = (nps_n, buckets["promoters"], buckets["detractors"])
+    nps_with, nps_without, impact, margin, cost = nps_impact(
+        with_=with_, total=(totals["nps_n"], totals["promoters"], totals["detractors"])
+    )
+    return ThemeFigure(
+        theme=theme,
+        mentions=mentions,
+        share=_pct(mentions, totals["commented"]),
+        buckets=buckets,
+        nps_n=nps_n,
+        nps_with=_round(nps_with),
+        nps_without=_round(nps_without),
+        impact=_round(impact),
+        margin=_round(margin),
+        cost=_round(cost),
+        low_sample=formulas.is_low_sample(nps_n),
+        without_n=totals["nps_n"] - nps_n,
+    )
+
+
+def rank_key(figure: ThemeFigure) -> tuple:
+    """Highest cost first (no cost last), then most mentions, then name."""
+    cost = figure.cost
+    return (cost is None, -(cost or 0.0), -figure.mentions, figure.theme.name_en.lower(), figure.theme.pk)
+
+
+def theme_summary(scope: Scope, *, theme_ids: Collection[int] | None = None) -> ThemeSummary:
+    """Every active theme mentioned in scope (or those of `theme_ids` only) with its figures, ranked by the points
+    of NPS it costs (then by mentions, then name). Two queries: the scope's totals and the themes with their
+    counts."""
+    totals = scope_totals(scope)
+    figures = [
+        theme_figure(theme, theme.n_mentions, {name: getattr(theme, name) for name in BUCKETS}, theme.n_nps, totals)
+        for theme in _mentioned_themes(scope, theme_ids)
+    ]
+    figures.sort(key=rank_key)
+    return ThemeSummary(
+        scope=scope,
+        responses=totals["responses"],
+        commented=totals["commented"],
+        nps_n=totals["nps_n"],
+        nps=_round(_nps(totals["promoters"], totals["detractors"], totals["nps_n"])),
+        figures=figures,
+    )
+
+
+def scope_months(scope: Scope) -> list[date]:
+    """The first day of every month the scope touches."""
+    months, month = [], month_start(scope.day_from)
+    while month <= scope.day_to:
+        months.append(month)
+        month = next_month_start(month)
+    return months
 
 
 def theme_trend(scope: Scope, theme_ids: list[int]) -> dict[int, list[tuple[date, int, float]]]:
-    """Per theme, per month (first day) in scope: mentions and % of the month's comments."""
-    raise NotImplementedError
+    """Per theme, per month (first day) in scope: mentions and % of the month's comments.
+
+    Every month of the scope is listed (0 mentions, 0.0% where none), so the chart's lines have no gaps.
+    Two queries: the mentions per theme and month, the comments per month."""
+    if not theme_ids:
+        return {}
+    mentions = {
+        (row["theme_id"], row["month"]): row["n"]
+        for row in ResponseTheme.objects.filter(theme_id__in=theme_ids, **scope.filters())
+        .annotate(month=TruncMonth("day"))
+        .values("theme_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    comments = {
+        row["month"]: row["n"]
+        for row in SurveyResponse.objects.filter(verbatim__isnull=False, **scope.filters())
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    months = scope_months(scope)
+    trend: dict[int, list[tuple[date, int, float]]] = {}
+    for theme_id in theme_ids:
+        trend[theme_id] = [
+            (
+                month,
+                mentions.get((theme_id, month), 0),
+                _pct(mentions.get((theme_id, month), 0), comments.get(month, 0)),
+            )
+            for month in months
+        ]
+    return trend
+
+
+def _quote_redactor() -> Redactor:
+    # Every kind, whatever the source redacted at the door: a quote is shown to everyone who reads the figures.
+    return Redactor(KINDS)
 
 
 def theme_quotes(scope: Scope, theme_id: int, *, limit: int = 3) -> list[Quote]:
-    """Representative quotes: recent, varied (different scores and touchpoints first), redacted."""
-    raise NotImplementedError
+    """Representative quotes: recent, varied (different scores and touchpoints first), redacted.
+
+    One query: the theme's most recent mentions in scope with their comments (QUOTE_CANDIDATES_PER_QUOTE per
+    quote asked). Comments shorter than QUOTE_MIN_WORDS words are passed over. The newest comment comes first;
+    each next one is the newest with a score and a touchpoint not yet quoted, else with either new, else the
+    newest left. Returned newest first."""
+    if limit <= 0:
+        return []
+    rows = list(
+        ResponseTheme.objects.filter(theme_id=theme_id, **scope.filters())
+        .exclude(response__comment="")
+        .order_by("-day", "-response_id")
+        .values_list("response_id", "response__comment", "metric", "score", "day", "touchpoint_id", "touchpoint__name")[
+            : limit * QUOTE_CANDIDATES_PER_QUOTE
+        ]
+    )
+    candidates = [row for row in rows if len(row[1].split()) >= QUOTE_MIN_WORDS]
+    chosen: list[tuple] = []
+    scores: set[tuple[str, int]] = set()
+    touchpoints: set[int | None] = set()
+    for need_both in (True, False, None):
+        for row in candidates:
+            if len(chosen) >= limit:
+                break
+            if row in chosen:
+                continue
+            new_score, new_touchpoint = (row[2], row[3]) not in scores, row[5] not in touchpoints
+            if (need_both is True and not (new_score and new_touchpoint)) or (
+                need_both is False and not (new_score or new_touchpoint)
+            ):
+                continue
+            chosen.append(row)
+            scores.add((row[2], row[3]))
+            touchpoints.add(row[5])
+    chosen.sort(key=lambda row: (row[4], row[0]), reverse=True)
+    redact = _quote_redactor()
+    return [
+        Quote(response_id=row[0], text=redact(row[1]), metric=row[2], score=row[3], day=row[4], touchpoint=row[6] or "")
+        for row in chosen
+    ]
 
 
 def top_negative_themes(*, journey_id: int, day_from: date, day_to: date) -> dict[int, TopTheme]:
-    """Per touchpoint of the journey: its most mentioned negative-sentiment theme among low-bucket responses."""
-    raise NotImplementedError
+    """Per touchpoint of the journey: its most mentioned negative-sentiment theme among low-bucket responses.
+
+    Three queries whatever the number of touchpoints and themes: the low-bucket mentions of negative themes per
+    (touchpoint, theme), the touchpoints' low-bucket comments, the themes named. Ties go to the theme with the
+    lower id (stable). A touchpoint without such a mention is left out."""
+    scope = Scope(day_from=day_from, day_to=day_to, journey_id=journey_id)
+    counts = (
+        ResponseTheme.objects.filter(
+            low_bucket_q(),
+            touchpoint_id__isnull=False,
+            theme__active=True,
+            theme__sentiment=Sentiment.NEGATIVE,
+            **scope.filters(),
+        )
+        .values_list("touchpoint_id", "theme_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    best: dict[int, tuple[int, int]] = {}
+    for touchpoint_id, theme_id, n in counts:
+        current = best.get(touchpoint_id)
+        if current is None or (n, -theme_id) > (current[1], -current[0]):
+            best[touchpoint_id] = (theme_id, n)
+    if not best:
+        return {}
+    commented = dict(
+        SurveyResponse.objects.filter(
+            low_bucket_q(), verbatim__isnull=False, touchpoint_id__in=list(best), **scope.filters()
+        )
+        .values_list("touchpoint_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    themes = Theme.objects.in_bulk({theme_id for theme_id, _n in best.values()})
+    return {
+        touchpoint_id: TopTheme(theme=themes[theme_id], mentions=n, share=_pct(n, commented.get(touchpoint_id, 0)))
+        for touchpoint_id, (theme_id, n) in best.items()
+        if theme_id in themes
+    }
+
+
+__all__ = [
+    "BUCKETS",
+    "GROUP_BYS",
+    "Quote",
+    "Scope",
+    "ThemeBreakdownRow",
+    "ThemeFigure",
+    "ThemeSummary",
+    "ThemeTouchpoint",
+    "TopTheme",
+    "low_bucket_q",
+    "nps_impact",
+    "scope_totals",
+    "theme_breakdown",
+    "theme_figure",
+    "theme_quotes",
+    "theme_summary",
+    "theme_touchpoints",
+    "theme_trend",
+    "top_negative_themes",
+]
+
+
+@dataclass
+class ThemeBreakdownRow:
+    key: int | date | None  # the touchpoint's id (None: responses about no touchpoint) or the month's first day
+    label: str  # the touchpoint's name, or the month as YYYY-MM
+    figure: ThemeFigure  # against the totals of this touchpoint or month
+
+
+GROUP_BYS = ("theme", "touchpoint", "month")
+
+
+def theme_breakdown(scope: Scope, group_by: str) -> list[ThemeBreakdownRow]:
+    """Per touchpoint or per month of the scope, each active theme mentioned there with its figures against that
+    touchpoint's or month's own totals (NPS with vs without, its margin, the cost), in touchpoint-name or month
+    order, then ranked. Three queries: the totals per key, the mentions per (key, theme), the themes."""
+    if group_by not in ("touchpoint", "month"):
+        raise ValueError(f"group_by must be touchpoint or month, not {group_by!r}")
+    counts = {name: Count("pk", filter=_bucket_q(metric, low, high)) for name, (metric, low, high) in BUCKETS.items()}
+    responses = SurveyResponse.objects.filter(**scope.filters())
+    mentions = ResponseTheme.objects.filter(theme__active=True, **scope.filters())
+    if group_by == "month":
+        responses, mentions = responses.annotate(key=TruncMonth("day")), mentions.annotate(key=TruncMonth("day"))
+        label_fields: tuple[str, ...] = ()
+    else:
+        responses = responses.annotate(key=F("touchpoint_id"), key_label=F("touchpoint__name"))
+        mentions = mentions.annotate(key=F("touchpoint_id"))
+        label_fields = ("key_label",)
+    totals = {row["key"]: row for row in responses.values("key", *label_fields).annotate(**_total_counts()).order_by()}
+    rows = list(
+        mentions.values("key", "theme_id")
+        .annotate(n=Count("pk"), n_nps=Count("pk", filter=Q(metric=Metric.NPS)), **counts)
+        .order_by()
+    )
+    themes = Theme.objects.in_bulk({row["theme_id"] for row in rows})
+    breakdown = []
+    for row in rows:
+        total = totals.get(row["key"])
+        if total is None or row["theme_id"] not in themes:
+            continue  # a mention whose response is gone (erased meanwhile): nothing to set it against
+        key = row["key"]
+        label = key.strftime("%Y-%m") if group_by == "month" else (total.get("key_label") or "")
+        figure = theme_figure(
+            themes[row["theme_id"]], row["n"], {name: row[name] for name in BUCKETS}, row["n_nps"], total
+        )
+        breakdown.append(ThemeBreakdownRow(key=key, label=label, figure=figure))
+    if group_by == "month":
+        breakdown.sort(key=lambda r: (r.key, rank_key(r.figure)))
+    else:
+        breakdown.sort(key=lambda r: (r.key is None, r.label.lower(), r.key or 0, rank_key(r.figure)))
+    return breakdown
+
+
+@dataclass(frozen=True)
+class ThemeTouchpoint:
+    touchpoint_id: int
+    name: str
+    journey_id: int
+    group_id: int | None
+    journey: str
+    stage: str
+    mentions: int
+    detractors: int  # of which NPS detractors
+
+
+def theme_touchpoints(scope: Scope, theme_id: int, *, limit: int = 5) -> list[ThemeTouchpoint]:
+    """The touchpoints where the theme is mentioned most in scope (then by name). One query."""
+    lo, _hi = METRIC_BUCKETS[Metric.NPS]
+    rows = (
+        ResponseTheme.objects.filter(theme_id=theme_id, touchpoint_id__isnull=False, **scope.filters())
+        .values(
+            "touchpoint_id",
+            "touchpoint__name",
+            "touchpoint__journey_id",
+            "touchpoint__journey__group_id",
+            "touchpoint__journey__name",
+            "touchpoint__stage__name",
+        )
+        .annotate(n=Count("pk"), detractors=Count("pk", filter=Q(metric=Metric.NPS, score__lte=lo)))
+        .order_by("-n", "touchpoint__name", "touchpoint_id")[:limit]
+    )
+    return [
+        ThemeTouchpoint(
+            touchpoint_id=row["touchpoint_id"],
+            name=row["touchpoint__name"],
+            journey_id=row["touchpoint__journey_id"],
+            group_id=row["touchpoint__journey__group_id"],
+            journey=row["touchpoint__journey__name"],
+            stage=row["touchpoint__stage__name"],
+            mentions=row["n"],
+            detractors=row["detractors"],
+        )
+        for row in rows
+    ]

@@ -44,13 +44,28 @@ from cxplatform.webhooks.models import WebhookDelivery, WebhookSubscription
 from journeys.comments.services import comment_add
 from journeys.models import Channel, Comment, Finding, Journey, JourneyGroup, JourneyState, Persona, Stage, Touchpoint
 from metrics.connectors.services import source_create
-from metrics.models import BusinessCase, CustomKpi, Delivery, FollowUpCase, MetricTarget, SurveyResponse, SurveySource
+from metrics.models import (
+    BusinessCase,
+    CustomKpi,
+    Delivery,
+    FollowUpCase,
+    MetricTarget,
+    SurveyResponse,
+    SurveySource,
+    Theme,
+)
 from metrics.services.followups import followups_open_for
 from metrics.services.recompute import snapshots_rebuild_all
 from teams.models import ActionComment, ActionTransition, Department, ImprovementAction, Mandate, Membership, Team
 from tests.cxplatform.factories import UserFactory, api_key_for
 from tests.journeys.factories import FindingFactory, JourneyFactory, PersonaFactory
-from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, KpiMeasurementFactory, SurveyResponseFactory
+from tests.metrics.factories import (
+    BusinessCaseFactory,
+    CustomKpiFactory,
+    KpiMeasurementFactory,
+    SurveyResponseFactory,
+    ThemeRuleFactory,
+)
 from tests.metrics.recompute_data import add_responses, build_org
 from tests.teams.factories import (
     ActionFactory,
@@ -87,6 +102,7 @@ MODELS = {
     "stages": Stage,
     "targets": MetricTarget,
     "teams": Team,
+    "themes": Theme,
     "touchpoints": Touchpoint,
     "webhooks": WebhookSubscription,
 }
@@ -160,6 +176,9 @@ def build_data(admin) -> None:
         name="Tickets", url="http://127.0.0.1:9/hook", events=["followup.opened"], owner=admin
     )
     WebhookDelivery.objects.create(subscription=hook, event_type="followup.opened", payload={"data": {}})
+    # A theme of the codebook with a mention and an exclusion.
+    waiting = ThemeRuleFactory(phrase="lang wachten").theme
+    ThemeRuleFactory(theme=waiting, mode="exclude", phrase="viel mee", position=1)
 
 
 def existing_ids() -> dict[str, list[int]]:

@@ -26,7 +26,7 @@ from tests.journeys.factories import (
     StageFactory,
     TouchpointFactory,
 )
-from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory
+from tests.metrics.factories import BusinessCaseFactory, CustomKpiFactory, ThemeRuleFactory
 from tests.teams.factories import ActionFactory, DepartmentFactory, MandateFactory, MembershipFactory, TeamFactory
 
 JSON = "application/json"
@@ -48,6 +48,10 @@ READ_ONLY_PAGES = {
     "metrics:source-delivery", "metrics:journey-drivers", "metrics:target-list",
     "metrics:privacy-subject", "metrics:privacy-register", "metrics:privacy-register-csv",
     "metrics:privacy-register-json",
+    "metrics:theme-progress",  # themes' tagging: the progress fragment, GET only
+    "metrics:theme-analysis", "metrics:theme-in-scope",
+    "metrics:verbatim-search", "metrics:verbatim-csv",  # GET only: the verbatim search and its CSV
+    "metrics:theme-list", "metrics:theme-progress", "metrics:theme-suggestions", "metrics:theme-from-suggestion",
 }  # fmt: skip
 
 
@@ -93,6 +97,15 @@ class Case:
     client: bool = False  # make(user, client): the write needs a step before it in the same session
     anonymous: bool = False  # posted without a login (the login page, a survey tool's delivery)
     source: bool = False  # the actor is the survey source, not the user
+
+
+def _theme_mention(ctx):
+    """A theme mentioned in a comment on a touchpoint (theme analysis): (theme, touchpoint)."""
+    from tests.metrics.factories import AnalysisThemeFactory, commented_response
+
+    theme, touchpoint = AnalysisThemeFactory(), TouchpointFactory()
+    commented_response(theme, touchpoint=touchpoint, score=2)
+    return theme, touchpoint
 
 
 def _journey(ctx):
@@ -151,6 +164,29 @@ def _share_link(ctx):
 
     link, _token = share_link_create(journey=JourneyFactory(), created_by=ctx, label="Board")
     return link
+
+
+def _theme(ctx):
+    return ThemeRuleFactory().theme
+
+
+def _theme_form() -> dict:
+    """The codebook editor's form: a theme with one rule."""
+    rules = {
+        "rules-TOTAL_FORMS": "1",
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "60",
+    }
+    rule = {"rules-0-language": "nl", "rules-0-mode": "mention", "rules-0-phrase": "wachten"}
+    theme = {
+        "name_en": "Waiting time",
+        "name_nl": "Wachttijd",
+        "colour": "#b91c1c",
+        "sentiment": "negative",
+        "active": "on",
+    }
+    return {**theme, **rules, **rule}
 
 
 def _touchpoint(ctx):
@@ -612,6 +648,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("metrics:response-import-mapping", "post"): Case(_mapping_saved_as_preset, actions.CREATE, "metrics.importpreset", json=False, client=True),
     ("metrics:import-preset-delete", "post"): Case(lambda c: (f"/responses/import/presets/{_preset(c).pk}/delete/", {}), actions.DELETE, "metrics.importpreset", json=False),
     ("api:response-import", "post"): Case(lambda c: ("/api/v1/responses/import/", {"file": _standard_csv()}), actions.IMPORT, "metrics.surveyresponse", json=False),
+    # Theme analysis: a pain point made from a theme on a touchpoint
+    ("metrics:theme-finding", "post"): Case(lambda c: (lambda t: (f"/themes/analysis/{t[0].pk}/finding/", {"touchpoint": t[1].pk}))(_theme_mention(c)), actions.CREATE, "journeys.finding", json=False),
     # Privacy: a respondent's data searched, exported, erased
     ("metrics:privacy-respondents", "post"): Case(lambda c: ("/privacy/respondents/", _respondent(c)), actions.PERSONAL_DATA_SEARCH, "metrics.surveyresponse", json=False),
     ("metrics:privacy-subject-export", "post"): Case(lambda u, cl: (f"/privacy/respondents/{_privacy_lookup(u, cl)}/export/", {}), actions.PERSONAL_DATA_EXPORT, "metrics.surveyresponse", json=False, client=True),
@@ -629,6 +667,14 @@ CASES: dict[tuple[str, str], Case] = {
     ("two-factor-verify", "post"): Case(_code_pending, actions.LOGIN_FAILED, "accounts.user", status=(400,), json=False, client=True),
     ("webhooks:edit", "post"): Case(lambda c: (f"/webhooks/{_hook(c).pk}/edit/", {"name": "Renamed", "url": "https://example.org/x", "events": ["target.missed"], "body_format": "json"}), actions.UPDATE, "webhooks.webhooksubscription", json=False),
     ("webhooks:resume", "post"): Case(lambda c: (f"/webhooks/{_paused(c).pk}/resume/", {}), actions.UPDATE, "webhooks.webhooksubscription", json=False),
+    # The codebook of themes (issue 17)
+    ("api:theme-list", "post"): Case(lambda c: ("/api/v1/themes/", {"name_en": "Waiting time", "name_nl": "Wachttijd", "rules": [{"language": "nl", "mode": "mention", "phrase": "wachten"}]}), actions.CREATE, "metrics.theme"),
+    ("api:theme-detail", "patch"): Case(lambda c: (lambda t: (f"/api/v1/themes/{t.pk}/", {"version": t.version, "name_en": "Renamed"}))(_theme(c)), actions.UPDATE, "metrics.theme"),
+    ("api:theme-detail", "delete"): Case(lambda c: (f"/api/v1/themes/{_theme(c).pk}/", None), actions.DELETE, "metrics.theme"),
+    ("metrics:theme-create", "post"): Case(lambda c: ("/themes/new/", _theme_form()), actions.CREATE, "metrics.theme", json=False),
+    ("metrics:theme", "post"): Case(lambda c: (lambda t: (f"/themes/{t.pk}/", {**_theme_form(), "name_en": "Renamed", "version": t.version}))(_theme(c)), actions.UPDATE, "metrics.theme", json=False),
+    ("metrics:theme-delete", "post"): Case(lambda c: (lambda t: (f"/themes/{t.pk}/delete/", {"version": t.version}))(_theme(c)), actions.DELETE, "metrics.theme", json=False),
+    ("metrics:theme-starter", "post"): Case(lambda c: ("/themes/starter/", {}), actions.CREATE, "metrics.theme", json=False),
 }  # fmt: skip
 
 # Endpoints the URLconf counts as writes that leave no audit row of their own, each with the reason: they write
@@ -648,9 +694,11 @@ NOT_RECORDED: dict[tuple[str, str], str] = {
     ("api:source-preview", "post"): "what a sample payload would store under a mapping; stores nothing (POST: the sample is a body)",
     ("metrics:response-import", "post"): "the upload waits in a temporary folder for its preview; the import is recorded at the preview's POST",
     ("metrics:response-import-values", "post"): "file values mapped onto touchpoints for this upload: kept in the session only",
+    ("metrics:theme-action", "post"): "opens the improvement action form prefilled (a redirect); the action is recorded when that form is saved",
     ("metrics:response-import-cancel", "post"): "discards the waiting upload (a temporary file); nothing of the product's data changes",
     ("two-factor-recovery-renew", "post"): "GET only (a POST gets 405): the confirmation whose form posts to two-factor-recovery-codes, which records",
     ("oidc_authentication_init", "post"): "GET only (a POST gets 405): the redirect to the identity provider; nothing stored",
+    ("metrics:theme-preview", "post"): "what the rules as typed would find among recent comments; stores nothing (POST: the rules are a form)",
     ("oidc_authentication_callback", "post"): "GET only (a POST gets 405): a login; recorded as login / login_failed by cxplatform/audit/logins.py and oidc.views.refused",
 }  # fmt: skip
 
