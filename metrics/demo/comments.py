@@ -35,12 +35,12 @@ REMARKS: dict[str, Phrasings] = {
             "Veel te lange wachttijd aan de telefoon.",
             "De wachttijd was ruim {minutes} minuten, en dat terwijl mijn keuken onder water stond.",
             "Eindeloos in de wacht gestaan met steeds hetzelfde muziekje.",
-            "Pas na {minutes} minuten wachten kreeg ik een medewerker aan de lijn.",
+            "Na {minutes} minuten wachten kreeg ik eindelijk een medewerker aan de lijn.",
             "Lang wachten aan de telefoon, de wachtrij schoot niet op.",
         ),
         "en": (
             "I was on hold for {minutes} minutes before anyone picked up.",
-            "The waiting time on the phone was far too long.",
+            "The waiting time on the phone was ridiculous.",
             "Waited {minutes} minutes in the queue just to report a claim.",
             "Endless waiting on the phone with the same music over and over.",
         ),
@@ -51,13 +51,13 @@ REMARKS: dict[str, Phrasings] = {
             "Ik ben niet teruggebeld, terwijl dat wel was toegezegd.",
             "Na {days} dagen nog steeds niet teruggebeld.",
             "Twee keer om een terugbelverzoek gevraagd en niemand heeft me teruggebeld.",
-            "Ze zouden dezelfde dag terugbellen. Ik ben niet teruggebeld.",
+            "Ze zouden me dezelfde middag terugbellen. Ik ben niet teruggebeld.",
         ),
         "en": (
             "They promised to call me back, but I was never called back.",
             "Still not called back after {days} days.",
             "I asked twice for a call back and nobody called me back.",
-            "I was told someone would call back the same day, but I was not called back.",
+            "I was told someone would call me back that afternoon, but I was not called back.",
         ),
     },
     "transferred": {
@@ -78,7 +78,7 @@ REMARKS: dict[str, Phrasings] = {
         "nl": (
             "De brief was onduidelijk: ik wist niet welke documenten ze nog nodig hadden.",
             "Onduidelijke brief vol vakjargon.",
-            "Ik begreep de brief niet, welke bonnen moest ik nu precies opsturen?",
+            "De brief begreep ik niet: welke bonnen moest ik nu precies opsturen?",
             "Uit de brief werd niet duidelijk wat ik nog moest aanleveren.",
             "Wat een onduidelijke brief, ik heb hem drie keer gelezen.",
         ),
@@ -90,9 +90,9 @@ REMARKS: dict[str, Phrasings] = {
     },
     "asked_twice": {
         "nl": (
-            "Ze vroegen om dezelfde documenten die ik al had opgestuurd.",
-            "Voor de tweede keer om dezelfde documenten gevraagd.",
-            "Ik moest de offerte van de schilder twee keer opsturen, ze waren hem kwijt.",
+            "Ze vroegen om documenten die ik al had gestuurd, dus alles opnieuw opsturen.",
+            "Ik moest dezelfde documenten nogmaals opsturen.",
+            "Ik moest de offerte van de schilder opnieuw opsturen, ze waren hem kwijt.",
             "Weer een brief om nog een document, waarom niet alles in één keer?",
         ),
         "en": (
@@ -103,13 +103,13 @@ REMARKS: dict[str, Phrasings] = {
     },
     "by_post": {
         "nl": (
-            "De documenten moesten per post worden opgestuurd, kan dat niet gewoon digitaal?",
-            "Alles per post opsturen, terwijl ik de foto's al in de app had staan.",
+            "Ik moest alle documenten per post opsturen, kan dat niet gewoon digitaal?",
+            "Papieren per post opsturen, terwijl ik de foto's al in de app had staan.",
             "Waarom moet ik in deze tijd nog papieren per post sturen?",
         ),
         "en": (
-            "I had to send the documents by post, why can't I upload them?",
-            "Sending paper copies by post feels so outdated.",
+            "I had to send extra documents by post, why can't I upload them?",
+            "Sending paperwork by post feels so outdated.",
         ),
     },
     # The claim form in the app, before its improvement.
@@ -128,25 +128,25 @@ REMARKS: dict[str, Phrasings] = {
     },
     "photos_lost": {
         "nl": (
-            "Al mijn foto's waren weg na het versturen.",
+            "Na het versturen waren al mijn foto's kwijt.",
             "Foto's kwijt, ik moest ze allemaal opnieuw maken.",
-            "De app was mijn foto's kwijtgeraakt.",
+            "De app raakte mijn foto's kwijt.",
         ),
         "en": (
             "My photos were lost and I had to take them again.",
             "The form timed out and my photos were gone.",
-            "All the photos I added were lost.",
+            "All my photos were lost after sending.",
         ),
     },
     "no_draft": {
         "nl": (
-            "Je kunt het formulier niet tussentijds opslaan.",
+            "Je kunt het formulier niet tussentijds opslaan, dus opnieuw beginnen.",
             "Geen mogelijkheid om een concept op te slaan, dus alles opnieuw invullen.",
-            "Kon mijn melding niet opslaan om later verder te gaan.",
+            "Kon mijn melding niet opslaan en moest later opnieuw beginnen.",
         ),
         "en": (
             "You cannot save a draft of the claim, so I had to start over.",
-            "There is no way to save the form and finish it later.",
+            "There is no way to save the form, so I had to fill in everything again.",
         ),
     },
     # The claim form in the app after its improvement: the odd remark, nothing about crashes.
@@ -169,7 +169,7 @@ REMARKS: dict[str, Phrasings] = {
             "Ik hoorde wekenlang niets over de status van mijn claim.",
             "Geen enkele update over de stand van zaken.",
         ),
-        "en": ("Nobody told me where my claim stood.", "No update on the status of my claim for weeks."),
+        "en": ("I had no idea where my claim stood.", "No update on the status of my claim for weeks."),
     },
     "premium": {
         "nl": (
@@ -177,7 +177,10 @@ REMARKS: dict[str, Phrasings] = {
             "Premieverhoging van {pct}% zonder enige toelichting.",
             "Mijn premie is weer omhoog gegaan, dat vind ik niet redelijk.",
         ),
-        "en": ("The premium went up without any explanation.", "My premium rose by {pct}% and nobody explained why."),
+        "en": (
+            "The premium went up without any explanation.",
+            "My premium went up by {pct}% and nobody explained why.",
+        ),
     },
     "rejection": {
         "nl": ("Mijn claim is afgewezen zonder duidelijke reden.", "Afgewezen, en de brief legt niet uit waarom."),
@@ -188,18 +191,22 @@ REMARKS: dict[str, Phrasings] = {
             "Het formulier op de website gaf steeds een foutmelding.",
             "De website werkte niet, ik kreeg telkens een foutmelding.",
         ),
-        "en": ("The online form kept giving an error.", "The website showed an error message every time."),
+        "en": ("The online form kept giving an error message.", "The website showed an error message every time."),
     },
     "paperwork": {
-        "nl": ("Te veel papierwerk.", "Veel te veel formulieren om in te vullen.", "Wat een papierwinkel."),
-        "en": ("Too much paperwork.", "Far too many forms to fill in."),
+        "nl": (
+            "Te veel papierwerk.",
+            "Veel te veel papieren om in te vullen.",
+            "Wat een papierwerk voor een simpele schade.",
+        ),
+        "en": ("Too much paperwork.", "Far too much paperwork for a simple claim."),
     },
     "hard_to_cancel": {
         "nl": ("Opzeggen was onnodig ingewikkeld.", "Ze maken het opzeggen wel heel moeilijk."),
         "en": ("Cancelling was made far too difficult.",),
     },
     "rude_staff": {
-        "nl": ("De medewerker was kortaf en onbeleefd.", "Onbeleefd te woord gestaan."),
+        "nl": ("De medewerker was kortaf en onbeleefd.", "Kortaf en onvriendelijk te woord gestaan."),
         "en": ("The agent was rude and impatient.",),
     },
     "adjuster": {
@@ -210,15 +217,18 @@ REMARKS: dict[str, Phrasings] = {
         "en": ("The loss adjuster came {hours} hours late.", "The appointment with the adjuster was moved twice."),
     },
     "email_slow": {
-        "nl": ("Pas na {days} dagen antwoord op mijn mail.", "Mijn e-mail bleef dagen onbeantwoord."),
-        "en": ("It took {days} days to answer my email.",),
+        "nl": ("Op mijn mail kwam {days} dagen geen reactie.", "Mijn e-mail bleef dagen onbeantwoord."),
+        "en": ("My email stayed unanswered for {days} days.",),
     },
     "login": {
-        "nl": ("Kon niet inloggen in de app.", "Inloggen lukte pas na drie pogingen."),
+        "nl": ("Kon niet inloggen in de app.", "Inloggen lukte niet, ik moest mijn wachtwoord opnieuw instellen."),
         "en": ("I could not log in to the app.",),
     },
     "chatbot": {
-        "nl": ("De chatbot begreep mijn vraag niet.", "De chat gaf alleen standaardantwoorden."),
+        "nl": (
+            "De chatbot begreep mijn vraag niet.",
+            "De chatbot gaf alleen standaardantwoorden, ik wilde een echt mens spreken.",
+        ),
         "en": ("The chatbot did not understand my question.",),
     },
     # Praise.
@@ -233,8 +243,8 @@ REMARKS: dict[str, Phrasings] = {
     },
     "quick_payout": {
         "nl": (
-            "Binnen {days} dagen was het geld al uitbetaald!",
-            "Snelle uitbetaling, top.",
+            "Vlot uitbetaald, binnen {days} dagen stond het geld op mijn rekening.",
+            "Snel uitbetaald, top.",
             "Het bedrag werd snel uitbetaald.",
         ),
         "en": ("Quick payout, the money was in my account within {days} days.", "Paid out quickly, well done."),
@@ -251,7 +261,7 @@ REMARKS: dict[str, Phrasings] = {
         "nl": (
             "Het ging heel makkelijk via de app.",
             "Eenvoudig en snel geregeld.",
-            "Makkelijk in gebruik, binnen een paar minuten klaar.",
+            "Makkelijk online geregeld, binnen een paar minuten klaar.",
         ),
         "en": ("The app made it really easy.", "Simple and quick to arrange.", "Easy to use, done in minutes."),
     },
@@ -323,9 +333,9 @@ CHANNEL_PRAISE: dict[str, tuple[tuple[str, int], ...]] = {
 }
 # The NPS answer: about the journey as a whole when no touchpoint gave cause for complaint.
 JOURNEY_PROBLEMS: dict[str, tuple[tuple[str, int], ...]] = {
-    "Report a claim": (("slow_handling", 3), ("no_status", 3), ("paperwork", 1), ("rejection", 1)),
-    "Open an account": (("paperwork", 2), ("website_error", 1), ("slow_handling", 1)),
-    "Renew or cancel the contract": (("premium", 4), ("hard_to_cancel", 1), ("phone_wait", 1)),
+    "Report a claim": (("slow_handling", 2), ("no_status", 2), ("phone_wait", 2), ("paperwork", 1), ("rejection", 1)),
+    "Open an account": (("website_error", 2), ("paperwork", 1), ("phone_wait", 1), ("slow_handling", 1)),
+    "Renew or cancel the contract": (("premium", 4), ("phone_wait", 2), ("hard_to_cancel", 1)),
 }
 JOURNEY_PRAISE: dict[str, tuple[tuple[str, int], ...]] = {
     "Report a claim": (("quick_payout", 3), ("friendly_staff", 2), ("clear_explanation", 2), ("quick_help", 1)),
@@ -486,14 +496,20 @@ def nps_comment(rng: random.Random, lang: str, *, journey: str, bucket: str, com
         key = complaint if complaint and rng.random() < 0.85 else pick(rng, JOURNEY_PROBLEMS[journey])
         return context + compose(rng, lang, [key], "bad", closing="nps_low")
     praise = pick(rng, JOURNEY_PRAISE[journey])
-    if bucket == "high":
-        return context + compose(rng, lang, [praise], "good", closing="nps_high")
     draw = rng.random()
-    if draw < 0.45:
+    if bucket == "high":
+        if draw < 0.18:  # happy all the same
+            return _mixed(rng, lang, complaint or pick(rng, JOURNEY_PROBLEMS[journey]))
+        return context + compose(rng, lang, [praise], "good", closing="nps_high")
+    if draw < 0.4:
         return remark(rng, "neutral", lang)
     if draw < 0.75:
-        bad = remark(rng, complaint or pick(rng, JOURNEY_PROBLEMS[journey]), lang)
-        if not bad.startswith("I "):
-            bad = bad[0].lower() + bad[1:]
-        return rng.choice(MIXED[lang]).format(bad=bad)
+        return _mixed(rng, lang, complaint or pick(rng, JOURNEY_PROBLEMS[journey]))
     return remark(rng, praise, lang)
+
+
+def _mixed(rng: random.Random, lang: str, problem: str) -> str:
+    bad = remark(rng, problem, lang)
+    if not bad.startswith("I "):
+        bad = bad[0].lower() + bad[1:]
+    return rng.choice(MIXED[lang]).format(bad=bad)

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import get_format
 
 from journeys.models import Journey
@@ -78,8 +78,7 @@ class MeasuredEmotion:
 @dataclass(slots=True)
 class TopComplaint:
     """A touchpoint's top negative theme in the period: `mentions` of its `unhappy` low-bucket responses (with
-    or without a comment) mention it; `url` leads to the theme analysis of the touchpoint ("" without that
-    page)."""
+    or without a comment) mention it; `url` leads to the theme on the touchpoint (its figures, trend and quotes)."""
 
     theme_id: int
     name: str
@@ -223,14 +222,10 @@ def _top_themes(
     found = touchpoint_top_themes(journey_id=journey_id, date_from=period.date_from, date_to=period.date_to)
     if not found:
         return {}
-    try:
-        analysis = reverse("metrics:theme-analysis")
-    except NoReverseMatch:  # the theme analysis is not installed
-        analysis = ""
     themes = {}
     for touchpoint_id, (top, *_rest) in found.items():
         total = max(unhappy.get(touchpoint_id, 0), top.mentions)  # the snapshots may lag behind a fresh ingest
-        query = {"journey": journey_id, "touchpoint": touchpoint_id, "theme": top.theme_id, **period.query()}
+        query = urlencode({"journey": journey_id, "touchpoint": touchpoint_id, **period.query()})
         themes[touchpoint_id] = TopComplaint(
             theme_id=top.theme_id,
             name=top.name,
@@ -239,7 +234,7 @@ def _top_themes(
             unhappy=total,
             mentions_text=build.count(top.mentions),
             unhappy_text=build.count(total),
-            url=f"{analysis}?{urlencode(query)}" if analysis else "",
+            url=f"{reverse('metrics:theme-in-scope', args=[top.theme_id])}?{query}",
         )
     return themes
 

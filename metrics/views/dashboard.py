@@ -26,7 +26,6 @@ figures it shows; building the page afresh takes a few tens of milliseconds, ser
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from urllib.parse import urlencode
 
@@ -35,7 +34,6 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -171,7 +169,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     def build_themes() -> str:
         voice = customer_voice(**where, date_from=period.date_from, date_to=period.date_to)
-        context = {"voice": voice, "links": _theme_links(query), **phrases()}
+        context = {"voice": voice, "theme_query": _theme_query(query), **phrases()}
         return render_to_string("metrics/_dashboard_themes.html", context, request=request)
 
     def build_work() -> str:
@@ -228,18 +226,9 @@ def _through_cache(request: HttpRequest, today, builds: dict, built: dict, scope
     return parts, stale
 
 
-def _theme_links(query: dict) -> dict[str, str]:
-    """The theme analysis with the dashboard's filters (`analysis`, and `theme` to add a theme's id to), and the
-    codebook; "" for a page that is not installed."""
-    filters = {key: value for key, value in query.items() if key != "heatmap" and key != "group"}
-    links = {"analysis": "", "theme": "", "codebook": ""}
-    with contextlib.suppress(NoReverseMatch):
-        analysis = reverse("metrics:theme-analysis")
-        links["analysis"] = f"{analysis}?{urlencode(filters)}"
-        links["theme"] = f"{analysis}?{urlencode(filters)}&theme="
-    with contextlib.suppress(NoReverseMatch):
-        links["codebook"] = reverse("metrics:theme-list")
-    return links
+def _theme_query(query: dict) -> str:
+    """The dashboard's journey, channel and period as the theme analysis reads them (it knows no journey group)."""
+    return urlencode({key: value for key, value in query.items() if key not in ("heatmap", "group")})
 
 
 def _render_main(

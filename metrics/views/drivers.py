@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import floatformat
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
@@ -109,26 +109,18 @@ def _csv(analysis: DriverAnalysis) -> HttpResponse:
 
 
 def _attach_themes(analysis: DriverAnalysis, period_query: dict[str, str]) -> None:
-    """Each row's `themes`: its touchpoint's top negative themes in the period, each with the `url` of its theme
-    analysis on the touchpoint ("" while that page is not installed). One query."""
+    """Each row's `themes`: its touchpoint's top negative themes in the period, each with the `url` of the theme
+    on the touchpoint (its figures, trend and quotes). One query."""
     found = touchpoint_top_themes(
         journey_id=analysis.journey.pk,
         date_from=analysis.date_from,
         date_to=analysis.date_to,
         limit=THEMES_PER_TOUCHPOINT,
     )
-    try:
-        page = reverse("metrics:theme-analysis")
-    except NoReverseMatch:
-        page = ""
     for row in analysis.rows:
+        query = urlencode({"journey": analysis.journey.pk, "touchpoint": row.touchpoint_id, **period_query})
         row.themes = [
-            {
-                "theme": theme,
-                "url": f"{page}?{urlencode({'journey': analysis.journey.pk, 'touchpoint': row.touchpoint_id, 'theme': theme.theme_id, **period_query})}"
-                if page
-                else "",
-            }
+            {"theme": theme, "url": f"{reverse('metrics:theme-in-scope', args=[theme.theme_id])}?{query}"}
             for theme in found.get(row.touchpoint_id, [])
         ]
 
