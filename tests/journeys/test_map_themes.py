@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from journeys.map_cards import CardLabels
@@ -107,19 +107,13 @@ def test_the_top_complaint_follows_the_period(editor_client, demo):
     assert 'class="tp-theme"' not in empty
 
 
-def test_the_top_complaint_links_to_the_theme_analysis_of_the_touchpoint(editor_client, demo):
+def test_the_top_complaint_links_to_the_theme_on_the_touchpoint(editor_client, demo):
     html = card(editor_client.get(map_url(demo.journey, "?period=30d")).content.decode(), demo.form)
-    try:
-        analysis = reverse("metrics:theme-analysis")
-    except NoReverseMatch:  # the theme analysis is not installed: the name only
-        assert '<span class="tp-theme-name">' in html and '<a class="tp-theme-name"' not in html
-        return
     href = re.search(r'<a class="tp-theme-name" href="([^"]+)"', html).group(1).replace("&amp;", "&")
-    assert urlsplit(href).path == analysis
+    assert urlsplit(href).path == reverse("metrics:theme-in-scope", args=[demo.crashes.pk])
     assert parse_qs(urlsplit(href).query) == {
         "journey": [str(demo.journey.pk)],
         "touchpoint": [str(demo.form.pk)],
-        "theme": [str(demo.crashes.pk)],
         "period": ["30d"],
     }
 
