@@ -50,6 +50,8 @@ class CardLabels:
     more: str = ""
     key: str = ""
     copy_key: str = ""
+    top_theme: str = ""
+    theme_count: str = ""
 
     @classmethod
     def translated(cls) -> CardLabels:
@@ -81,6 +83,8 @@ class CardLabels:
             more=_("More about “%(name)s”"),
             key=_("Key"),
             copy_key=_("Copy key"),
+            top_theme=_("Top complaint:"),
+            theme_count=_("mentioned by %(mentions)s of %(unhappy)s unhappy customers"),
         )
 
 
@@ -123,6 +127,34 @@ def measured_strip(figures: Sequence[MeasuredFigure], labels: CardLabels) -> Saf
         )
     # Every value above is escaped.
     return mark_safe(f'<ul class="tp-measured" aria-label="{escape(labels.measured)}">{"".join(items)}</ul>')  # noqa: S308
+
+
+class MeasuredTheme(Protocol):
+    """A touchpoint's top negative theme as settings.MAP_MEASURES gives it (metrics.selectors.map_measures
+    .TouchpointTheme): what its unhappy customers mention most."""
+
+    name: str
+    colour: str  # #rrggbb
+    mentions_text: str
+    unhappy_text: str
+    url: str  # "" without a page to link to
+
+
+def theme_line(theme: MeasuredTheme, labels: CardLabels, *, link: bool = True) -> str:
+    """ "Top complaint: ● Waiting time, mentioned by 12 of 80 unhappy customers", the name linking to the theme's
+    analysis on this touchpoint (`link`: not on a share link's view). The colour dot is set by data_styles.js
+    (no style attribute: the Content Security Policy)."""
+    dot = f'<span class="theme-dot" data-bg-colour="{escape(theme.colour)}" aria-hidden="true"></span>'
+    name = f"{dot}{escape(theme.name)}"
+    if link and theme.url:
+        name = f'<a class="tp-theme-name" href="{escape(theme.url)}">{name}</a>'
+    else:
+        name = f'<span class="tp-theme-name">{name}</span>'
+    count = labels.theme_count % {"mentions": theme.mentions_text, "unhappy": theme.unhappy_text}
+    return (
+        f'<p class="tp-theme"><span class="tp-theme-label">{escape(labels.top_theme)}</span> {name}'
+        f' <span class="tp-theme-count">{escape(count)}</span></p>'
+    )
 
 
 # A speech bubble, drawn by app.css (a mask, in the text's colour): not an emoji, which not every system has a
@@ -183,10 +215,12 @@ def touchpoint_card(
     last_stage: bool,
     action_url: str | None,
     measured: Sequence[MeasuredFigure] | None = None,
+    theme: MeasuredTheme | None = None,
     comments: str = "",
     with_key: bool = True,
 ) -> SafeString:
-    """`with_key`: the menu with the touchpoint's key (not on a share link's view).
+    """`with_key`: the menu with the touchpoint's key, and a link on its top theme (not on a share link's view).
+    `theme`: the touchpoint's top negative theme in the period (theme_line), if any.
     `comments`: the card's comment button (comment_button). `measured`: the touchpoint's measured figures in the chosen period (empty: none in it); None when the map
     shows no measurements at all (settings.MAP_MEASURES unset)."""
     pk = touchpoint.pk
@@ -220,6 +254,8 @@ def touchpoint_card(
     ]
     if measured is not None:
         parts.append(measured_strip(measured, labels))
+    if theme is not None:
+        parts.append(theme_line(theme, labels, link=with_key))
     tools = []
     if can_edit:
         c = touchpoint.controls

@@ -15,7 +15,8 @@ Callables (resolved with import_string, when called: a test may change the setti
 - JOURNEY_EDIT_POLICY `(user, journey) -> bool`: may this CX editor change this journey (saved or not)?
   Used by journeys.permissions; provided by teams.permissions.can_edit_journey (the groups their team owns).
 - MAP_MEASURES `(journey, query) -> measures`: the measured experience of the map for the period in the page's
-  query string (`.touchpoints`, `.emotions`, `.journey`, `.query`; see journeys.map_cards and journeys.charts).
+  query string (`.touchpoints`, `.emotions`, `.journey`, `.query`, and optionally `.themes`: each touchpoint's top
+  negative theme; see journeys.map_cards and journeys.charts).
   Used by the map page (journeys.views.map); provided by metrics.views.map_measures.map_measures.
 - MAP_DEPENDENTS, a list `(*, journey_id=None, stage_id=None, touchpoint_id=None) -> list[tuple[int, str]]`:
   each gives (count, "12,304 survey responses") of what depends on one journey, stage (through its

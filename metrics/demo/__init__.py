@@ -1,7 +1,8 @@
 """The demo organisation's voice of the customer (bulk inserts, idempotent): a year of survey responses (see
 responses.py), the KPI snapshots computed from them, follow-up cases for the recent detractors, custom KPIs
-with targets and monthly measurements, business cases on demo improvement actions, and the NPS, CSAT and CES
-targets of the organisation, two journeys and three touchpoints."""
+with targets and monthly measurements, business cases on demo improvement actions, the NPS, CSAT and CES
+targets of the organisation, two journeys and three touchpoints, and the starter codebook of themes with every
+comment tagged."""
 
 from __future__ import annotations
 
@@ -26,9 +27,12 @@ from metrics.models import (
     Metric,
     MetricTarget,
     SurveyResponse,
+    Verbatim,
 )
 from metrics.services.followups import followup_due_date, followups_open_for
 from metrics.services.recompute import snapshots_rebuild_all
+from metrics.themes.starter import load_starter_codebook
+from metrics.themes.tagging import retag_request, tag_pending
 from teams.models import ActionStatus, ActionTransition, ImprovementAction
 
 from .responses import IMPROVED, IMPROVED_DAYS_AGO, SEED, SOURCE, current_journeys, seed_responses
@@ -108,8 +112,18 @@ def seed_metrics(*, people: dict) -> None:
         since = timezone.localdate() - datetime.timedelta(days=FOLLOWUP_DAYS)
         followups_open_for(responses=SurveyResponse.objects.filter(source=SOURCE, day__gte=since))
         seed_followup_history()
+    seed_themes()
     seed_kpis(people=people)
     seed_targets(people=people)
+
+
+def seed_themes() -> None:
+    """The starter codebook's themes that are missing (by key), and every comment not yet tagged with the current
+    codebook tagged now, in this transaction (not by a worker): the demo's theme pages have their figures at
+    once. Comments tagged before with an older codebook of the installation are tagged again."""
+    if load_starter_codebook() and Verbatim.objects.exists():
+        retag_request()  # the installation's comments were tagged without these themes
+    tag_pending()
 
 
 def seed_business_cases() -> None:

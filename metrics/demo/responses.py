@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from journeys.demo_dutch import demo_text, english_of
 from journeys.models import Journey, JourneyState, Touchpoint
+from metrics.demo import comments as said
 from metrics.ingest.staging import STORED_COLUMNS
 from metrics.models import Metric, SurveyResponse
 from teams.models import ActionStatus, ActionTransition
@@ -46,33 +47,12 @@ NPS_SCORES = {"low": (range(0, 7), (2, 3, 5, 9, 15, 27, 39)), "mid": ((7, 8), (4
 CSAT_SCORES = {"good": ((4, 5), (55, 45)), "bad": ((1, 2, 3), (22, 33, 45))}
 CES_SCORES = {"good": ((5, 6, 7), (30, 40, 30)), "bad": ((1, 2, 3, 4), (15, 25, 30, 30))}
 
-COMMENTS = {
-    "high": [
-        "Snel en vriendelijk geholpen.",
-        "Quick and friendly service.",
-        "Duidelijke uitleg, dank je wel!",
-        "The app made it really easy.",
-        "Prima geregeld, zonder gedoe.",
-        "Helpful agent, sorted in one call.",
-    ],
-    "mid": ["Ging wel, maar het kan sneller.", "OK, but the letter was hard to read.", "Redelijk, niets bijzonders."],
-    "low": [
-        "Lang in de wacht gestaan.",
-        "I had to explain my story three times.",
-        "Niemand vertelde me hoe het met mijn schade stond.",
-        "Te veel papierwerk.",
-        "The premium went up without any explanation.",
-        "Nobody called me back.",
-    ],
-}
-WEAK_COMMENTS = {
-    "Claim by phone": ["Drie keer doorverbonden voordat iemand mijn schade kon opnemen.", "45 minutes on hold."],
-    "Request for extra documents": ["Weer een brief om nog een document, waarom niet alles in één keer?"],
-    "Claim form in the app": [
-        "The app form timed out and my photos were gone.",
-        "Formulier liep vast, opnieuw begonnen.",
-    ],
-}
+# The comments come from their own random generator (comments.py). The draws the demo's first, canned comments
+# took from the scores' generator are still taken (how many and of which range, LEGACY_PICKS), so that every score,
+# and with them the figures of the story above, stays as it was.
+COMMENT_SEED = SEED + 17
+LEGACY_PICKS = {"low": 6, "mid": 3, "high": 6, "Claim by phone": 2, "Request for extra documents": 1,
+                "Claim form in the app": 2}  # fmt: skip
 
 
 def current_journeys() -> dict[str, Journey]:
@@ -99,11 +79,12 @@ def _improved_since() -> datetime.datetime:
 class _Touchpoint:
     """What the generator needs of a touchpoint: how often it is met, how well it does, how much it matters."""
 
-    __slots__ = ("channel_id", "driver", "id", "improved", "metric", "name", "quality", "weak", "weight")
+    __slots__ = ("channel", "channel_id", "driver", "id", "improved", "metric", "name", "quality", "weak", "weight")
 
     def __init__(self, row: dict, journey_name: str) -> None:
         self.id, self.channel_id, self.name = row["id"], row["channel_id"], english_of(row["name"])
-        self.metric = (Metric.CES if row["channel__slug"] in SELF_SERVICE_CHANNELS else Metric.CSAT).value
+        self.channel = row["channel__slug"]
+        self.metric = (Metric.CES if self.channel in SELF_SERVICE_CHANNELS else Metric.CSAT).value
         self.weak = (journey_name, self.name) in WEAK
         self.improved = (journey_name, self.name) == IMPROVED[:2]
         # Quality: the share of good experiences, better where the map expects a happier customer.
@@ -189,6 +170,8 @@ def _generate(
     some of them and then said how likely they are to recommend the insurer. A bad experience at an important
     touchpoint makes a detractor more likely: that is what the key driver analysis looks for."""
     rng = random.Random(SEED)
+    words = random.Random(COMMENT_SEED)
+    journey_names = {journey.pk: name for name, journey in journeys.items()}
     zone = ZoneInfo(settings.TIME_ZONE)
     plan = [(journeys[name].pk, touchpoints[journeys[name].pk]) for name in JOURNEY_SHARE if name in journeys]
     plan_weights = [JOURNEY_SHARE[name] for name in JOURNEY_SHARE if name in journeys]
@@ -206,19 +189,30 @@ def _generate(
         met = rng.choices(tps, [tp.weight for tp in tps], k=3)
         rated = list(dict.fromkeys(met[: rng.choices((0, 1, 2, 3), (15, 35, 35, 15))[0]]))
         respondent = f"R{visit + 1:06d}"
-        shift, complaint = 0.0, None
+        shift, complaint, legacy_complaint = 0.0, None, False
+        lang = said.language(words)
         for minutes, tp in enumerate(rated, start=1):
             good = rng.random() < tp.good_share(progress, at, improved_since)
             table = CSAT_SCORES if tp.metric == Metric.CSAT else CES_SCORES
             score = _pick(rng, table["good" if good else "bad"])
             low = score <= (2 if tp.metric == Metric.CSAT else 3)
             shift += tp.driver * (0.04 if good else -0.30 if low else -0.10)
-            comment = ""
             if low and rng.random() < 0.15:
-                comment = rng.choice(WEAK_COMMENTS.get(tp.name) or COMMENTS["low"])
-                complaint = complaint or comment
+                rng.randrange(LEGACY_PICKS.get(tp.name) or LEGACY_PICKS["low"])
+                legacy_complaint = True
             elif good and rng.random() < 0.03:
-                comment = rng.choice(COMMENTS["high"])
+                rng.randrange(LEGACY_PICKS["high"])
+            outcome = "good" if good else "bad" if low else "mid"
+            improved = tp.improved and at >= improved_since
+            problem = None
+            if outcome != "good":
+                problem = said.pick(words, said.problems_of(tp.name, tp.channel, improved=improved) or (("", 1),))
+                complaint = complaint or (problem if low else None)
+            comment = ""
+            if words.random() < said.TOUCHPOINT_COMMENT[outcome]:
+                comment = said.touchpoint_comment(
+                    words, lang, name=tp.name, channel=tp.channel, outcome=outcome, problem=problem or None
+                )
             n += 1
             external_id = f"{SOURCE}-{n}"
             yield (
@@ -240,9 +234,13 @@ def _generate(
         detractors = min(max(0.29 - 0.10 * progress - shift, 0.02), 0.97 - promoters)
         draw = rng.random()
         bucket = "low" if draw < detractors else "high" if draw >= 1 - promoters else "mid"
+        if rng.random() < 0.12 and not (bucket == "low" and legacy_complaint):
+            rng.randrange(LEGACY_PICKS[bucket])
         comment = ""
-        if rng.random() < 0.12:
-            comment = complaint if bucket == "low" and complaint else rng.choice(COMMENTS[bucket])
+        if words.random() < said.NPS_COMMENT[bucket]:
+            comment = said.nps_comment(
+                words, lang, journey=journey_names[journey_id], bucket=bucket, complaint=complaint or None
+            )
         n += 1
         channel_id = met[0].channel_id  # the contact the survey followed
         score, external_id = _pick(rng, NPS_SCORES[bucket]), f"{SOURCE}-{n}"

@@ -157,6 +157,8 @@ class DriverRow:
     quadrant: str | None = None
     priority: float | None = None  # r × (100 − performance), for the fix-first ranking
     rank: int | None = None  # 1, 2, ... on the fix-first list
+    # What its unhappy customers say: set by the page (metrics.views.drivers), {"theme", "url"} each.
+    themes: list[dict] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:

@@ -14,6 +14,11 @@ is still shown on the card when a touchpoint has NPS responses, and for the whol
 
 Reads snapshots only, in two queries whatever the size of the map or of the data: the targets, and the cells
 of the journey in the period summed per touchpoint.
+
+What the unhappy customers say (issue 17): per touchpoint, its top negative theme in the period (the negative
+theme most mentioned among its low-bucket responses: detractors, CSAT 1-2, CES 1-3) with how many of those
+mention it, in one more query (metrics.selectors.touchpoint_themes); the number of unhappy customers comes from
+the snapshot cells already read.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.formats import get_format
 
 from journeys.models import Journey
@@ -31,6 +38,7 @@ from metrics.models import Metric
 from metrics.periods import ReportPeriod
 from metrics.selectors.kpis import kpi_counts
 from metrics.selectors.targets import TargetIndex, target_index
+from metrics.selectors.touchpoint_themes import touchpoint_top_themes
 
 DEFAULT_PERIOD = "90d"
 # The order the figures are shown in, and the metrics whose mean is drawn as the measured emotion.
@@ -67,6 +75,21 @@ class MeasuredEmotion:
     text: str
 
 
+@dataclass(slots=True)
+class TopComplaint:
+    """A touchpoint's top negative theme in the period: `mentions` of its `unhappy` low-bucket responses (with
+    or without a comment) mention it; `url` leads to the theme on the touchpoint (its figures, trend and quotes)."""
+
+    theme_id: int
+    name: str
+    colour: str
+    mentions: int
+    unhappy: int
+    mentions_text: str
+    unhappy_text: str
+    url: str
+
+
 @dataclass
 class MapMeasures:
     period: ReportPeriod
@@ -75,6 +98,8 @@ class MapMeasures:
     emotions: dict[int, MeasuredEmotion] = field(default_factory=dict)
     # The whole journey: every response of the period, with or without a touchpoint.
     journey: list[Figure] = field(default_factory=list)
+    # Per touchpoint id, its top negative theme in the period (no entry: no such mention).
+    themes: dict[int, TopComplaint] = field(default_factory=dict)
     # The period's form the map header shows (with its errors), when the period was read from a query string.
     form: Any = None
 
@@ -161,7 +186,8 @@ def _summary_text(figures: list[Figure]) -> str:
 
 
 def measured_map(*, journey: Journey, period: ReportPeriod) -> MapMeasures:
-    """The measured figures of `journey`'s map in `period` (two queries)."""
+    """The measured figures of `journey`'s map in `period`, and its touchpoints' top negative themes (three
+    queries)."""
     measures = MapMeasures(period=period)
     counts = kpi_counts(journey=journey.pk, date_from=period.date_from, date_to=period.date_to, group_by="touchpoint")
     build = _Builder(journey.pk, target_index())
@@ -180,7 +206,37 @@ def measured_map(*, journey: Journey, period: ReportPeriod) -> MapMeasures:
             value, n = emotion
             measures.emotions[touchpoint_id] = MeasuredEmotion(value, n, _summary_text(figures))
     measures.journey = build.figures({metric: _sum(parts) for metric, parts in totals.items()})
+    unhappy = {
+        touchpoint_id: sum(c.low for c in by_metric.values())
+        for touchpoint_id, by_metric in counts.items()
+        if touchpoint_id is not None
+    }
+    measures.themes = _top_themes(journey.pk, period, unhappy, build)
     return measures
+
+
+def _top_themes(
+    journey_id: int, period: ReportPeriod, unhappy: Mapping[int, int], build: _Builder
+) -> dict[int, TopComplaint]:
+    """Per touchpoint, the negative theme most mentioned by its unhappy customers in the period. One query."""
+    found = touchpoint_top_themes(journey_id=journey_id, date_from=period.date_from, date_to=period.date_to)
+    if not found:
+        return {}
+    themes = {}
+    for touchpoint_id, (top, *_rest) in found.items():
+        total = max(unhappy.get(touchpoint_id, 0), top.mentions)  # the snapshots may lag behind a fresh ingest
+        query = urlencode({"journey": journey_id, "touchpoint": touchpoint_id, **period.query()})
+        themes[touchpoint_id] = TopComplaint(
+            theme_id=top.theme_id,
+            name=top.name,
+            colour=top.colour,
+            mentions=top.mentions,
+            unhappy=total,
+            mentions_text=build.count(top.mentions),
+            unhappy_text=build.count(total),
+            url=f"{reverse('metrics:theme-in-scope', args=[top.theme_id])}?{query}",
+        )
+    return themes
 
 
 def _sum(parts: list[formulas.Counts]) -> formulas.Counts:

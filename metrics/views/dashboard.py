@@ -44,6 +44,7 @@ from metrics import charts
 from metrics.forms.dashboard import DashboardFilterForm
 from metrics.permissions import can_manage_kpis
 from metrics.selectors.dashboard import dashboard_scores, scope_is_stale, touchpoints_state
+from metrics.selectors.dashboard_themes import customer_voice
 from metrics.selectors.dashboard_work import action_effects, custom_kpi_overview, improvement_work, inner_loop
 from metrics.views.dashboard_csv import CSV_SECTIONS, csv_response
 from teams.permissions import can_decide_mandate
@@ -54,19 +55,22 @@ FOLLOWUP_CASES = "metrics_followupcase"
 # through the KPI snapshots, once recomputed; the inner loop reads the follow-up cases), and the touchpoints,
 # which editors change all day, mostly in fields the page does not show (it is keyed on touchpoints_state()).
 TOUCHPOINTS = "journeys_touchpoint"
-NOT_SHOWN = {*generations.INGEST_TABLES, TOUCHPOINTS}
+# What the tagging of comments writes (at ingest, and again after a change to the codebook): read by "What
+# customers say" ("themes") only.
+THEME_MENTIONS = frozenset({"metrics_verbatim", "metrics_responsetheme"})
+NOT_SHOWN = {*generations.INGEST_TABLES, TOUCHPOINTS, *THEME_MENTIONS}
 # What tells whether a recompute is pending for the scope (scope_is_stale): the requests, and the journeys'
 # groups. The answer is cached under their state, like what the page shows of the touchpoints.
 STALE_TOPICS = frozenset({"metrics_pendingrecompute", "journeys_journey"})
 # The mandates waiting for a decision are cached under the state of the mandates and teams: a decision or a new
 # proposal commits a write there, so it shows at once (a sponsor's new name may take REPORT_CACHE_SECONDS).
 DECISION_TOPICS = frozenset({"teams_mandate", "teams_team"})
-# v3: the parts below, "main" with the place of the mandates awaiting a decision; a part cached by an earlier
-# version of the page (another layout) is never read.
+# v4: the parts below, "main" with the places of the mandates awaiting a decision and of "What customers say"; a
+# part cached by an earlier version of the page (another layout) is never read.
 # The parts of the content, each cached under the state of the tables it shows: every table of the data but
 # NOT_SHOWN, with or without the KPI snapshots, and the follow-up cases for the inner loop. "main" (the scores
 # and their charts) holds the others' places; "work" holds those of "effects" and "loop".
-PARTS = ("main", "filters", "work", "effects", "loop")
+PARTS = ("main", "filters", "themes", "work", "effects", "loop")
 # "status" is read at every request (from the cached answer of whether a recompute is pending); "decisions" is
 # cached apart, per who may decide.
 HOLES = {name: f"<!--dashboard:{name}-->" for name in ("status", "decisions", *PARTS[1:])}
@@ -76,6 +80,10 @@ def _topics(part: str) -> frozenset[str]:
     shown = generations.data_tables() - NOT_SHOWN
     if part in ("main", "effects"):
         return shown  # "filters" lists journey groups, journeys and channels: the rest below
+    if part == "themes":
+        # The theme mentions, the codebook, and the snapshots (whose recompute follows every ingest: the
+        # scope's response counts are read from the responses).
+        return shown | THEME_MENTIONS
     without_snapshots = shown - {generations.KPI_SNAPSHOTS}
     return without_snapshots | {FOLLOWUP_CASES} if part == "loop" else without_snapshots
 
@@ -92,12 +100,12 @@ def _cache_keys(request: HttpRequest, today) -> dict[str, str]:
     topics = {topic for part in PARTS for topic in _topics(part)} | {*STALE_TOPICS, *DECISION_TOPICS, TOUCHPOINTS}
     found = generations.values(topics)
     about = f"{get_language()}:{today.isoformat()}:{manage}:{digest}"
-    keys = {part: f"dashboard:v3:{part}:{generations.digest(found, _topics(part))}:{about}" for part in PARTS}
-    keys["touchpoints"] = f"dashboard:v3:touchpoints:{generations.digest(found, {TOUCHPOINTS})}"
+    keys = {part: f"dashboard:v4:{part}:{generations.digest(found, _topics(part))}:{about}" for part in PARTS}
+    keys["touchpoints"] = f"dashboard:v4:touchpoints:{generations.digest(found, {TOUCHPOINTS})}"
     keys["decisions"] = (
-        f"dashboard:v3:decisions:{generations.digest(found, DECISION_TOPICS)}:{get_language()}:{today}:{decide}"
+        f"dashboard:v4:decisions:{generations.digest(found, DECISION_TOPICS)}:{get_language()}:{today}:{decide}"
     )
-    keys["stale"] = f"dashboard:v3:stale:{generations.digest(found, STALE_TOPICS)}:{today.isoformat()}:{digest}"
+    keys["stale"] = f"dashboard:v4:stale:{generations.digest(found, STALE_TOPICS)}:{today.isoformat()}:{digest}"
     return keys
 
 
@@ -159,6 +167,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "heatmap_metric": form.heatmap_metric()}
         return render_to_string("metrics/_dashboard_filters.html", context, request=request)
 
+    def build_themes() -> str:
+        voice = customer_voice(**where, date_from=period.date_from, date_to=period.date_to)
+        context = {"voice": voice, "theme_query": _theme_query(query), **phrases()}
+        return render_to_string("metrics/_dashboard_themes.html", context, request=request)
+
     def build_work() -> str:
         kpis, work = custom_kpi_overview(**where), improvement_work(**where, **dates, effects=False)
         figures = charts.work_figures(work)  # None: an empty state
@@ -181,8 +194,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         awaiting = mandates_awaiting_decision() if can_decide_mandate(request.user) else None
         return render_to_string("metrics/_dashboard_decisions.html", {"awaiting": awaiting}, request=request)
 
-    builds = {"main": build_main, "filters": build_filters, "work": build_work, "effects": build_effects,
-              "loop": build_loop, "decisions": build_decisions}  # fmt: skip
+    builds = {"main": build_main, "filters": build_filters, "themes": build_themes, "work": build_work,
+              "effects": build_effects, "loop": build_loop, "decisions": build_decisions}  # fmt: skip
     # With Redis down the cache itself degrades to misses (cxplatform.lib.resilient_cache): the page is built afresh.
     if settings.REPORT_CACHE_SECONDS:
         parts, stale = _through_cache(request, today, builds, built, scope, period)
@@ -191,7 +204,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         stale = built["stale"] if "stale" in built else scope_is_stale(scope, period)
     parts["status"] = render_to_string("metrics/_dashboard_status.html", {"stale": stale, "status_url": status_url})
     content = parts["main"]
-    for name in ("status", "decisions", "filters", "work", "effects", "loop"):  # "work" holds the next two
+    for name in ("status", "decisions", "filters", "themes", "work", "effects", "loop"):  # "work" holds the last two
         content = content.replace(HOLES[name], parts[name], 1)
     return render(request, "metrics/dashboard.html", {"content": mark_safe(content)})  # noqa: S308 - rendered
 
@@ -211,6 +224,11 @@ def _through_cache(request: HttpRequest, today, builds: dict, built: dict, scope
     if keys["stale"] not in found:
         cache.set(keys["stale"], stale, settings.REPORT_CACHE_SECONDS)
     return parts, stale
+
+
+def _theme_query(query: dict) -> str:
+    """The dashboard's journey, channel and period as the theme analysis reads them (it knows no journey group)."""
+    return urlencode({key: value for key, value in query.items() if key not in ("heatmap", "group")})
 
 
 def _render_main(

@@ -2,7 +2,11 @@
 ranked "fix first" list with a button that starts a prefilled improvement action, and the table as CSV.
 
 Everyone logged in may look; the button is there for those who may create actions (teams.permissions).
-Queries: the journey, the driver sums, the touchpoints (besides the session and the user).
+Each touchpoint shows what its unhappy customers say: its most mentioned negative themes in the period, linking
+to the theme analysis of the touchpoint (metrics.selectors.touchpoint_themes).
+
+Queries: the journey, the driver sums, the touchpoints, the touchpoints' top themes (besides the session and the
+user).
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from journeys.models import Journey
 from metrics.charts import driver_quadrant_figure
 from metrics.forms.periods import PeriodForm
 from metrics.selectors.drivers import DriverAnalysis, DriverRow, driver_analysis
+from metrics.selectors.touchpoint_themes import touchpoint_top_themes
 from teams.permissions import can_create_actions
 
 TITLE_LENGTH = 120
+THEMES_PER_TOUCHPOINT = 3
 
 
 def _number(value: float | None, places: int) -> str:
@@ -102,6 +108,23 @@ def _csv(analysis: DriverAnalysis) -> HttpResponse:
     return csv_download(filename, header, rows)
 
 
+def _attach_themes(analysis: DriverAnalysis, period_query: dict[str, str]) -> None:
+    """Each row's `themes`: its touchpoint's top negative themes in the period, each with the `url` of the theme
+    on the touchpoint (its figures, trend and quotes). One query."""
+    found = touchpoint_top_themes(
+        journey_id=analysis.journey.pk,
+        date_from=analysis.date_from,
+        date_to=analysis.date_to,
+        limit=THEMES_PER_TOUCHPOINT,
+    )
+    for row in analysis.rows:
+        query = urlencode({"journey": analysis.journey.pk, "touchpoint": row.touchpoint_id, **period_query})
+        row.themes = [
+            {"theme": theme, "url": f"{reverse('metrics:theme-in-scope', args=[theme.theme_id])}?{query}"}
+            for theme in found.get(row.touchpoint_id, [])
+        ]
+
+
 def journey_drivers(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(Journey, pk=pk)
     form = PeriodForm(request.GET or None, default="12m")
@@ -110,6 +133,7 @@ def journey_drivers(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = driver_analysis(journey=journey, date_from=period.date_from, date_to=period.date_to)
     if wants_csv and not form.errors:
         return _csv(analysis)
+    _attach_themes(analysis, period.query())
     can_create = can_create_actions(request.user)
     fix_first = analysis.fix_first
     if can_create:

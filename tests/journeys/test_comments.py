@@ -250,8 +250,8 @@ def test_the_map_shows_the_comment_count_on_each_card_in_its_fixed_queries(
     ]:
         for i in range(n):
             services.comment_add(author=cx_editor, kind=kind, object_id=pk, text=str(i))
-    # the same 9 as without comments (tests/journeys/test_map_read.py): the counts are subqueries of those
-    with django_assert_num_queries(9):
+    # the same 10 as without comments (tests/journeys/test_map_read.py): the counts are subqueries of those
+    with django_assert_num_queries(10):
         response = editor_client.get(reverse("journeys:map", args=[journey.pk]))
     html = response.content.decode()
     for kind, pk, n in [

@@ -299,8 +299,9 @@ def test_the_board_fragment_runs_a_fixed_number_of_queries(
     journey = build_map(stages=2, touchpoints_per_stage=touchpoints_per_stage, findings_per_touchpoint=1)
     # session, user, journey (+group, chain owner, current state), personas, stages, touchpoints (+channel,
     # owner), findings (+touchpoint), the edit policy (the editor's teams), the measured scores' snapshot cells
-    # and targets. The live revision comes from the cache, not the database.
-    with django_assert_num_queries(10):
+    # and targets, the touchpoints' top complaints (theme mentions). The live revision comes from the cache, not
+    # the database.
+    with django_assert_num_queries(11):
         response = editor_client.get(f"/journeys/{journey.pk}/board/?period=last_90_days")
     assert response.status_code == 200
 

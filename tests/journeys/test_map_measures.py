@@ -336,8 +336,8 @@ def test_the_measured_map_runs_a_fixed_number_of_queries(
     snapshots_rebuild_all()
     assert SurveyResponse.objects.count() == {1: 80, 100: 16160}[touchpoints_per_stage]  # 80 and 16,160
     # session, user, journey, personas, stages, touchpoints, findings; the measures: snapshot cells per
-    # touchpoint, targets
-    with django_assert_num_queries(9):
+    # touchpoint, targets, the touchpoints' top complaints (theme mentions)
+    with django_assert_num_queries(10):
         response = editor_client.get(map_url(journey))
     board = response.content.decode().split('id="map-board"')[1]
     assert len(scores(board)) == 2 * 2 * touchpoints_per_stage  # CSAT and CES on every card
@@ -355,8 +355,8 @@ def test_the_board_after_a_write_runs_a_fixed_number_of_queries(editor_client, d
     # session, user, journey (permission), stage; the service: savepoint, the stage's key unique (journeys'
     # check, then the model's constraint: savepoint, query, release), journey exists, update, its history (the
     # row, its latest history row, the new one), release; the board: journey, personas, stages, touchpoints,
-    # findings; the measures: cells, targets; and the audit row of the update (cxplatform.audit)
-    with django_assert_num_queries(23):
+    # findings; the measures: cells, targets, top complaints; and the audit row of the update (cxplatform.audit)
+    with django_assert_num_queries(24):
         response = editor_client.post(url, {"name": "Renamed", "version": 1}, HTTP_HX_CURRENT_URL=page, **HTMX)
     assert response.status_code == 200
     assert response.content.decode().count("CSAT 67% · n=3") == 20

@@ -32,9 +32,9 @@ class TestOwnership:
         from tests.teams.factories import MembershipFactory, TeamFactory
 
         MembershipFactory(user=cx_editor, team=TeamFactory(journey_groups=[journey.group]))
-        # session, user, journey, personas, stages, touchpoints, findings, measured cells, targets; the policy:
-        # memberships, owned groups
-        with django_assert_num_queries(11):
+        # session, user, journey, personas, stages, touchpoints, findings, measured cells, targets, the
+        # touchpoints' top complaints (theme mentions); the policy: memberships, owned groups
+        with django_assert_num_queries(12):
             content = editor_client.get(map_url(journey)).content.decode()
         assert "Add a stage" in content
         stage = journey.stages.get(name="Apply")

@@ -135,8 +135,9 @@ def test_the_map_page_runs_a_fixed_number_of_queries(editor_client, django_asser
     assert journey.touchpoints.count() == 2 * touchpoints_per_stage  # 2 and 200
     # session, user, journey (+group, chain owner, current state), personas, stages, touchpoints
     # (+channel, owner), findings (+touchpoint); the measured scores (settings.MAP_MEASURES): snapshot cells
-    # per touchpoint, targets. With responses of two sizes: tests/journeys/test_map_measures.py.
-    with django_assert_num_queries(9):
+    # per touchpoint, targets, the touchpoints' top complaints (theme mentions). With responses of two sizes:
+    # tests/journeys/test_map_measures.py.
+    with django_assert_num_queries(10):
         response = editor_client.get(map_url(journey))
     assert response.status_code == 200
 
@@ -148,7 +149,8 @@ def test_a_write_answers_with_the_board_in_a_fixed_number_of_queries(editor_clie
     # session, user, journey (permission), stage; the service: savepoint, the stage's key unique (journeys'
     # check, then the model's constraint: savepoint, query, release), journey exists (full_clean), update, its
     # history (the row, its latest history row, the new one), release; then the board: journey, personas,
-    # stages, touchpoints, findings, measured cells, targets; and the audit row of the update (cxplatform.audit)
-    with django_assert_num_queries(23):
+    # stages, touchpoints, findings, measured cells, targets, top complaints; and the audit row of the update
+    # (cxplatform.audit)
+    with django_assert_num_queries(24):
         response = editor_client.post(url, {"name": "Renamed", "version": 1}, **HTMX)
     assert response.status_code == 200

@@ -177,6 +177,7 @@ def _columns(
     comments_of = CommentLinks(journey.pk, labels).button if with_comments else _no_comments
     source_labels = {value: str(label) for value, label in FindingSource.choices}  # translated once, not per row
     measured = measures.touchpoints if measures is not None else None
+    themes = getattr(measures, "themes", None) or {}
     channel_names: dict[int, str] = {}
     stages = list(journey.stages.all())
     columns = []
@@ -217,6 +218,7 @@ def _columns(
                 last_stage=index == len(stages) - 1,
                 action_url=action_url,
                 measured=measured.get(touchpoint.pk, []) if measured is not None else None,
+                theme=themes.get(touchpoint.pk),
                 comments=comments_of("touchpoint", touchpoint, touchpoint.name),
                 with_key=with_comments,  # not on a share link's view, which shows no comments either
             )

@@ -241,9 +241,10 @@ def test_the_page_and_the_csv_run_a_fixed_number_of_queries(
     extra = TouchpointFactory(stage=journey.stages.first(), name="Extra")
     save([answer(journey, "R-extra", Metric.CSAT, 4, extra)])
     client = client_of(cx_editor)
-    # session, user, journey, the driver sums (one aggregate), the touchpoints
-    with django_assert_num_queries(5):
+    # session, user, journey, the driver sums (one aggregate), the touchpoints, their top themes (theme mentions)
+    with django_assert_num_queries(6):
         response = client.get(url_of(journey))
     assert response.context["analysis"].sufficient and response.context["fix_first"]
+    # the CSV: the same but the themes
     with django_assert_num_queries(5):
         assert client.get(url_of(journey, "format=csv")).status_code == 200

@@ -6,30 +6,39 @@ Seeded once for the module (50,000 responses take a few seconds) and rolled back
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from journeys.models import JourneyState, Touchpoint
 from metrics.demo import BUSINESS_CASES, FOLLOWUP_DAYS, TARGETS
-from metrics.demo.responses import IMPROVED, WEAK
+from metrics.demo.responses import IMPROVED, WEAK, _generate, _improved_since, _load_touchpoints, current_journeys
 from metrics.models import (
     METRIC_BUCKETS,
     BusinessCase,
     CaseStatus,
+    CodebookState,
     FollowUpCase,
     KpiSnapshot,
     KpiStatus,
     Metric,
     MetricTarget,
     Period,
+    ResponseTheme,
     SurveyResponse,
+    Theme,
+    Verbatim,
 )
 from metrics.selectors.custom_kpis import kpi_list
 from metrics.selectors.targets import target_index
+from metrics.themes.selectors import top_negative_themes
+from metrics.themes.starter import STARTER_THEMES
+from metrics.themes.tagging import pending_exists
 from teams.models import ActionStatus, ActionTransition
 from tests.cxplatform.test_seed_demo import FirstRun, seeded_once
 
@@ -245,3 +254,92 @@ def test_the_targets_are_met_and_missed_where_the_story_says():
     account = SurveyResponse.objects.filter(journey__name="Open an account", journey__state=JourneyState.CURRENT)
     account_id = account.values_list("journey_id", flat=True).first()
     assert index.get(Metric.NPS, journey_id=account_id) == 25 > nps(account)
+
+
+# What the customers write (metrics/demo/comments.py), tagged with the starter codebook in the seed
+
+
+def low_bucket(responses: QuerySet[SurveyResponse]) -> QuerySet[SurveyResponse]:
+    return responses.filter(
+        Q(metric=Metric.NPS, score__lte=6) | Q(metric=Metric.CSAT, score__lte=2) | Q(metric=Metric.CES, score__lte=3)
+    )
+
+
+def test_a_third_of_the_answers_carry_a_comment_mostly_dutch_varied_and_more_often_from_the_unhappy():
+    responses = SurveyResponse.objects.all()
+    commented = responses.exclude(comment="")
+    assert 0.3 <= commented.count() / responses.count() <= 0.4
+    nps = responses.filter(metric=Metric.NPS)
+    detractors, promoters = nps.filter(score__lte=6), nps.filter(score__gte=9)
+    assert detractors.exclude(comment="").count() / detractors.count() > 1.5 * (
+        promoters.exclude(comment="").count() / promoters.count()
+    )
+    dutch = Verbatim.objects.filter(language="nl").count() / Verbatim.objects.count()
+    assert 0.68 <= dutch <= 0.82, dutch  # about three in four, as the engine's language detection sees them
+    assert commented.values("comment").distinct().count() > 2000
+    lengths = [len(c.split()) for c in commented.values_list("comment", flat=True)[:3000]]
+    assert min(lengths) <= 3 and max(lengths) >= 20  # "Snel geholpen." to an opening, two remarks and a closing
+
+
+def test_the_starter_codebook_is_loaded_and_every_comment_tagged_with_its_version():
+    assert Theme.objects.count() == len(STARTER_THEMES)
+    assert Verbatim.objects.count() == SurveyResponse.objects.exclude(comment="").count()
+    assert not Verbatim.objects.exclude(version=CodebookState.current().version).exists()
+    assert not pending_exists()
+
+
+@pytest.mark.parametrize("touchpoint", sorted(name for _journey, name in WEAK))
+def test_most_unhappy_comments_on_the_weak_touchpoints_carry_a_theme(touchpoint):
+    unhappy = low_bucket(SurveyResponse.objects.filter(touchpoint__name=touchpoint)).exclude(comment="")
+    themed = unhappy.filter(themes__isnull=False).distinct()
+    assert unhappy.count() >= 100
+    assert themed.count() / unhappy.count() >= 0.9, (themed.count(), unhappy.count())
+
+
+def top_theme_keys(touchpoint: str, day_from: datetime.date, day_to: datetime.date) -> list[str]:
+    tp = Touchpoint.objects.get(journey__state=JourneyState.CURRENT, journey__name=CLAIMS, name=touchpoint)
+    top = top_negative_themes(journey_id=tp.journey_id, day_from=day_from, day_to=day_to)
+    return [top[tp.pk].theme.key] if tp.pk in top else []
+
+
+def test_the_weak_touchpoints_top_complaints_are_their_real_problems():
+    today = timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+    assert top_theme_keys("Claim by phone", year_ago, today)[0] in {"waiting-time", "not-called-back"}
+    assert top_theme_keys("Request for extra documents", year_ago, today)[0] in {"extra-documents", "unclear-letter"}
+    assert top_theme_keys("Claim form in the app", year_ago, today)[0] in {"app-crashes", "form-problems"}
+    # The claim line's unhappy customers name its three problems, waiting time or the call back first.
+    phone = low_bucket(SurveyResponse.objects.filter(touchpoint__name="Claim by phone"))
+    keys = Counter(phone.values_list("themes__theme__key", flat=True))
+    assert {"waiting-time", "not-called-back", "passed-around"} <= set(keys)
+
+
+def test_the_app_forms_crashes_and_lost_photos_fade_after_its_improvement():
+    done = ActionTransition.objects.get(
+        action__journey__state=JourneyState.CURRENT, action__title=IMPROVED[2], to_status=ActionStatus.DONE
+    )
+    day = timezone.localdate(done.at)
+    window = datetime.timedelta(weeks=12)
+    form = ResponseTheme.objects.filter(
+        touchpoint__name=IMPROVED[1], theme__key__in=["app-crashes", "form-problems"]
+    )  # fmt: skip
+    before = form.filter(day__gte=day - window, day__lt=day).count()
+    after = form.filter(day__gt=day, day__lte=day + window).count()
+    assert before >= 40 and after <= before / 5, (before, after)
+
+
+def test_the_demo_comments_are_the_same_every_time():
+    journeys = current_journeys()
+    touchpoints = _load_touchpoints(journeys)
+    today, since = timezone.localdate(), _improved_since()
+    first = list(_generate(journeys, touchpoints, today, since))
+    assert first == list(_generate(journeys, touchpoints, today, since))
+
+
+def test_the_dashboard_says_what_the_demo_customers_say(client, manager):
+    client.force_login(manager)
+    page = client.get(reverse("home"), {"period": "12m"}).content.decode()
+    voice = page[page.index('<section class="panel voice-panel"') :]
+    voice = voice[: voice.index("</section>")]
+    assert voice.count('<li class="voice-item">') == 5
+    assert "Waiting time" in voice
