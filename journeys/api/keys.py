@@ -71,10 +71,11 @@ class JourneyChoiceField(forms.ModelChoiceField):
         if "\x00" not in text:
             journey = rows.filter(pk=int(text)).first() if is_id(text) else rows.filter(key=text.lower()).first()
         if journey is None:
-            # The value as a parameter, not formatted in: django-filter formats the message with its params, and a
-            # value with a "%" in it would break that (a 500).
             raise forms.ValidationError(
-                _("No journey has the id or key “%(value)s”."), code="invalid_choice", params={"value": text}
+                # params, not %: django-filter formats the message with them again ("50%" would break it)
+                _("No journey has the id or key “%(value)s”."),
+                code="invalid_choice",
+                params={"value": text},
             )
         return journey
 

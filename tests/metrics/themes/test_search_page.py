@@ -191,3 +191,9 @@ def test_past_the_counts_cap_the_page_says_more_than(client_of, manager, place, 
     monkeypatch.setattr("metrics.themes.search.COUNT_CAP", 10)
     page = client_of(manager).get(URL, {"q": "wachttijd"}).content.decode()
     assert "More than 10 comments" in page and "Page 1<" in page and 'rel="next"' in page
+
+
+@pytest.mark.parametrize("field", ["journey", "theme"])
+def test_a_value_with_a_percent_sign_is_named_not_a_failure(client_of, manager, place, field):
+    response = client_of(manager).get(URL, {field: "50% (x)"})
+    assert response.status_code == 400 and "“50% (x)”" in response.content.decode()
