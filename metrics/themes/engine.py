@@ -126,7 +126,7 @@ _COMMON_EN = _words(
     "long took me we our us your their them what who when how where why again time times did didn't don't "
     "wasn't got get after from too much so well done everything all by out up great good nice made far am are "
     "be one any some thank thanks please experience fast slow easy helpful friendly staff agent letter waiting "
-    "waited called back phone"
+    "waited called back phone went as disappointing disappointed"
 )
 _LANGUAGE_SCORE = {w: 2 for w in _COMMON_NL} | {w: -2 for w in _COMMON_EN}
 for _w in set(_COMMON_NL) & set(_COMMON_EN):  # a word common to both counts for neither
