@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 
 MENTION = "mention"  # metrics.models.RuleMode values (not imported: the engine runs without Django)
 NEGATED = "negated"
@@ -343,7 +343,7 @@ class Codebook:
             entries.append(entry)
         if not any_candidate:
             return
-        negations: list[bool] | None = None
+        negations: list[int] | None = None
         n = len(words)
         for i, (_stems, candidates) in enumerate(entries):
             for rule in candidates:
@@ -355,10 +355,10 @@ class Codebook:
                 if rule.single:
                     positions = [i]
                 else:
-                    positions = _rest(rule, 1, i, words, entries, n)
-                    if positions is None:
+                    rest = _rest(rule, 1, i, words, entries, n)
+                    if rest is None:
                         continue
-                    positions.insert(0, i)
+                    positions = [i, *rest]
                 if mode == EXCLUDE:
                     yield rule, positions, False
                     continue
@@ -422,8 +422,10 @@ def _rest(rule: _Rule, k: int, at: int, words: list[str], entries: list[_Entry],
     index = rule.index
     last = k == len(rule.words) - 1
     for j in range(at + 1, min(n, at + 2 + MAX_GAP)):
-        if (words[j].startswith(value) if is_prefix else entries[j][0][index] == value) and (
-            last or (rest := _rest(rule, k + 1, j, words, entries, n)) is not None
-        ):
-            return [j] if last else [j, *rest]
+        if words[j].startswith(value) if is_prefix else entries[j][0][index] == value:
+            if last:
+                return [j]
+            rest = _rest(rule, k + 1, j, words, entries, n)
+            if rest is not None:
+                return [j, *rest]
     return None
