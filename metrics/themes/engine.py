@@ -52,7 +52,7 @@ STEMMER_NAMES = {"nl": "dutch", "en": "english"}
 
 MAX_GAP = 2  # other words allowed between two consecutive words of a phrase
 NEGATION_REACH = 3  # a negation word this many words before a phrase negates it
-CACHE_LIMIT = 200_000  # distinct words remembered (stems and candidate rules); cleared when full
+CACHE_LIMIT = 100_000  # distinct words remembered (stems and candidate rules), some 35 MB at most; cleared when full
 
 _WORD = r"[^\W_]+(?:['’][^\W_]+)*"
 WORD_RE = re.compile(_WORD)
