@@ -5,7 +5,7 @@ import pytest
 
 from cxplatform.audit.models import AuditEvent
 from metrics.models import CodebookState, RuleMode, Sentiment, Theme, ThemeRule
-from metrics.themes.engine import Codebook, RuleSpec, detect_language
+from metrics.themes.engine import Codebook, RuleSpec, detect_language, themes_of
 from metrics.themes.starter import STARTER_THEMES, load_starter_codebook
 
 KEYS = [t.key for t in STARTER_THEMES]
@@ -277,6 +277,23 @@ def themes(codebook: Codebook, text: str) -> set[str]:
     ],
 )
 def test_comments(codebook: Codebook, text: str, expected: set[str]) -> None:
+    assert themes(codebook, text) == expected
+    # the preview's hits tell the same story
+    assert {KEYS[i] for i in themes_of(codebook.hits(text))} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # false friends between the languages stay apart
+        ("The call was brief but helpful.", {"friendly-staff"}),
+        ("Kort en bondig, een duidelijke brief.", {"clear-information"}),
+        ("Mijn vriend raadde jullie aan, en terecht.", set()),
+        ("I was told to wait for a letter.", {"waiting-time"}),
+        ("Ik weet nog niet of ik klant blijf.", set()),
+    ],
+)
+def test_false_friends(codebook: Codebook, text: str, expected: set[str]) -> None:
     assert themes(codebook, text) == expected
 
 
