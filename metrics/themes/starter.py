@@ -171,7 +171,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
             " | papierwerk | papierwinkel | papieren | nogmaals opsturen | opnieuw opsturen | weer opsturen | keer opsturen"
             " | bewijsstukken | dezelfde documenten | zelfde documenten | per post opsturen | per post sturen | per post versturen | post opgestuurd | te veel formulieren | veel formulieren"
             " | nog meer bewijs",
-            nl_negated="alles in één keer | alles in een keer",
+            nl_negated="alles in één keer",
             en="extra documents | more documents | another document | documents again | asked for documents"
             " | paperwork | send again | send everything again | more proof | another form | same documents | send by post | documents by post"
             " | paper copies | too many forms | many forms",
@@ -491,7 +491,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         POSITIVE,
         "Resolved at the first contact, without hassle.",
         _rules(
-            nl="in één keer geregeld | in een keer geregeld | in één gesprek | in een gesprek | in één keer goed | in een keer goed | meteen geregeld"
+            nl="in één keer geregeld | in één gesprek | in één keer goed | meteen geregeld"
             " | direct geregeld | meteen opgelost | direct opgelost | zonder gedoe | prima geregeld | goed geregeld"
             " | netjes geregeld | perfect geregeld | snel geregeld",
             en="in one call | in one go | first time right | right first time | sorted* | no hassle | hassle free"
