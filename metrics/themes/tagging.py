@@ -277,7 +277,7 @@ def tag_ingested(*, after_id: int, received_at: Any, created: int, codebook: Mat
     rows = _rows(
         f"SELECT {READ} FROM {RESPONSES} r LEFT JOIN {VERBATIMS} v ON v.response_id = r.id "  # noqa: S608
         "WHERE r.id > %s AND r.created_at = %s AND r.comment <> '' ORDER BY r.id LIMIT %s",
-        [after_id, received_at, created],
+        [after_id, connection.ops.adapt_datetimefield_value(received_at), created],  # SQLite: as the ORM stores it
     )
     if not rows:
         return 0
