@@ -47,6 +47,8 @@ MAIN_MENU = [
     MenuEntry(_("Follow-ups"), "metrics:followup-inbox", is_signed_in, _in("metrics", "followup")),
     MenuEntry(_("Dashboard"), "dashboard", is_signed_in, lambda ns, name: name in ("home", "dashboard")),
     MenuEntry(_("KPIs"), "metrics:kpi-list", is_signed_in, _in("metrics", "kpi", "business-case")),
+    # What customers say (issue 17): the theme analysis, the verbatim search and the codebook, as tabs.
+    MenuEntry(_("Themes"), "metrics:theme-analysis", is_signed_in, _in("metrics", "theme", "verbatim")),
     # One entry for the ways responses come in (a file, survey sources): both pages show both as tabs.
     MenuEntry(
         _("Responses"),

@@ -4,10 +4,10 @@
 from django.urls import path
 
 from metrics.views import business_cases, connectors, drivers, followups, imports, kpis, privacy, targets
-from metrics.views.themes import progress as theme_progress
 from metrics.views.themes import analysis as theme_analysis
-from metrics.views.themes import search as verbatim_search
 from metrics.views.themes import codebook as themes_codebook
+from metrics.views.themes import progress as theme_progress
+from metrics.views.themes import search as verbatim_search
 
 app_name = "metrics"
 urlpatterns = [
@@ -89,7 +89,6 @@ urlpatterns = [
     path("themes/new/", themes_codebook.theme_create_view, name="theme-create"),
     path("themes/preview/", themes_codebook.theme_preview_view, name="theme-preview"),
     path("themes/starter/", themes_codebook.theme_starter_view, name="theme-starter"),
-    path("themes/progress/", themes_codebook.theme_progress_view, name="theme-progress"),
     path("themes/suggestions/", themes_codebook.theme_suggestions_view, name="theme-suggestions"),
     path("themes/suggestions/new/", themes_codebook.theme_from_suggestion_view, name="theme-from-suggestion"),
     path("themes/<int:pk>/", themes_codebook.theme_edit_view, name="theme"),

@@ -72,7 +72,10 @@ class JourneyChoiceField(forms.ModelChoiceField):
             journey = rows.filter(pk=int(text)).first() if is_id(text) else rows.filter(key=text.lower()).first()
         if journey is None:
             raise forms.ValidationError(
-                _("No journey has the id or key “%(value)s”.") % {"value": text}, code="invalid_choice"
+                # params, not %: django-filter formats the message with them again ("50%" would break it)
+                _("No journey has the id or key “%(value)s”."),
+                code="invalid_choice",
+                params={"value": text},
             )
         return journey
 

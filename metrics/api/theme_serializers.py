@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -55,7 +57,7 @@ class ThemeSerializer(VersionedSerializer):
         ]
         read_only_fields = ["key", "created_at", "updated_at"]
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         if self.instance is None and "rules" not in attrs:
             raise serializers.ValidationError({"rules": _("Send the theme's rules.")})

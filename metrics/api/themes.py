@@ -7,8 +7,11 @@ change has every comment tagged again.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from rest_framework import permissions, viewsets
+from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
 from cxplatform.api.versioning import versioned_schema
 from cxplatform.api.viewsets import ServiceViewSetMixin
@@ -24,7 +27,7 @@ class CodebookPermission(permissions.BasePermission):
 
     message = NOT_A_CODEBOOK_EDITOR
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return request.method in permissions.SAFE_METHODS or can_edit_codebook(request.user)
 
 
@@ -45,23 +48,24 @@ class ThemeViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     ordering_fields = ["name_en", "name_nl", "created_at", "updated_at"]
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Theme]:
         rules = Prefetch("rules", queryset=ThemeRule.objects.order_by("position", "id"))
         return Theme.objects.prefetch_related(rules).order_by("name_en", "id")
 
-    def perform_create(self, serializer):
+    def perform_create(self, serializer: BaseSerializer) -> None:
         data = {key: value for key, value in serializer.validated_data.items() if key != "version"}
         rules = _rules(data) or []
         serializer.instance = self.fresh(theme_create(rules=rules, **data))
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         version = data.pop("version")
         rules = _rules(data)
         if rules is not None:
             data["rules"] = rules
+        assert isinstance(serializer.instance, Theme)
         theme = theme_update(theme=serializer.instance, expected_version=version, **data)
         serializer.instance = self.fresh(theme)
 
-    def perform_destroy(self, instance):
+    def perform_destroy(self, instance: Theme) -> None:
         theme_delete(theme=instance, expected_version=self.delete_version())

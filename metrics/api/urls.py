@@ -9,14 +9,16 @@ from metrics.api.privacy import PersonalDataEraseView, PersonalDataExportView, P
 from metrics.api.responses import ResponseImportView, ResponseViewSet
 from metrics.api.summary import KpiSummaryView
 from metrics.api.targets import MetricTargetViewSet
-from metrics.api.verbatims import VerbatimListView
+from metrics.api.theme_kpis import ThemeKpiView
 from metrics.api.themes import ThemeViewSet
+from metrics.api.verbatims import VerbatimListView
 from metrics.connectors.api import DeliveryViewSet, SurveySourceViewSet
 
 # Explicit paths go before the router's (a "responses/import/" path would otherwise be read as a pk).
 urlpatterns: list = []
 # Before the router's kpis/<pk>/, which would take "summary" for an id.
 urlpatterns.append(path("kpis/summary/", KpiSummaryView.as_view(), name="kpi-summary"))
+urlpatterns.append(path("kpis/themes/", ThemeKpiView.as_view(), name="kpi-themes"))
 urlpatterns.append(path("responses/import/", ResponseImportView.as_view(), name="response-import"))
 # Full-text search of the comments (issue 17)
 urlpatterns.append(path("verbatims/", VerbatimListView.as_view(), name="verbatim-list"))

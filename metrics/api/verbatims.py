@@ -2,8 +2,8 @@
 
 The parameters are checked here (each error names its parameter); the search is metrics.themes.search.
 Everyone logged in may search, as they read the responses. Pages as the other lists: ?page= and ?page_size=
-(up to 200), with `count`, `next` and `previous`; the count stops at 1,000 (`count_capped` says so) and so do
-the pages.
+(up to 200), with `count`, `next` and `previous`; the count stops at 250 (`count_capped` says so), the pages
+go on to the 5,000th comment.
 """
 
 from __future__ import annotations
@@ -21,7 +21,13 @@ from rest_framework.views import APIView
 from journeys.api.keys import JourneyRefField, PartRefField, is_id, resolve_part_keys
 from journeys.models import Journey, Touchpoint
 from metrics.models import Metric, Theme
-from metrics.themes.search import COUNT_CAP, DEFAULT_LIMIT, MAX_LIMIT, VerbatimFilters, verbatim_search
+from metrics.themes.search import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    VerbatimFilters,
+    last_page,
+    verbatim_search,
+)
 
 MAX_QUERY = 200
 
@@ -141,8 +147,8 @@ class VerbatimSerializer(serializers.Serializer):
 
 
 class VerbatimListSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text=gettext_lazy("Matching comments, up to 1,000."))
-    count_capped = serializers.BooleanField(help_text=gettext_lazy("More than 1,000 comments match."))
+    count = serializers.IntegerField(help_text=gettext_lazy("Matching comments, up to 250."))
+    count_capped = serializers.BooleanField(help_text=gettext_lazy("More than 250 comments match."))
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = VerbatimSerializer(many=True)
@@ -158,10 +164,10 @@ class VerbatimListView(APIView):
         query.is_valid(raise_exception=True)
         number = query.validated_data.get("page", 1)
         limit = query.validated_data.get("page_size", DEFAULT_LIMIT)
-        if number > max(1, -(-COUNT_CAP // limit)):
+        if number > last_page(limit):
             raise NotFound(_("Invalid page."))
         page = verbatim_search(query.filters(), page=number, limit=limit)
-        if number > page.pages:
+        if number > 1 and not page.hits:
             raise NotFound(_("Invalid page."))
         url = request.build_absolute_uri()
 

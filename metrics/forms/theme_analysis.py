@@ -41,8 +41,12 @@ class ThemeScopeForm(PeriodForm):
 
     field_order = ["journey", "stage", "touchpoint", "channel", "period", "date_from", "date_to"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, query=None, *, default: str = "12m", **kwargs):
+        # Filters without a period (?touchpoint=5): the default period, shown as chosen in its list.
+        if query is not None and not any(query.get(name) for name in ("period", "from", "to")):
+            query = query.copy()
+            query["period"] = default
+        super().__init__(query, default=default, **kwargs)
         # Stages and touchpoints: those of the chosen journey when one is named, else all, labelled with their
         # journey (names repeat across journeys). Archived ones are no choice (their figures remain in totals).
         journey_id = _chosen_id(self.data, "journey")

@@ -4,7 +4,7 @@ and removed by their "Remove" box)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +53,11 @@ class RuleForm(forms.Form):
 
 
 class BaseRuleFormSet(forms.BaseFormSet):
+    def add_service_errors(self, messages: list[str]) -> None:
+        """The service's messages about the rules ("Rule 2: ..."), shown above the rows."""
+        errors = [str(error) for error in self.non_form_errors()]  # the formset's own checks first
+        self._non_form_errors = self.error_class([*errors, *messages], error_class="nonform")
+
     def rules(self) -> list[RuleInput]:
         """The rows kept (not removed, not left empty), in their order: what the service is given."""
         kept = []
@@ -97,8 +102,8 @@ def rule_formset(data: Any = None, *, rules: list[RuleInput] | None = None, add_
             total = 0
         data[key] = str(min(total + 1, MAX_RULES))
     if data is not None:
-        return RuleFormSet(data, prefix=RULES_PREFIX)
+        return cast(BaseRuleFormSet, RuleFormSet(data, prefix=RULES_PREFIX))
     initial = [{"language": r.language, "mode": r.mode, "phrase": r.phrase} for r in rules or []]
-    formset = RuleFormSet(initial=initial, prefix=RULES_PREFIX)
+    formset = cast(BaseRuleFormSet, RuleFormSet(initial=initial, prefix=RULES_PREFIX))
     formset.extra = 1 if len(initial) < MAX_RULES else 0
     return formset

@@ -35,7 +35,7 @@ class ThemeChoiceField(forms.ModelChoiceField):
             theme = rows.filter(pk=int(text)).first() if is_id(text) else rows.filter(key=text.lower()).first()
         if theme is None:
             raise forms.ValidationError(
-                _("No theme has the id or key “%(value)s”.") % {"value": text}, code="invalid_choice"
+                _("No theme has the id or key “%(value)s”."), code="invalid_choice", params={"value": text}
             )
         return theme
 
@@ -111,7 +111,7 @@ class VerbatimSearchForm(forms.Form):
         if is_id(text):
             touchpoint = Touchpoint.all_objects.filter(pk=int(text)).first()
             if touchpoint is None:
-                raise forms.ValidationError(_("No touchpoint has the id “%(value)s”.") % {"value": text})
+                raise forms.ValidationError(_("No touchpoint has the id “%(value)s”."), params={"value": text})
             if journey is not None and touchpoint.journey_id != journey.pk:
                 raise forms.ValidationError(_("This touchpoint is not part of the chosen journey."))
             return touchpoint
@@ -120,8 +120,8 @@ class VerbatimSearchForm(forms.Form):
         found = part_by_key(Touchpoint, journey.pk, text)
         if found is None:
             raise forms.ValidationError(
-                _("The journey “%(journey)s” has no touchpoint with the key “%(key)s”.")
-                % {"journey": journey.name, "key": text}
+                _("The journey “%(journey)s” has no touchpoint with the key “%(key)s”."),
+                params={"journey": journey.name, "key": text},
             )
         return found  # type: ignore[return-value]
 

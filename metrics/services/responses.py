@@ -79,7 +79,7 @@ def _after_store(*, created: int, ranges: Mapping[int, tuple[date, date]], after
     recompute_request(ranges=ranges)
     opened = followups_open_for(responses=SurveyResponse.objects.filter(pk__gt=after_id, created_at=received_at))
     if created <= INGEST_TAG_LIMIT:
-        tag_ingested(after_id=after_id, received_at=received_at)
+        tag_ingested(after_id=after_id, received_at=received_at, created=created)
     else:
         schedule_after_commit()
     return opened

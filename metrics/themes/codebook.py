@@ -38,7 +38,7 @@ def recent_mentions(theme_ids: Sequence[int], *, days: int = RECENT_DAYS) -> dic
         .annotate(n=Count("id"))
         .order_by()
     )
-    return dict(rows)  # type: ignore[arg-type]
+    return {theme_id: n for theme_id, n in rows}
 
 
 def theme_rules(theme: Theme) -> list[RuleInput]:
@@ -83,7 +83,8 @@ def highlight(text: str, hits: Sequence[Hit]) -> SafeString:
             spans[-1][2] = spans[-1][2] or exclude
             continue
         spans.append([start, end, exclude])
-    parts, at = [], 0
+    parts: list[str] = []
+    at = 0
     for start, end, exclude in spans:
         parts.append(escape(text[at:start]))
         css = ' class="excluded"' if exclude else ""

@@ -26,8 +26,8 @@ Languages. Every rule applies to every comment, each on the comment stemmed with
 comments use English words ("app", "on hold", "crasht") and a comment can mix both languages, and a comment's
 detected language is only a guess on short texts. The cost is one stem per word per language, cached per word (the
 vocabulary of comments is small), so a word costs one dictionary look-up whatever the number of rules. The
-language detected (`detect_language`, common-word counts, Dutch when undecided) is what the verbatim is stored and
-searched with; it does not change which rules apply. Editors avoid single words that are false friends between
+language detected (`detect_language`: common words and typical spellings, Dutch when undecided) is what the
+verbatim is stored and searched with; it does not change which rules apply. Editors avoid single words that are false friends between
 the two languages (Dutch "brief" is a letter, English "brief" is short): a phrase is safer.
 
 Speed: rules are indexed by the stem of their first word, and first words with a * by the lower-cased words they
@@ -110,22 +110,42 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-# Common words that are frequent in one language and not words of the other ("in", "was", "is", "over" are both).
+# Common words that are frequent in one language and not words of the other ("in", "was", "is", "me", "we" are
+# both): two points each.
 _COMMON_NL = _words(
     "de het een en ik je jij u niet van op te dat die met voor mijn ze zij wel maar er ook nog geen heb hebben "
     "werd wordt word ben zijn bij naar om al nu dan als hoe wat wie waar toen kon kan moest moet heel erg veel "
-    "weer keer door mij me mijn we wij ons onze jullie hun hij zij dit deze daar hier nooit niets iemand niemand "
-    "zonder geen toch echt gewoon snel lang duurde"
+    "weer keer door mij mijn wij ons onze jullie hun hij dit deze daar hier nooit niets iemand niemand zonder "
+    "toch echt gewoon snel lang duurde goed slecht zeer prima alles alleen helaas jammer bedankt dank graag "
+    "tevreden ontevreden geholpen na pas snelle vriendelijk vriendelijke medewerker brief wachten gebeld telefoon "
+    "klant uitleg"
 )
 _COMMON_EN = _words(
     "the a and i you not of on to that with for my they she he it its but also still no have has had been were "
     "would could should can this these there here never nothing someone nobody without really very just quick "
     "long took me we our us your their them what who when how where why again time times did didn't don't "
-    "wasn't got get after from"
+    "wasn't got get after from too much so well done everything all by out up great good nice made far am are "
+    "be one any some thank thanks please experience fast slow easy helpful friendly staff agent letter waiting "
+    "waited called back phone"
 )
-_LANGUAGE_SCORE = {w: 1 for w in _COMMON_NL} | {w: -1 for w in _COMMON_EN}
-for _w in set(_COMMON_NL) & set(_COMMON_EN):  # none expected; a shared word counts for neither
+_LANGUAGE_SCORE = {w: 2 for w in _COMMON_NL} | {w: -2 for w in _COMMON_EN}
+for _w in set(_COMMON_NL) & set(_COMMON_EN):  # a word common to both counts for neither
     _LANGUAGE_SCORE[_w] = 0
+# Spellings of one language, one point for a word that has any (and none of the other's): Dutch ij, sch, aa, uu,
+# oe, ui; English th, wh, ck, sh, ea, y, -ly, -tion.
+_DUTCH_SPELLING = re.compile(r"ij|sch|aa|uu|oe|(?<![qgb])ui")
+_ENGLISH_SPELLING = re.compile(r"th|wh|ck|sh|ea|y|ly$|tion$")
+_SPELLING_CACHE: dict[str, int] = {}
+
+
+def _spelling_score(word: str) -> int:
+    score = _SPELLING_CACHE.get(word)
+    if score is None:
+        score = bool(_DUTCH_SPELLING.search(word)) - bool(_ENGLISH_SPELLING.search(word))
+        if len(_SPELLING_CACHE) >= CACHE_LIMIT:
+            _SPELLING_CACHE.clear()
+        _SPELLING_CACHE[word] = score
+    return score
 
 
 @dataclass(frozen=True)
@@ -148,11 +168,14 @@ class Hit:
 
 
 def detect_language(text: str) -> str:
-    """'nl' or 'en' (Dutch when undecided): by counting each language's common words."""
+    """'nl' or 'en' (Dutch when undecided): by counting each language's common words (two points each) and, for
+    the other words, each language's typical spellings (one point)."""
     score = 0
     get = _LANGUAGE_SCORE.get
     for word in WORD_RE.findall(text.lower()):
-        score += get(word.replace("’", "'"), 0)
+        word = word.replace("’", "'")
+        points = get(word)
+        score += _spelling_score(word) if points is None else points
     return "en" if score < 0 else "nl"
 
 

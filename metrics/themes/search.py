@@ -32,8 +32,10 @@ from metrics.models.themes import Language
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 200
-# The count stops here ("1,000+"): counting every match of a common word would cost more than the page itself.
-COUNT_CAP = 1000
+# The count stops here ("more than 250"): counting every match of a common word among a selective filter reads
+# every response of the filter, where the page reads a few dozen. Pages go on past it, up to MAX_OFFSET.
+COUNT_CAP = 250
+MAX_OFFSET = 5000
 # A CSV holds at most this many comments (the latest), and says so in its last line when there were more.
 EXPORT_CAP = 10_000
 # Private-use characters: no comment typed by a person holds them (and a stray one is dropped, see _marked).
@@ -104,18 +106,21 @@ class VerbatimPage:
     limit: int
     count: int  # matches, up to COUNT_CAP
     capped: bool  # there are more than COUNT_CAP
+    has_next: bool
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.count // self.limit))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    def pages(self) -> int | None:
+        """How many pages; None when the count is capped (then only has_next is known)."""
+        return None if self.capped else max(1, -(-self.count // self.limit))
 
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+
+def last_page(limit: int) -> int:
+    """The furthest page a search goes (MAX_OFFSET)."""
+    return max(1, MAX_OFFSET // limit)
 
 
 def clean_query(q: str) -> str:
@@ -140,22 +145,25 @@ def verbatim_search(
     """
     full_text = uses_full_text() if full_text is None else full_text
     limit = max(1, min(int(limit), MAX_LIMIT))
-    max_page = max(1, -(-COUNT_CAP // limit))
-    page = max(1, min(int(page), max_page))
+    page = max(1, min(int(page), last_page(limit)))
     rows = verbatim_rows(filters, full_text=full_text)
     ids = list(rows.order_by().values_list("response_id", flat=True)[: COUNT_CAP + 1])
     capped = len(ids) > COUNT_CAP
     count = min(len(ids), COUNT_CAP)
     offset = (page - 1) * limit
-    if count <= offset:
-        hits: list[VerbatimHit] = []
-    elif capped:
-        hits = _hits(rows[offset : offset + limit], filters, full_text=full_text)
-    else:
+    if capped:
+        # limit + 1: whether a next page exists, without counting
+        hits = _hits(rows[offset : offset + limit + 1], filters, full_text=full_text)
+        has_next = len(hits) > limit and page < last_page(limit)
+        hits = hits[:limit]
+    elif count > offset:
         wanted = sorted(ids, reverse=True)[offset : offset + limit]
         page_rows = Verbatim.objects.filter(response_id__in=wanted).order_by(*ORDER)
         hits = _hits(page_rows, filters, full_text=full_text)
-    return VerbatimPage(hits=hits, page=page, limit=limit, count=count, capped=capped)
+        has_next = count > offset + limit
+    else:
+        hits, has_next = [], False
+    return VerbatimPage(hits=hits, page=page, limit=limit, count=count, capped=capped, has_next=has_next)
 
 
 def verbatim_rows(filters: VerbatimFilters, *, full_text: bool | None = None) -> QuerySet[Verbatim]:

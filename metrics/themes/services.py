@@ -12,17 +12,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cxplatform.accounts.models import User
 from cxplatform.lib.unset import UNSET, Unset, given
 from cxplatform.lib.versioning import lock_if_current, save_if_current
 from metrics.models import Language, ResponseTheme, RuleMode, Theme, ThemeRule
 from metrics.permissions import NOT_A_CODEBOOK_EDITOR, can_edit_codebook
-from metrics.themes import tagging
+from metrics.themes import starter, tagging
 
 # The fields of a theme that its form and its service take, in the form's order (the rules apart).
 THEME_FIELDS = ["name_en", "name_nl", "colour", "sentiment", "description", "active"]
@@ -187,16 +189,13 @@ def theme_delete(*, theme: Theme, expected_version: int | None = None) -> int:
 
 
 @transaction.atomic
-def codebook_load_starter(*, user) -> int:
+def codebook_load_starter(*, user: User | AnonymousUser) -> int:
     """Load the starter codebook (about 25 themes for service journeys, English and Dutch) into an empty
     codebook; returns how many themes it holds then. Refused when the codebook has themes already."""
     if not can_edit_codebook(user):
         raise PermissionDenied(NOT_A_CODEBOOK_EDITOR)
     if Theme.objects.exists():
         raise ValidationError(_("The codebook has themes already: the starter codebook loads into an empty one."))
-    # The starter codebook is the engine's work (metrics.themes.starter); imported here, where it is used.
-    from metrics.themes.starter import load_starter_codebook
-
-    load_starter_codebook()
+    starter.load_starter_codebook()
     tagging.retag_request()
     return Theme.objects.count()

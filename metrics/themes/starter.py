@@ -1,4 +1,4 @@
-"""The starter codebook for service journeys: 25 themes in English and Dutch (insurance and claims, accounts,
+"""The starter codebook for service journeys: 27 themes in English and Dutch (insurance and claims, accounts,
 contracts, the service desk, app and website, letters and e-mail, billing), which the demo uses.
 
 How the rules are written (metrics.themes.engine matches them):
@@ -121,7 +121,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         _rules(
             nl="opnieuw vertellen | opnieuw uitleggen | verhaal opnieuw | verhaal herhalen | keer vertellen"
             " | keer uitleggen | keer mijn verhaal | hetzelfde verhaal | zelfde verhaal | mezelf herhalen"
-            " | steeds opnieuw uitleggen | opnieuw gesteld | dezelfde vragen | zelfde vragen",
+            " | steeds opnieuw uitleggen | opnieuw gesteld | dezelfde vragen* | zelfde vragen*",
             en="explain again | explain everything again | tell again | story again | story times | same story"
             " | repeat myself | repeat my story | repeating myself | start from scratch | same questions again",
         ),
@@ -137,7 +137,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
             nl="onduidelijke brief | brief onduidelijk | onbegrijpelijke brief | brief onbegrijpelijk | vage brief"
             " | brief vaag | brief begrijp niet | brief snap niet | brief snapte niet | brief begreep niet"
             " | onduidelijke mail | mail onduidelijk | brief lezen | polis onduidelijk | onduidelijke polis"
-            " | begrijp brief niet | snap brief niet | brief niet begrijp | brief niet begreep | brief niet snap",
+            " | begrijp brief niet | begreep brief niet | snap brief niet | brief niet begrijp | brief niet begreep | brief niet snap",
             nl_negated="brief duidelijk | mail duidelijk | brief begrijpelijk",
             en="unclear letter | letter unclear | confusing letter | letter confusing | letter hard to read"
             " | letter hard to understand | email confusing | confusing email | letter vague"
@@ -168,11 +168,13 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "Asked again for documents, forms and proof; paperwork that could have been asked at once.",
         _rules(
             nl="extra documenten | nog een document | meer documenten | documenten opsturen | document opsturen"
-            " | papierwerk | papieren | nogmaals opsturen | opnieuw opsturen | weer opsturen | bewijsstukken"
+            " | papierwerk | papierwinkel | papieren | nogmaals opsturen | opnieuw opsturen | weer opsturen | keer opsturen"
+            " | bewijsstukken | dezelfde documenten | zelfde documenten | per post opsturen | per post sturen | per post versturen | post opgestuurd | te veel formulieren | veel formulieren"
             " | nog meer bewijs",
             nl_negated="alles in één keer | alles in een keer",
             en="extra documents | more documents | another document | documents again | asked for documents"
-            " | paperwork | send again | send everything again | more proof | another form",
+            " | paperwork | send again | send everything again | more proof | another form | same documents | send by post | documents by post"
+            " | paper copies | too many forms | many forms",
             en_negated="everything at once | all at once",
         ),
     ),
@@ -189,7 +191,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
             nl_negated="op de hoogte | vertellen hoe | status | stand van zaken | hoe het ervoor staat | hoe het ervoor stond | waar ik aan toe | statusupdate*",
             en="no idea where | no idea what | in the dark | no update | no updates | no status | where my claim",
             en_negated="update | kept informed | keep informed | kept up to date | kept in the loop | status"
-            " | where i stood | told status | tell status",
+            " | where i stood | told status | tell status | told me where | where my claim",
         ),
     ),
     StarterTheme(
@@ -201,10 +203,11 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "It took days, weeks or months; decisions and repairs that drag on.",
         _rules(
             nl="traag | trage | duurde lang | duurde weken | duurde maanden | weken geduurd | maanden geduurd"
-            " | lang geduurd | lang duren | duurt lang | sneller | weken later | maanden later | lang op zich | pas na"
-            " | na weken | na maanden",
+            " | lang geduurd | lang duren | duurt lang | sneller | weken later | maanden later | lang op zich | na weken"
+            " | na maanden",
             nl_negated="snel",
-            en="slow | took ages | took weeks | took months | took forever | takes forever | takes ages | too long"
+            en="slow | took ages | took weeks | took months | took forever | takes forever | takes ages | took too long"
+            " | takes too long | taking too long"
             " | weeks later | months later | dragged on | only after",
             en_negated="quick | fast",
         ),
@@ -232,13 +235,16 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         NEGATIVE,
         "An online form that times out, loses the photos or has to be filled in again.",
         _rules(
-            nl="formulier vast | formulier vastgelopen | formulier kwijt | foto's kwijt | fotos kwijt | foto kwijt"
+            nl="formulier vast | formulier vastgelopen | formulier kwijt | foto's kwijt | fotos kwijt | foto kwijt | foto's weg"
+            " | kwijtgeraakt"
             " | alles kwijt | gegevens kwijt | opnieuw beginnen | opnieuw begonnen | opnieuw invullen"
             " | sessie verlopen | time out | timeout | formulier werkte niet | formulier werkt niet"
-            " | steeds opnieuw invullen | weer opnieuw invullen",
+            " | steeds opnieuw invullen | weer opnieuw invullen | concept opslaan",
+            nl_negated="opslaan | tussentijds opslaan",
             en="timed out | time out | timeout | photos gone | photos lost | lost photos | lost my photos"
             " | start again | start over | started over | form froze | form lost | fill in again | re enter"
-            " | session expired",
+            " | session expired | were lost",
+            en_negated="save draft | save form | save claim | save progress",
         ),
     ),
     StarterTheme(
@@ -251,10 +257,10 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         _rules(
             nl="inlogproblemen | inlogcode | activeringscode | activatiecode | wachtwoord | digid | foutmelding"
             " | website werkt niet | site werkt niet | website storing | storing website | website lag eruit"
-            " | inloggen lukt niet | inloggen lukte niet",
+            " | inloggen lukt niet | inloggen lukte niet | inloggen lukte pas",
             nl_negated="inloggen | ingelogd",
             en="login | log in problem | password | activation code | website down | site down | website error"
-            " | error message | locked out | unable to log",
+            " | error message | giving an error | gave an error | form error | locked out | unable to log",
             en_negated="log in | logged in | website work | site work",
         ),
     ),
@@ -267,10 +273,10 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "Unfriendly, rude or unhelpful staff; not taken seriously.",
         _rules(
             nl="onvriendelijk | onbeschoft | kortaf | arrogant | ongeïnteresseerd | afgesnauwd | snauw*"
-            " | neerbuigend | opgehangen | onbehulpzaam | luisterde niet | luisterden niet | luistert niet",
+            " | neerbuigend | opgehangen | onbehulpzaam | onbeleefd | ongeduldig | luisterde niet | luisterden niet | luistert niet",
             nl_negated="vriendelijk | behulpzaam | serieus genomen | geluisterd",
             en="rude | unfriendly | impolite | arrogant | unhelpful | condescending | snapped at | hung up"
-            " | dismissive",
+            " | dismissive | impatient",
             en_negated="friendly* | helpful* | polite | take seriously | taken seriously | listen",
         ),
     ),
@@ -299,7 +305,8 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
             nl="te duur | duurder* | prijzig | premie omhoog | premie verhoogd | premie gestegen | premieverhoging"
             " | prijsverhoging | eigen risico | nieuwe klanten | eenmalige kosten | extra kosten | verborgen kosten"
             " | kosten omhoog",
-            en="expensive | overpriced | premium went up | premium up | premium increase | price increase"
+            en="expensive | overpriced | premium went up | premium up | premium increase | premium rose | price increase"
+            " | price rose"
             " | price went up | new customers | one off fee | hidden costs | extra costs | extra fee | rip off",
         ),
     ),
@@ -335,16 +342,17 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
     ),
     StarterTheme(
         "no-reply",
-        "No reply to e-mail or message",
-        "Geen reactie op e-mail of bericht",
+        "No or late reply",
+        "Geen of late reactie",
         "#475569",
         NEGATIVE,
-        "An e-mail, message or complaint that got no answer.",
+        "An e-mail, message or complaint that got no answer, or one only after days.",
         _rules(
             nl="onbeantwoord | wachten op reactie | wachten op antwoord | nooit meer iets gehoord | reageerden niet"
-            " | reageerde niet | reageert niet | reageren niet",
+            " | reageerde niet | reageert niet | reageren niet | dagen antwoord | weken antwoord | dagen reactie",
             nl_negated="reactie | antwoord | gehoord | gereageerd | ontvangstbevestiging",
-            en="unanswered | waiting for a reply | waiting for an answer | waiting for a response",
+            en="unanswered | waiting for a reply | waiting for an answer | waiting for a response | days to answer"
+            " | days to reply | weeks to answer | days to respond",
             en_negated="reply | replied | response | respond | answer | heard back | acknowledgement",
         ),
     ),
@@ -365,6 +373,39 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         ),
     ),
     StarterTheme(
+        "appointments",
+        "Appointments and the loss adjuster",
+        "Afspraken en de expert",
+        "#9d174d",
+        NEGATIVE,
+        "Appointments moved or missed, an expert who comes late or has not read the file.",
+        _rules(
+            nl="kwam te laat | expert te laat | afspraak verzet | afspraak afgezegd | afspraak geannuleerd"
+            " | afspraak verplaatst | keer verzet | niet opdagen | niet komen opdagen | dossier niet gelezen",
+            nl_negated="kwam opdagen | dossier gelezen",
+            en="came late | arrived late | adjuster late | appointment moved | appointment cancelled"
+            " | appointment rescheduled | rescheduled | moved twice | no show | kept me waiting all day",
+            en_negated="showed up | turned up | read my file",
+        ),
+    ),
+    StarterTheme(
+        "hard-to-cancel",
+        "Hard to cancel",
+        "Moeilijk opzeggen",
+        "#4c1d95",
+        NEGATIVE,
+        "Cancelling a policy or contract made difficult.",
+        _rules(
+            nl="opzeggen ingewikkeld | opzeggen moeilijk | moeilijk opzeggen | opzeggen lastig | lastig opzeggen"
+            " | opzeggen omslachtig | opzeggen kon alleen | opzeggen kan alleen | opzegging ingewikkeld",
+            nl_negated="opzeggen | opgezegd",
+            en="difficult to cancel | hard to cancel | cancelling difficult | cancelling made difficult"
+            " | cancelling hard | cancel only by | cancelling was a nightmare",
+            en_negated="cancel online | cancel my policy | cancel the policy | cancel my contract | cancel contract"
+            " | cancel my insurance",
+        ),
+    ),
+    StarterTheme(
         "personal-contact",
         "Personal contact",
         "Persoonlijk contact",
@@ -373,9 +414,9 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "Wanting or having a person to talk to: a fixed contact, a human instead of an app or a bot.",
         _rules(
             nl="persoonlijk contact | vaste contactpersoon | contactpersoon | echt mens | echte mens"
-            " | met een mens | chatbot | persoonlijke aandacht",
+            " | met een mens | chatbot | persoonlijke aandacht | standaardantwoord*",
             en="personal contact | real person | human being | speak to a human | talk to a human | contact person"
-            " | one contact | chatbot | personal touch",
+            " | one contact | chatbot | personal touch | standard answers",
         ),
     ),
     StarterTheme(
@@ -387,10 +428,10 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "Friendly, helpful, patient people.",
         _rules(
             nl="vriendelijk | behulpzaam | aardige* | aardig geholpen | geduldig | meelevend | empathisch"
-            " | begripvol | netjes geholpen | goed geholpen | prima geholpen | prettig contact | fijne medewerker"
+            " | begripvol | prettig contact | fijne medewerker | dacht mee | denkt mee | meegedacht"
             " | top medewerker",
             en="friendly* | helpful* | polite | patient | empath* | courteous | lovely agent | lovely lady"
-            " | staff great | agent great | staff were great | agent was great | kind agent | very kind",
+            " | listened | staff great | agent great | staff were great | agent was great | kind agent | very kind",
             en_exclude="user friendly",
         ),
     ),
@@ -403,9 +444,11 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "Quickly helped, paid or sorted.",
         _rules(
             nl="snel geholpen | snel geregeld | snel afgehandeld | snelle afhandeling | snel uitbetaald"
-            " | snel opgelost | snelle reactie | snel antwoord | snel gereageerd | binnen een dag | dezelfde dag"
+            " | snel opgelost | snelle reactie | snel antwoord | snel gereageerd | binnen een dag | dezelfde dag nog"
+            " | dezelfde dag geregeld | dezelfde dag geholpen | dezelfde dag uitbetaald | snelle uitbetaling | al uitbetaald"
             " | vlot | razendsnel | supersnel | meteen geholpen | direct geholpen",
-            en="quick | fast | speedy | prompt | same day | within a day | within hours | in no time"
+            en="quick | fast | speedy | prompt | sorted same day | paid same day | same day payment | within a day"
+            " | within hours | in no time"
             " | straight away | right away",
         ),
     ),
@@ -426,18 +469,18 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         ),
     ),
     StarterTheme(
-        "easy-app",
-        "Easy app and website",
-        "Handige app en website",
+        "easy-to-use",
+        "Easy to use",
+        "Makkelijk in gebruik",
         "#2563eb",
         POSITIVE,
-        "Self-service that works: an easy app, a website, arranged online.",
+        "Self-service that works: an easy app or website, simple to arrange.",
         _rules(
-            nl="handige app | app handig | app makkelijk | makkelijk app | gemakkelijk app | app werkt goed"
-            " | app werkt prima | app werkte prima | app werkte goed | makkelijk online | eenvoudig online"
-            " | online geregeld | app geregeld | gebruiksvriendelijk*",
-            en="app easy | app made easy | easy app | easy to use | user friendly | app great | app work well"
-            " | app works great | handy app | app handy | easy online | online easy",
+            nl="makkelijk | gemakkelijk | eenvoudig | gebruiksvriendelijk* | handige app | app handig | app werkt goed"
+            " | app werkt prima | app werkte prima | app werkte goed | online geregeld | app geregeld",
+            en="easy | easily | simple to | simple and quick | very simple | so simple | really simple"
+            " | user friendly | straightforward | app great | app work well | app works great | handy app"
+            " | app handy",
         ),
     ),
     StarterTheme(
@@ -448,7 +491,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         POSITIVE,
         "Resolved at the first contact, without hassle.",
         _rules(
-            nl="in één keer geregeld | in een keer geregeld | in één keer goed | in een keer goed | meteen geregeld"
+            nl="in één keer geregeld | in een keer geregeld | in één gesprek | in een gesprek | in één keer goed | in een keer goed | meteen geregeld"
             " | direct geregeld | meteen opgelost | direct opgelost | zonder gedoe | prima geregeld | goed geregeld"
             " | netjes geregeld | perfect geregeld | snel geregeld",
             en="in one call | in one go | first time right | right first time | sorted* | no hassle | hassle free"
@@ -486,11 +529,11 @@ def load_starter_codebook() -> int:
         for theme, starter in zip(themes, missing, strict=True)
         for position, (language, mode, phrase) in enumerate(starter.rules)
     )
-    # bulk_create is past the model signals: one summary row in the audit trail.
+    # bulk_create is past the model signals: one summary row in the audit trail, the themes created.
     record(
-        audit_actions.IMPORT,
+        audit_actions.CREATE,
         object_type="metrics.theme",
-        object_repr="starter codebook",
+        object_repr=f"starter codebook: {len(themes)} themes",
         detail={"themes": len(themes), "rules": len(rules), "keys": [t.key for t in missing]},
     )
     return len(themes)

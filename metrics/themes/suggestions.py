@@ -231,7 +231,7 @@ DUTCH_STOP_WORDS = frozenset(
 
 
 def stop_words() -> list[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # type: ignore[import-untyped]
 
     return sorted(ENGLISH_STOP_WORDS | DUTCH_STOP_WORDS)
 
@@ -301,7 +301,9 @@ def cluster_comments(comments: list[tuple[int, str, str]]) -> Suggestions:
     if len(comments) < MIN_COMMENTS:
         return Suggestions(considered=len(comments))
     import numpy as np
-    from sklearn.decomposition import NMF
+
+    # Imported here: scikit-learn takes a second or two to import, which only this page should pay.
+    from sklearn.decomposition import NMF  # type: ignore[import-untyped]
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [text for _id, _language, text in comments]
@@ -313,7 +315,7 @@ def cluster_comments(comments: list[tuple[int, str, str]]) -> Suggestions:
         min_df=3,
         max_df=0.5,
         sublinear_tf=True,
-        max_features=5_000,
+        max_features=2_000,
         dtype=np.float64,
     )
     try:
@@ -322,7 +324,7 @@ def cluster_comments(comments: list[tuple[int, str, str]]) -> Suggestions:
         return Suggestions(considered=len(comments))
     terms = vectorizer.get_feature_names_out()
     topics = max(1, min(MAX_CLUSTERS, len(comments) // 10, len(terms) - 1))
-    model = NMF(n_components=topics, init="nndsvd", random_state=0, max_iter=400)
+    model = NMF(n_components=topics, init="nndsvd", random_state=0, max_iter=200)
     weights = model.fit_transform(matrix)
     strongest = weights.argmax(axis=1)
     carries = weights.max(axis=1) > 0

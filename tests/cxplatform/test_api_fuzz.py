@@ -56,6 +56,7 @@ from metrics.models import (
 )
 from metrics.services.followups import followups_open_for
 from metrics.services.recompute import snapshots_rebuild_all
+from metrics.themes.tagging import tag_responses
 from teams.models import ActionComment, ActionTransition, Department, ImprovementAction, Mandate, Membership, Team
 from tests.cxplatform.factories import UserFactory, api_key_for
 from tests.journeys.factories import FindingFactory, JourneyFactory, PersonaFactory
@@ -179,6 +180,12 @@ def build_data(admin) -> None:
     # A theme of the codebook with a mention and an exclusion.
     waiting = ThemeRuleFactory(phrase="lang wachten").theme
     ThemeRuleFactory(theme=waiting, mode="exclude", phrase="viel mee", position=1)
+    # Comments, tagged, for the verbatim search (verbatims/): one Dutch with HTML in it, one English.
+    commented = [
+        SurveyResponseFactory(journey=org.open_account, touchpoint=org.call, score=3, comment=comment)
+        for comment in ("Lang wachten <b>op</b> een reactie, =1+1", "Nobody called me back.")
+    ]
+    tag_responses([response.pk for response in commented])
 
 
 def existing_ids() -> dict[str, list[int]]:

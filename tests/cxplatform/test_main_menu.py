@@ -20,6 +20,7 @@ ALL_ENTRIES = [
     ("Follow-ups", "metrics:followup-inbox"),
     ("Dashboard", "dashboard"),
     ("KPIs", "metrics:kpi-list"),
+    ("Themes", "metrics:theme-analysis"),
     ("Responses", "metrics:response-import"),
     ("Administration", "audit:list"),
 ]
@@ -43,11 +44,11 @@ def no_role():
 
 
 PERSONAS = {
-    "cx_editor": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs", "Responses"},
-    "manager": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs"},
-    "process_owner": {"Journeys", "Teams", "Actions", "My work", "Follow-ups", "Dashboard", "KPIs"},
+    "cx_editor": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs", "Themes", "Responses"},
+    "manager": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs", "Themes"},
+    "process_owner": {"Journeys", "Teams", "Actions", "My work", "Follow-ups", "Dashboard", "KPIs", "Themes"},
     "admin_user": {label for label, _name in ALL_ENTRIES},
-    "no_role": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs"},
+    "no_role": {"Journeys", "Teams", "Actions", "Follow-ups", "Dashboard", "KPIs", "Themes"},
 }
 
 
@@ -93,6 +94,9 @@ def test_the_menu_shows_exactly_the_pages_the_persona_can_open(request, client_o
         ("audit:list", [], "Administration"),
         ("metrics:privacy-respondents", [], "Administration"),
         ("metrics:privacy-register", [], "Administration"),
+        ("metrics:theme-analysis", [], "Themes"),
+        ("metrics:theme-list", [], "Themes"),
+        ("metrics:verbatim-search", [], "Themes"),
         ("profile", [], None),
     ],
 )

@@ -149,3 +149,10 @@ def test_the_lists_filter_by_journey_and_touchpoint_keys(editor_client, claims):
     findings = editor_client.get("/api/v1/findings/?journey=report-a-claim&touchpoint=q7")
     assert findings.status_code == 200, findings.json()
     assert [f["id"] for f in findings.json()["results"]] == [finding.pk]
+
+
+def test_a_journey_key_with_a_percent_sign_is_a_bad_parameter_not_a_failure(client_of, cx_editor):
+    # django-filter formats the field's message again: a "%" in the value made it fail (found by the fuzzer)
+    response = client_of(cx_editor).get("/api/v1/touchpoints/", {"journey": "progress (%)"})
+    assert response.status_code == 400
+    assert response.json()["journey"] == ["No journey has the id or key “progress (%)”."]

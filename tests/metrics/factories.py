@@ -76,16 +76,13 @@ class TaggingThemeFactory(factory.django.DjangoModelFactory):
 
         for position, (language, mode, phrase) in enumerate(extracted or []):
             ThemeRule.objects.create(theme=self, language=language, mode=mode, phrase=phrase, position=position)
+
+
 # --- Theme analysis (issue 17, analysis part) ---
 # The tagging (metrics.themes.tagging) writes Verbatim and ResponseTheme rows; the analysis tests write them
 # directly, so that they depend on no matching rule.
 class AnalysisThemeFactory(factory.django.DjangoModelFactory):
     """A negative theme of the codebook (no rules: its mentions are written with `tag_comment`)."""
-# Codebook of themes (issue 17, codebook)
-
-
-class ThemeFactory(factory.django.DjangoModelFactory):
-    """An active negative theme, without rules (add ThemeRuleFactory rows, or use the services)."""
 
     class Meta:
         model = "metrics.Theme"
@@ -119,7 +116,9 @@ def commented_response(*themes, comment: str = "", **fields) -> SurveyResponse:
     """A response with a comment, tagged with `themes` (a comment of its own unless given)."""
     response = SurveyResponseFactory(comment=comment or "The service was slow and nobody helped me at all.", **fields)
     return tag_comment(response, *themes)
-# Verbatim search (issue 17): a response's Verbatim row as the tagging writes it, and a theme found in it.
+
+
+# --- Verbatim search (issue 17): a response's Verbatim row as the tagging writes it, and a theme found in it.
 
 
 def add_verbatim(response: SurveyResponse, *, language: str = "nl") -> None:
@@ -152,6 +151,15 @@ def add_mention(response: SurveyResponse, theme) -> None:
         metric=response.metric,
         score=response.score,
     )
+
+
+# --- Codebook of themes (issue 17, codebook part) ---
+class ThemeFactory(factory.django.DjangoModelFactory):
+    """An active negative theme, without rules (add ThemeRuleFactory rows, or use the services)."""
+
+    class Meta:
+        model = "metrics.Theme"
+
     key = factory.Sequence(lambda n: f"theme-{n}")
     name_en = factory.Sequence(lambda n: f"Theme {n}")
     name_nl = factory.Sequence(lambda n: f"Thema {n}")

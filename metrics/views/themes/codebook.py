@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cxplatform.lib.forms import add_service_errors, delete_confirmation, submit_versioned_delete, versioned_edit_page
-from metrics.forms.themes import ADD_RULE, ThemeForm, rule_formset
+from metrics.forms.themes import ADD_RULE, BaseRuleFormSet, ThemeForm, rule_formset
 from metrics.models import ResponseTheme, Theme
 from metrics.permissions import NOT_A_CODEBOOK_EDITOR, can_edit_codebook
 from metrics.themes import codebook, suggestions, tagging
@@ -33,22 +33,11 @@ from metrics.themes.services import (
 )
 
 PAGE_SIZE = 50
-PROGRESS_TEMPLATE = "metrics/themes/_progress.html"
 
 
 def _require_editor(request: HttpRequest) -> None:
     if not can_edit_codebook(request.user):
         raise PermissionDenied(NOT_A_CODEBOOK_EDITOR)
-
-
-def _progress_context() -> dict[str, Any]:
-    """The tagging's progress and the fragment that shows it (metrics.themes.tagging's work: until it lands,
-    the page says nothing of it)."""
-    try:
-        get_template(PROGRESS_TEMPLATE)
-        return {"progress": tagging.tagging_progress(), "progress_template": PROGRESS_TEMPLATE}
-    except (TemplateDoesNotExist, NotImplementedError):
-        return {"progress": None, "progress_template": None}
 
 
 # The list
@@ -60,7 +49,7 @@ def theme_index(request: HttpRequest) -> HttpResponse:
     themes = list(page.object_list)
     mentions = codebook.recent_mentions([theme.pk for theme in themes])
     for theme in themes:
-        theme.recent_mentions = mentions.get(theme.pk, 0)
+        setattr(theme, "recent_mentions", mentions.get(theme.pk, 0))  # noqa: B010 - shown by the template
     return render(
         request,
         "metrics/themes/theme_list.html",
@@ -69,18 +58,9 @@ def theme_index(request: HttpRequest) -> HttpResponse:
             "themes": themes,
             "recent_days": codebook.RECENT_DAYS,
             "can_edit": can_edit_codebook(request.user),
-            **_progress_context(),
+            "progress": tagging.tagging_progress(),
         },
     )
-
-
-@require_GET
-def theme_progress_view(request: HttpRequest) -> HttpResponse:
-    """The tagging's progress, polled by the list while comments are tagged again."""
-    context = _progress_context()
-    if context["progress_template"] is None:
-        return HttpResponse("")
-    return render(request, PROGRESS_TEMPLATE, context)
 
 
 @require_POST
@@ -101,18 +81,18 @@ def theme_starter_view(request: HttpRequest) -> HttpResponse:
 # A theme's editor
 
 
-def _rules_errors(formset, error: ValidationError) -> ValidationError | None:
+def _rules_errors(formset: BaseRuleFormSet, error: ValidationError) -> ValidationError | None:
     """The service's rule messages ("Rule 2: ...") go above the rules; the rest back to the theme's form."""
     if not hasattr(error, "error_dict") or "rules" not in error.error_dict:
         return error
     rules = error.error_dict.pop("rules")
-    formset._non_form_errors = formset.error_class(
-        [*formset.non_form_errors(), *[m for e in rules for m in e.messages]], error_class="nonform"
-    )
+    formset.add_service_errors([m for e in rules for m in e.messages])
     return ValidationError(error.error_dict) if error.error_dict else None
 
 
-def _form_page(request: HttpRequest, form, formset, theme: Theme | None, status: int = 200) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: forms.BaseForm, formset: BaseRuleFormSet, theme: Model | None, status: int = 200
+) -> HttpResponse:
     can_edit = can_edit_codebook(request.user)
     if not can_edit:
         for field in form.fields.values():
@@ -135,7 +115,7 @@ def _form_page(request: HttpRequest, form, formset, theme: Theme | None, status:
     )
 
 
-def _submitted(form, formset) -> bool:
+def _submitted(form: forms.BaseForm, formset: BaseRuleFormSet) -> bool:
     """Both valid; the service's own errors are shown by the caller."""
     form_ok = form.is_valid()
     return formset.is_valid() and form_ok
@@ -203,7 +183,7 @@ def theme_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     shown_formset = formset
 
-    def page(form, shown: Theme, status: int) -> HttpResponse:
+    def page(form: forms.BaseForm, shown: Model, status: int) -> HttpResponse:
         nonlocal shown_formset
         if status == 409:
             # After a stale edit the form is based on the current version; the user's rules are kept as typed.
@@ -247,6 +227,7 @@ def theme_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Theme “%(name)s” deleted.") % {"name": theme.name})
         if outcome.done:
             return redirect("metrics:theme-list")
+        assert isinstance(outcome.instance, Theme), "a refused delete shows the theme as it is now"
         theme, confirmation, status = outcome.instance, outcome.confirmation, outcome.status
     context = {
         "theme": theme,

@@ -3,7 +3,7 @@
 The codebook page includes the same fragment (templates/metrics/themes/_progress.html) with the context
 {"progress": metrics.themes.tagging.tagging_progress()}; the fragment polls this view itself while the
 tagging is not complete, and stops once it is. Everyone logged in may look (it shows counts only).
-Queries: the codebook version, the comments, the tagged verbatims (besides the session and the user).
+Queries: one (the codebook version, the comments and the tagged verbatims), besides the session and the user.
 """
 
 from __future__ import annotations

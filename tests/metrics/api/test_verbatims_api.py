@@ -104,3 +104,15 @@ def test_the_list_runs_a_fixed_number_of_queries(client_of, manager, place, coun
     with django_assert_num_queries(7):
         body = client.get(API, {"q": "wachttijd", "journey": place.claims.pk, "theme": place.waiting.pk}).json()
     assert body["count"] == count
+
+
+def test_past_the_counts_cap_the_pages_go_on(client_of, manager, place, monkeypatch):
+    many(place, 7)
+    monkeypatch.setattr("metrics.themes.search.COUNT_CAP", 4)
+    client = client_of(manager)
+    second = client.get(API, {"q": "wachttijd", "page_size": 3, "page": 2}).json()
+    assert (second["count"], second["count_capped"], len(second["results"])) == (4, True, 3)
+    assert second["next"] is not None
+    third = client.get(API, {"q": "wachttijd", "page_size": 3, "page": 3}).json()
+    assert len(third["results"]) == 1 and third["next"] is None
+

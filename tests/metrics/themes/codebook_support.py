@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import pytest
 
 from metrics.themes import engine as real_engine
+from metrics.themes import tagging
 from metrics.themes.engine import Hit, RuleSpec
 
 NEGATIONS = {"niet", "geen", "nooit", "not", "no", "never", "zonder", "without"}
@@ -65,14 +66,17 @@ def matching(monkeypatch):
 
 @pytest.fixture
 def retags(monkeypatch) -> list[int]:
-    """Each call of metrics.themes.tagging.retag_request, counted (the tagging's worker is not what these test)."""
+    """The codebook versions metrics.themes.tagging.retag_request raised to, one per call (the real one: its
+    worker runs on commit, which these tests' transactions never reach)."""
     calls: list[int] = []
+    real = tagging.retag_request
 
     def retag_request() -> int:
-        calls.append(1)
-        return len(calls)
+        version = real()
+        calls.append(version)
+        return version
 
-    monkeypatch.setattr("metrics.themes.tagging.retag_request", retag_request)
+    monkeypatch.setattr(tagging, "retag_request", retag_request)
     return calls
 
 

@@ -277,3 +277,16 @@ def test_csat_mentions_count_in_their_buckets(client_of, manager, touchpoint, wa
     assert response.context["summary"].figures[0].buckets["csat_high"] == 1
     assert date.today()  # the page renders CSAT-only themes without an NPS
     assert "—" in response.content.decode()
+
+
+def test_in_dutch_the_themes_carry_their_dutch_names(client_of, manager, tagged):
+    client = client_of(manager)
+    client.cookies["django_language"] = "nl"
+    page = client.get(ANALYSIS, headers={"accept-language": "nl"}).content.decode()
+    assert ">wachttijd</a>" in page
+
+
+def test_an_unknown_theme_is_not_found(client_of, manager):
+    assert client_of(manager).get(reverse("metrics:theme-in-scope", args=[999999])).status_code == 404
+    response = client_of(manager).post(reverse("metrics:theme-finding", args=[999999]), {"touchpoint": 1})
+    assert response.status_code == 404

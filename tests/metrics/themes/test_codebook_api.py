@@ -9,7 +9,6 @@ from metrics.models import ResponseTheme, Theme
 from metrics.permissions import NOT_A_CODEBOOK_EDITOR
 from metrics.themes.services import RuleInput, theme_create
 from tests.metrics.factories import SurveyResponseFactory, ThemeRuleFactory
-from tests.metrics.themes.codebook_support import retags  # noqa: F401 - a fixture
 
 JSON = "application/json"
 API = "/api/v1/themes/"
@@ -42,7 +41,7 @@ def test_an_editor_creates_a_theme_with_its_rules(client_of, cx_editor, retags):
         "Negative",
     )
     assert data["rules"] == NEW["rules"]
-    assert retags == [1]
+    assert retags == [2]
 
 
 def test_the_name_follows_the_language_of_the_request(client_of, process_owner):

@@ -3,17 +3,14 @@ stale edits refused, deletion with the theme's mentions, the starter codebook; e
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cxplatform.lib.versioning import StaleVersion
 from metrics.models import ResponseTheme, Theme, ThemeRule
 from metrics.themes.services import RuleInput, codebook_load_starter, theme_create, theme_delete, theme_update
+from metrics.themes.starter import STARTER_THEMES
 from tests.metrics.factories import SurveyResponseFactory, ThemeFactory, ThemeRuleFactory
-from tests.metrics.themes.codebook_support import retags  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("retags")]
 
@@ -37,7 +34,7 @@ def test_a_theme_is_created_with_its_rules_in_order_and_a_retagging_asked(retags
         (1, "en", "negated", "called back"),
         (2, "nl", "exclude", "viel mee"),
     ]
-    assert retags == [1]
+    assert retags == [2]
 
 
 def test_it_requires_both_names_and_refuses_a_name_taken_whatever_the_case():
@@ -87,7 +84,7 @@ def test_an_edit_replaces_the_rules_and_raises_the_version(retags):
     theme.refresh_from_db()
     assert (theme.name_en, theme.version, updated.version) == ("Long waits", 2, 2)
     assert list(theme.rules.values_list("language", "phrase")) == [("en", "waiting")]
-    assert retags == [1, 1]
+    assert retags == [2, 3]
 
 
 def test_an_edit_without_rules_keeps_them_and_still_checks_them():
@@ -116,7 +113,7 @@ def test_a_stale_edit_is_refused_and_nothing_changes(retags):
     theme.refresh_from_db()
     assert (theme.name_en, theme.version) == ("Theirs", 2)
     assert list(theme.rules.values_list("phrase", flat=True)) == ["lang wachten"]
-    assert retags == [1, 1]
+    assert retags == [2, 3]
 
 
 def test_a_theme_can_keep_its_own_name_in_another_case():
@@ -148,7 +145,7 @@ def test_deleting_a_theme_removes_its_mentions_and_rules_but_not_the_others(reta
     assert not ThemeRule.objects.filter(theme_id=theme.pk).exists()
     assert list(ResponseTheme.objects.all()) == [kept]
     assert other.rules.count() == 1
-    assert retags == [1, 1]
+    assert retags == [2, 3]
 
 
 def test_a_stale_delete_is_refused():
@@ -159,26 +156,12 @@ def test_a_stale_delete_is_refused():
     assert Theme.objects.filter(pk=theme.pk).exists()
 
 
-@pytest.fixture
-def starter(monkeypatch):
-    """The starter codebook (the engine's work): two themes, as metrics.themes.starter would load them."""
-
-    def load_starter_codebook():
-        for n, name in enumerate(["Waiting time", "Friendly staff"]):
-            theme = ThemeFactory(name_en=name, name_nl=f"Thema {n}")
-            ThemeRuleFactory(theme=theme)
-
-    module = types.ModuleType("metrics.themes.starter")
-    module.load_starter_codebook = load_starter_codebook
-    monkeypatch.setitem(sys.modules, "metrics.themes.starter", module)
-
-
-@pytest.mark.usefixtures("starter")
 def test_the_starter_codebook_loads_into_an_empty_codebook_once(cx_editor, process_owner, retags):
     with pytest.raises(PermissionDenied):
         codebook_load_starter(user=process_owner)
-    assert codebook_load_starter(user=cx_editor) == 2
-    assert retags == [1]
-    with pytest.raises(ValidationError):
+    assert codebook_load_starter(user=cx_editor) == len(STARTER_THEMES) >= 20
+    assert retags == [2]
+    with pytest.raises(ValidationError) as again:
         codebook_load_starter(user=cx_editor)
-    assert Theme.objects.count() == 2
+    assert again.value.messages == ["The codebook has themes already: the starter codebook loads into an empty one."]
+    assert Theme.objects.count() == len(STARTER_THEMES)

@@ -155,6 +155,21 @@ def test_deterministic(codebook: Codebook) -> None:
         ("Quick and friendly service.", "en"),
         ("45 minutes on hold.", "en"),
         ("Formulier liep vast, opnieuw begonnen.", "nl"),
+        # short comments: typical spellings decide when no common word does
+        ("Too much paperwork.", "en"),
+        ("Helped quickly.", "en"),
+        ("Sorted in one call.", "en"),
+        ("Great experience.", "en"),
+        ("Fast service", "en"),
+        ("Snelle service", "nl"),
+        ("Snelle uitbetaling, top.", "nl"),
+        ("Slechte ervaring.", "nl"),
+        ("Wat een papierwinkel.", "nl"),
+        ("Opzeggen was onnodig ingewikkeld.", "nl"),
+        ("Mijn e-mail bleef dagen onbeantwoord.", "nl"),
+        ("Ik kreeg een brief die ik niet begreep.", "nl"),
+        ("Cancelling was made far too difficult.", "en"),
+        ("The loss adjuster came 2 hours late.", "en"),
     ],
 )
 def test_detect_language(text: str, language: str) -> None:

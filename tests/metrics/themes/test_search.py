@@ -11,7 +11,7 @@ from django.db import connection
 
 from metrics.models import Metric
 from metrics.themes.search import (
-    COUNT_CAP,
+    MAX_OFFSET,
     VerbatimExport,
     VerbatimFilters,
     highlight_words,
@@ -152,32 +152,35 @@ def test_stray_markers_in_a_comment_make_no_tags():
 # Pages and the count
 
 
-def test_the_count_stops_at_its_cap_and_the_pages_follow(place, settings):
-    from metrics.themes import search
-
+def test_the_count_stops_at_its_cap_and_the_pages_go_on(place, monkeypatch):
     responses = [say(f"Wachttijd nummer {n}.", touchpoint=place.phone) for n in range(12)]
-    settings.DEBUG = False
-    original = search.COUNT_CAP
-    search.COUNT_CAP = 10
-    try:
-        page = verbatim_search(VerbatimFilters(q="wachttijd"), page=2, limit=4)
-    finally:
-        search.COUNT_CAP = original
-    assert (page.count, page.capped, page.pages, page.has_next, page.has_previous) == (10, True, 3, True, True)
-    assert [hit.response_id for hit in page.hits] == [r.pk for r in reversed(responses)][4:8]
+    monkeypatch.setattr("metrics.themes.search.COUNT_CAP", 10)
+    latest_first = [r.pk for r in reversed(responses)]
+    second = verbatim_search(VerbatimFilters(q="wachttijd"), page=2, limit=4)
+    assert (second.count, second.capped, second.pages, second.has_next, second.has_previous) == (
+        10,
+        True,
+        None,
+        True,
+        True,
+    )
+    assert [hit.response_id for hit in second.hits] == latest_first[4:8]
+    third = verbatim_search(VerbatimFilters(q="wachttijd"), page=3, limit=4)
+    assert [hit.response_id for hit in third.hits] == latest_first[8:] and not third.has_next
 
 
 def test_a_few_matches_page_in_the_same_order(place):
     responses = [say(f"Wachttijd nummer {n}.") for n in range(7)]
     pages = [verbatim_search(VerbatimFilters(q="wachttijd"), page=n, limit=3) for n in (1, 2, 3)]
     assert [hit.response_id for page in pages for hit in page.hits] == [r.pk for r in reversed(responses)]
-    assert (pages[0].count, pages[0].capped, pages[0].pages) == (7, False, 3)
+    assert (pages[0].count, pages[0].capped, pages[0].pages, pages[0].has_next) == (7, False, 3, True)
+    assert not pages[2].has_next
 
 
-def test_a_page_past_the_cap_is_the_last_page(place):
+def test_a_page_past_the_furthest_is_the_furthest(place):
     say("Wachttijd.")
     page = verbatim_search(VerbatimFilters(q="wachttijd"), page=10_000, limit=25)
-    assert page.page == -(-COUNT_CAP // 25) and page.hits == []
+    assert page.page == MAX_OFFSET // 25 and page.hits == [] and not page.has_next
 
 
 # The CSV's reading
@@ -235,3 +238,25 @@ def test_the_full_text_search_uses_the_gin_index(place):
 def test_days_are_local_days(place):
     response = say("Wachttijd.", day=START.date() + timedelta(days=3))
     assert found(VerbatimFilters(day_from=response.day, day_to=response.day)) == ["Wachttijd."]
+
+
+# With the tagging (metrics.themes.tagging) writing the verbatims, as in the product
+
+
+def test_comments_tagged_at_ingest_are_found_in_their_language(place):
+    from metrics.themes.tagging import tag_responses
+    from tests.metrics.factories import SurveyResponseFactory
+
+    dutch = SurveyResponseFactory(
+        comment="Ik ben nooit teruggebeld, de brieven waren onduidelijk.", journey=place.claims
+    )
+    english = SurveyResponseFactory(comment="Nobody called me back and the letters were unclear.", journey=place.claims)
+    tag_responses([dutch.pk, english.pk])
+    assert found(VerbatimFilters(q="teruggebeld")) == [dutch.comment]
+    assert found(VerbatimFilters(q="call")) == [english.comment]
+    assert found(VerbatimFilters(q="letter")) == [english.comment]
+    hit = verbatim_search(VerbatimFilters(q="brieven")).hits[0]
+    assert (hit.language, hit.highlight) == (
+        "nl",
+        "Ik ben nooit teruggebeld, de <mark>brieven</mark> waren onduidelijk.",
+    )

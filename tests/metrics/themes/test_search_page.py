@@ -184,3 +184,16 @@ def test_the_csv_in_dutch_names_the_themes_in_dutch(client_of, manager, place):
 def test_the_search_answers_get_only(client_of, manager, place):
     assert client_of(manager).post(URL).status_code == 405
     assert client_of(manager).post(CSV_URL).status_code == 405
+
+
+def test_past_the_counts_cap_the_page_says_more_than(client_of, manager, place, monkeypatch):
+    many(place, 30)
+    monkeypatch.setattr("metrics.themes.search.COUNT_CAP", 10)
+    page = client_of(manager).get(URL, {"q": "wachttijd"}).content.decode()
+    assert "More than 10 comments" in page and "Page 1<" in page and 'rel="next"' in page
+
+
+@pytest.mark.parametrize("field", ["journey", "theme"])
+def test_a_value_with_a_percent_sign_is_named_not_a_failure(client_of, manager, place, field):
+    response = client_of(manager).get(URL, {field: "50% (x)"})
+    assert response.status_code == 400 and "“50% (x)”" in response.content.decode()
