@@ -37,6 +37,7 @@ from teams.models import ActionStatus, ActionTransition, ImprovementAction
 
 from .responses import IMPROVED, IMPROVED_DAYS_AGO, SEED, SOURCE, current_journeys, seed_responses
 
+TAG_BATCH = 100_000  # the demo's 17,000 comments tagged in one batch: a bounded number of queries
 FOLLOWUP_DAYS = 21  # the demo's detractors of the last three weeks get a follow-up case
 OUTCOMES = [
     "Called back, explained the next steps; the customer is satisfied.",
@@ -123,7 +124,7 @@ def seed_themes() -> None:
     once. Comments tagged before with an older codebook of the installation are tagged again."""
     if load_starter_codebook() and Verbatim.objects.exists():
         retag_request()  # the installation's comments were tagged without these themes
-    tag_pending()
+    tag_pending(batch=TAG_BATCH)
 
 
 def seed_business_cases() -> None:

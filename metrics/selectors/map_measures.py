@@ -16,9 +16,9 @@ Reads snapshots only, in two queries whatever the size of the map or of the data
 of the journey in the period summed per touchpoint.
 
 What the unhappy customers say (issue 17): per touchpoint, its top negative theme in the period (the negative
-theme most mentioned among its low-bucket responses: detractors, CSAT 1-2, CES 1-3) with how many of those
-mention it, in one more query (metrics.selectors.touchpoint_themes); the number of unhappy customers comes from
-the snapshot cells already read.
+theme most mentioned among its low-bucket responses: detractors, CSAT 1-2, CES 1-3; when at least
+TOP_COMPLAINT_MIN_MENTIONS of them mention it) with how many of those mention it, in one more query
+(metrics.selectors.touchpoint_themes); the number of unhappy customers comes from the snapshot cells already read.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ from metrics.selectors.targets import TargetIndex, target_index
 from metrics.selectors.touchpoint_themes import touchpoint_top_themes
 
 DEFAULT_PERIOD = "90d"
+# A touchpoint's top complaint is shown once this many of its unhappy customers mention it ("1 of 4" is noise).
+TOP_COMPLAINT_MIN_MENTIONS = 3
 # The order the figures are shown in, and the metrics whose mean is drawn as the measured emotion.
 METRICS = (Metric.NPS, Metric.CSAT, Metric.CES)
 EMOTION_METRICS = (Metric.CSAT, Metric.CES)
@@ -220,6 +222,7 @@ def _top_themes(
 ) -> dict[int, TopComplaint]:
     """Per touchpoint, the negative theme most mentioned by its unhappy customers in the period. One query."""
     found = touchpoint_top_themes(journey_id=journey_id, date_from=period.date_from, date_to=period.date_to)
+    found = {pk: themes for pk, themes in found.items() if themes[0].mentions >= TOP_COMPLAINT_MIN_MENTIONS}
     if not found:
         return {}
     themes = {}

@@ -241,5 +241,6 @@ def test_seeding_the_demo_takes_a_bounded_number_of_queries(first_run):
     # Bulk inserts: the number of queries does not grow with the number of actions, transitions or responses
     # (about 110 for the organisation and its work, 40 for the voice of the customer, its snapshots and cases, and
     # a few for the keys of the parts created or edited through the services; about 15 audit rows of the rows
-    # saved one by one, and the seeding's own).
-    assert first_run.queries <= 210
+    # saved one by one, and the seeding's own; about 15 for the starter codebook of themes and the tagging of every
+    # comment, in one batch).
+    assert first_run.queries <= 225, first_run.queries

@@ -82,6 +82,8 @@ def demo() -> Demo:
     # The website: its complaints are older than the period (200 days ago), and from happy customers.
     mention(answers(demo.website, scores=[1], recent=False), unclear, 30)
     mention(answers(demo.website, scores=[5]), crashes, 30)
+    # The call: 2 of its 9 unhappy customers mention a theme, too few to name it.
+    mention(answers(demo.call, scores=[1]), crashes, 2)
     demo.crashes, demo.unclear = crashes, unclear
     return demo
 
@@ -91,7 +93,8 @@ def test_a_card_names_its_unhappy_customers_top_complaint_and_how_many_mention_i
     assert theme_line(card(content, demo.form)) == "Top complaint: App crashes mentioned by 12 of 20 unhappy customers"
     dot = re.search(r'<span class="theme-dot" data-bg-colour="([^"]+)"', card(content, demo.form))
     assert dot and dot.group(1) == "#dc2626"  # set by data_styles.js: no style attribute (CSP)
-    # No complaint of an unhappy customer in the period: no line (old ones, happy customers' themes do not count).
+    # No complaint of an unhappy customer in the period: no line (old ones, happy customers' themes do not count),
+    # nor for one mentioned by fewer than three.
     assert theme_line(card(content, demo.website)) == ""
     assert theme_line(card(content, demo.call)) == ""
 
