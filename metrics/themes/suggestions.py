@@ -335,8 +335,10 @@ def cluster_comments(comments: list[tuple[int, str, str]]) -> Suggestions:
             continue
         order = np.argsort(-model.components_[topic], kind="stable")[:TOP_TERMS]
         top = [str(terms[i]) for i in order if model.components_[topic][i] > 0]
-        # Closest first: the comments that carry the topic most; ties by the newest.
-        closest = sorted(members, key=lambda i: (-round(float(weights[i, topic]), 9), -comments[i][0]))[:EXAMPLES]
+        # Closest first: the comments that carry the topic most; ties by the newest. Each text once: a cluster
+        # of a stock phrase ("Prima, verder geen opmerkingen.") shows it once, not five times.
+        ranked = sorted(members, key=lambda i: (-round(float(weights[i, topic]), 9), -comments[i][0]))
+        closest = _distinct_texts(ranked, comments)[:EXAMPLES]
         languages = Counter(comments[i][1] for i in members)
         language = max(sorted(languages), key=lambda lang: languages[lang])
         clusters.append(
@@ -349,6 +351,19 @@ def cluster_comments(comments: list[tuple[int, str, str]]) -> Suggestions:
         )
     clusters.sort(key=lambda c: (-c.size, c.terms))
     return Suggestions(considered=len(comments), clusters=clusters)
+
+
+def _distinct_texts(ranked: list[int], comments: list[tuple[int, str, str]]) -> list[int]:
+    seen: set[str] = set()
+    distinct = []
+    for i in ranked:
+        text = " ".join(comments[i][2].split()).casefold()
+        if text not in seen:
+            seen.add(text)
+            distinct.append(i)
+            if len(distinct) == EXAMPLES:
+                break
+    return distinct
 
 
 # A theme from a suggestion

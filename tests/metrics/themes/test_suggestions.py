@@ -175,3 +175,13 @@ def test_the_suggestions_are_cached_until_the_codebook_or_the_comments_change(se
     suggest_themes()
     assert len(runs) == 2
     cache.clear()
+
+
+def test_a_stock_phrase_is_shown_once_among_a_suggestions_examples():
+    for _ in range(12):
+        response = SurveyResponseFactory(comment="Prima, verder geen opmerkingen.")
+        Verbatim.objects.create(response=response, language="nl", version=1)
+    _comments(PARKING, 4) + _comments(APP, 4)
+    [stock] = [c for c in suggest_themes(use_cache=False).clusters if "opmerkingen" in " ".join(c.terms)]
+    assert stock.size == 12
+    assert [example.text for example in stock.examples] == ["Prima, verder geen opmerkingen."]
