@@ -11,6 +11,7 @@ without from and to, the last 12 months. Each error names its parameter (400). E
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ MAX_DAYS = 366 * 10
 class ThemeKpiQuerySerializer(KpiSummaryQuerySerializer):
     """The summary's parameters without the journey group, grouped by theme (default), touchpoint or month."""
 
-    group = None
+    group = None  # type: ignore[assignment]  # DRF: a declared field set to None is not inherited
     group_by = serializers.ChoiceField(
         choices=GROUP_BYS,
         required=False,
@@ -49,7 +50,7 @@ class ThemeKpiQuerySerializer(KpiSummaryQuerySerializer):
         ),
     )
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         first, last = attrs.get("from"), attrs.get("to")
         if last is None:
@@ -93,7 +94,10 @@ class ThemeKpiRowSerializer(serializers.Serializer):
             "month's first day (YYYY-MM-DD)."
         ),
     )
-    label = serializers.CharField(help_text=gettext_lazy("The theme's or touchpoint's name, or the month (YYYY-MM)."))
+    # The metaclass takes declared fields off the class: this is the "label" key, not Field.label.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text=gettext_lazy("The theme's or touchpoint's name, or the month (YYYY-MM).")
+    )
     theme = ThemeRefSerializer()
     mentions = serializers.IntegerField(help_text=gettext_lazy("Responses whose comment carries the theme."))
     share = serializers.FloatField(help_text=gettext_lazy("% of the responses with a comment."))
@@ -121,14 +125,14 @@ class ThemeKpiSerializer(serializers.Serializer):
     nps = serializers.FloatField(allow_null=True, help_text=gettext_lazy("The NPS of the scope."))
     results = ThemeKpiRowSerializer(many=True)
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         fields["from"] = fields.pop("date_from")
         fields["to"] = fields.pop("date_to")
         return fields
 
 
-def _row(key, label: str, figure: ThemeFigure) -> dict:
+def _row(key: int | str | None, label: str, figure: ThemeFigure) -> dict[str, Any]:
     return {
         "key": key,
         "label": label,
@@ -147,7 +151,7 @@ def _row(key, label: str, figure: ThemeFigure) -> dict:
     }
 
 
-def _breakdown_row(row: ThemeBreakdownRow) -> dict:
+def _breakdown_row(row: ThemeBreakdownRow) -> dict[str, Any]:
     key = row.key.isoformat() if isinstance(row.key, datetime.date) else row.key
     return _row(key, row.label, row.figure)
 
@@ -159,7 +163,7 @@ class ThemeKpiView(APIView):
     @extend_schema(parameters=[ThemeKpiQuerySerializer], responses=ThemeKpiSerializer)
     def get(self, request: Request) -> Response:
         # An empty parameter (?journey=) means "any", as in the other KPI endpoints.
-        query = ThemeKpiQuerySerializer(data={k: v for k, v in request.query_params.items() if v.strip()})
+        query = ThemeKpiQuerySerializer(data={k: v for k, v in request.query_params.dict().items() if v.strip()})
         query.is_valid(raise_exception=True)
         params = query.validated_data
         journey, stage, touchpoint = params.get("journey"), params.get("stage"), params.get("touchpoint")

@@ -8,6 +8,9 @@ go on to the 5,000th comment.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -25,6 +28,7 @@ from metrics.themes.search import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     VerbatimFilters,
+    VerbatimHit,
     last_page,
     verbatim_search,
 )
@@ -38,9 +42,11 @@ class ThemeRefField(serializers.PrimaryKeyRelatedField):
 
     default_error_messages = {"does_not_exist": gettext_lazy("No theme has the id or key “{value}”.")}
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: object) -> Theme:
         text = str(data).strip()
-        rows = self.get_queryset().order_by()
+        queryset = self.get_queryset()
+        assert queryset is not None, "a writable related field always has its queryset (DRF checks it)"
+        rows = queryset.order_by()
         theme = None
         if text and "\x00" not in text:
             theme = rows.filter(pk=int(text)).first() if is_id(text) else rows.filter(key=text.lower()).first()
@@ -83,20 +89,20 @@ class VerbatimQuerySerializer(serializers.Serializer):
         required=False, min_value=1, max_value=MAX_LIMIT, help_text=gettext_lazy("Comments per page (default 25).")
     )
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         fields["from"] = fields.pop("date_from")
         fields["to"] = fields.pop("date_to")
         return fields
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Mapping[str, Any]) -> dict[str, Any]:
         # PostgreSQL text cannot hold a NUL character: refused here, naming the parameter.
         nul = {name: [_("Null characters are not allowed.")] for name, value in data.items() if "\x00" in str(value)}
         if nul:
             raise serializers.ValidationError(nul)
         return super().to_internal_value(data)
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors = resolve_part_keys(attrs, attrs.get("journey"))
         if errors:
             raise serializers.ValidationError(errors)
@@ -142,7 +148,7 @@ class VerbatimSerializer(serializers.Serializer):
     themes = serializers.SerializerMethodField(help_text=gettext_lazy("The keys of the themes found in it."))
     language = serializers.ChoiceField(choices=[("nl", "nl"), ("en", "en")])
 
-    def get_themes(self, hit) -> list[str]:
+    def get_themes(self, hit: VerbatimHit) -> list[str]:
         return [theme.key for theme in hit.themes]
 
 
@@ -160,7 +166,7 @@ class VerbatimListView(APIView):
     @extend_schema(parameters=[VerbatimQuerySerializer], responses=VerbatimListSerializer)
     def get(self, request: Request) -> Response:
         # An empty parameter (?journey=) means "any", as in the other lists' filters.
-        query = VerbatimQuerySerializer(data={k: v for k, v in request.query_params.items() if v.strip()})
+        query = VerbatimQuerySerializer(data={k: v for k, v in request.query_params.dict().items() if v.strip()})
         query.is_valid(raise_exception=True)
         number = query.validated_data.get("page", 1)
         limit = query.validated_data.get("page_size", DEFAULT_LIMIT)

@@ -126,7 +126,8 @@ class VerbatimSearchForm(forms.Form):
         return found  # type: ignore[return-value]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         low, high = data.get("score_min"), data.get("score_max")
         if low is not None and high is not None and low > high:
             self.add_error("score_max", _("The highest score must not be below the lowest."))

@@ -93,6 +93,9 @@ class SurveyResponse(models.Model):
             models.Index(
                 fields=["touchpoint", "day"], name="response_touchpoint_day", condition=Q(touchpoint__isnull=False)
             ),
+            # The responses with a comment (issue 17): the tagging's progress counts them, and finds those waiting
+            # to be tagged, without reading every response.
+            models.Index(fields=["id"], name="response_commented", condition=~Q(comment="")),
         ]
         constraints = [
             models.CheckConstraint(condition=score_in_range_q(), name="response_score_in_range"),

@@ -1,8 +1,9 @@
 """The codebook's matching rules: Snowball stems, phrases, negations and exclusions, compiled once per codebook.
 
 A comment is tokenised into words (Unicode letters and digits; an apostrophe inside a word is kept, so "didn't" is
-one word) and lower-cased. It is cut into clauses at . , ; : ! ? … and at the words "maar", "echter", "but" and
-"however"; a rule never matches across a clause break, and a negation never reaches across one.
+one word), lower-cased and its accents taken off ("één" is "een", "oké" "oke"). It is cut into clauses at
+. , ; : ! ? … and at the words "maar", "echter", "but" and "however"; a rule never matches across a clause break,
+and a negation never reaches across one.
 
 A rule's phrase is tokenised the same way and each word stemmed with the Snowball stemmer of the rule's language;
 a word ending in * matches every word that starts with it ("wacht*": wachten, wachttijd, wachtrij), on the
@@ -37,11 +38,12 @@ match (found once per distinct word and cached), so a word's candidate rules are
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 
 MENTION = "mention"  # metrics.models.RuleMode values (not imported: the engine runs without Django)
 NEGATED = "negated"
@@ -52,7 +54,7 @@ STEMMER_NAMES = {"nl": "dutch", "en": "english"}
 
 MAX_GAP = 2  # other words allowed between two consecutive words of a phrase
 NEGATION_REACH = 3  # a negation word this many words before a phrase negates it
-CACHE_LIMIT = 200_000  # distinct words remembered (stems and candidate rules); cleared when full
+CACHE_LIMIT = 100_000  # distinct words remembered (stems and candidate rules), some 35 MB at most; cleared when full
 
 _WORD = r"[^\W_]+(?:['’][^\W_]+)*"
 WORD_RE = re.compile(_WORD)
@@ -126,7 +128,7 @@ _COMMON_EN = _words(
     "long took me we our us your their them what who when how where why again time times did didn't don't "
     "wasn't got get after from too much so well done everything all by out up great good nice made far am are "
     "be one any some thank thanks please experience fast slow easy helpful friendly staff agent letter waiting "
-    "waited called back phone"
+    "waited called back phone went as disappointing disappointed"
 )
 _LANGUAGE_SCORE = {w: 2 for w in _COMMON_NL} | {w: -2 for w in _COMMON_EN}
 for _w in set(_COMMON_NL) & set(_COMMON_EN):  # a word common to both counts for neither
@@ -172,8 +174,7 @@ def detect_language(text: str) -> str:
     the other words, each language's typical spellings (one point)."""
     score = 0
     get = _LANGUAGE_SCORE.get
-    for word in WORD_RE.findall(text.lower()):
-        word = word.replace("’", "'")
+    for word in WORD_RE.findall(fold(text.lower())):
         points = get(word)
         score += _spelling_score(word) if points is None else points
     return "en" if score < 0 else "nl"
@@ -186,6 +187,25 @@ NEGATION_BARRIERS = frozenset(
 )
 NEGATES, BARRIER = 1, 2
 _NEGATION_KIND = {w: NEGATES for w in NEGATIONS} | {w: BARRIER for w in NEGATION_BARRIERS}
+
+
+def _fold_table() -> dict[int, str]:
+    table = {ord("’"): "'"}
+    for code in range(0xC0, 0x250):  # Latin-1 and Latin Extended-A/B: é -> e, ï -> i, ø stays
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        base, marks = decomposed[0], decomposed[1:]
+        if marks and base.isascii() and all(unicodedata.combining(mark) for mark in marks):
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Accents off and the typographic apostrophe made plain, one character for one (offsets stay right):
+    "één" is "een", "geïnteresseerd" "geinteresseerd", "didn’t" "didn't"."""
+    return text if text.isascii() else text.translate(_FOLD)
 
 
 def is_negation(word: str) -> bool:
@@ -202,7 +222,7 @@ def tokenise(text: str) -> list[list[tuple[str, int, int]]]:
             if clauses[-1]:
                 clauses.append([])
             continue
-        clauses[-1].append((word.lower().replace("’", "'"), m.start(), m.end()))
+        clauses[-1].append((fold(word.lower()), m.start(), m.end()))
     if not clauses[-1]:
         clauses.pop()
     return clauses
@@ -211,8 +231,8 @@ def tokenise(text: str) -> list[list[tuple[str, int, int]]]:
 def _clauses(text: str) -> Iterator[list[str]]:
     """The text's clauses as lists of lower-cased words (no offsets: the fast path of `Codebook.match`)."""
     lowered = text.lower()
-    if "’" in lowered:
-        lowered = lowered.replace("’", "'")
+    if not lowered.isascii():
+        lowered = lowered.translate(_FOLD)
     for part in CLAUSE_PUNCTUATION_RE.split(lowered):
         words = WORD_RE.findall(part)
         if not words:
@@ -283,7 +303,7 @@ class Codebook:
             if spec.language not in STEMMER_NAMES or spec.mode not in MODES:
                 continue
             words = []
-            for word, star in PHRASE_WORD_RE.findall(spec.phrase.lower().replace("’", "'")):
+            for word, star in PHRASE_WORD_RE.findall(fold(spec.phrase.lower())):
                 if word in CLAUSE_WORDS:
                     continue
                 if star:
@@ -343,7 +363,7 @@ class Codebook:
             entries.append(entry)
         if not any_candidate:
             return
-        negations: list[bool] | None = None
+        negations: list[int] | None = None
         n = len(words)
         for i, (_stems, candidates) in enumerate(entries):
             for rule in candidates:
@@ -355,10 +375,10 @@ class Codebook:
                 if rule.single:
                     positions = [i]
                 else:
-                    positions = _rest(rule, 1, i, words, entries, n)
-                    if positions is None:
+                    rest = _rest(rule, 1, i, words, entries, n)
+                    if rest is None:
                         continue
-                    positions.insert(0, i)
+                    positions = [i, *rest]
                 if mode == EXCLUDE:
                     yield rule, positions, False
                     continue
@@ -422,8 +442,10 @@ def _rest(rule: _Rule, k: int, at: int, words: list[str], entries: list[_Entry],
     index = rule.index
     last = k == len(rule.words) - 1
     for j in range(at + 1, min(n, at + 2 + MAX_GAP)):
-        if (words[j].startswith(value) if is_prefix else entries[j][0][index] == value) and (
-            last or (rest := _rest(rule, k + 1, j, words, entries, n)) is not None
-        ):
-            return [j] if last else [j, *rest]
+        if words[j].startswith(value) if is_prefix else entries[j][0][index] == value:
+            if last:
+                return [j]
+            rest = _rest(rule, k + 1, j, words, entries, n)
+            if rest is not None:
+                return [j, *rest]
     return None

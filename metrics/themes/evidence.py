@@ -16,12 +16,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.defaultfilters import floatformat
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from cxplatform.accounts.models import User
 from journeys.models import Finding, FindingKind, FindingSource, Touchpoint
 from journeys.permissions import can_edit_journeys, edit_refusal_reason
 from journeys.services.map import finding_create
@@ -133,7 +135,7 @@ def theme_evidence(*, touchpoint: Touchpoint, theme: Theme, scope: Scope) -> The
 
 
 @transaction.atomic
-def finding_from_theme(*, user, touchpoint: Touchpoint, theme: Theme, scope: Scope) -> Finding:
+def finding_from_theme(*, user: User | AnonymousUser, touchpoint: Touchpoint, theme: Theme, scope: Scope) -> Finding:
     """A pain point on the touchpoint (its stage), source "survey", carrying the theme's evidence; its severity
     from the points of NPS the theme costs there (SEVERITY_BY_COST). Those who may edit the journey's map only."""
     if not can_edit_journeys(user, touchpoint.journey):
@@ -148,7 +150,9 @@ def finding_from_theme(*, user, touchpoint: Touchpoint, theme: Theme, scope: Sco
     )
 
 
-def action_initial(*, user, touchpoint: Touchpoint, theme: Theme, scope: Scope) -> dict[str, str | int]:
+def action_initial(
+    *, user: User | AnonymousUser, touchpoint: Touchpoint, theme: Theme, scope: Scope
+) -> dict[str, str | int]:
     """The prefilled fields of an improvement action against the theme at the touchpoint: the query string of
     the action form (teams:action-create takes ?touchpoint=, ?title= and ?description=). Those who may create
     actions only."""

@@ -319,7 +319,7 @@ def themes_of(response_ids: list[int]) -> dict[int, list[ThemeChip]]:
 
 def marked_to_html(marked: str) -> SafeString:
     """ts_headline's output (matches between START and STOP) as HTML: the text escaped, the matches in <mark>."""
-    text = escape(marked)  # the markers are no HTML characters, so they survive escaping unchanged
+    text: str = escape(marked)  # the markers are no HTML characters, so they survive escaping unchanged
     text = _MARKED.sub(r"<mark>\1</mark>", text)
     return mark_safe(text.replace(START, "").replace(STOP, ""))  # noqa: S308 - escaped above
 

@@ -26,10 +26,10 @@ scope is its touchpoints.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -39,6 +39,9 @@ from metrics import formulas
 from metrics.models import METRIC_BUCKETS, Metric, ResponseTheme, Sentiment, SurveyResponse, Theme
 from metrics.periods import month_start, next_month_start
 from metrics.privacy.redaction import KINDS, Redactor
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 LAST_MONTH = date(9999, 12, 1)
 # A response "with a comment": every such response has its Verbatim row (the tagging writes it at ingest and
@@ -104,6 +107,7 @@ class ThemeFigure:
     cost: float | None = None  # points of NPS this theme costs (positive: it costs)
     low_sample: bool = False  # nps_n below KPI_MIN_SAMPLE
     without_n: int = 0  # NPS responses in scope that do not mention it
+    url: str = ""  # the theme's page in this scope (set by the analysis view)
 
     @property
     def significant(self) -> bool:
@@ -200,7 +204,23 @@ def scope_totals(scope: Scope) -> dict[str, int]:
     return SurveyResponse.objects.filter(**scope.filters()).aggregate(**_total_counts())
 
 
-def _mentioned_themes(scope: Scope, theme_ids: Collection[int] | None = None) -> QuerySet[Theme]:
+class ThemeCounts(TypedDict):
+    """What _mentioned_themes annotates on each theme: its mentions, NPS mentions and mentions per bucket."""
+
+    n_mentions: int
+    n_nps: int
+    detractors: int
+    passives: int
+    promoters: int
+    csat_low: int
+    csat_high: int
+    ces_low: int
+    ces_high: int
+
+
+def _mentioned_themes(
+    scope: Scope, theme_ids: Collection[int] | None = None
+) -> QuerySet[WithAnnotations[Theme, ThemeCounts]]:
     """The active themes mentioned in scope, each with its counts (one query: a join of Theme with its mentions
     in scope and one GROUP BY theme with conditional counts)."""
     counts = {
@@ -208,13 +228,15 @@ def _mentioned_themes(scope: Scope, theme_ids: Collection[int] | None = None) ->
         for name, (metric, low, high) in BUCKETS.items()
     }
     themes = Theme.objects.all() if theme_ids is None else Theme.objects.filter(pk__in=list(theme_ids))
-    return (
+    mentioned = (
         themes.filter(active=True, **scope.filters("mentions__"))
         .annotate(
             n_mentions=Count("mentions"), n_nps=Count("mentions", filter=Q(mentions__metric=Metric.NPS)), **counts
         )
         .order_by()
     )
+    # The stubs cannot see the bucket counts annotated through **counts (the keys of BUCKETS).
+    return cast("QuerySet[WithAnnotations[Theme, ThemeCounts]]", mentioned)
 
 
 def theme_figure(theme: Theme, mentions: int, buckets: dict[str, int], nps_n: int, totals: dict) -> ThemeFigure:
@@ -452,7 +474,8 @@ def theme_breakdown(scope: Scope, group_by: str) -> list[ThemeBreakdownRow]:
         mentions = mentions.annotate(key=F("touchpoint_id"))
         label_fields = ("key_label",)
     totals = {row["key"]: row for row in responses.values("key", *label_fields).annotate(**_total_counts()).order_by()}
-    rows = list(
+    # Mappings: the stubs' row type lacks the bucket counts annotated through **counts.
+    rows: Sequence[Mapping[str, Any]] = list(
         mentions.values("key", "theme_id")
         .annotate(n=Count("pk"), n_nps=Count("pk", filter=Q(metric=Metric.NPS)), **counts)
         .order_by()
@@ -481,7 +504,7 @@ class ThemeTouchpoint:
     touchpoint_id: int
     name: str
     journey_id: int
-    group_id: int | None
+    group_id: int  # the journey's group (a journey always has one)
     journey: str
     stage: str
     mentions: int

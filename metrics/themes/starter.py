@@ -171,7 +171,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
             " | papierwerk | papierwinkel | papieren | nogmaals opsturen | opnieuw opsturen | weer opsturen | keer opsturen"
             " | bewijsstukken | dezelfde documenten | zelfde documenten | per post opsturen | per post sturen | per post versturen | post opgestuurd | te veel formulieren | veel formulieren"
             " | nog meer bewijs",
-            nl_negated="alles in één keer | alles in een keer",
+            nl_negated="alles in één keer",
             en="extra documents | more documents | another document | documents again | asked for documents"
             " | paperwork | send again | send everything again | more proof | another form | same documents | send by post | documents by post"
             " | paper copies | too many forms | many forms",
@@ -203,8 +203,8 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "It took days, weeks or months; decisions and repairs that drag on.",
         _rules(
             nl="traag | trage | duurde lang | duurde weken | duurde maanden | weken geduurd | maanden geduurd"
-            " | lang geduurd | lang duren | duurt lang | sneller | weken later | maanden later | lang op zich | na weken"
-            " | na maanden",
+            " | lang geduurd | lang duren | duurt lang | sneller | weken later | maanden later | lang op zich | na weken | weken op zich"
+            " | na maanden | maanden op zich | liet op zich wachten",
             nl_negated="snel",
             en="slow | took ages | took weeks | took months | took forever | takes forever | takes ages | took too long"
             " | takes too long | taking too long"
@@ -236,7 +236,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "An online form that times out, loses the photos or has to be filled in again.",
         _rules(
             nl="formulier vast | formulier vastgelopen | formulier kwijt | foto's kwijt | fotos kwijt | foto kwijt | foto's weg"
-            " | kwijtgeraakt"
+            " | kwijtgeraakt | gegevens weg | alles weg"
             " | alles kwijt | gegevens kwijt | opnieuw beginnen | opnieuw begonnen | opnieuw invullen"
             " | sessie verlopen | time out | timeout | formulier werkte niet | formulier werkt niet"
             " | steeds opnieuw invullen | weer opnieuw invullen | concept opslaan",
@@ -365,7 +365,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "The money of a claim or a refund that does not arrive.",
         _rules(
             nl="uitbetaling duurde | uitbetaling laat | wachten op uitbetaling | wachten op mijn geld | wachten op geld"
-            " | geld nog steeds niet",
+            " | geld nog steeds niet | uitbetaling liet | uitbetaling op zich",
             nl_negated="uitbetaald | geld ontvangen | geld binnen | terugbetaald",
             en="payment delayed | delayed payment | late payment | payment late | waiting for payment"
             " | waiting for my money | payout took | payment took",
@@ -414,7 +414,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         "Wanting or having a person to talk to: a fixed contact, a human instead of an app or a bot.",
         _rules(
             nl="persoonlijk contact | vaste contactpersoon | contactpersoon | echt mens | echte mens"
-            " | met een mens | chatbot | persoonlijke aandacht | standaardantwoord*",
+            " | met een mens | chatbot | persoonlijke aandacht | standaardantwoord* | aanspreekpunt",
             en="personal contact | real person | human being | speak to a human | talk to a human | contact person"
             " | one contact | chatbot | personal touch | standard answers",
         ),
@@ -491,7 +491,7 @@ STARTER_THEMES: tuple[StarterTheme, ...] = (
         POSITIVE,
         "Resolved at the first contact, without hassle.",
         _rules(
-            nl="in één keer geregeld | in een keer geregeld | in één gesprek | in een gesprek | in één keer goed | in een keer goed | meteen geregeld"
+            nl="in één keer geregeld | in één gesprek | in één keer goed | meteen geregeld"
             " | direct geregeld | meteen opgelost | direct opgelost | zonder gedoe | prima geregeld | goed geregeld"
             " | netjes geregeld | perfect geregeld | snel geregeld",
             en="in one call | in one go | first time right | right first time | sorted* | no hassle | hassle free"

@@ -51,8 +51,9 @@ READ = (
 )
 MENTION_COLUMNS = ("response_id", "theme_id", "journey_id", "touchpoint_id", "channel_id", "day", "metric", "score")
 MENTION_TYPES = ["int8", "int8", "int8", "int8", "int8", "date", "text", "int2"]
-# The text search configuration of each language (Verbatim.search); anything else is searched as English.
-SEARCH_CONFIGS = {"nl": "dutch", "en": "english"}
+# The search vector is made of a comment's first this many characters: a tsvector holds at most 1 MB, and a comment
+# has no length limit (a comment of megabytes would otherwise fail its ingest, or the tagging of its batch forever).
+SEARCH_CHARACTERS = 100_000
 
 
 class Matcher(Protocol):
@@ -221,12 +222,12 @@ def _write_postgres(
             f"INSERT INTO {VERBATIMS} (response_id, language, version, search) "  # noqa: S608
             "SELECT t.id, t.language, %s, CASE WHEN v.response_id IS NOT NULL AND v.language = t.language "
             "THEN v.search ELSE to_tsvector(CASE t.language WHEN 'nl' THEN 'dutch' ELSE 'english' END::regconfig, "
-            "r.comment) END "
+            "left(r.comment, %s)) END "
             "FROM unnest(%s::bigint[], %s::text[]) AS t(id, language) "
             f"JOIN {RESPONSES} r ON r.id = t.id LEFT JOIN {VERBATIMS} v ON v.response_id = t.id "
             "ON CONFLICT (response_id) DO UPDATE SET language = EXCLUDED.language, version = EXCLUDED.version, "
             "search = EXCLUDED.search",
-            [version, tagged, [language for _pk, language in languages]],
+            [version, SEARCH_CHARACTERS, tagged, [language for _pk, language in languages]],
         )
 
 
@@ -277,7 +278,7 @@ def tag_ingested(*, after_id: int, received_at: Any, created: int, codebook: Mat
     rows = _rows(
         f"SELECT {READ} FROM {RESPONSES} r LEFT JOIN {VERBATIMS} v ON v.response_id = r.id "  # noqa: S608
         "WHERE r.id > %s AND r.created_at = %s AND r.comment <> '' ORDER BY r.id LIMIT %s",
-        [after_id, received_at, created],
+        [after_id, connection.ops.adapt_datetimefield_value(received_at), created],  # SQLite: as the ORM stores it
     )
     if not rows:
         return 0

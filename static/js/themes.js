@@ -6,8 +6,9 @@
 
   function renumber(rows) {
     rows.querySelectorAll("[data-rule-row]").forEach(function (row, index) {
-      var number = row.querySelector("[data-rule-number]");
-      if (number) number.textContent = String(index + 1);
+      row.querySelectorAll("[data-rule-number]").forEach(function (number) {
+        number.textContent = String(index + 1);
+      });
     });
   }
 

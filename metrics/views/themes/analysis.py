@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from journeys.models import Journey
+from journeys.models import Journey, Touchpoint
 from journeys.permissions import can_edit_journeys, edit_refusal_reason
 from metrics.charts.theme_trend import theme_trend_figure
 from metrics.forms.theme_analysis import ThemeScopeForm
@@ -31,7 +31,7 @@ QUOTES = 5
 TOUCHPOINTS = 5
 
 
-def _in_scope_url(theme_pk: int, form: ThemeScopeForm, **changes) -> str:
+def _in_scope_url(theme_pk: int, form: ThemeScopeForm, **changes: int | None) -> str:
     return f"{reverse('metrics:theme-in-scope', args=[theme_pk])}?{form.querystring(**changes)}"
 
 
@@ -136,27 +136,28 @@ def theme_in_scope(request: HttpRequest, theme_pk: int) -> HttpResponse:
     )
 
 
-def _posted_scope(request: HttpRequest) -> tuple[ThemeScopeForm, HttpResponse | None]:
+def _posted_scope(request: HttpRequest) -> tuple[ThemeScopeForm, Touchpoint] | HttpResponseBadRequest:
     """The scope the button posted, with its touchpoint; a 400 naming the field when it is not usable."""
     form = ThemeScopeForm(request.POST, default="12m")
     if not form.is_valid():
-        errors = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
-        return form, HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
-    if form.chosen_touchpoint() is None:
-        return form, HttpResponseBadRequest(
+        errors = "; ".join(f"{name}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items())
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+    touchpoint = form.chosen_touchpoint()
+    if touchpoint is None:
+        return HttpResponseBadRequest(
             _("touchpoint: Choose the touchpoint of the finding or action."), content_type="text/plain; charset=utf-8"
         )
-    return form, None
+    return form, touchpoint
 
 
 @require_POST
 def theme_finding(request: HttpRequest, theme_pk: int) -> HttpResponse:
     """A pain point on the posted touchpoint with the theme's evidence; then the journey map, saying so."""
     theme = get_object_or_404(Theme, pk=theme_pk)
-    form, refused = _posted_scope(request)
-    if refused is not None:
-        return refused
-    touchpoint = form.chosen_touchpoint()
+    posted = _posted_scope(request)
+    if isinstance(posted, HttpResponseBadRequest):
+        return posted
+    form, touchpoint = posted
     if not can_edit_journeys(request.user, touchpoint.journey):
         raise PermissionDenied(edit_refusal_reason(request.user, touchpoint.journey))
     try:
@@ -177,10 +178,10 @@ def theme_action(request: HttpRequest, theme_pk: int) -> HttpResponse:
     """The improvement action form, prefilled with the touchpoint, a title and the theme's evidence (nothing is
     stored until that form is saved)."""
     theme = get_object_or_404(Theme, pk=theme_pk)
-    form, refused = _posted_scope(request)
-    if refused is not None:
-        return refused
-    touchpoint = form.chosen_touchpoint()
+    posted = _posted_scope(request)
+    if isinstance(posted, HttpResponseBadRequest):
+        return posted
+    form, touchpoint = posted
     try:
         initial = action_initial(user=request.user, touchpoint=touchpoint, theme=theme, scope=form.scope())
     except ValidationError as error:

@@ -48,7 +48,7 @@ def _page(request: HttpRequest, form: VerbatimSearchForm) -> HttpResponse:
 
 
 @require_safe
-def verbatim_csv_view(request: HttpRequest) -> HttpResponse:
+def verbatim_csv_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The matching comments as CSV (formula-safe), streamed, the latest EXPORT_CAP at most."""
     form = VerbatimSearchForm(request.GET or None)
     if form.is_bound and not form.is_valid():

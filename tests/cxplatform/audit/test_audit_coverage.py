@@ -674,7 +674,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("metrics:theme-create", "post"): Case(lambda c: ("/themes/new/", _theme_form()), actions.CREATE, "metrics.theme", json=False),
     ("metrics:theme", "post"): Case(lambda c: (lambda t: (f"/themes/{t.pk}/", {**_theme_form(), "name_en": "Renamed", "version": t.version}))(_theme(c)), actions.UPDATE, "metrics.theme", json=False),
     ("metrics:theme-delete", "post"): Case(lambda c: (lambda t: (f"/themes/{t.pk}/delete/", {"version": t.version}))(_theme(c)), actions.DELETE, "metrics.theme", json=False),
-    ("metrics:theme-starter", "post"): Case(lambda c: ("/themes/starter/", {}), actions.IMPORT, "metrics.theme", json=False),
+    ("metrics:theme-starter", "post"): Case(lambda c: ("/themes/starter/", {}), actions.CREATE, "metrics.theme", json=False),
 }  # fmt: skip
 
 # Endpoints the URLconf counts as writes that leave no audit row of their own, each with the reason: they write

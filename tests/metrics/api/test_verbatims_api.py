@@ -115,4 +115,3 @@ def test_past_the_counts_cap_the_pages_go_on(client_of, manager, place, monkeypa
     assert second["next"] is not None
     third = client.get(API, {"q": "wachttijd", "page_size": 3, "page": 3}).json()
     assert len(third["results"]) == 1 and third["next"] is None
-

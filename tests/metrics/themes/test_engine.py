@@ -202,3 +202,20 @@ def test_from_db_reads_the_active_themes_rules(django_assert_num_queries) -> Non
 )
 def test_negation_barriers_and_ellipsis(codebook: Codebook, text: str, themes: set[int]) -> None:
     assert codebook.match(text) == themes
+
+
+def test_accents_do_not_matter_and_offsets_stay_right() -> None:
+    codebook = Codebook.compile(
+        [
+            RuleSpec(1, "nl", RuleMode.MENTION, "in één keer geregeld"),
+            RuleSpec(2, "nl", RuleMode.MENTION, "ongeinteresseerd"),
+            RuleSpec(3, "en", RuleMode.NEGATED, "call back"),
+        ]
+    )
+    assert codebook.match("Alles in een keer geregeld") == {1}
+    assert codebook.match("Alles in één keer geregeld") == {1}
+    text = "Ze deed ongeïnteresseerd. They didn’t call back."
+    assert [(text[h.start : h.end], h.theme_id) for h in codebook.hits(text)] == [
+        ("ongeïnteresseerd", 2),
+        ("call back", 3),
+    ]

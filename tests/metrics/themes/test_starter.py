@@ -5,7 +5,7 @@ import pytest
 
 from cxplatform.audit.models import AuditEvent
 from metrics.models import CodebookState, RuleMode, Sentiment, Theme, ThemeRule
-from metrics.themes.engine import Codebook, RuleSpec, detect_language
+from metrics.themes.engine import Codebook, RuleSpec, detect_language, themes_of
 from metrics.themes.starter import STARTER_THEMES, load_starter_codebook
 
 KEYS = [t.key for t in STARTER_THEMES]
@@ -147,6 +147,16 @@ def themes(codebook: Codebook, text: str) -> set[str]:
         ("Nobody told me the status of my claim.", {"no-status"}),
         ("Het kan beter. =>", set()),
         ("De communicatie was slecht. =>", set()),
+        ("De uitbetaling liet 6 weken op zich wachten.", {"payment-delay", "slow-handling", "waiting-time"}),
+        ("Het formulier in de app liep vast en al mijn gegevens waren weg.", {"app-crashes", "form-problems"}),
+        ("Fijn dat ik een vast aanspreekpunt had.", {"personal-contact"}),
+        ("Buiten kantoortijden is er niemand bereikbaar.", {"availability"}),
+        ("Geen reactie op mijn e-mail, al 5 dagen niet.", {"no-reply"}),
+        ("The payout took 6 weeks.", {"payment-delay", "slow-handling"}),
+        ("De app werkt makkelijk, schade melden ging snel.", {"easy-to-use"}),
+        ("Vriendelijke medewerker die goed meedacht.", {"friendly-staff"}),
+        ("Went as expected. =>", set()),
+        ("Ik overweeg over te stappen. =>", set()),
         ("Ik heb 40 minuten in de wacht gestaan voordat ik iemand te spreken kreeg.", {"waiting-time"}),
         ("Veel te lange wachttijd aan de telefoon.", {"waiting-time"}),
         ("I was on hold for 40 minutes before anyone picked up.", {"waiting-time"}),
@@ -267,6 +277,23 @@ def themes(codebook: Codebook, text: str) -> set[str]:
     ],
 )
 def test_comments(codebook: Codebook, text: str, expected: set[str]) -> None:
+    assert themes(codebook, text) == expected
+    # the preview's hits tell the same story
+    assert {KEYS[i] for i in themes_of(codebook.hits(text))} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # false friends between the languages stay apart
+        ("The call was brief but helpful.", {"friendly-staff"}),
+        ("Kort en bondig, een duidelijke brief.", {"clear-information"}),
+        ("Mijn vriend raadde jullie aan, en terecht.", set()),
+        ("I was told to wait for a letter.", {"waiting-time"}),
+        ("Ik weet nog niet of ik klant blijf.", set()),
+    ],
+)
+def test_false_friends(codebook: Codebook, text: str, expected: set[str]) -> None:
     assert themes(codebook, text) == expected
 
 

@@ -429,3 +429,13 @@ def test_the_progress_fragment_runs_a_fixed_number_of_queries(client, manager, c
     with django_assert_num_queries(3):
         response = client.get(PROGRESS)
     assert f"0% (0 of {count})" in response.content.decode()
+
+
+def test_a_comment_of_megabytes_is_tagged_and_searchable_by_its_beginning(themes):
+    postgres_or_skip()
+    # Far beyond what a tsvector holds (1 MB): every word distinct.
+    text = "De wachttijd was lang. " + " ".join(f"woord{i}x" for i in range(250_000))
+    response = SurveyResponseFactory(comment=text)
+    assert tag_pending() == 1
+    assert themes_of(response) == {"waiting-time"}
+    assert Verbatim.objects.filter(search=SearchQuery("wachttijd", config="dutch")).get().response_id == response.pk
