@@ -137,7 +137,7 @@ class MeasuredTheme(Protocol):
     colour: str  # #rrggbb
     mentions_text: str
     unhappy_text: str
-    url: str  # "" without a page to link to
+    url: str  # the theme on this touchpoint ("" without a page to link to)
 
 
 def theme_line(theme: MeasuredTheme, labels: CardLabels, *, link: bool = True) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import translation
 
-from metrics.models import METRIC_BUCKETS, ResponseTheme, Sentiment
+from metrics.models import ResponseTheme, Sentiment
+from metrics.themes.selectors import low_bucket_q
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +26,6 @@ class TouchpointTheme:
     name: str  # in the active language
     colour: str
     mentions: int  # by the touchpoint's unhappy customers in the period
-
-
-def low_bucket_q() -> Q:
-    """Detractors (NPS 0-6), CSAT 1-2 and CES 1-3 (METRIC_BUCKETS): the unhappy customers."""
-    condition = Q()
-    for metric, (low, _high) in METRIC_BUCKETS.items():
-        condition |= Q(metric=metric, score__lte=low)
-    return condition
 
 
 def touchpoint_top_themes(

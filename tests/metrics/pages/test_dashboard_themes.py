@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journeys.models import Journey
@@ -171,3 +172,16 @@ def test_the_section_costs_three_queries_whatever_the_number_of_mentions(
     with django_assert_num_queries(expected):
         shown = section(manager_client.get(URL, SPRING))
     assert f"{5 + extra} mentions" in text(shown)
+
+
+def test_a_retag_refreshes_what_customers_say_while_the_scores_stay_cached(
+    manager_client, claims, cached, django_capture_on_commit_callbacks
+):
+    assert "Waiting time" in section(manager_client.get(URL, SPRING))
+    # The tagging rewrites the mentions (a codebook change, done by the worker): only the theme mentions move.
+    with django_capture_on_commit_callbacks(execute=True):
+        ResponseTheme.objects.filter(theme=claims.waiting).delete()
+    with CaptureQueriesContext(connection) as queries:
+        after = section(manager_client.get(URL, SPRING))
+    assert "Waiting time" not in after and "No theme of the codebook that costs NPS" in after
+    assert not [q for q in queries.captured_queries if "metrics_kpisnapshot" in q["sql"]]  # the scores: cached
