@@ -269,6 +269,21 @@ REMARKS: dict[str, Phrasings] = {
         "nl": ("Snel geholpen.", "Direct geholpen, in één gesprek geregeld.", "Binnen een dag geregeld."),
         "en": ("Helped quickly.", "Sorted in one call.", "Sorted out within a day."),
     },
+    # The repair partner's work: a complaint the starter codebook has no theme for, so that the suggested
+    # themes find it (a cluster an editor turns into a theme of their own).
+    "repair_quality": {
+        "nl": (
+            "De hersteller heeft slordig werk geleverd, de kras op de deur zit er nog.",
+            "Na de reparatie lekt het dak opnieuw, de hersteller moet terugkomen.",
+            "De reparatie was slordig, de kleur van de verf klopt niet.",
+            "De hersteller liet troep achter en de reparatie is half af.",
+        ),
+        "en": (
+            "The repairer did a sloppy job, the scratch on the door is still there.",
+            "After the repair the roof leaks again, the repairer has to come back.",
+            "Sloppy repair, the paint colour does not match.",
+        ),
+    },
     # Neither here nor there.
     "neutral": {
         "nl": (
@@ -307,6 +322,8 @@ TOUCHPOINT_PROBLEMS: dict[str, tuple[tuple[str, int], ...]] = {
     "Retention call": (("hard_to_cancel", 2), ("premium", 1)),
     "Online application form": (("website_error", 3), ("paperwork", 2)),
     "Acceptance review": (("slow_handling", 2), ("paperwork", 2)),
+    "Repair by partner": (("repair_quality", 4), ("slow_handling", 1)),
+    "Emergency repair service": (("repair_quality", 2), ("phone_wait", 1)),
 }
 CHANNEL_PROBLEMS: dict[str, tuple[tuple[str, int], ...]] = {
     "phone": (("phone_wait", 3), ("rude_staff", 1), ("transferred", 1)),

@@ -27,6 +27,9 @@ MAX_CLUSTERS = 8
 MIN_CLUSTER = 3  # a topic carried by fewer comments is not shown
 TOP_TERMS = 6
 EXAMPLES = 5
+# A comment of fewer words ("Was oké.", "Geen bijzonderheden.", "Average, as expected.") says too little to found a
+# theme on: such stock phrases are many, all alike, and would fill the suggestions.
+MIN_WORDS = 5
 NAME_MAX = 80
 
 # Dutch stop words (scikit-learn ships only English ones): articles, pronouns, prepositions, conjunctions,
@@ -271,15 +274,24 @@ class Suggestions:
 
 
 def unmatched_comments(limit: int = SAMPLE) -> list[tuple[int, str, str]]:
-    """The most recent comments that no theme matches, newest first: (response id, language, comment)."""
+    """The most recent comments of at least MIN_WORDS words that no theme matches, newest first: (response id,
+    language, comment)."""
     mentioned = ResponseTheme.objects.filter(response_id=OuterRef("response_id"))
     rows = (
         Verbatim.objects.filter(~Exists(mentioned))
         .exclude(response__comment="")
         .order_by("-response_id")
-        .values_list("response_id", "language", "response__comment")[:limit]
+        .values_list("response_id", "language", "response__comment")
     )
-    return list(rows)
+    # Read in the same order until `limit` long enough comments are found (a short one is skipped in Python:
+    # counting words is no index's business); at most 4 x limit rows are read.
+    found = []
+    for row in rows[: 4 * limit].iterator(chunk_size=2_000):
+        if len(row[2].split()) >= MIN_WORDS:
+            found.append(row)
+            if len(found) == limit:
+                break
+    return found
 
 
 def suggest_themes(*, use_cache: bool = True) -> Suggestions:

@@ -179,9 +179,20 @@ def test_the_suggestions_are_cached_until_the_codebook_or_the_comments_change(se
 
 def test_a_stock_phrase_is_shown_once_among_a_suggestions_examples():
     for _ in range(12):
-        response = SurveyResponseFactory(comment="Prima, verder geen opmerkingen.")
+        response = SurveyResponseFactory(comment="Prima geholpen, verder geen opmerkingen.")
         Verbatim.objects.create(response=response, language="nl", version=1)
     _comments(PARKING, 4) + _comments(APP, 4)
     [stock] = [c for c in suggest_themes(use_cache=False).clusters if "opmerkingen" in " ".join(c.terms)]
     assert stock.size == 12
-    assert [example.text for example in stock.examples] == ["Prima, verder geen opmerkingen."]
+    assert [example.text for example in stock.examples] == ["Prima geholpen, verder geen opmerkingen."]
+
+
+def test_comments_of_a_few_words_are_not_suggested(unmatched):
+    for text in ("Was oké.", "Geen bijzonderheden.", "Average, as expected."):
+        for _ in range(10):
+            response = SurveyResponseFactory(comment=text)
+            Verbatim.objects.create(response=response, language="nl", version=1)
+    result = suggest_themes(use_cache=False)
+    assert result.considered == len(unmatched)
+    shown = {example.text for cluster in result.clusters for example in cluster.examples}
+    assert not {"Was oké.", "Geen bijzonderheden.", "Average, as expected."} & shown
