@@ -51,9 +51,13 @@ QUOTE_LENGTH = 300
 TITLE_LENGTH = ImprovementAction._meta.get_field("title").max_length or 200
 
 
-def severity_for_cost(cost: float | None, metric: str | None = Metric.NPS) -> int:
+def severity_for_cost(cost: float | None, metric: str | None = Metric.NPS.value) -> int:
     """The severity of a theme that costs `cost` points of `metric` ("nps" or "csat"; None: 1)."""
-    thresholds = {Metric.NPS: SEVERITY_BY_COST, Metric.CSAT: SEVERITY_BY_CSAT_COST}.get(metric or "", ())
+    by_metric: dict[str, tuple[tuple[float, int], ...]] = {
+        Metric.NPS.value: SEVERITY_BY_COST,
+        Metric.CSAT.value: SEVERITY_BY_CSAT_COST,
+    }
+    thresholds = by_metric.get(metric or "", ())
     for lowest, severity in thresholds:
         if cost is not None and cost >= lowest:
             return severity
