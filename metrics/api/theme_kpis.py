@@ -1,6 +1,8 @@
 """GET /api/v1/kpis/themes/: the theme figures of a scope and period (metrics.themes.selectors), as the theme
 analysis page shows them: per theme its mentions, share, mentions by bucket, the NPS of the responses that
-mention it against those that do not, the impact's 95% margin and the points of NPS it costs; with
+mention it against those that do not, the impact's 95% margin and the points of NPS it costs, the same for CSAT
+(top-2-box, csat_*), and impact_metric: the metric the theme analysis shows the impact on (NPS when the scope has
+NPS responses, else CSAT, else null; programmes often ask CSAT, not NPS, at touchpoints); with
 group_by=touchpoint or month, the same per touchpoint or month, each against that touchpoint's or month's own
 totals.
 
@@ -23,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from metrics.api.summary import KpiSummaryQuerySerializer
+from metrics.models import Metric
 from metrics.periods import LATEST, preset_period
 from metrics.themes.selectors import (
     BUCKETS,
@@ -30,12 +33,14 @@ from metrics.themes.selectors import (
     Scope,
     ThemeBreakdownRow,
     ThemeFigure,
+    impact_metric_of,
     scope_totals,
     theme_breakdown,
     theme_summary,
 )
 
 MAX_DAYS = 366 * 10
+IMPACT_METRIC_CHOICES = (Metric.NPS.value, Metric.CSAT.value)
 
 
 class ThemeKpiQuerySerializer(KpiSummaryQuerySerializer):
@@ -112,7 +117,35 @@ class ThemeKpiRowSerializer(serializers.Serializer):
         allow_null=True,
         help_text=gettext_lazy("Points of NPS the theme costs: nps_without - the NPS of all; positive costs."),
     )
-    low_sample = serializers.BooleanField(help_text=gettext_lazy("nps_n below the minimum sample."))
+    low_sample = serializers.BooleanField(
+        help_text=gettext_lazy("nps_n above 0 but below the minimum sample (no NPS mention: false).")
+    )
+    csat_n = serializers.IntegerField(help_text=gettext_lazy("CSAT responses that mention the theme."))
+    csat_without_n = serializers.IntegerField(help_text=gettext_lazy("CSAT responses that do not."))
+    csat_with = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("CSAT (% scoring 4-5) of the CSAT responses that mention it.")
+    )
+    csat_without = serializers.FloatField(allow_null=True, help_text=gettext_lazy("CSAT of the others."))
+    csat_impact = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("csat_with - csat_without, in points.")
+    )
+    csat_margin = serializers.FloatField(
+        allow_null=True,
+        help_text=gettext_lazy("95% margin of csat_impact: 1.96 x 100 x sqrt(p1(1-p1)/n1 + p2(1-p2)/n2)."),
+    )
+    csat_cost = serializers.FloatField(
+        allow_null=True,
+        help_text=gettext_lazy("Points of CSAT the theme costs: csat_without - the CSAT of all; positive costs."),
+    )
+    csat_low_sample = serializers.BooleanField(help_text=gettext_lazy("csat_n above 0 but below the minimum sample."))
+    impact_metric = serializers.ChoiceField(
+        choices=IMPACT_METRIC_CHOICES,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The metric the impact is shown on for this row's totals: nps when they have NPS responses, else csat "
+            "when they have CSAT responses, else null. The analysis ranks by that metric's cost."
+        ),
+    )
 
 
 class ThemeKpiSerializer(serializers.Serializer):
@@ -123,6 +156,16 @@ class ThemeKpiSerializer(serializers.Serializer):
     commented = serializers.IntegerField(help_text=gettext_lazy("Of which with a comment."))
     nps_n = serializers.IntegerField()
     nps = serializers.FloatField(allow_null=True, help_text=gettext_lazy("The NPS of the scope."))
+    csat_n = serializers.IntegerField()
+    csat = serializers.FloatField(allow_null=True, help_text=gettext_lazy("The CSAT of the scope (% scoring 4-5)."))
+    impact_metric = serializers.ChoiceField(
+        choices=IMPACT_METRIC_CHOICES,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The metric the theme impact is shown on in this scope: nps when it has NPS responses, else csat when it "
+            "has CSAT responses, else null."
+        ),
+    )
     results = ThemeKpiRowSerializer(many=True)
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -144,10 +187,19 @@ def _row(key: int | str | None, label: str, figure: ThemeFigure) -> dict[str, An
         "nps_without_n": figure.without_n,
         "nps_with": figure.nps_with,
         "nps_without": figure.nps_without,
-        "impact": figure.impact,
-        "margin": figure.margin,
-        "cost": figure.cost,
-        "low_sample": figure.low_sample,
+        "impact": figure.nps_impact,
+        "margin": figure.nps_margin,
+        "cost": figure.nps_cost,
+        "low_sample": figure.nps_low_sample,
+        "csat_n": figure.csat_n,
+        "csat_without_n": figure.csat_without_n,
+        "csat_with": figure.csat_with,
+        "csat_without": figure.csat_without,
+        "csat_impact": figure.csat_impact,
+        "csat_margin": figure.csat_margin,
+        "csat_cost": figure.csat_cost,
+        "csat_low_sample": figure.csat_low_sample,
+        "impact_metric": figure.impact_metric,
     }
 
 
@@ -179,17 +231,26 @@ class ThemeKpiView(APIView):
         group_by = params.get("group_by") or "theme"
         if group_by == "theme":
             summary = theme_summary(scope)
-            totals = {"responses": summary.responses, "commented": summary.commented, "nps_n": summary.nps_n}
+            totals = {
+                "responses": summary.responses,
+                "commented": summary.commented,
+                "nps_n": summary.nps_n,
+                "csat_n": summary.csat_n,
+                "csat": summary.csat,
+                "impact_metric": summary.impact_metric,
+            }
             nps = summary.nps
             results = [_row(f.theme.pk, f.theme.name, f) for f in summary.figures]
         else:
             counts = scope_totals(scope)
-            totals = {key: counts[key] for key in ("responses", "commented", "nps_n")}
+            totals = {key: counts[key] for key in ("responses", "commented", "nps_n", "csat_n")}
             nps = (
                 None
                 if not counts["nps_n"]
                 else round(100 * (counts["promoters"] - counts["detractors"]) / counts["nps_n"] + 0.0, 1)
             )
+            totals["csat"] = None if not counts["csat_n"] else round(100 * counts["csat_high"] / counts["csat_n"], 1)
+            totals["impact_metric"] = impact_metric_of(counts)
             results = [_breakdown_row(row) for row in theme_breakdown(scope, group_by)]
         body = {
             "from": scope.day_from,

@@ -1,5 +1,6 @@
-"""The dashboard's "What customers say" (issue 17): the themes that cost the most points of NPS in the dashboard's
-scope and period (metrics.themes.selectors.theme_summary), each with a short representative quote.
+"""The dashboard's "What customers say" (issue 17): the themes that cost the most points of NPS (of CSAT when the
+scope has no NPS responses: theme_summary's impact metric) in the dashboard's scope and period
+(metrics.themes.selectors.theme_summary), each with a short representative quote.
 
 Three queries: the scope's totals and the themes with their counts (theme_summary), and the quotes of the themes
 shown, all in one (the newest mentions of each, numbered per theme by a window function). Nothing is read for a
@@ -40,6 +41,7 @@ class CustomerVoice:
     responses: int = 0
     commented: int = 0
     per_group: bool = False
+    impact_metric: str | None = None  # "nps", "csat" (no NPS in scope) or None: what the costs are points of
 
 
 def customer_voice(
@@ -60,6 +62,7 @@ def customer_voice(
         themes=[ThemeCost(figure=f, quote=quotes.get(f.theme.pk, "")) for f in costly],
         responses=summary.responses,
         commented=summary.commented,
+        impact_metric=summary.impact_metric,
     )
 
 

@@ -16,6 +16,21 @@ v = p + d - (p - d)^2 (the variance of one response's +1 / 0 / -1, as in DOMAIN.
     margin      = 1.96 x 100 x sqrt(v_with / n_with + v_without / n_without)
     cost        = nps_without - nps_all = n_with / n x (nps_without - nps_with)
 
+The same comparison is made for CSAT (top-2-box: the % of CSAT responses scoring 4 or 5, DOMAIN.md), with the
+95% margin of a difference of two proportions:
+
+    csat_with    = 100 x h_with / n_with            over the CSAT responses that mention the theme
+    csat_without = 100 x h_without / n_without      over the other CSAT responses in scope
+    csat_impact  = csat_with - csat_without
+    csat_margin  = 1.96 x 100 x sqrt(p_with (1 - p_with) / n_with + p_without (1 - p_without) / n_without)
+    csat_cost    = csat_without - csat_all
+
+Programmes ask NPS at the journey level and CSAT (or CES) at touchpoints, so a touchpoint's scope often has no
+NPS at all. The impact is shown on ONE metric per scope (ThemeFigure.impact_metric, ThemeSummary.impact_metric):
+NPS when the scope has NPS responses, else CSAT when it has CSAT responses, else none. The generic properties of
+a figure (impact_with, impact_without, impact, margin, cost, low_sample) read that metric, and the ranking uses
+its cost.
+
 Everything is counted in the database, in a number of queries that does not depend on the number of themes,
 responses or months: ResponseTheme carries each mention's journey, touchpoint, channel, day, metric and score,
 so a theme's figures are one GROUP BY over it; the totals of the scope (responses, comments, NPS) one aggregate
@@ -91,6 +106,16 @@ class Scope:
         return lookups
 
 
+def impact_metric_of(totals: Mapping[str, Any]) -> str | None:
+    """The metric a scope's theme impact is shown on: NPS when it has NPS responses, else CSAT when it has CSAT
+    responses, else None."""
+    if totals.get("nps_n"):
+        return Metric.NPS.value
+    if totals.get("csat_n"):
+        return Metric.CSAT.value
+    return None
+
+
 @dataclass
 class ThemeFigure:
     theme: Theme
@@ -102,12 +127,64 @@ class ThemeFigure:
     nps_n: int = 0  # NPS responses that mention it
     nps_with: float | None = None
     nps_without: float | None = None
-    impact: float | None = None  # nps_with - nps_without
-    margin: float | None = None  # 95% margin of the impact
-    cost: float | None = None  # points of NPS this theme costs (positive: it costs)
-    low_sample: bool = False  # nps_n below KPI_MIN_SAMPLE
+    nps_impact: float | None = None  # nps_with - nps_without
+    nps_margin: float | None = None  # 95% margin of the impact
+    nps_cost: float | None = None  # points of NPS this theme costs (positive: it costs)
     without_n: int = 0  # NPS responses in scope that do not mention it
+    csat_n: int = 0  # CSAT responses that mention it
+    csat_without_n: int = 0  # CSAT responses in scope that do not
+    csat_with: float | None = None  # % of csat_n scoring 4-5
+    csat_without: float | None = None
+    csat_impact: float | None = None  # csat_with - csat_without, in points
+    csat_margin: float | None = None  # 95% margin of the impact
+    csat_cost: float | None = None  # points of CSAT this theme costs (positive: it costs)
+    nps_low_sample: bool = False  # 0 < nps_n < KPI_MIN_SAMPLE (no NPS mention: no figure, no flag)
+    csat_low_sample: bool = False  # 0 < csat_n < KPI_MIN_SAMPLE
+    impact_metric: str | None = None  # "nps", "csat" or None: the metric of the generic properties below
     url: str = ""  # the theme's page in this scope (set by the analysis view)
+
+    def _of(self, name: str) -> Any:
+        return None if self.impact_metric is None else getattr(self, f"{self.impact_metric}_{name}")
+
+    @property
+    def impact_with(self) -> float | None:
+        """The impact metric among the responses that mention the theme."""
+        return self._of("with")
+
+    @property
+    def impact_without(self) -> float | None:
+        return self._of("without")
+
+    @property
+    def impact_n(self) -> int:
+        """The impact metric's responses that mention the theme."""
+        return self._of("n") or 0
+
+    @property
+    def impact_without_n(self) -> int:
+        if self.impact_metric == Metric.CSAT:
+            return self.csat_without_n
+        return self.without_n if self.impact_metric == Metric.NPS else 0
+
+    @property
+    def impact(self) -> float | None:
+        """impact_with - impact_without, in points of the impact metric."""
+        return self._of("impact")
+
+    @property
+    def margin(self) -> float | None:
+        return self._of("margin")
+
+    @property
+    def cost(self) -> float | None:
+        """Points of the impact metric this theme costs (positive: it costs)."""
+        return self._of("cost")
+
+    @property
+    def low_sample(self) -> bool:
+        """Some, but fewer than KPI_MIN_SAMPLE, responses of the impact metric mention it (none: no figure, no
+        flag)."""
+        return bool(self._of("low_sample"))
 
     @property
     def significant(self) -> bool:
@@ -123,6 +200,9 @@ class ThemeSummary:
     nps_n: int
     nps: float | None  # the scope's NPS
     figures: list[ThemeFigure]  # ranked: highest cost first, then mentions
+    csat_n: int = 0
+    csat: float | None = None  # the scope's CSAT (% 4-5)
+    impact_metric: str | None = None  # "nps", "csat" or None (impact_metric_of)
 
 
 @dataclass(frozen=True)
@@ -180,6 +260,24 @@ def nps_impact(
     return nps_with, nps_without, impact, margin, cost
 
 
+def csat_impact(
+    *, with_: tuple[int, int], total: tuple[int, int]
+) -> tuple[float | None, float | None, float | None, float | None, float | None]:
+    """(csat_with, csat_without, impact, margin, cost), unrounded, from (n, responses scoring 4-5) of the mentions
+    and of all CSAT responses in scope (the module docstring has the formulas). None where a group is empty."""
+    n_w, h_w = with_
+    n_all, h_all = total
+    n_o, h_o = n_all - n_w, h_all - h_w
+    csat_with = None if n_w == 0 else 100 * h_w / n_w
+    csat_without = None if n_o == 0 else 100 * h_o / n_o
+    if csat_with is None or csat_without is None:
+        return csat_with, csat_without, None, None, None
+    p_w, p_o = h_w / n_w, h_o / n_o
+    margin = formulas.Z_95 * 100 * math.sqrt(max(p_w * (1 - p_w), 0.0) / n_w + max(p_o * (1 - p_o), 0.0) / n_o)
+    cost = csat_without - 100 * h_all / n_all
+    return csat_with, csat_without, csat_with - csat_without, margin, cost
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value + 0.0, 1)
 
@@ -196,19 +294,24 @@ def _total_counts() -> dict[str, Count]:
         "nps_n": Count("pk", filter=Q(metric=Metric.NPS)),
         "promoters": Count("pk", filter=Q(metric=Metric.NPS, score__gte=hi)),
         "detractors": Count("pk", filter=Q(metric=Metric.NPS, score__lte=lo)),
+        "csat_n": Count("pk", filter=Q(metric=Metric.CSAT)),
+        "csat_high": Count("pk", filter=_bucket_q(*BUCKETS["csat_high"])),
     }
 
 
 def scope_totals(scope: Scope) -> dict[str, int]:
-    """One query: responses, comments, NPS responses, promoters and detractors in scope."""
+    """One query: responses, comments, NPS responses, promoters and detractors, CSAT responses and those scoring
+    4-5 in scope."""
     return SurveyResponse.objects.filter(**scope.filters()).aggregate(**_total_counts())
 
 
 class ThemeCounts(TypedDict):
-    """What _mentioned_themes annotates on each theme: its mentions, NPS mentions and mentions per bucket."""
+    """What _mentioned_themes annotates on each theme: its mentions, NPS and CSAT mentions and mentions per
+    bucket."""
 
     n_mentions: int
     n_nps: int
+    n_csat: int
     detractors: int
     passives: int
     promoters: int
@@ -231,7 +334,10 @@ def _mentioned_themes(
     mentioned = (
         themes.filter(active=True, **scope.filters("mentions__"))
         .annotate(
-            n_mentions=Count("mentions"), n_nps=Count("mentions", filter=Q(mentions__metric=Metric.NPS)), **counts
+            n_mentions=Count("mentions"),
+            n_nps=Count("mentions", filter=Q(mentions__metric=Metric.NPS)),
+            n_csat=Count("mentions", filter=Q(mentions__metric=Metric.CSAT)),
+            **counts,
         )
         .order_by()
     )
@@ -239,12 +345,18 @@ def _mentioned_themes(
     return cast("QuerySet[WithAnnotations[Theme, ThemeCounts]]", mentioned)
 
 
-def theme_figure(theme: Theme, mentions: int, buckets: dict[str, int], nps_n: int, totals: dict) -> ThemeFigure:
-    """A theme's figures from its counts and the totals of its scope (responses, commented, nps_n, promoters,
-    detractors: scope_totals)."""
+def theme_figure(
+    theme: Theme, mentions: int, buckets: dict[str, int], nps_n: int, totals: Mapping[str, Any], *, csat_n: int = 0
+) -> ThemeFigure:
+    """A theme's figures from its counts (its NPS and CSAT mentions: nps_n, csat_n) and the totals of its scope
+    (responses, commented, nps_n, promoters, detractors, csat_n, csat_high: scope_totals)."""
     with_ = (nps_n, buckets["promoters"], buckets["detractors"])
     nps_with, nps_without, impact, margin, cost = nps_impact(
         with_=with_, total=(totals["nps_n"], totals["promoters"], totals["detractors"])
+    )
+    all_csat = totals.get("csat_n", 0)
+    c_with, c_without, c_impact, c_margin, c_cost = csat_impact(
+        with_=(csat_n, buckets["csat_high"]), total=(all_csat, totals.get("csat_high", 0))
     )
     return ThemeFigure(
         theme=theme,
@@ -254,27 +366,44 @@ def theme_figure(theme: Theme, mentions: int, buckets: dict[str, int], nps_n: in
         nps_n=nps_n,
         nps_with=_round(nps_with),
         nps_without=_round(nps_without),
-        impact=_round(impact),
-        margin=_round(margin),
-        cost=_round(cost),
-        low_sample=formulas.is_low_sample(nps_n),
+        nps_impact=_round(impact),
+        nps_margin=_round(margin),
+        nps_cost=_round(cost),
         without_n=totals["nps_n"] - nps_n,
+        csat_n=csat_n,
+        csat_without_n=all_csat - csat_n,
+        csat_with=_round(c_with),
+        csat_without=_round(c_without),
+        csat_impact=_round(c_impact),
+        csat_margin=_round(c_margin),
+        csat_cost=_round(c_cost),
+        nps_low_sample=nps_n > 0 and formulas.is_low_sample(nps_n),
+        csat_low_sample=csat_n > 0 and formulas.is_low_sample(csat_n),
+        impact_metric=impact_metric_of(totals),
     )
 
 
 def rank_key(figure: ThemeFigure) -> tuple:
-    """Highest cost first (no cost last), then most mentions, then name."""
+    """Highest cost (in points of the figure's impact metric) first (no cost last), then most mentions, then
+    name."""
     cost = figure.cost
     return (cost is None, -(cost or 0.0), -figure.mentions, figure.theme.name_en.lower(), figure.theme.pk)
 
 
 def theme_summary(scope: Scope, *, theme_ids: Collection[int] | None = None) -> ThemeSummary:
     """Every active theme mentioned in scope (or those of `theme_ids` only) with its figures, ranked by the points
-    of NPS it costs (then by mentions, then name). Two queries: the scope's totals and the themes with their
-    counts."""
+    of the impact metric (NPS, else CSAT: impact_metric_of) it costs (then by mentions, then name). Two queries:
+    the scope's totals and the themes with their counts."""
     totals = scope_totals(scope)
     figures = [
-        theme_figure(theme, theme.n_mentions, {name: getattr(theme, name) for name in BUCKETS}, theme.n_nps, totals)
+        theme_figure(
+            theme,
+            theme.n_mentions,
+            {name: getattr(theme, name) for name in BUCKETS},
+            theme.n_nps,
+            totals,
+            csat_n=theme.n_csat,
+        )
         for theme in _mentioned_themes(scope, theme_ids)
     ]
     figures.sort(key=rank_key)
@@ -285,6 +414,9 @@ def theme_summary(scope: Scope, *, theme_ids: Collection[int] | None = None) -> 
         nps_n=totals["nps_n"],
         nps=_round(_nps(totals["promoters"], totals["detractors"], totals["nps_n"])),
         figures=figures,
+        csat_n=totals["csat_n"],
+        csat=None if not totals["csat_n"] else _round(100 * totals["csat_high"] / totals["csat_n"]),
+        impact_metric=impact_metric_of(totals),
     )
 
 
@@ -434,6 +566,8 @@ __all__ = [
     "ThemeSummary",
     "ThemeTouchpoint",
     "TopTheme",
+    "csat_impact",
+    "impact_metric_of",
     "low_bucket_q",
     "nps_impact",
     "scope_totals",
@@ -459,7 +593,8 @@ GROUP_BYS = ("theme", "touchpoint", "month")
 
 def theme_breakdown(scope: Scope, group_by: str) -> list[ThemeBreakdownRow]:
     """Per touchpoint or per month of the scope, each active theme mentioned there with its figures against that
-    touchpoint's or month's own totals (NPS with vs without, its margin, the cost), in touchpoint-name or month
+    touchpoint's or month's own totals (NPS and CSAT with vs without, their margins, the costs; each row's impact
+    metric from those totals), in touchpoint-name or month
     order, then ranked. Three queries: the totals per key, the mentions per (key, theme), the themes."""
     if group_by not in ("touchpoint", "month"):
         raise ValueError(f"group_by must be touchpoint or month, not {group_by!r}")
@@ -477,7 +612,12 @@ def theme_breakdown(scope: Scope, group_by: str) -> list[ThemeBreakdownRow]:
     # Mappings: the stubs' row type lacks the bucket counts annotated through **counts.
     rows: Sequence[Mapping[str, Any]] = list(
         mentions.values("key", "theme_id")
-        .annotate(n=Count("pk"), n_nps=Count("pk", filter=Q(metric=Metric.NPS)), **counts)
+        .annotate(
+            n=Count("pk"),
+            n_nps=Count("pk", filter=Q(metric=Metric.NPS)),
+            n_csat=Count("pk", filter=Q(metric=Metric.CSAT)),
+            **counts,
+        )
         .order_by()
     )
     themes = Theme.objects.in_bulk({row["theme_id"] for row in rows})
@@ -489,7 +629,12 @@ def theme_breakdown(scope: Scope, group_by: str) -> list[ThemeBreakdownRow]:
         key = row["key"]
         label = key.strftime("%Y-%m") if group_by == "month" else (total.get("key_label") or "")
         figure = theme_figure(
-            themes[row["theme_id"]], row["n"], {name: row[name] for name in BUCKETS}, row["n_nps"], total
+            themes[row["theme_id"]],
+            row["n"],
+            {name: row[name] for name in BUCKETS},
+            row["n_nps"],
+            total,
+            csat_n=row["n_csat"],
         )
         breakdown.append(ThemeBreakdownRow(key=key, label=label, figure=figure))
     if group_by == "month":

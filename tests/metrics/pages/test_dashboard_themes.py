@@ -185,3 +185,25 @@ def test_a_retag_refreshes_what_customers_say_while_the_scores_stay_cached(
         after = section(manager_client.get(URL, SPRING))
     assert "Waiting time" not in after and "No theme of the codebook that costs NPS" in after
     assert not [q for q in queries.captured_queries if "metrics_kpisnapshot" in q["sql"]]  # the scores: cached
+
+
+def test_a_journey_asked_csat_only_shows_what_the_themes_cost_in_csat(manager_client):
+    # 10 CSAT answers at one touchpoint, no NPS: 4 mention waiting time, all scoring 1 (0% 4-5); the 6 others score
+    # 5 (100%). The journey's CSAT is 60%, so waiting time costs 100 - 60 = 40 points of CSAT; its impact is
+    # 0 - 100 = -100, margin 0 (each group all of a kind).
+    journey = JourneyFactory(name="Report a claim")
+    touchpoint = TouchpointFactory(stage=StageFactory(journey=journey), name="Claim by phone")
+    theme("waiting", "Waiting time", "Wachttijd", "wachttijd")
+    april = date(2024, 4, 1)
+    rows = [(1, "Lange wachttijd aan de telefoon.", april)] * 4 + [(5, "Prima.", april)] * 3 + [(5, "", april)] * 3
+    answers(journey, rows, touchpoint=touchpoint)
+    tag_pending()
+
+    html = section(manager_client.get(URL, {**SPRING, "journey": journey.pk}))
+
+    (item,) = re.findall(r'<li class="voice-item">(.*?)</li>', html, flags=re.DOTALL)
+    shown = text(item)
+    assert shown.startswith("Waiting time costs 40.0 CSAT points")
+    assert re.search(r"CSAT impact −100 ± 0", shown)
+    assert "NPS" not in shown
+    assert "cost the most points of CSAT" in text(html)

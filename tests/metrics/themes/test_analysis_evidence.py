@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from journeys.models import FindingKind, FindingSource
+from metrics.models import Metric
 from metrics.themes.evidence import action_initial, finding_from_theme, severity_for_cost
 from metrics.themes.selectors import Scope
 from tests.journeys.factories import TouchpointFactory
@@ -115,3 +116,53 @@ def test_the_action_is_prefilled_with_the_evidence(editor, touchpoint, waiting, 
 def test_a_manager_gets_no_prefilled_action(manager, touchpoint, waiting, tagged):
     with pytest.raises(PermissionDenied):
         action_initial(user=manager, touchpoint=touchpoint, theme=waiting, scope=PERIOD)
+
+
+@pytest.fixture
+def csat_only(touchpoint, waiting):
+    """A touchpoint asked CSAT, not NPS (the demo's Claim by phone, smaller): 6 CSAT responses mention waiting
+    time, all scoring 1-2; 10 others, 6 of them 4-5."""
+    for score in (1, 1, 2, 2, 1, 2):
+        commented_response(
+            waiting,
+            touchpoint=touchpoint,
+            metric=Metric.CSAT,
+            score=score,
+            comment="On hold for forty minutes",
+            **at(DAY),
+        )
+    for score in (5, 4, 5, 4, 5, 4, 3, 2, 1, 3):
+        commented_response(touchpoint=touchpoint, metric=Metric.CSAT, score=score, **at(DAY))
+
+
+def test_a_finding_at_a_csat_touchpoint_carries_the_csat_evidence_and_a_high_severity(
+    editor, touchpoint, waiting, csat_only
+):
+    finding = finding_from_theme(user=editor, touchpoint=touchpoint, theme=waiting, scope=PERIOD)
+
+    text = finding.text
+    # csat_with 0 of 6 = 0%; csat_without 6 of 10 = 60%: -60 points, margin 1.96 x 100 x sqrt(0 + 0.6 x 0.4 / 10)
+    # = 196 x 0.154919 = 30.4; csat_all 6 of 16 = 37.5%, so it costs 60 - 37.5 = 22.5 points of CSAT.
+    assert "CSAT 0.0% among those who mention it (n = 6) against 60.0% among the others (n = 10)" in text
+    assert "-60.0 ± 30.4 points (low sample)" in text
+    assert "it costs 22.5 points of CSAT" in text
+    assert "NPS" not in text
+    # 22.5 points of CSAT: the highest severity (SEVERITY_BY_CSAT_COST), not 1 for "no NPS".
+    assert finding.severity == 5
+
+
+def test_the_action_at_a_csat_touchpoint_is_prefilled_with_the_csat_evidence(editor, touchpoint, waiting, csat_only):
+    initial = action_initial(user=editor, touchpoint=touchpoint, theme=waiting, scope=PERIOD)
+    assert "it costs 22.5 points of CSAT" in str(initial["description"])
+
+
+@pytest.mark.parametrize(
+    ("cost", "severity"),
+    [(None, 1), (-4.0, 1), (0.2, 1), (0.25, 2), (0.75, 3), (1.4, 3), (1.5, 4), (2.4, 4), (2.5, 5), (22.5, 5)],
+)
+def test_the_severity_follows_the_points_of_csat_it_costs_at_half_the_nps_thresholds(cost, severity):
+    assert severity_for_cost(cost, "csat") == severity
+
+
+def test_without_nps_or_csat_the_severity_is_1():
+    assert severity_for_cost(40.0, None) == 1

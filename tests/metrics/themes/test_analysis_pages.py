@@ -279,6 +279,80 @@ def test_csat_mentions_count_in_their_buckets(client_of, manager, touchpoint, wa
     assert "—" in response.content.decode()
 
 
+@pytest.fixture
+def csat_touchpoint(touchpoint, waiting, friendly, settings):
+    """A touchpoint asked CSAT only: 5 waiting-time mentions score 1, 2, 2, 4, 5 (40% 4-5); friendly staff's 4
+    score 5, 4, 4, 3 (75%); one CSAT 5 without a comment. As in test_analysis_selectors: waiting time 40% against
+    80%, -40 ± 55.4, it costs 20 points of CSAT; friendly staff 75% against 50%, -10. Minimum sample 5."""
+    settings.KPI_MIN_SAMPLE = 5
+    for score in (1, 2, 2, 4, 5):
+        commented_response(waiting, touchpoint=touchpoint, metric=Metric.CSAT, score=score, **recent())
+    for score in (5, 4, 4, 3):
+        commented_response(friendly, touchpoint=touchpoint, metric=Metric.CSAT, score=score, **recent())
+    SurveyResponseFactory(touchpoint=touchpoint, metric=Metric.CSAT, score=5, **recent())
+
+
+def cells(row: str) -> list[list[str]]:
+    """The words of each cell of a table row, tags dropped."""
+    import re
+
+    return [re.sub(r"<[^>]+>", " ", cell).split() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_a_touchpoint_without_nps_shows_the_impact_on_csat(client_of, manager, csat_touchpoint, touchpoint):
+    page = client_of(manager).get(ANALYSIS, {"touchpoint": touchpoint.pk}).content.decode()
+
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    assert "CSAT with" in head and "CSAT without" in head and "Points of CSAT it costs" in head
+    assert "NPS with" not in head and "Points of NPS it costs" not in head
+    assert "the impact is shown on CSAT" in page
+    assert "CSAT 60.0% (n = 10)" in page  # the scope's CSAT beside its comments
+    rows = page.split('class="theme-row"')[1:]
+    assert [row.split('data-theme="')[1].split('"')[0] for row in rows] == ["waiting-time", "friendly-staff"]
+    # Mentions, share, NPS buckets, CSAT buckets, then CSAT with / without / impact ± margin / cost / sample.
+    waiting_cells = cells(rows[0])[1:]  # after the theme's name
+    assert waiting_cells[4:9] == [
+        ["40.0%", "n", "=", "5"],
+        ["80.0%", "n", "=", "5"],
+        ["-40.0", "±", "55.4"],
+        ["20.0"],
+        [],
+    ]
+    # 5 CSAT mentions reach the minimum sample; friendly staff's 4 do not, on CSAT's n (there is no NPS sample).
+    assert "low sample" not in rows[0]
+    assert "low sample" in rows[1] and "Fewer CSAT responses mention it" in rows[1]
+
+
+def test_a_touchpoint_without_nps_or_csat_shows_no_impact_and_no_low_sample(client_of, manager, touchpoint, waiting):
+    commented_response(waiting, touchpoint=touchpoint, metric=Metric.CES, score=2, **recent())
+    page = client_of(manager).get(ANALYSIS, {"touchpoint": touchpoint.pk}).content.decode()
+    (row,) = page.split('class="theme-row"')[1:]
+    assert cells(row)[5:10] == [["—"], ["—"], ["—"], ["—"], []]
+    assert "low sample" not in row
+    assert "neither NPS nor CSAT" in page
+
+
+def test_one_theme_on_a_csat_touchpoint_says_what_it_costs_in_csat(
+    client_of, editor, csat_touchpoint, touchpoint, waiting
+):
+    url = reverse("metrics:theme-in-scope", args=[waiting.pk])
+    page = client_of(editor).get(url, {"touchpoint": touchpoint.pk}).content.decode()
+    assert "It costs 20.0 points of CSAT." in page
+    assert "Points of CSAT it costs" in page and "NPS with" not in page
+
+
+def test_a_pain_point_from_a_csat_touchpoint_is_severe_with_csat_evidence(
+    client_of, editor, csat_touchpoint, touchpoint, waiting
+):
+    url = reverse("metrics:theme-finding", args=[waiting.pk])
+    client_of(editor).post(url, {"touchpoint": touchpoint.pk, "period": "12m"})
+    finding = Finding.objects.get()
+    # 20 points of CSAT: severity 5 (SEVERITY_BY_CSAT_COST), not 1 for "no NPS".
+    assert finding.severity == 5
+    assert "CSAT 40.0% among those who mention it (n = 5) against 80.0% among the others (n = 5)" in finding.text
+    assert "it costs 20.0 points of CSAT" in finding.text
+
+
 def test_in_dutch_the_themes_carry_their_dutch_names(client_of, manager, tagged):
     client = client_of(manager)
     client.cookies["django_language"] = "nl"

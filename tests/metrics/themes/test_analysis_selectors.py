@@ -83,6 +83,75 @@ def test_the_impact_of_a_theme_matches_the_hand_worked_example(touchpoint, waiti
     assert friendly_figure.theme == friendly
     assert (friendly_figure.nps_with, friendly_figure.nps_without, friendly_figure.cost) == (33.3, -50.0, -50.0)
 
+    # The scope has NPS responses: the impact is shown on NPS, though its CSAT is compared too. CSAT: the waiting
+    # mention scores 1 (0% 4-5, n = 1), the other CSAT response 5 (100%, n = 1): impact -100, margin 0 (each group
+    # all of a kind), cost = 100 - 50 = 50.
+    assert (summary.impact_metric, figure.impact_metric) == ("nps", "nps")
+    assert (summary.csat_n, summary.csat) == (2, 50.0)
+    assert (figure.impact, figure.cost, figure.impact_n, figure.impact_without_n) == (-83.3, 33.3, 4, 6)
+    assert (figure.csat_n, figure.csat_without_n, figure.csat_with, figure.csat_without) == (1, 1, 0.0, 100.0)
+    assert (figure.csat_impact, figure.csat_margin, figure.csat_cost) == (-100.0, 0.0, 50.0)
+
+
+def test_without_nps_the_impact_is_on_csat_as_in_the_hand_worked_example(touchpoint, waiting, friendly):
+    # A touchpoint asked CSAT only (the journey asks NPS). 5 CSAT responses mention "waiting time": scores
+    # 1, 2, 2, 4, 5 -> 2 of 5 score 4-5. 4 mention "friendly staff": 5, 4, 4, 3 -> 3 of 4. One CSAT 5 has no
+    # comment; one CES 2 (no comment) is no CSAT response.
+    for score in (1, 2, 2, 4, 5):
+        commented_response(waiting, touchpoint=touchpoint, metric=Metric.CSAT, score=score, **at(DAY))
+    for score in (5, 4, 4, 3):
+        commented_response(friendly, touchpoint=touchpoint, metric=Metric.CSAT, score=score, **at(DAY))
+    SurveyResponseFactory(touchpoint=touchpoint, metric=Metric.CSAT, score=5, **at(DAY))
+    SurveyResponseFactory(touchpoint=touchpoint, metric=Metric.CES, score=2, **at(DAY))
+
+    summary = theme_summary(Scope(day_from=DAY, day_to=DAY, touchpoint_id=touchpoint.pk))
+
+    assert (summary.responses, summary.commented, summary.nps_n, summary.nps) == (11, 9, 0, None)
+    # The scope's CSAT: 2 + 3 + 1 = 6 of the 10 CSAT responses score 4-5 -> 60%.
+    assert (summary.csat_n, summary.csat, summary.impact_metric) == (10, 60.0, "csat")
+    figure = summary.figures[0]
+    assert figure.theme == waiting
+    assert (figure.mentions, figure.share) == (5, 55.6)  # 5 of the 9 comments
+    # csat_with = 100 x 2 / 5 = 40; csat_without = 100 x (3 + 1) / 5 = 80; impact = 40 - 80 = -40.
+    assert (figure.csat_n, figure.csat_without_n, figure.csat_with, figure.csat_without) == (5, 5, 40.0, 80.0)
+    assert figure.csat_impact == -40.0
+    # margin = 1.96 x 100 x sqrt(0.4 x 0.6 / 5 + 0.8 x 0.2 / 5) = 196 x sqrt(0.048 + 0.032) = 196 x sqrt(0.08)
+    #        = 196 x 0.282843 = 55.44.
+    assert figure.csat_margin == 55.4
+    # cost = csat_without - csat_all = 80 - 60 = 20 (= 5/10 x (80 - 40) = 20).
+    assert figure.csat_cost == 20.0
+    # No NPS at all: no NPS figures, and no "low sample" on NPS (there is no sample).
+    assert (figure.nps_n, figure.nps_with, figure.nps_without, figure.nps_cost) == (0, None, None, None)
+    assert not figure.nps_low_sample
+    # The generic figures are CSAT's; 5 CSAT mentions < 30: a low sample.
+    assert figure.impact_metric == "csat"
+    assert (figure.impact_with, figure.impact_without, figure.impact, figure.margin, figure.cost) == (
+        40.0,
+        80.0,
+        -40.0,
+        55.4,
+        20.0,
+    )
+    assert (figure.impact_n, figure.impact_without_n) == (5, 5)
+    assert figure.low_sample and figure.csat_low_sample
+    assert not figure.significant  # |-40| < 55.4
+    # "friendly staff": 75% (3 of 4) against 50% (3 of 6): +25 points, cost 50 - 60 = -10: ranked after.
+    friendly_figure = summary.figures[1]
+    assert friendly_figure.theme == friendly
+    assert (friendly_figure.impact_with, friendly_figure.impact_without, friendly_figure.cost) == (75.0, 50.0, -10.0)
+
+
+def test_without_nps_or_csat_there_is_no_impact_and_no_low_sample(touchpoint, waiting):
+    for score in (1, 6):
+        commented_response(waiting, touchpoint=touchpoint, metric=Metric.CES, score=score, **at(DAY))
+
+    summary = theme_summary(Scope(day_from=DAY, day_to=DAY))
+
+    (figure,) = summary.figures
+    assert (summary.impact_metric, figure.impact_metric) == (None, None)
+    assert (figure.impact_with, figure.impact, figure.cost, figure.impact_n) == (None, None, None, 0)
+    assert not figure.low_sample
+
 
 def test_a_theme_mentioned_by_every_nps_response_has_no_impact_to_compare(touchpoint, waiting):
     for score in (3, 9):

@@ -7,6 +7,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from metrics.api.theme_kpis import ThemeKpiView
+from metrics.models import Metric
 from tests.journeys.factories import StageFactory, TouchpointFactory
 from tests.metrics.factories import AnalysisThemeFactory, commented_response
 
@@ -64,6 +65,52 @@ def test_the_themes_of_a_touchpoint_with_their_impact(client_of, manager, tagged
         33.3,
     )
     assert row["low_sample"] is True
+    # NPS in scope: the impact is on NPS; no CSAT to compare.
+    assert body["impact_metric"] == "nps" and row["impact_metric"] == "nps"
+    assert (body["csat_n"], body["csat"], row["csat_n"], row["csat_with"], row["csat_cost"]) == (0, None, 0, None, None)
+    assert row["csat_low_sample"] is False
+
+
+def test_a_csat_touchpoint_has_its_csat_impact_and_no_nps_low_sample(client_of, manager, touchpoint, waiting):
+    # Worked by hand in test_analysis_selectors: waiting time 2 of 5 CSAT 4-5 (40%) against 4 of 5 (80%).
+    for score in (1, 2, 2, 4, 5):
+        commented_response(waiting, touchpoint=touchpoint, metric=Metric.CSAT, score=score, **at(DAY))
+    for score in (5, 4, 4, 3, 5):
+        commented_response(touchpoint=touchpoint, metric=Metric.CSAT, score=score, **at(DAY))
+    query = {"touchpoint": touchpoint.pk, "from": "2026-03-01", "to": "2026-03-31"}
+
+    body = client_of(manager).get(API, query).json()
+
+    assert (body["nps_n"], body["nps"], body["csat_n"], body["csat"], body["impact_metric"]) == (
+        0,
+        None,
+        10,
+        60.0,
+        "csat",
+    )
+    (row,) = body["results"]
+    assert (row["csat_n"], row["csat_without_n"], row["csat_with"], row["csat_without"]) == (5, 5, 40.0, 80.0)
+    assert (row["csat_impact"], row["csat_margin"], row["csat_cost"]) == (-40.0, 55.4, 20.0)
+    assert row["csat_low_sample"] is True  # 5 < 30
+    assert (row["impact_metric"], row["nps_n"], row["impact"], row["cost"]) == ("csat", 0, None, None)
+    assert row["low_sample"] is False  # no NPS at all is no low NPS sample
+
+    # By touchpoint, each row's impact metric follows that touchpoint's own totals.
+    body = client_of(manager).get(API, {**query, "touchpoint": "", "group_by": "touchpoint"}).json()
+    assert [(row["label"], row["impact_metric"], row["csat_cost"]) for row in body["results"]] == [
+        ("Claim by phone", "csat", 20.0)
+    ]
+
+
+def test_the_schema_documents_the_csat_fields():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    row = schemas["ThemeKpiRow"]["properties"]
+    for name in ("csat_n", "csat_with", "csat_without", "csat_impact", "csat_margin", "csat_cost", "impact_metric"):
+        assert row[name]["description"], name
+    assert schemas["ImpactMetricEnum"]["enum"] == ["nps", "csat"]
+    assert row["impact_metric"]["nullable"] and schemas["ThemeKpi"]["properties"]["impact_metric"]["nullable"]
 
 
 def test_a_touchpoint_by_its_key_within_its_journey(client_of, manager, tagged, touchpoint):
