@@ -19,7 +19,7 @@ def theme_trend_figure(trend: dict[int, list[tuple[date, int, float]]], themes: 
     None when no theme is mentioned in any month."""
     if not any(mentions for theme in themes for _month, mentions, _pct in trend.get(theme.pk, [])):
         return None
-    share, mentions_word = _("% of the comments"), _("mentions")
+    share, mentions_word = _("Share of the comments (%)"), _("mentions")
     data = []
     for theme in themes:
         points = trend.get(theme.pk, [])

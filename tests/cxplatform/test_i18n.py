@@ -17,6 +17,9 @@ PO_FILE = PROJECT_ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 
 # Words a Dutch screen shows as they are in English: loanwords and the names of the measures.
 SAME_IN_DUTCH = {
+    # Verbatim analytics (issue 17): a colour format, API field arithmetic, score ranges, a quote's reference.
+    "#RRGGBB", "nps_with - nps_without.", "sentiment", "Sentiment", "“%(text)s” (%(metric)s %(score)s, %(day)s)",
+    "CSAT 1-2", "CSAT 4-5", "CSAT 1-2 / 4-5", "NPS %(nps)s (n = %(n)s)", "CSAT %(csat)s%% (n = %(n)s)",
     "CX Platform", "Accounts", "Manager", "Persona", "persona", "segment", "Significant", "Status", "status",
     "score", "Score", "Week", "KPI", "Open", "deadline", "Deadline", "Cross-sell", "NPS", "CSAT", "CES", "NPS n",
     "CSAT n", "CES n", "n", "CSAT / CES", "CSAT %(value)s%%", "CES %(value)s", "Team", "team", "Teams", "teams",
