@@ -113,7 +113,21 @@ def test_a_stale_edit_is_refused_and_nothing_changes(retags):
     theme.refresh_from_db()
     assert (theme.name_en, theme.version) == ("Theirs", 2)
     assert list(theme.rules.values_list("phrase", flat=True)) == ["lang wachten"]
+    assert retags == [2]  # the create's; a new name tags nothing again, and the stale edit saved nothing
+
+
+def test_only_a_change_to_what_matches_tags_every_comment_again(retags):
+    theme = _create(rules=[WAIT, RuleInput("nl", "mention", "wachttijd")])
+    assert retags == [2]
+    renamed = theme_update(theme=theme, expected_version=1, name_en="Queueing", colour="#123456")
+    assert retags == [2]
+    reordered = theme_update(theme=renamed, expected_version=2, rules=[RuleInput("nl", "mention", "wachttijd"), WAIT])
+    assert retags == [2]
+    assert list(reordered.rules.values_list("phrase", flat=True)) == ["wachttijd", WAIT.phrase]
+    edited = theme_update(theme=reordered, expected_version=3, rules=[RuleInput("nl", "mention", "wachttijd")])
     assert retags == [2, 3]
+    theme_update(theme=edited, expected_version=4, active=False)
+    assert retags == [2, 3, 4]
 
 
 def test_a_theme_can_keep_its_own_name_in_another_case():
