@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Func, Max, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 
 from journeys.models import Touchpoint
 from metrics import formulas
@@ -184,34 +184,58 @@ def _pct(part: int, whole: int) -> float:
     return 0.0 if not whole else round(100 * part / whole, 1)
 
 
-def _total_counts() -> dict[str, Count]:
+# What the counts count: a NOT NULL column that the scope indexes hold (response_journey_day, ...,
+# response_theme_journey_day), so COUNT(score) = COUNT(*) and PostgreSQL reads the counts from the indexes alone
+# (index-only scans); COUNT(id) would fetch every row from the table. (Count("*") takes no filter.)
+COUNTED = "score"
+
+
+def _nps_counts() -> dict[str, Count]:
     lo, hi = METRIC_BUCKETS[Metric.NPS]
     return {
-        "responses": Count("pk"),
-        "commented": Count("pk", filter=HAS_COMMENT),
-        "nps_n": Count("pk", filter=Q(metric=Metric.NPS)),
-        "promoters": Count("pk", filter=Q(metric=Metric.NPS, score__gte=hi)),
-        "detractors": Count("pk", filter=Q(metric=Metric.NPS, score__lte=lo)),
+        "responses": Count(COUNTED),
+        "nps_n": Count(COUNTED, filter=Q(metric=Metric.NPS)),
+        "promoters": Count(COUNTED, filter=Q(metric=Metric.NPS, score__gte=hi)),
+        "detractors": Count(COUNTED, filter=Q(metric=Metric.NPS, score__lte=lo)),
     }
 
 
+def _total_counts() -> dict[str, Count]:
+    return {**_nps_counts(), "commented": Count(COUNTED, filter=HAS_COMMENT)}
+
+
 def scope_totals(scope: Scope) -> dict[str, int]:
-    """One query: responses, comments, NPS responses, promoters and detractors in scope."""
-    return SurveyResponse.objects.filter(**scope.filters()).aggregate(**_total_counts())
+    """One query: responses, comments, NPS responses, promoters and detractors in scope.
+
+    The comments are counted in a subquery of their own over the responses with a comment (the partial index
+    response_commented_scope), the rest over response_journey_day / response_touchpoint_day: both from the
+    indexes alone. One aggregate over both (COUNT ... FILTER (WHERE comment <> '')) would read every row of the
+    scope from the table for its comment (about 100 against 40 ms for a journey's year among 1,000,000)."""
+    commented = (
+        SurveyResponse.objects.filter(HAS_COMMENT, **scope.filters())
+        .order_by()
+        .annotate(n=Func(F(COUNTED), function="COUNT"))  # not an aggregate to Django: no GROUP BY
+        .values("n")
+    )
+    return SurveyResponse.objects.filter(**scope.filters()).aggregate(
+        **_nps_counts(), commented=Coalesce(Max(Subquery(commented)), 0)
+    )
 
 
 def _mentioned_themes(scope: Scope, theme_ids: Collection[int] | None = None) -> QuerySet[Theme]:
     """The active themes mentioned in scope, each with its counts (one query: a join of Theme with its mentions
     in scope and one GROUP BY theme with conditional counts)."""
     counts = {
-        name: Count("mentions", filter=_bucket_q(metric, low, high, "mentions__"))
+        name: Count(f"mentions__{COUNTED}", filter=_bucket_q(metric, low, high, "mentions__"))
         for name, (metric, low, high) in BUCKETS.items()
     }
     themes = Theme.objects.all() if theme_ids is None else Theme.objects.filter(pk__in=list(theme_ids))
     return (
         themes.filter(active=True, **scope.filters("mentions__"))
         .annotate(
-            n_mentions=Count("mentions"), n_nps=Count("mentions", filter=Q(mentions__metric=Metric.NPS)), **counts
+            n_mentions=Count(f"mentions__{COUNTED}"),
+            n_nps=Count(f"mentions__{COUNTED}", filter=Q(mentions__metric=Metric.NPS)),
+            **counts,
         )
         .order_by()
     )
@@ -289,7 +313,7 @@ def theme_trend(scope: Scope, theme_ids: list[int]) -> dict[int, list[tuple[date
         for row in ResponseTheme.objects.filter(theme_id__in=theme_ids, **scope.filters())
         .annotate(month=TruncMonth("day"))
         .values("theme_id", "month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(COUNTED))
         .order_by()
     }
     comments = {
@@ -297,7 +321,7 @@ def theme_trend(scope: Scope, theme_ids: list[int]) -> dict[int, list[tuple[date
         for row in SurveyResponse.objects.filter(HAS_COMMENT, **scope.filters())
         .annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(COUNTED))
         .order_by()
     }
     months = scope_months(scope)
@@ -378,7 +402,7 @@ def top_negative_themes(*, journey_id: int, day_from: date, day_to: date) -> dic
             **scope.filters(),
         )
         .values_list("touchpoint_id", "theme_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(COUNTED))
         .order_by()
     )
     best: dict[int, tuple[int, int]] = {}
@@ -391,7 +415,7 @@ def top_negative_themes(*, journey_id: int, day_from: date, day_to: date) -> dic
     commented = dict(
         SurveyResponse.objects.filter(low_bucket_q(), HAS_COMMENT, touchpoint_id__in=list(best), **scope.filters())
         .values_list("touchpoint_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(COUNTED))
         .order_by()
     )
     themes = Theme.objects.in_bulk({theme_id for theme_id, _n in best.values()})
@@ -441,7 +465,9 @@ def theme_breakdown(scope: Scope, group_by: str) -> list[ThemeBreakdownRow]:
     order, then ranked. Three queries: the totals per key, the mentions per (key, theme), the themes."""
     if group_by not in ("touchpoint", "month"):
         raise ValueError(f"group_by must be touchpoint or month, not {group_by!r}")
-    counts = {name: Count("pk", filter=_bucket_q(metric, low, high)) for name, (metric, low, high) in BUCKETS.items()}
+    counts = {
+        name: Count(COUNTED, filter=_bucket_q(metric, low, high)) for name, (metric, low, high) in BUCKETS.items()
+    }
     responses = SurveyResponse.objects.filter(**scope.filters())
     mentions = ResponseTheme.objects.filter(theme__active=True, **scope.filters())
     if group_by == "month":
@@ -454,7 +480,7 @@ def theme_breakdown(scope: Scope, group_by: str) -> list[ThemeBreakdownRow]:
     totals = {row["key"]: row for row in responses.values("key", *label_fields).annotate(**_total_counts()).order_by()}
     rows = list(
         mentions.values("key", "theme_id")
-        .annotate(n=Count("pk"), n_nps=Count("pk", filter=Q(metric=Metric.NPS)), **counts)
+        .annotate(n=Count(COUNTED), n_nps=Count(COUNTED, filter=Q(metric=Metric.NPS)), **counts)
         .order_by()
     )
     themes = Theme.objects.in_bulk({row["theme_id"] for row in rows})
@@ -501,7 +527,7 @@ def theme_touchpoints(scope: Scope, theme_id: int, *, limit: int = 5) -> list[Th
             "touchpoint__journey__name",
             "touchpoint__stage__name",
         )
-        .annotate(n=Count("pk"), detractors=Count("pk", filter=Q(metric=Metric.NPS, score__lte=lo)))
+        .annotate(n=Count(COUNTED), detractors=Count(COUNTED, filter=Q(metric=Metric.NPS, score__lte=lo)))
         .order_by("-n", "touchpoint__name", "touchpoint_id")[:limit]
     )
     return [
