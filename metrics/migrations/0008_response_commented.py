@@ -20,17 +20,9 @@ class Migration(migrations.Migration):
             model_name='surveyresponse',
             name='response_journey_day',
         ),
-        migrations.RemoveIndex(
-            model_name='surveyresponse',
-            name='response_touchpoint_day',
-        ),
         migrations.AddIndex(
             model_name='surveyresponse',
             index=models.Index(fields=['journey', 'day', 'metric', 'score'], name='response_journey_day'),
-        ),
-        migrations.AddIndex(
-            model_name='surveyresponse',
-            index=models.Index(condition=models.Q(('touchpoint__isnull', False)), fields=['touchpoint', 'day', 'metric', 'score'], name='response_touchpoint_day'),
         ),
         migrations.AddIndex(
             model_name='surveyresponse',
