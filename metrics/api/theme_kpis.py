@@ -123,7 +123,8 @@ class ThemeKpiRowSerializer(serializers.Serializer):
     csat_n = serializers.IntegerField(help_text=gettext_lazy("CSAT responses that mention the theme."))
     csat_without_n = serializers.IntegerField(help_text=gettext_lazy("CSAT responses that do not."))
     csat_with = serializers.FloatField(
-        allow_null=True, help_text=gettext_lazy("CSAT (the share scoring 4-5, in %) of the CSAT responses that mention it.")
+        allow_null=True,
+        help_text=gettext_lazy("CSAT (the share scoring 4-5, in %) of the CSAT responses that mention it."),
     )
     csat_without = serializers.FloatField(allow_null=True, help_text=gettext_lazy("CSAT of the others."))
     csat_impact = serializers.FloatField(
@@ -157,7 +158,9 @@ class ThemeKpiSerializer(serializers.Serializer):
     nps_n = serializers.IntegerField()
     nps = serializers.FloatField(allow_null=True, help_text=gettext_lazy("The NPS of the scope."))
     csat_n = serializers.IntegerField()
-    csat = serializers.FloatField(allow_null=True, help_text=gettext_lazy("The CSAT of the scope (the share scoring 4-5, in %)."))
+    csat = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("The CSAT of the scope (the share scoring 4-5, in %).")
+    )
     impact_metric = serializers.ChoiceField(
         choices=IMPACT_METRIC_CHOICES,
         allow_null=True,

@@ -208,10 +208,13 @@ class Migration(migrations.Migration):
                 "verbose_name": "theme mention",
                 "verbose_name_plural": "theme mentions",
                 "indexes": [
-                    models.Index(fields=["journey", "day"], name="response_theme_journey_day"),
+                    models.Index(
+                        fields=["journey", "day", "theme", "touchpoint", "channel", "metric", "score"],
+                        name="response_theme_journey_day",
+                    ),
                     models.Index(
                         condition=models.Q(("touchpoint__isnull", False)),
-                        fields=["touchpoint", "day"],
+                        fields=["touchpoint", "day", "theme", "metric", "score"],
                         name="response_theme_tp_day",
                     ),
                 ],

@@ -15,4 +15,17 @@ class Migration(migrations.Migration):
             model_name='surveyresponse',
             index=models.Index(condition=models.Q(('comment', ''), _negated=True), fields=['id'], name='response_commented'),
         ),
+        # Issue 17, the theme figures: a scope's totals counted from the indexes alone (index-only scans).
+        migrations.RemoveIndex(
+            model_name='surveyresponse',
+            name='response_journey_day',
+        ),
+        migrations.AddIndex(
+            model_name='surveyresponse',
+            index=models.Index(fields=['journey', 'day', 'metric', 'score'], name='response_journey_day'),
+        ),
+        migrations.AddIndex(
+            model_name='surveyresponse',
+            index=models.Index(condition=models.Q(('comment', ''), _negated=True), fields=['journey', 'day', 'touchpoint', 'channel', 'metric', 'score'], name='response_commented_scope'),
+        ),
     ]
