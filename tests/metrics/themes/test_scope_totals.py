@@ -52,4 +52,12 @@ def test_a_scope_without_responses_counts_zeros():
 
     counts = scope_totals(Scope(day_from=DAY + timedelta(days=1), day_to=DAY + timedelta(days=30)))
 
-    assert counts == {"responses": 0, "commented": 0, "nps_n": 0, "promoters": 0, "detractors": 0}
+    assert counts == {
+        "responses": 0,
+        "commented": 0,
+        "nps_n": 0,
+        "promoters": 0,
+        "detractors": 0,
+        "csat_n": 0,
+        "csat_high": 0,
+    }
