@@ -305,13 +305,15 @@ def test_a_touchpoint_without_nps_shows_the_impact_on_csat(client_of, manager, c
     head = page.split("<thead>")[1].split("</thead>")[0]
     assert "CSAT with" in head and "CSAT without" in head and "Points of CSAT it costs" in head
     assert "NPS with" not in head and "Points of NPS it costs" not in head
+    # No NPS answers here: no detractors / passives / promoters column of zeros either.
+    assert "Detractors / passives / promoters" not in head and "CSAT 1-2 / 4-5" in head
     assert "the impact is shown on CSAT" in page
     assert "CSAT 60.0% (n = 10)" in page  # the scope's CSAT beside its comments
     rows = page.split('class="theme-row"')[1:]
     assert [row.split('data-theme="')[1].split('"')[0] for row in rows] == ["waiting-time", "friendly-staff"]
-    # Mentions, share, NPS buckets, CSAT buckets, then CSAT with / without / impact ± margin / cost / sample.
+    # Mentions, share, CSAT buckets, then CSAT with / without / impact ± margin / cost / sample.
     waiting_cells = cells(rows[0])[1:]  # after the theme's name
-    assert waiting_cells[4:9] == [
+    assert waiting_cells[3:8] == [
         ["40.0%", "n", "=", "5"],
         ["80.0%", "n", "=", "5"],
         ["-40.0", "±", "55.4"],
@@ -327,7 +329,8 @@ def test_a_touchpoint_without_nps_or_csat_shows_no_impact_and_no_low_sample(clie
     commented_response(waiting, touchpoint=touchpoint, metric=Metric.CES, score=2, **recent())
     page = client_of(manager).get(ANALYSIS, {"touchpoint": touchpoint.pk}).content.decode()
     (row,) = page.split('class="theme-row"')[1:]
-    assert cells(row)[5:10] == [["—"], ["—"], ["—"], ["—"], []]
+    # Name, mentions, share (no bucket column: neither NPS nor CSAT answers), then with / without / impact / cost.
+    assert cells(row)[3:8] == [["—"], ["—"], ["—"], ["—"], []]
     assert "low sample" not in row
     assert "neither NPS nor CSAT" in page
 
