@@ -120,18 +120,7 @@ class VerbatimQuerySerializer(serializers.Serializer):
         return attrs
 
     def filters(self) -> VerbatimFilters:
-        data = self.validated_data
-        return VerbatimFilters(
-            q=data.get("q", ""),
-            journey_id=data["journey"].pk if data.get("journey") else None,
-            touchpoint_id=data["touchpoint"].pk if data.get("touchpoint") else None,
-            metric=data.get("metric") or None,
-            score_min=data.get("score_min"),
-            score_max=data.get("score_max"),
-            theme_id=data["theme"].pk if data.get("theme") else None,
-            day_from=data.get("from"),
-            day_to=data.get("to"),
-        )
+        return VerbatimFilters.from_valid(self.validated_data, day_from="from", day_to="to")
 
 
 class VerbatimSerializer(serializers.Serializer):

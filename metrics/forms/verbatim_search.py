@@ -142,18 +142,7 @@ class VerbatimSearchForm(forms.Form):
         """The chosen filters; none while the form is unbound or invalid (its errors are shown instead)."""
         if not (self.is_bound and self.is_valid()):
             return VerbatimFilters()
-        data = self.cleaned_data
-        return VerbatimFilters(
-            q=data.get("q") or "",
-            journey_id=data["journey"].pk if data.get("journey") else None,
-            touchpoint_id=data["touchpoint"].pk if data.get("touchpoint") else None,
-            metric=data.get("metric") or None,
-            score_min=data.get("score_min"),
-            score_max=data.get("score_max"),
-            theme_id=data["theme"].pk if data.get("theme") else None,
-            day_from=data.get("date_from"),
-            day_to=data.get("date_to"),
-        )
+        return VerbatimFilters.from_valid(self.cleaned_data, day_from="date_from", day_to="date_to")
 
     def page_number(self) -> int:
         if self.is_bound and self.is_valid():

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
@@ -68,6 +69,26 @@ class VerbatimFilters:
     @property
     def words(self) -> str:
         return clean_query(self.q)
+
+    @classmethod
+    def from_valid(cls, data: Mapping[str, Any], *, day_from: str, day_to: str) -> VerbatimFilters:
+        """From the checked values of the page's form or the API's query (journey, touchpoint and theme as
+        objects); the two name their days differently (`day_from` / `day_to`: the keys)."""
+
+        def pk(name: str) -> int | None:
+            return data[name].pk if data.get(name) else None
+
+        return cls(
+            q=data.get("q") or "",
+            journey_id=pk("journey"),
+            touchpoint_id=pk("touchpoint"),
+            metric=data.get("metric") or None,
+            score_min=data.get("score_min"),
+            score_max=data.get("score_max"),
+            theme_id=pk("theme"),
+            day_from=data.get(day_from),
+            day_to=data.get(day_to),
+        )
 
 
 @dataclass(frozen=True)

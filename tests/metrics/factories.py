@@ -95,20 +95,11 @@ class AnalysisThemeFactory(factory.django.DjangoModelFactory):
 
 def tag_comment(response: SurveyResponse, *themes, language: str = "en", version: int = 1) -> SurveyResponse:
     """What the tagging stores for a response with a comment: its Verbatim row and one ResponseTheme per theme."""
-    from metrics.models import ResponseTheme, Verbatim
+    from metrics.models import Verbatim
 
     Verbatim.objects.update_or_create(response=response, defaults={"language": language, "version": version})
     for theme in themes:
-        ResponseTheme.objects.create(
-            response=response,
-            theme=theme,
-            journey_id=response.journey_id,
-            touchpoint_id=response.touchpoint_id,
-            channel_id=response.channel_id,
-            day=response.day,
-            metric=response.metric,
-            score=response.score,
-        )
+        add_mention(response, theme)
     return response
 
 
