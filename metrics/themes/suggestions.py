@@ -349,7 +349,7 @@ def cluster_comments(comments: list[tuple[int, str, str]]) -> Suggestions:
         top = [str(terms[i]) for i in order if model.components_[topic][i] > 0]
         # Closest first: the comments that carry the topic most; ties by the newest. Each text once: a cluster
         # of a stock phrase ("Prima, verder geen opmerkingen.") shows it once, not five times.
-        ranked = sorted(members, key=lambda i: (-round(float(weights[i, topic]), 9), -comments[i][0]))
+        ranked = sorted((int(i) for i in members), key=lambda i: (-round(float(weights[i, topic]), 9), -comments[i][0]))
         closest = _distinct_texts(ranked, comments)[:EXAMPLES]
         languages = Counter(comments[i][1] for i in members)
         language = max(sorted(languages), key=lambda lang: languages[lang])
