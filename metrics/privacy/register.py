@@ -136,6 +136,21 @@ CATEGORIES: tuple[Category, ...] = (
         subjects=CUSTOMERS,
     ),
     Category(
+        slug="verbatim_index",
+        name=gettext_lazy("Comment search index and themes"),
+        data=gettext_lazy(
+            "Derived from the comments: their words as a full-text search index, their language and the themes the "
+            "codebook finds in them"
+        ),
+        model="metrics.Verbatim",
+        fields=("search", "language"),
+        purpose=gettext_lazy("Searching the comments; counting their themes and what they cost in NPS"),
+        legal_basis=LEGITIMATE_INTEREST,
+        # Rebuilt from the comment: removed or redacted with it (metrics.themes.tagging.verbatims_forget).
+        retention=VOC_RETENTION,
+        subjects=CUSTOMERS,
+    ),
+    Category(
         slug="followup_outcomes",
         name=gettext_lazy("Follow-up outcomes"),
         data=gettext_lazy("The case owner's note of a call with a dissatisfied customer"),
