@@ -18,7 +18,7 @@ of the journey in the period summed per touchpoint.
 What the unhappy customers say (issue 17): per touchpoint, its top negative theme in the period (the negative
 theme most mentioned among its low-bucket responses: detractors, CSAT 1-2, CES 1-3; when at least
 TOP_COMPLAINT_MIN_MENTIONS of them mention it) with how many of those mention it, in one more query
-(metrics.selectors.touchpoint_themes); the number of unhappy customers comes from the snapshot cells already read.
+(metrics.themes.selectors.touchpoint_top_themes); the number of unhappy customers comes from the snapshot cells already read.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from metrics.models import Metric
 from metrics.periods import ReportPeriod
 from metrics.selectors.kpis import kpi_counts
 from metrics.selectors.targets import TargetIndex, target_index
-from metrics.selectors.touchpoint_themes import touchpoint_top_themes
+from metrics.themes.selectors import touchpoint_top_themes
 
 DEFAULT_PERIOD = "90d"
 # A touchpoint's top complaint is shown once this many of its unhappy customers mention it ("1 of 4" is noise).

@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Count, F, Func, Max, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import translation
 
 from journeys.models import Touchpoint
 from metrics import formulas
@@ -544,14 +545,23 @@ def theme_quotes(scope: Scope, theme_id: int, *, limit: int = 3) -> list[Quote]:
     ]
 
 
-def top_negative_themes(*, journey_id: int, day_from: date, day_to: date) -> dict[int, TopTheme]:
-    """Per touchpoint of the journey: its most mentioned negative-sentiment theme among low-bucket responses.
+@dataclass(frozen=True, slots=True)
+class TouchpointTheme:
+    theme_id: int
+    name: str  # in the active language
+    colour: str
+    mentions: int  # by the touchpoint's unhappy customers in the period
 
-    Three queries whatever the number of touchpoints and themes: the low-bucket mentions of negative themes per
-    (touchpoint, theme), the touchpoints' low-bucket comments, the themes named. Ties go to the theme with the
-    lower id (stable). A touchpoint without such a mention is left out."""
-    scope = Scope(day_from=day_from, day_to=day_to, journey_id=journey_id)
-    counts = (
+
+def touchpoint_top_themes(
+    *, journey_id: int, date_from: date, date_to: date, limit: int = 1
+) -> dict[int, list[TouchpointTheme]]:
+    """Per touchpoint of the journey with such mentions, its `limit` negative themes most mentioned by its unhappy
+    customers (low-bucket responses: detractors, CSAT 1-2, CES 1-3) in [date_from, date_to], most mentioned first,
+    ties to the lower theme id. One query whatever the number of touchpoints and themes (the measured map's top
+    complaint, the key-driver page's themes)."""
+    scope = Scope(day_from=date_from, day_to=date_to, journey_id=journey_id)
+    rows = (
         ResponseTheme.objects.filter(
             low_bucket_q(),
             touchpoint_id__isnull=False,
@@ -559,15 +569,33 @@ def top_negative_themes(*, journey_id: int, day_from: date, day_to: date) -> dic
             theme__sentiment=Sentiment.NEGATIVE,
             **scope.filters(),
         )
-        .values_list("touchpoint_id", "theme_id")
+        .values_list("touchpoint_id", "theme_id", "theme__name_en", "theme__name_nl", "theme__colour")
         .annotate(n=Count(COUNTED))
         .order_by()
     )
-    best: dict[int, tuple[int, int]] = {}
-    for touchpoint_id, theme_id, n in counts:
-        current = best.get(touchpoint_id)
-        if current is None or (n, -theme_id) > (current[1], -current[0]):
-            best[touchpoint_id] = (theme_id, n)
+    dutch = (translation.get_language() or "en").startswith("nl")
+    found: dict[int, list[TouchpointTheme]] = {}
+    for touchpoint_id, theme_id, name_en, name_nl, colour, n in rows:
+        found.setdefault(touchpoint_id, []).append(
+            TouchpointTheme(theme_id=theme_id, name=name_nl if dutch else name_en, colour=colour, mentions=n)
+        )
+    for themes in found.values():
+        themes.sort(key=lambda theme: (-theme.mentions, theme.theme_id))
+        del themes[limit:]
+    return found
+
+
+def top_negative_themes(*, journey_id: int, day_from: date, day_to: date) -> dict[int, TopTheme]:
+    """Per touchpoint of the journey: its most mentioned negative-sentiment theme among low-bucket responses
+    (touchpoint_top_themes), with its share of those responses' comments. Three queries: the mentions, the
+    touchpoints' low-bucket comments, the themes. A touchpoint without such a mention is left out."""
+    scope = Scope(day_from=day_from, day_to=day_to, journey_id=journey_id)
+    best = {
+        touchpoint_id: top
+        for touchpoint_id, (top,) in touchpoint_top_themes(
+            journey_id=journey_id, date_from=day_from, date_to=day_to
+        ).items()
+    }
     if not best:
         return {}
     commented = dict(
@@ -576,11 +604,13 @@ def top_negative_themes(*, journey_id: int, day_from: date, day_to: date) -> dic
         .annotate(n=Count(COUNTED))
         .order_by()
     )
-    themes = Theme.objects.in_bulk({theme_id for theme_id, _n in best.values()})
+    themes = Theme.objects.in_bulk({top.theme_id for top in best.values()})
     return {
-        touchpoint_id: TopTheme(theme=themes[theme_id], mentions=n, share=_pct(n, commented.get(touchpoint_id, 0)))
-        for touchpoint_id, (theme_id, n) in best.items()
-        if theme_id in themes
+        touchpoint_id: TopTheme(
+            theme=themes[top.theme_id], mentions=top.mentions, share=_pct(top.mentions, commented.get(touchpoint_id, 0))
+        )
+        for touchpoint_id, top in best.items()
+        if top.theme_id in themes
     }
 
 
@@ -594,6 +624,7 @@ __all__ = [
     "ThemeSummary",
     "ThemeTouchpoint",
     "TopTheme",
+    "TouchpointTheme",
     "csat_impact",
     "impact_metric_of",
     "low_bucket_q",
@@ -606,6 +637,7 @@ __all__ = [
     "theme_touchpoints",
     "theme_trend",
     "top_negative_themes",
+    "touchpoint_top_themes",
 ]
 
 

@@ -3,7 +3,7 @@ ranked "fix first" list with a button that starts a prefilled improvement action
 
 Everyone logged in may look; the button is there for those who may create actions (teams.permissions).
 Each touchpoint shows what its unhappy customers say: its most mentioned negative themes in the period, linking
-to the theme analysis of the touchpoint (metrics.selectors.touchpoint_themes).
+to the theme analysis of the touchpoint (metrics.themes.selectors.touchpoint_top_themes).
 
 Queries: the journey, the driver sums, the touchpoints, the touchpoints' top themes (besides the session and the
 user).
@@ -24,7 +24,7 @@ from journeys.models import Journey
 from metrics.charts import driver_quadrant_figure
 from metrics.forms.periods import PeriodForm
 from metrics.selectors.drivers import DriverAnalysis, DriverRow, driver_analysis
-from metrics.selectors.touchpoint_themes import touchpoint_top_themes
+from metrics.themes.selectors import touchpoint_top_themes
 from teams.permissions import can_create_actions
 
 TITLE_LENGTH = 120

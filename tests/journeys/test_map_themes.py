@@ -1,6 +1,6 @@
 """Each touchpoint card on the measured map names its top complaint: the negative theme its unhappy customers
 (detractors, CSAT 1-2, CES 1-3) mention most in the period, with how many of them mention it, linking to the
-theme analysis of the touchpoint (metrics.selectors.touchpoint_themes, metrics.selectors.map_measures)."""
+theme analysis of the touchpoint (metrics.themes.selectors.touchpoint_top_themes, metrics.selectors.map_measures)."""
 
 from __future__ import annotations
 
