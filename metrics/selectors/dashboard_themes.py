@@ -17,12 +17,10 @@ from django.db.models.functions import RowNumber
 from django.utils.text import Truncator
 
 from metrics.models import ResponseTheme
-from metrics.privacy.redaction import KINDS, Redactor
-from metrics.themes.selectors import Scope, ThemeFigure, theme_summary
+from metrics.themes.selectors import QUOTE_MIN_WORDS, Scope, ThemeFigure, quote_redactor, theme_summary
 
 SHOWN = 5  # themes
 QUOTE_CANDIDATES = 4  # the newest mentions of each theme read, of which the first long enough is quoted
-QUOTE_MIN_WORDS = 5
 QUOTE_CHARS = 160
 
 
@@ -82,7 +80,7 @@ def _quotes(scope: Scope, theme_ids: list[int]) -> dict[int, str]:
     candidates: dict[int, list[str]] = {}
     for theme_id, comment in rows:
         candidates.setdefault(theme_id, []).append(comment)
-    redact = Redactor(KINDS)
+    redact = quote_redactor()
     quotes = {}
     for theme_id, comments in candidates.items():
         chosen = next((c for c in comments if len(c.split()) >= QUOTE_MIN_WORDS), comments[0])

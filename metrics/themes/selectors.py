@@ -497,7 +497,7 @@ def theme_trend(scope: Scope, theme_ids: list[int]) -> dict[int, list[tuple[date
     return trend
 
 
-def _quote_redactor() -> Redactor:
+def quote_redactor() -> Redactor:
     # Every kind, whatever the source redacted at the door: a quote is shown to everyone who reads the figures.
     return Redactor(KINDS)
 
@@ -538,7 +538,7 @@ def theme_quotes(scope: Scope, theme_id: int, *, limit: int = 3) -> list[Quote]:
             scores.add((row[2], row[3]))
             touchpoints.add(row[5])
     chosen.sort(key=lambda row: (row[4], row[0]), reverse=True)
-    redact = _quote_redactor()
+    redact = quote_redactor()
     return [
         Quote(response_id=row[0], text=redact(row[1]), metric=row[2], score=row[3], day=row[4], touchpoint=row[6] or "")
         for row in chosen
@@ -629,6 +629,7 @@ __all__ = [
     "impact_metric_of",
     "low_bucket_q",
     "nps_impact",
+    "quote_redactor",
     "scope_totals",
     "theme_breakdown",
     "theme_figure",
